@@ -1,0 +1,1 @@
+"""Code every EMS service shares: settings, messaging, outbox, JWT, errors, health."""
