@@ -1,0 +1,42 @@
+"""One error format for every service.
+
+API errors come from drf-standardized-errors::
+
+    {"type": "validation_error", "errors": [{"code": "required", "detail": "...", "attr": "name"}]}
+
+``type`` is ``validation_error`` (400, ``attr`` names the field or query parameter),
+``client_error`` (401/403/404/405/415/429) or ``server_error`` (5xx). The handlers below give
+requests that never reach a DRF view (unknown URL, crash in middleware) the same shape.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, JsonResponse
+from rest_framework.exceptions import ValidationError
+
+
+def error_body(error_type: str, code: str, detail: str, attr: str | None = None) -> dict[str, Any]:
+    return {"type": error_type, "errors": [{"code": code, "detail": detail, "attr": attr}]}
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return JsonResponse(error_body("client_error", "not_found", "Not found."), status=404)
+
+
+def server_error(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(
+        error_body("server_error", "error", "A server error occurred."), status=500
+    )
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return JsonResponse(
+        error_body("client_error", "bad_request", "Bad request."), status=400
+    )
+
+
+def field_error(attr: str, detail: str, code: str = "invalid") -> ValidationError:
+    """A 400 naming ``attr`` (a body field or query parameter)."""
+    return ValidationError({attr: [ValidationError(detail, code=code).detail[0]]})

@@ -1,0 +1,56 @@
+"""``GET /api/<service>/health/``: 200 only when the database and the broker both answer."""
+
+from __future__ import annotations
+
+import time
+
+import pika
+from django.db import connection
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ems_common.messaging.connection import connection_parameters
+
+BROKER_CHECK_TTL = 2.0  # seconds a broker answer is reused, so probes don't flood RabbitMQ
+_broker_cache: tuple[float, str] = (0.0, "")
+
+
+def database_status() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return "up"
+    except Exception as exc:  # any failure means "down"; the reason is reported
+        return f"down: {exc.__class__.__name__}"
+
+
+def broker_status() -> str:
+    global _broker_cache
+    checked_at, status = _broker_cache
+    if status and time.monotonic() - checked_at < BROKER_CHECK_TTL:
+        return status
+    params = connection_parameters()
+    params.connection_attempts = 1
+    params.socket_timeout = 2
+    params.blocked_connection_timeout = 2
+    try:
+        pika.BlockingConnection(params).close()
+        status = "up"
+    except Exception as exc:
+        status = f"down: {exc.__class__.__name__}"
+    _broker_cache = (time.monotonic(), status)
+    return status
+
+
+class HealthView(APIView):
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+    service = ""
+
+    def get(self, request: Request) -> Response:
+        checks = {"database": database_status(), "broker": broker_status()}
+        healthy = all(value == "up" for value in checks.values())
+        body = {"service": self.service, "status": "ok" if healthy else "degraded", **checks}
+        return Response(body, status=200 if healthy else 503)

@@ -1,0 +1,39 @@
+"""Role and ownership permissions shared by every service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+
+def is_admin(request: Request) -> bool:
+    user = request.user
+    return bool(user and user.is_authenticated and getattr(user, "role", None) == "admin")
+
+
+class IsAdmin(BasePermission):
+    message = "Only an admin may do this."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return is_admin(request)
+
+
+class IsAdminOrSelf(BasePermission):
+    """Object-level: admins, or the user whose record it is (``obj.id``)."""
+
+    message = "You may only see or change your own account."
+
+    def has_object_permission(self, request: Request, view: APIView, obj: Any) -> bool:
+        return is_admin(request) or obj.id == request.user.id
+
+
+class IsOwnerOrAdmin(BasePermission):
+    """Object-level: admins, or the owner of the object (``obj.owner_id``)."""
+
+    message = "This belongs to another user."
+
+    def has_object_permission(self, request: Request, view: APIView, obj: Any) -> bool:
+        return is_admin(request) or obj.owner_id == request.user.id

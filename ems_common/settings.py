@@ -1,0 +1,227 @@
+"""Settings every service shares, read from the environment with local defaults.
+
+A service's ``settings.py`` is one call::
+
+    globals().update(build_settings(service="auth", apps=["authentication"], database="auth_db"))
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+# Service name -> (URL prefix under /api/, port variable, default port, database variable).
+SERVICES: dict[str, tuple[str, str, int, str]] = {
+    "auth": ("auth", "AUTH_PORT", 8000, "AUTH_DB_NAME"),
+    "users": ("users", "USER_PORT", 8001, "USER_DB_NAME"),
+    "devices": ("devices", "DEVICE_PORT", 8002, "DEVICE_DB_NAME"),
+    "monitoring": ("monitoring", "MONITORING_PORT", 8003, "MONITORING_DB_NAME"),
+}
+
+
+def env(name: str, default: str | None = None) -> str:
+    """The variable's value, or ``default``; a missing variable without default is an error."""
+    value = os.environ.get(name)
+    if value is not None:
+        return value
+    if default is None:
+        raise ImproperlyConfigured(f"environment variable {name} is required")
+    return default
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not an integer") from None
+
+
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a number") from None
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean (use 1/0, true/false)")
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+@dataclass(frozen=True)
+class BrokerConfig:
+    host: str
+    port: int
+    user: str
+    password: str
+    vhost: str
+
+
+def broker_config() -> BrokerConfig:
+    """RabbitMQ connection settings (the plan's variable names)."""
+    return BrokerConfig(
+        host=env("RABBITMQ_HOST", "127.0.0.1"),
+        port=env_int("RABBITMQ_PORT", 5672),
+        user=env("RABBITMQ_USER", "guest"),
+        password=env("RABBITMQ_PASS", "guest"),
+        vhost=env("RABBITMQ_VHOST", "/"),
+    )
+
+
+def database_config(database_env: str, default_name: str) -> dict[str, Any]:
+    name = env(database_env, default_name)
+    config: dict[str, Any] = {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": name,
+        "HOST": env("POSTGRES_HOST", "127.0.0.1"),
+        "PORT": env_int("POSTGRES_PORT", 5432),
+        "USER": env("POSTGRES_USER", "postgres"),
+        "PASSWORD": env("POSTGRES_PASSWORD", "postgres"),
+        "CONN_MAX_AGE": env_int("POSTGRES_CONN_MAX_AGE", 60),
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": {"connect_timeout": env_int("POSTGRES_CONNECT_TIMEOUT", 5)},
+    }
+    run_id = os.environ.get("EMS_TEST_RUN_ID")
+    if run_id:
+        # Two test runs at once (or a test run beside `make up`) never share a test database.
+        config["TEST"] = {"NAME": f"test_{name}_{run_id}"}
+    return config
+
+
+def service_port(service: str) -> int:
+    _, port_env, default_port, _ = SERVICES[service]
+    return env_int(port_env, default_port)
+
+
+def build_settings(
+    *, service: str, apps: list[str], database: str, extra_apps: list[str] | None = None
+) -> dict[str, Any]:
+    """The Django settings of one service; ``service`` is its URL prefix under /api/."""
+    prefix, _, _, database_env = SERVICES[service]
+    debug = env_bool("DJANGO_DEBUG", True)
+    secret = os.environ.get("DJANGO_SECRET_KEY")
+    if not secret:
+        if not debug:
+            raise ImproperlyConfigured("DJANGO_SECRET_KEY is required when DJANGO_DEBUG=0")
+        secret = "insecure-local-development-key-" + service
+    auth_port = env_int("AUTH_PORT", 8000)
+    return {
+        "EMS_SERVICE": service,
+        "SECRET_KEY": secret,
+        "DEBUG": debug,
+        "ALLOWED_HOSTS": env_list("DJANGO_ALLOWED_HOSTS", "*"),
+        "CSRF_TRUSTED_ORIGINS": env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:8080"),
+        "INSTALLED_APPS": [
+            "django.contrib.contenttypes",
+            "django.contrib.staticfiles",
+            "rest_framework",
+            "drf_spectacular",
+            "drf_spectacular_sidecar",
+            "drf_standardized_errors",
+            "django_filters",
+            "ems_common.outbox",
+            "ems_common.inbox",
+            *(extra_apps or []),
+            *apps,
+        ],
+        "MIDDLEWARE": [
+            "django.middleware.security.SecurityMiddleware",
+            "whitenoise.middleware.WhiteNoiseMiddleware",
+            "django.middleware.common.CommonMiddleware",
+        ],
+        "ROOT_URLCONF": f"{service_module(service)}.urls",
+        "WSGI_APPLICATION": f"{service_module(service)}.wsgi.application",
+        "TEMPLATES": [
+            {
+                "BACKEND": "django.template.backends.django.DjangoTemplates",
+                "DIRS": [],
+                "APP_DIRS": True,
+                "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+            }
+        ],
+        "DATABASES": {"default": database_config(database_env, database)},
+        "DEFAULT_AUTO_FIELD": "django.db.models.BigAutoField",
+        "USE_TZ": True,
+        "TIME_ZONE": "UTC",
+        "LANGUAGE_CODE": "en-us",
+        "USE_I18N": False,
+        "STATIC_URL": f"/api/{prefix}/static/",
+        "STATIC_ROOT": env("DJANGO_STATIC_ROOT", os.path.join("var", "static", service)),
+        "WHITENOISE_USE_FINDERS": True,
+        "APPEND_SLASH": True,
+        "REST_FRAMEWORK": {
+            "DEFAULT_AUTHENTICATION_CLASSES": ["ems_common.auth.JWTAuthentication"],
+            "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+            "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+            "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+            "PAGE_SIZE": 50,
+            "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+            "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
+            "UNAUTHENTICATED_USER": None,
+            "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+        },
+        "DRF_STANDARDIZED_ERRORS": {"ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": True},
+        "SPECTACULAR_SETTINGS": {
+            "TITLE": f"EMS {service} service API",
+            "VERSION": "1.0.0",
+            "SERVE_INCLUDE_SCHEMA": False,
+            "SWAGGER_UI_DIST": "SIDECAR",
+            "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+            "REDOC_DIST": "SIDECAR",
+            "COMPONENT_SPLIT_REQUEST": True,
+            "ENUM_NAME_OVERRIDES": {},
+            "POSTPROCESSING_HOOKS": [
+                "drf_standardized_errors.openapi_hooks.postprocess_schema_enums"
+            ],
+            "SECURITY": [{"jwtAuth": []}],
+            "APPEND_COMPONENTS": {
+                "securitySchemes": {
+                    "jwtAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+                }
+            },
+        },
+        "EMS_JWKS_URL": env(
+            "EMS_JWKS_URL", f"http://127.0.0.1:{auth_port}/api/auth/jwks.json"
+        ),
+        "EMS_JWT_ISSUER": env("EMS_JWT_ISSUER", "ems-auth"),
+        "LOGGING": {
+            "version": 1,
+            "disable_existing_loggers": False,
+            "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+            "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+            "root": {"handlers": ["console"], "level": env("EMS_LOG_LEVEL", "INFO")},
+            "loggers": {"pika": {"level": "WARNING"}},
+        },
+    }
+
+
+def service_module(service: str) -> str:
+    return {
+        "auth": "auth_service",
+        "users": "user_service",
+        "devices": "device_service",
+        "monitoring": "monitoring_service",
+    }[service]

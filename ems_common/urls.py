@@ -1,0 +1,32 @@
+"""URL patterns every service has: health, OpenAPI schema and Swagger UI."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from ems_common.health import HealthView
+
+
+def service_urlpatterns(prefix: str) -> list[URLPattern]:
+    """``prefix`` is the service's segment under /api/ (auth, users, devices, monitoring)."""
+    schema_name = f"{prefix}-schema"
+    return [
+        path(
+            f"api/{prefix}/health/",
+            HealthView.as_view(service=prefix),
+            name=f"{prefix}-health",
+        ),
+        path(
+            f"api/{prefix}/schema/",
+            SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[]),
+            name=schema_name,
+        ),
+        path(
+            f"api/{prefix}/docs/",
+            SpectacularSwaggerView.as_view(
+                url_name=schema_name, authentication_classes=[], permission_classes=[]
+            ),
+            name=f"{prefix}-docs",
+        ),
+    ]
