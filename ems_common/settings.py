@@ -181,6 +181,7 @@ def build_settings(
             "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
             "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
             "UNAUTHENTICATED_USER": None,
+            "COERCE_DECIMAL_TO_STRING": False,
             "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
         },
         "DRF_STANDARDIZED_ERRORS": {"ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": True},

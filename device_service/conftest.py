@@ -1,0 +1,1 @@
+pytest_plugins = ["ems_common.testing.jwt"]

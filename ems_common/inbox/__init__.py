@@ -1,0 +1,1 @@
+"""Versioned, idempotent application of synced events (the consuming side of the outbox)."""

@@ -1,0 +1,34 @@
+"""monitoring_service's data: synced copies of users and devices (and, later, measurements)."""
+
+from django.db import models
+
+from ems_common.inbox.models import SyncedEntity
+
+
+class User(SyncedEntity):
+    """Copy of an auth_service user, kept current by user.* events."""
+
+    username = models.CharField(max_length=150)
+    role = models.CharField(max_length=16)
+    full_name = models.CharField(max_length=200, blank=True, default="")
+    email = models.EmailField(blank=True, default="")
+
+    class Meta:
+        db_table = "monitoring_user"
+
+
+class Device(SyncedEntity):
+    """Copy of a device_service device, kept current by device.* events."""
+
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True, default="")
+    address = models.CharField(max_length=300, blank=True, default="")
+    owner_id = models.UUIDField(null=True, blank=True, db_index=True)
+    max_hourly_consumption_kwh = models.DecimalField(max_digits=12, decimal_places=3)
+
+    class Meta:
+        db_table = "monitoring_device"
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name

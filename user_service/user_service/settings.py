@@ -1,0 +1,5 @@
+"""Settings of the user_service: everything comes from ems_common and the environment."""
+
+from ems_common.settings import build_settings
+
+globals().update(build_settings(service="users", apps=["users"], database="user_db"))
