@@ -32,3 +32,32 @@ class Device(SyncedEntity):
 
     def __str__(self) -> str:
         return self.name
+
+
+# Exact kWh: 6 decimal places (a reading is rounded half-even to that on the way in).
+KWH_DECIMAL_PLACES = 6
+
+
+class Reading(models.Model):
+    """One meter reading: kWh consumed in the interval ending at ``ts``; counted once per instant."""
+
+    pk = models.CompositePrimaryKey("device_id", "ts")
+    # Deleting a device deletes its readings and hourly totals with it.
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="+")
+    ts = models.DateTimeField()
+    value = models.DecimalField(max_digits=14, decimal_places=KWH_DECIMAL_PLACES)
+
+    class Meta:
+        db_table = "monitoring_reading"
+
+
+class HourlyConsumption(models.Model):
+    """Sum of a device's readings with ``ts`` in [hour_start, hour_start + 1h), per UTC hour."""
+
+    pk = models.CompositePrimaryKey("device_id", "hour_start")
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="+")
+    hour_start = models.DateTimeField()
+    kwh = models.DecimalField(max_digits=20, decimal_places=KWH_DECIMAL_PLACES)
+
+    class Meta:
+        db_table = "monitoring_hourly_consumption"
