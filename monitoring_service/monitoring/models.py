@@ -43,7 +43,8 @@ class Reading(models.Model):
 
     pk = models.CompositePrimaryKey("device_id", "ts")
     # Deleting a device deletes its readings and hourly totals with it.
-    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="+")
+    # The primary key (device_id, ...) already indexes device_id.
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="+", db_index=False)
     ts = models.DateTimeField()
     value = models.DecimalField(max_digits=14, decimal_places=KWH_DECIMAL_PLACES)
 
@@ -55,7 +56,8 @@ class HourlyConsumption(models.Model):
     """Sum of a device's readings with ``ts`` in [hour_start, hour_start + 1h), per UTC hour."""
 
     pk = models.CompositePrimaryKey("device_id", "hour_start")
-    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="+")
+    # The primary key (device_id, ...) already indexes device_id.
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="+", db_index=False)
     hour_start = models.DateTimeField()
     kwh = models.DecimalField(max_digits=20, decimal_places=KWH_DECIMAL_PLACES)
 

@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
                 ('pk', models.CompositePrimaryKey('device_id', 'hour_start', blank=True, editable=False, primary_key=True, serialize=False)),
                 ('hour_start', models.DateTimeField()),
                 ('kwh', models.DecimalField(decimal_places=6, max_digits=20)),
-                ('device', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='monitoring.device')),
+                ('device', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='monitoring.device')),
             ],
             options={
                 'db_table': 'monitoring_hourly_consumption',
@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 ('pk', models.CompositePrimaryKey('device_id', 'ts', blank=True, editable=False, primary_key=True, serialize=False)),
                 ('ts', models.DateTimeField()),
                 ('value', models.DecimalField(decimal_places=6, max_digits=14)),
-                ('device', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='monitoring.device')),
+                ('device', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='monitoring.device')),
             ],
             options={
                 'db_table': 'monitoring_reading',
