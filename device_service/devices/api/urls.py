@@ -1,3 +1,9 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from devices.api import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.DeviceListView.as_view(), name="device-list"),
+    path("<uuid:pk>/", views.DeviceDetailView.as_view(), name="device-detail"),
+    path("<uuid:pk>/assign/", views.DeviceAssignView.as_view(), name="device-assign"),
+]

@@ -1,0 +1,117 @@
+"""Device domain logic, shared by the API views and the sync consumer.
+
+Every change is written together with its event (``ems_common.outbox``) in one transaction, so
+monitoring learns of each change exactly when it commits, even if RabbitMQ is down right now.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+
+from devices.models import Device, User
+from ems_common.errors import field_error
+from ems_common.inbox.services import apply_delete, apply_upsert
+from ems_common.outbox.services import publish_event
+
+log = logging.getLogger(__name__)
+
+EDITABLE_FIELDS = ("name", "description", "address", "max_hourly_consumption_kwh")
+
+
+def device_data(device: Device) -> dict[str, Any]:
+    """The data of device.created / device.updated: the device's full state."""
+    return {
+        "id": str(device.id),
+        "name": device.name,
+        "description": device.description,
+        "address": device.address,
+        "owner_id": str(device.owner_id) if device.owner_id else None,
+        "max_hourly_consumption_kwh": float(Decimal(device.max_hourly_consumption_kwh)),
+    }
+
+
+def known_owner(user_id: uuid.UUID | None, attr: str = "owner_id") -> User | None:
+    """The synced user ``user_id`` (locked until commit), or a 400 naming ``attr``."""
+    if user_id is None:
+        return None
+    # The lock keeps a user.deleted from removing the owner between this check and our commit.
+    owner = User.objects.select_for_update().filter(id=user_id).first()
+    if owner is None:
+        raise field_error(attr, f"No user with id {user_id} is known to the device service.")
+    return owner
+
+
+@transaction.atomic
+def create_device(fields: dict[str, Any], owner_id: uuid.UUID | None = None) -> Device:
+    device = Device(**{name: fields[name] for name in EDITABLE_FIELDS if name in fields})
+    device.owner = known_owner(owner_id)
+    device.save()
+    publish_event("device.created", device_data(device), version=device.version)
+    return device
+
+
+def _locked(device_id: uuid.UUID) -> Device:
+    # A device deleted since the caller looked it up is a 404, not a crash.
+    return get_object_or_404(Device.objects.select_for_update(), id=device_id)
+
+
+def _save_change(device: Device) -> Device:
+    device.version += 1
+    device.save()
+    publish_event("device.updated", device_data(device), version=device.version)
+    return device
+
+
+_UNSET: Any = object()
+
+
+@transaction.atomic
+def update_device(device_id: uuid.UUID, fields: dict[str, Any], owner_id: Any = _UNSET) -> Device:
+    """Apply ``fields`` (and ``owner_id`` when given, None unassigns) as one new version."""
+    device = _locked(device_id)
+    for name in EDITABLE_FIELDS:
+        if name in fields:
+            setattr(device, name, fields[name])
+    if owner_id is not _UNSET:
+        device.owner = known_owner(owner_id)
+    return _save_change(device)
+
+
+@transaction.atomic
+def assign_device(device_id: uuid.UUID, user_id: uuid.UUID | None) -> Device:
+    device = _locked(device_id)
+    device.owner = known_owner(user_id, attr="user_id")
+    return _save_change(device)
+
+
+@transaction.atomic
+def delete_device(device_id: uuid.UUID) -> None:
+    device = _locked(device_id)
+    publish_event("device.deleted", {"id": str(device.id)}, version=device.version + 1)
+    device.delete()
+
+
+def apply_user_upsert(user_id: uuid.UUID, version: int, fields: dict[str, Any]) -> bool:
+    """Store the user's ``username`` and ``role`` unless we hold a newer version."""
+    return apply_upsert(User, user_id, version, fields)
+
+
+def apply_user_deleted(user_id: uuid.UUID, version: int) -> bool:
+    """Forget the user and unassign its devices, each publishing device.updated.
+
+    Runs inside the consumer's transaction, so the deletion and the events commit together.
+    """
+    if not apply_delete(User, user_id, version):
+        return False
+    devices = Device.objects.select_for_update().filter(owner_id=user_id).order_by("id")
+    for device in devices:
+        device.owner = None
+        _save_change(device)
+    log.info("user %s deleted: unassigned %d device(s)", user_id, len(devices))
+    return True
