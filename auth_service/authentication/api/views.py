@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, generics, status
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from authentication import keys, services
+from authentication.api.serializers import (
+    AccessSerializer,
+    AdminCreateUserSerializer,
+    AdminUpdateUserSerializer,
+    LoginResponseSerializer,
+    LoginSerializer,
+    RefreshSerializer,
+    RegisterSerializer,
+    UserSerializer,
+)
+from authentication.models import User
+from ems_common.permissions import IsAdmin
+
+
+class PublicView(APIView):
+    """No token needed; a failed login still answers 401 with a WWW-Authenticate header."""
+
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+
+    def get_authenticate_header(self, request: Request) -> str:
+        return 'Bearer realm="ems"'
+
+
+def client_ip(request: Request) -> str:
+    # The gateway (nginx / Traefik) sets X-Real-IP; direct callers are identified by the socket.
+    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR") or "unknown"
+
+
+class RegisterView(PublicView):
+    @extend_schema(request=RegisterSerializer, responses={201: UserSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = RegisterSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = services.create_user(**serializer.validated_data)
+        return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+class LoginView(PublicView):
+    @extend_schema(request=LoginSerializer, responses={200: LoginResponseSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = LoginSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user, tokens = services.login(
+            serializer.validated_data["username"],
+            serializer.validated_data["password"],
+            client_ip(request),
+        )
+        body = {
+            "access": tokens.access,
+            "refresh": tokens.refresh,
+            "user": {"id": str(user.id), "username": user.username, "role": user.role},
+        }
+        return Response(body)
+
+
+class RefreshView(PublicView):
+    @extend_schema(request=RefreshSerializer, responses={200: AccessSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = RefreshSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response({"access": services.refresh_access(serializer.validated_data["refresh"])})
+
+
+class JwksView(PublicView):
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request) -> Response:
+        return Response(keys.jwks())
+
+
+class MeView(APIView):
+    @extend_schema(responses={200: UserSerializer})
+    def get(self, request: Request) -> Response:
+        return Response(UserSerializer(services.user_for_token(request.user.id)).data)
+
+
+class UserListView(generics.ListAPIView):
+    permission_classes = [IsAdmin]
+    serializer_class = UserSerializer
+    queryset = User.objects.all()
+
+    @extend_schema(request=AdminCreateUserSerializer, responses={201: UserSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = AdminCreateUserSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = services.create_user(**serializer.validated_data)
+        return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+class UserDetailView(generics.RetrieveAPIView):
+    permission_classes = [IsAdmin]
+    serializer_class = UserSerializer
+
+    def get_queryset(self) -> QuerySet[User]:
+        return User.objects.all()
+
+    def get_object(self) -> User:
+        try:
+            pk = uuid.UUID(str(self.kwargs["pk"]))
+        except ValueError:
+            raise exceptions.NotFound("No user with that id.") from None
+        user = User.objects.filter(pk=pk).first()
+        if user is None:
+            raise exceptions.NotFound("No user with that id.")
+        return user
+
+    @extend_schema(request=AdminUpdateUserSerializer, responses={200: UserSerializer})
+    def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        user = self.get_object()
+        serializer = AdminUpdateUserSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            user = services.update_user(
+                user, acting_user_id=request.user.id, **serializer.validated_data
+            )
+        except services.SelfProtectionError as exc:
+            raise exceptions.ValidationError({"role": [str(exc)]}) from exc
+        return Response(UserSerializer(user).data)
+
+    def delete(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        user = self.get_object()
+        try:
+            services.delete_user(user, acting_user_id=request.user.id)
+        except services.SelfProtectionError as exc:
+            raise exceptions.ValidationError({"non_field_errors": [str(exc)]}) from exc
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,210 @@
+"""auth_service's domain logic: users, their events, login, tokens (views and commands call it)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from rest_framework import exceptions
+
+from authentication.keys import current_key
+from authentication.models import FailedLogin, Role, User
+from ems_common import auth
+from ems_common.errors import field_error
+from ems_common.outbox.services import publish_event
+
+SOURCE = "auth_service"
+
+
+class SelfProtectionError(Exception):
+    """An admin tried to delete or demote their own account."""
+
+
+def user_event_data(user: User) -> dict[str, Any]:
+    return {
+        "id": str(user.id),
+        "username": user.username,
+        "role": user.role,
+        "full_name": user.full_name,
+        "email": user.email,
+    }
+
+
+def check_password_strength(password: str, user: User) -> None:
+    try:
+        validate_password(password, user)
+    except DjangoValidationError as exc:
+        raise exceptions.ValidationError({"password": list(exc.messages)}) from exc
+
+
+def username_taken(username: str, exclude: uuid.UUID | None = None) -> bool:
+    users = User.objects.filter(username__iexact=username)
+    if exclude is not None:
+        users = users.exclude(pk=exclude)
+    return users.exists()
+
+
+def create_user(
+    *,
+    username: str,
+    password: str,
+    full_name: str = "",
+    email: str = "",
+    role: str = "client",
+    validate: bool = True,
+) -> User:
+    """A new user and its user.created event, in one transaction."""
+    user = User(username=username, full_name=full_name, email=email, role=role, version=1)
+    if username_taken(username):
+        raise field_error("username", "A user with that username already exists.", "unique")
+    if validate:
+        check_password_strength(password, user)
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save(force_insert=True)
+            publish_event(
+                "user.created", user_event_data(user), version=user.version, source=SOURCE
+            )
+    except IntegrityError as exc:
+        # Two registrations of the same name at once: the unique index decides.
+        raise field_error(
+            "username", "A user with that username already exists.", "unique"
+        ) from exc
+    return user
+
+
+def update_user(
+    user: User,
+    *,
+    acting_user_id: uuid.UUID | None = None,
+    role: str | None = None,
+    password: str | None = None,
+) -> User:
+    """Change role and/or password; the version grows and user.updated goes out."""
+    if role is not None and role != Role.ADMIN and user.id == acting_user_id:
+        raise SelfProtectionError("You cannot remove the admin role from your own account.")
+    if password is not None:
+        check_password_strength(password, user)
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if role is not None:
+            locked.role = role
+        if password is not None:
+            locked.set_password(password)
+        locked.version += 1
+        locked.save()
+        publish_event(
+            "user.updated", user_event_data(locked), version=locked.version, source=SOURCE
+        )
+    return locked
+
+
+def delete_user(user: User, *, acting_user_id: uuid.UUID | None = None) -> None:
+    if user.id == acting_user_id:
+        raise SelfProtectionError("You cannot delete your own account.")
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        # The deletion is one more change: consumers holding this version or older drop the copy.
+        version = locked.version + 1
+        locked.delete()
+        publish_event("user.deleted", {"id": str(user.id)}, version=version, source=SOURCE)
+
+
+def ensure_admin(username: str, password: str) -> tuple[User, bool]:
+    """The bootstrap admin (created without password validation); ``(user, created)``."""
+    existing = User.objects.filter(username__iexact=username).first()
+    if existing is not None:
+        return existing, False
+    user = create_user(username=username, password=password, role="admin", validate=False)
+    return user, True
+
+
+# --- login and tokens -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    access: str
+    refresh: str
+
+
+def _issue(user: User, token_type: str, seconds: int) -> str:
+    key = current_key()
+    return auth.issue_token(
+        key.private_key,
+        key.kid,
+        user_id=user.id,
+        username=user.username,
+        role=user.role,
+        token_type=token_type,
+        lifetime=timedelta(seconds=seconds),
+    )
+
+
+def issue_access(user: User) -> str:
+    return _issue(user, "access", settings.EMS_ACCESS_TOKEN_SECONDS)
+
+
+def issue_pair(user: User) -> TokenPair:
+    return TokenPair(
+        access=issue_access(user),
+        refresh=_issue(user, "refresh", settings.EMS_REFRESH_TOKEN_SECONDS),
+    )
+
+
+def _recent_failures(**lookup: str) -> int:
+    since = timezone.now() - timedelta(seconds=settings.EMS_LOGIN_FAILURE_WINDOW_SECONDS)
+    return FailedLogin.objects.filter(at__gte=since, **lookup).count()
+
+
+def login_throttled(username: str, ip: str) -> bool:
+    """Too many failed logins for this username or from this IP within the window.
+
+    Counted in the database, so every gunicorn worker sees the same numbers.
+    """
+    limit = settings.EMS_LOGIN_MAX_FAILURES
+    return _recent_failures(username=username.lower()) >= limit or _recent_failures(ip=ip) >= limit
+
+
+def record_failed_login(username: str, ip: str) -> None:
+    FailedLogin.objects.create(username=username.lower(), ip=ip)
+    # Rows older than the window no longer count; drop them so the table stays small.
+    expired = timezone.now() - timedelta(seconds=settings.EMS_LOGIN_FAILURE_WINDOW_SECONDS)
+    FailedLogin.objects.filter(at__lt=expired).delete()
+
+
+def login(username: str, password: str, ip: str) -> tuple[User, TokenPair]:
+    if login_throttled(username, ip):
+        raise exceptions.Throttled(
+            wait=settings.EMS_LOGIN_FAILURE_WINDOW_SECONDS,
+            detail="Too many failed login attempts; try again later.",
+        )
+    user = User.objects.filter(username__iexact=username).first()
+    if user is None or not user.check_password(password):
+        record_failed_login(username, ip)
+        raise exceptions.AuthenticationFailed("Wrong username or password.", "wrong_credentials")
+    return user, issue_pair(user)
+
+
+def refresh_access(refresh_token: str) -> str:
+    """A new access token for a valid refresh token whose user still exists."""
+    claims = auth.decode_token(refresh_token, expected_type="refresh")
+    user = User.objects.filter(pk=claims["sub"]).first()
+    if user is None:
+        raise exceptions.AuthenticationFailed("The user no longer exists.", "user_not_found")
+    return issue_access(user)
+
+
+def user_for_token(user_id: uuid.UUID) -> User:
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        raise exceptions.AuthenticationFailed("The user no longer exists.", "user_not_found")
+    return user

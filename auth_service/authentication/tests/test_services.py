@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from unittest import mock
+
+import pytest
+from conftest import STRONG_PASSWORD
+from django.core.management import call_command
+from django.test import override_settings
+from rest_framework import exceptions
+from rest_framework.test import APIClient
+
+from authentication import services
+from authentication.models import FailedLogin, User
+from ems_common.outbox.models import OutboxEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def events() -> list[tuple[str, int, dict]]:
+    return [
+        (row.routing_key, row.payload["version"], row.payload["data"])
+        for row in OutboxEvent.objects.order_by("created_at", "id")
+    ]
+
+
+def test_registration_writes_exactly_one_user_created_event(api: APIClient) -> None:
+    body = {"username": "alice", "password": STRONG_PASSWORD, "full_name": "A", "email": "a@x.io"}
+    user_id = api.post("/api/auth/register/", body, format="json").json()["id"]
+    assert events() == [
+        (
+            "user.created",
+            1,
+            {
+                "id": user_id,
+                "username": "alice",
+                "role": "client",
+                "full_name": "A",
+                "email": "a@x.io",
+            },
+        )
+    ]
+    assert OutboxEvent.objects.get().payload["source"] == "auth_service"
+
+
+def test_user_and_event_are_stored_in_one_transaction() -> None:
+    # The event write fails after the user row was inserted: neither may remain.
+    failing = mock.patch.object(services, "publish_event", side_effect=RuntimeError("outbox down"))
+    with failing, pytest.raises(RuntimeError):
+        services.create_user(username="alice", password=STRONG_PASSWORD)
+    assert not User.objects.exists()
+    assert not OutboxEvent.objects.exists()
+
+
+def test_rejected_registration_writes_no_event(api: APIClient) -> None:
+    api.post("/api/auth/register/", {"username": "alice", "password": "1"}, format="json")
+    assert not OutboxEvent.objects.exists()
+
+
+def test_update_and_delete_write_versioned_events(make_user: Callable[..., User]) -> None:
+    admin = make_user("root", role="admin")
+    user = make_user("alice")
+    user = services.update_user(user, acting_user_id=admin.id, role="admin")
+    services.delete_user(user, acting_user_id=admin.id)
+    mine = [event for event in events() if event[2]["id"] == str(user.id)]
+    assert [(kind, version) for kind, version, _ in mine] == [
+        ("user.created", 1),
+        ("user.updated", 2),
+        ("user.deleted", 3),
+    ]
+    assert mine[1][2]["role"] == "admin"
+    assert mine[2][2] == {"id": str(user.id)}
+
+
+@override_settings(EMS_LOGIN_MAX_FAILURES=3)
+def test_login_is_throttled_after_repeated_failures_for_a_username(
+    api: APIClient, make_user: Callable[..., User]
+) -> None:
+    make_user("alice")
+    wrong = {"username": "alice", "password": "wrong-password"}
+    statuses = [api.post("/api/auth/login/", wrong, format="json").status_code for _ in range(4)]
+    assert statuses == [401, 401, 401, 429]
+    # Even the right password waits until the window has passed.
+    right = {"username": "alice", "password": STRONG_PASSWORD}
+    assert api.post("/api/auth/login/", right, format="json").status_code == 429
+
+
+@override_settings(EMS_LOGIN_MAX_FAILURES=3)
+def test_login_is_throttled_per_client_ip_across_usernames(api: APIClient) -> None:
+    for name in ("a1", "a2", "a3"):
+        body = {"username": name, "password": "wrong-password"}
+        assert api.post("/api/auth/login/", body, format="json").status_code == 401
+    body = {"username": "a4", "password": "wrong-password"}
+    assert api.post("/api/auth/login/", body, format="json").status_code == 429
+    # Another client address is not affected.
+    other = api.post("/api/auth/login/", body, format="json", HTTP_X_REAL_IP="10.9.9.9")
+    assert other.status_code == 401
+
+
+@override_settings(EMS_LOGIN_MAX_FAILURES=3, EMS_LOGIN_FAILURE_WINDOW_SECONDS=60)
+def test_failures_older_than_the_window_do_not_count(make_user: Callable[..., User]) -> None:
+    make_user("alice")
+    for _ in range(3):
+        with pytest.raises(exceptions.AuthenticationFailed):
+            services.login("alice", "wrong-password", "1.2.3.4")
+    FailedLogin.objects.update(at=FailedLogin.objects.first().at.replace(year=2000))
+    user, _ = services.login("alice", STRONG_PASSWORD, "1.2.3.4")
+    assert user.username == "alice"
+
+
+def test_ensure_admin_is_idempotent(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EMS_ADMIN_USERNAME", "boss")
+    monkeypatch.setenv("EMS_ADMIN_PASSWORD", "admin")
+    call_command("ensure_admin")
+    call_command("ensure_admin")
+    admin = User.objects.get()
+    assert (admin.username, admin.role) == ("boss", "admin")
+    # The bootstrap password skips the validators ("admin" is too short) but works for login.
+    assert admin.check_password("admin")
+    assert [kind for kind, _, _ in events()] == ["user.created"]
+
+
+def test_passwords_are_hashed_with_argon2(make_user: Callable[..., User]) -> None:
+    assert make_user("alice").password.startswith("argon2")
