@@ -1,0 +1,82 @@
+"""Helpers for the measurement tests: devices, reading bodies, a consumer running in a thread."""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import connections
+
+from ems_common.messaging.consumer import ConsumerRunner
+from ems_common.settings import BrokerConfig
+from monitoring.ingestion import handle_batch
+from monitoring.models import Device, HourlyConsumption, Reading
+
+
+def make_device(owner_id: uuid.UUID | None = None) -> Device:
+    return Device.objects.create(
+        id=uuid.uuid4(), name="Meter", owner_id=owner_id, max_hourly_consumption_kwh=5
+    )
+
+
+def body(device_id: uuid.UUID | str, timestamp: Any, value: Any) -> bytes:
+    return json.dumps(
+        {"timestamp": timestamp, "device_id": str(device_id), "measurement_value": value}
+    ).encode()
+
+
+def epoch_ms(ts: datetime) -> int:
+    return int(ts.timestamp() * 1000)
+
+
+def day_of_readings(day_start: datetime) -> list[tuple[datetime, Decimal]]:
+    """144 ten-minute readings (00:00 .. 23:50) with distinct, exact values."""
+    return [(day_start + timedelta(minutes=10 * i), Decimal(i + 1) / 1000) for i in range(144)]
+
+
+def hourly(device_id: uuid.UUID) -> dict[datetime, Decimal]:
+    rows = HourlyConsumption.objects.filter(device_id=device_id).order_by("hour_start")
+    return {row.hour_start.astimezone(UTC): row.kwh for row in rows}
+
+
+def expected_hourly(readings: list[tuple[datetime, Decimal]]) -> dict[datetime, Decimal]:
+    totals: dict[datetime, Decimal] = {}
+    for ts, value in readings:
+        hour = ts.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+        totals[hour] = totals.get(hour, Decimal(0)) + value
+    return totals
+
+
+def stored_count(device_id: uuid.UUID) -> int:
+    return Reading.objects.filter(device_id=device_id).count()
+
+
+@contextmanager
+def running_consumer(
+    queue: str, config: BrokerConfig, *, batch_size: int = 50, max_wait: float = 0.05
+) -> Iterator[ConsumerRunner]:
+    """A real ConsumerRunner with the measurements handler, in a thread, stopped on exit."""
+    runner = ConsumerRunner(
+        queue, handle_batch, batch_size=batch_size, max_wait=max_wait, config=config
+    )
+
+    def run() -> None:
+        try:
+            runner.run()
+        finally:
+            connections.close_all()  # this thread's connection, so the test database can go
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        yield runner
+    finally:
+        runner.stop()
+        thread.join(timeout=10)
+        assert not thread.is_alive(), "consumer did not stop"
