@@ -63,7 +63,7 @@ def running_consumer(
 ) -> Iterator[ConsumerRunner]:
     """A real ConsumerRunner with the measurements handler, in a thread, stopped on exit."""
     runner = ConsumerRunner(
-        queue, handle_batch, batch_size=batch_size, max_wait=max_wait, config=config
+        queue, handle_batch, batch_size=batch_size, max_wait=max_wait, config=config, declare=None
     )
 
     def run() -> None:
