@@ -1,1 +1,1 @@
-pytest_plugins = ["ems_common.testing.jwt"]
+pytest_plugins = ["ems_common.testing.jwt", "ems_common.testing.plugin"]

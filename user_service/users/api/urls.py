@@ -1,3 +1,9 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from users.api import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.ProfileListView.as_view(), name="users-list"),
+    path("me/", views.MyProfileView.as_view(), name="users-me"),
+    path("<str:pk>/", views.ProfileDetailView.as_view(), name="users-detail"),
+]

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, generics
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ems_common.permissions import IsAdmin, IsAdminOrSelf
+from users import services
+from users.api.serializers import ProfileSerializer, ProfileUpdateSerializer
+from users.models import Profile
+
+
+class ProfileListView(generics.ListAPIView):
+    permission_classes = [IsAdmin]
+    serializer_class = ProfileSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("search", str, description="part of a username")])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[Profile]:
+        profiles = Profile.objects.all()
+        search = self.request.query_params.get("search", "").strip()
+        if search:
+            profiles = profiles.filter(username__icontains=search)
+        return profiles
+
+
+class ProfileDetailView(generics.RetrieveAPIView):
+    permission_classes = [IsAdminOrSelf]
+    serializer_class = ProfileSerializer
+
+    def get_queryset(self) -> QuerySet[Profile]:
+        return Profile.objects.all()
+
+    def get_object(self) -> Profile:
+        try:
+            pk = uuid.UUID(str(self.kwargs["pk"]))
+        except ValueError:
+            raise exceptions.NotFound("No profile with that id.") from None
+        profile = services.profile_or_none(pk)
+        if profile is None:
+            raise exceptions.NotFound("No profile with that id.")
+        self.check_object_permissions(self.request, profile)
+        return profile
+
+    @extend_schema(request=ProfileUpdateSerializer, responses={200: ProfileSerializer})
+    def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        profile = self.get_object()
+        serializer = ProfileUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        profile = services.update_contact(profile, **serializer.validated_data)
+        return Response(ProfileSerializer(profile).data)
+
+
+class MyProfileView(APIView):
+    @extend_schema(responses={200: ProfileSerializer})
+    def get(self, request: Request) -> Response:
+        profile = services.profile_or_none(request.user.id)
+        if profile is None:
+            raise exceptions.NotFound(
+                "Your profile has not reached the user service yet; try again in a moment."
+            )
+        return Response(ProfileSerializer(profile).data)
