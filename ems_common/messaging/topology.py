@@ -1,0 +1,78 @@
+"""Every exchange, queue and binding of EMS, declared idempotently by whoever starts first.
+
+Queues are plain durable queues without ``x-`` arguments (see docs/ARCHITECTURE.md), so a meter
+that declares ``device_data_queue`` itself stays compatible. Each queue has ``<queue>.dlq``, bound
+to the ``ems.dlx`` exchange with the queue's name; consumers dead-letter into it themselves.
+
+``python -m ems_common.messaging.topology`` declares everything and exits.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from pika.adapters.blocking_connection import BlockingChannel
+
+from ems_common.messaging.connection import connect
+
+SYNC_EXCHANGE = "ems.sync"
+DLX = "ems.dlx"
+ALERTS_EXCHANGE = "ems.alerts"
+DEVICE_DATA_QUEUE = "device_data_queue"
+
+# Each consuming service owns its queue, so every service gets every event it subscribes to.
+SYNC_BINDINGS: dict[str, list[str]] = {
+    "user_service": ["user.*"],
+    "device_service": ["user.*"],
+    "monitoring_service": ["user.*", "device.*"],
+}
+
+log = logging.getLogger(__name__)
+
+
+def sync_queue(service: str) -> str:
+    return f"sync_queue.{service}"
+
+
+def dlq_name(queue: str) -> str:
+    return f"{queue}.dlq"
+
+
+def declare_queue(channel: BlockingChannel, queue: str) -> None:
+    """A durable queue plus its dead-letter queue ``<queue>.dlq`` bound to ``ems.dlx``."""
+    channel.exchange_declare(DLX, exchange_type="direct", durable=True)
+    channel.queue_declare(queue, durable=True)
+    channel.queue_declare(dlq_name(queue), durable=True)
+    channel.queue_bind(dlq_name(queue), DLX, routing_key=queue)
+
+
+def declare_topology(channel: BlockingChannel) -> None:
+    """Exchanges, the per-service sync queues with their bindings, and the measurements queue."""
+    channel.exchange_declare(SYNC_EXCHANGE, exchange_type="topic", durable=True)
+    channel.exchange_declare(DLX, exchange_type="direct", durable=True)
+    channel.exchange_declare(ALERTS_EXCHANGE, exchange_type="topic", durable=True)
+    for service, keys in SYNC_BINDINGS.items():
+        queue = sync_queue(service)
+        declare_queue(channel, queue)
+        for key in keys:
+            channel.queue_bind(queue, SYNC_EXCHANGE, routing_key=key)
+    declare_queue(channel, DEVICE_DATA_QUEUE)
+
+
+def main() -> int:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    connection = connect(attempts=8, max_delay=5.0, name="ems topology")
+    assert connection is not None  # no stop event, so connect() returns or raises
+    try:
+        declare_topology(connection.channel())
+    finally:
+        connection.close()
+    log.info("RabbitMQ topology declared")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
