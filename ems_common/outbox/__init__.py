@@ -1,0 +1,1 @@
+"""Transactional outbox: events are written with the change and relayed to RabbitMQ later."""

@@ -1,0 +1,132 @@
+"""The outbox relay loop behind ``manage.py relay_outbox``."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from typing import Any
+
+import psycopg
+from django.db import DEFAULT_DB_ALIAS, close_old_connections, connections
+from django.db.utils import InterfaceError, OperationalError
+from psycopg import sql
+
+from ems_common.messaging.connection import Backoff, describe_error
+from ems_common.messaging.publisher import Publisher, PublishError
+from ems_common.messaging.topology import declare_topology
+from ems_common.outbox.services import NOTIFY_CHANNEL, relay_pending
+from ems_common.settings import BrokerConfig
+
+log = logging.getLogger(__name__)
+
+
+class RelayFailed(Exception):
+    """``run(once=True)`` met a broker or database error."""
+
+
+class OutboxRelay:
+    """Publishes pending outbox rows; wakes on ``NOTIFY ems_outbox`` and polls as a fallback."""
+
+    def __init__(
+        self,
+        *,
+        batch_size: int = 100,
+        poll_interval: float = 1.0,
+        max_delay: float = 30.0,
+        config: BrokerConfig | None = None,
+        using: str = DEFAULT_DB_ALIAS,
+    ) -> None:
+        self.batch_size = batch_size
+        self.poll_interval = poll_interval
+        self.max_delay = max_delay
+        self.using = using
+        self.publisher = Publisher(config, declare=declare_topology, name="ems outbox relay")
+        self._stop = threading.Event()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def run(self, *, once: bool = False) -> int:
+        """Relay until stop(); with ``once``, until nothing is pending. Returns events sent."""
+        listener = NotifyListener(connections[self.using].settings_dict, NOTIFY_CHANNEL)
+        backoff = Backoff(maximum=self.max_delay)
+        total = 0
+        try:
+            if not once:
+                listener.listen()  # before the first scan, so no commit slips between the two
+            while not self._stop.is_set():
+                close_old_connections()
+                try:
+                    count = relay_pending(self.publisher, self.batch_size, using=self.using)
+                except (PublishError, OperationalError, InterfaceError) as exc:
+                    if once:
+                        raise RelayFailed(describe_error(exc)) from exc
+                    delay = backoff.next_delay()
+                    log.warning("outbox relay: %s; retrying in %.1fs", describe_error(exc), delay)
+                    self._stop.wait(delay)
+                    continue
+                backoff.reset()
+                total += count
+                if count:
+                    log.info("outbox relay published %d event(s)", count)
+                if count == self.batch_size:
+                    continue  # more may be waiting
+                if once:
+                    break
+                self.publisher.process_events()  # heartbeats of an idle connection
+                listener.wait(self.poll_interval, self._stop)
+        finally:
+            listener.close()
+            self.publisher.close()
+        return total
+
+
+class NotifyListener:
+    """A separate autocommit psycopg connection LISTENing on one channel."""
+
+    def __init__(self, settings_dict: dict[str, Any], channel: str) -> None:
+        self.channel = channel
+        self.params = {
+            "dbname": settings_dict["NAME"],
+            "user": settings_dict.get("USER") or None,
+            "password": settings_dict.get("PASSWORD") or None,
+            "host": settings_dict.get("HOST") or None,
+            "port": settings_dict.get("PORT") or None,
+            "connect_timeout": settings_dict.get("OPTIONS", {}).get("connect_timeout", 5),
+            "application_name": "ems outbox relay listener",
+        }
+        self._conn: psycopg.Connection[Any] | None = None
+
+    def listen(self) -> None:
+        if self._conn is None:
+            try:
+                self._conn = psycopg.connect(**self.params, autocommit=True)
+                self._conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self.channel)))
+            except psycopg.Error as exc:
+                self.close()
+                log.warning("outbox relay cannot LISTEN (%s); polling only", describe_error(exc))
+
+    def wait(self, timeout: float, stop: threading.Event) -> bool:
+        """True when notified within ``timeout``; sleeps the timeout if LISTEN is unavailable."""
+        self.listen()
+        if self._conn is None:
+            stop.wait(timeout)
+            return False
+        try:
+            notified = any(True for _ in self._conn.notifies(timeout=timeout, stop_after=1))
+            if notified:
+                # Many commits send many notifications; one scan covers them all.
+                for _ in self._conn.notifies(timeout=0):
+                    pass
+            return notified
+        except psycopg.Error as exc:
+            log.warning("outbox relay lost its LISTEN connection: %s", describe_error(exc))
+            self.close()
+            return False
+
+    def close(self) -> None:
+        if self._conn is not None:
+            with contextlib.suppress(psycopg.Error):
+                self._conn.close()
+            self._conn = None

@@ -1,0 +1,100 @@
+"""Writing events to the outbox, and relaying pending ones to RabbitMQ."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.transaction import TransactionManagementError
+from django.utils import timezone
+
+from ems_common.events import encode_envelope, make_envelope
+from ems_common.messaging.publisher import MessageUnroutable, Publisher, PublishError
+from ems_common.messaging.topology import SYNC_EXCHANGE
+from ems_common.outbox.models import OutboxEvent
+from ems_common.settings import service_module
+
+log = logging.getLogger(__name__)
+
+NOTIFY_CHANNEL = "ems_outbox"
+
+
+def default_source() -> str:
+    """This service's name in envelopes, e.g. ``auth_service`` for EMS_SERVICE=auth."""
+    return service_module(settings.EMS_SERVICE)
+
+
+def publish_event(
+    type: str,
+    data: dict[str, Any],
+    *,
+    version: int,
+    source: str | None = None,
+    using: str = DEFAULT_DB_ALIAS,
+) -> OutboxEvent:
+    """Queue an ``ems.sync`` event in the caller's transaction; it is published after commit.
+
+    Must run inside ``transaction.atomic()`` together with the change it announces, so that
+    either both are stored or neither is.
+    """
+    connection = connections[using]
+    if not connection.in_atomic_block:
+        raise TransactionManagementError(
+            "publish_event() must run inside transaction.atomic(), with the change it announces"
+        )
+    envelope = make_envelope(type, data, version=version, source=source or default_source())
+    event = OutboxEvent.objects.using(using).create(
+        id=uuid.UUID(envelope["event_id"]),
+        exchange=SYNC_EXCHANGE,
+        routing_key=type,
+        payload=envelope,
+    )
+    # Delivered on commit only (dropped on rollback): exactly when the relay should wake.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_notify(%s, '')", [NOTIFY_CHANNEL])
+    return event
+
+
+def relay_pending(publisher: Publisher, limit: int = 100, *, using: str = DEFAULT_DB_ALIAS) -> int:
+    """Publish up to ``limit`` unsent events, oldest first; returns how many were marked sent.
+
+    Rows are locked with ``FOR UPDATE SKIP LOCKED``, so relays running at once take different
+    rows. When the broker fails, the rows published so far are marked sent, the failing row
+    records the error, and the ``PublishError`` is re-raised: nothing is dropped.
+    """
+    failure: PublishError | None = None
+    done: list[OutboxEvent] = []
+    with transaction.atomic(using=using):
+        rows = list(
+            OutboxEvent.objects.using(using)
+            .select_for_update(skip_locked=True)
+            .filter(sent_at__isnull=True)
+            .order_by("created_at", "id")[:limit]
+        )
+        for row in rows:
+            row.attempts += 1
+            try:
+                publisher.publish(
+                    row.exchange,
+                    row.routing_key,
+                    encode_envelope(row.payload),
+                    message_id=str(row.id),
+                )
+            except MessageUnroutable as exc:
+                # Confirmed but no queue subscribes to this type: retrying cannot change that.
+                log.warning("outbox event %s had no subscriber: %s", row.id, exc)
+                row.last_error = str(exc)
+            except PublishError as exc:
+                row.last_error = str(exc)
+                row.save(using=using, update_fields=["attempts", "last_error"])
+                failure = exc
+                break
+            row.sent_at = timezone.now()
+            done.append(row)
+        OutboxEvent.objects.using(using).bulk_update(done, ["sent_at", "attempts", "last_error"])
+    if failure is not None:
+        raise failure
+    return len(done)
