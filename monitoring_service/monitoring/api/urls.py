@@ -1,8 +1,10 @@
 from django.urls import URLPattern, URLResolver, path
 
-from monitoring.api import devices
+from monitoring.api import devices, hourly
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("devices/", devices.DeviceListView.as_view(), name="monitoring-device-list"),
     path("devices/<uuid:pk>/", devices.DeviceDetailView.as_view(), name="monitoring-device-detail"),
+    path("hourly/daily/", hourly.DailyView.as_view(), name="monitoring-hourly-daily"),
+    path("hourly/range/", hourly.RangeView.as_view(), name="monitoring-hourly-range"),
 ]
