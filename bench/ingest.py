@@ -1,0 +1,166 @@
+"""Ingestion: N readings through consume_measurements (1 and 2 consumers) vs a bare pika drain."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from bench_env import (
+    PYTHON,
+    ROOT,
+    BenchEnv,
+    bench_queues,
+    broker,
+    peak_rss_mb,
+    publish,
+    queue_depth,
+    stop,
+    wait_for,
+)
+
+START = datetime(2026, 1, 5, tzinfo=UTC)
+
+
+@dataclass
+class Workload:
+    devices: list[uuid.UUID]
+    bodies: list[bytes]
+    expected: dict[tuple[uuid.UUID, datetime], Decimal]  # (device, UTC hour) -> kWh
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_rss_mb: float = 0.0
+    exact: bool = True
+
+    def rate(self, n: int) -> float:
+        return n / self.seconds
+
+
+def make_workload(n: int, device_count: int, seed: int = 1) -> Workload:
+    """n readings, 10 minutes apart per device, in the three timestamp formats, shuffled."""
+    rng = random.Random(seed)
+    devices = [uuid.UUID(int=rng.getrandbits(128), version=4) for _ in range(device_count)]
+    bodies: list[bytes] = []
+    expected: dict[tuple[uuid.UUID, datetime], Decimal] = {}
+    for i in range(n):
+        device = devices[i % device_count]
+        ts = START + timedelta(minutes=10 * (i // device_count))
+        value = Decimal(rng.randrange(0, 1_000_000)) / 1_000_000
+        stamp: object = [int(ts.timestamp() * 1000), int(ts.timestamp()), ts.isoformat()][i % 3]
+        bodies.append(
+            json.dumps(
+                {"timestamp": stamp, "device_id": str(device), "measurement_value": float(value)}
+            ).encode()
+        )
+        key = (device, ts.replace(minute=0))
+        expected[key] = expected.get(key, Decimal(0)) + value
+    rng.shuffle(bodies)
+    return Workload(devices, bodies, expected)
+
+
+def insert_devices(bench: BenchEnv, devices: list[uuid.UUID]) -> None:
+    with (
+        bench.sql() as conn,
+        conn.cursor() as cursor,
+        cursor.copy(
+            "COPY monitoring_device (id, version, synced_at, name, description, address,"
+            " max_hourly_consumption_kwh) FROM STDIN"
+        ) as copy,
+    ):
+        for i, device in enumerate(devices):
+            copy.write_row((device, 1, datetime.now(UTC), f"bench {i}", "", "", 100))
+
+
+def reset_readings(bench: BenchEnv) -> None:
+    with bench.sql() as conn:
+        conn.execute("TRUNCATE monitoring_reading, monitoring_hourly_consumption")
+
+
+def stored(bench: BenchEnv) -> int:
+    with bench.sql() as conn:
+        row = conn.execute("SELECT count(*) FROM monitoring_reading").fetchone()
+        return int(row[0]) if row else 0
+
+
+def totals_exact(bench: BenchEnv, workload: Workload) -> bool:
+    with bench.sql() as conn:
+        rows = conn.execute(
+            "SELECT device_id, hour_start, kwh FROM monitoring_hourly_consumption"
+        ).fetchall()
+    actual = {(device, hour.astimezone(UTC)): kwh for device, hour, kwh in rows}
+    return actual == workload.expected
+
+
+def consumers_started(queue: str, count: int) -> float:
+    connection = broker()
+    try:
+        channel = connection.channel()
+        return wait_for(lambda: queue_depth(channel, queue)[1] >= count, 60, "consumers")
+    finally:
+        connection.close()
+
+
+def bare_drain(bench: BenchEnv, workload: Workload) -> Run:
+    queue = bench.queue("bare")
+    n = len(workload.bodies)
+    with bench_queues(queue):
+        publish(queue, workload.bodies)
+        process = subprocess.Popen(
+            [str(PYTHON), str(ROOT / "bench" / "bare_consumer.py"), queue, str(n)], env=bench.env
+        )
+        started = consumers_started(queue, 1)
+        if process.wait(timeout=300) != 0:
+            raise SystemExit("bare consumer failed")
+        finished = wait_for(lambda: True, 1, "")
+    return Run(seconds=finished - started)
+
+
+def our_consumers(bench: BenchEnv, workload: Workload, consumers: int, batch: int) -> Run:
+    queue = bench.queue(f"readings{consumers}")
+    n = len(workload.bodies)
+    reset_readings(bench)
+    with bench_queues(queue):
+        publish(queue, workload.bodies)
+        args = ["consume_measurements", "--queue", queue, "--batch-size", str(batch)]
+        processes = [bench.manage(*args) for _ in range(consumers)]
+        try:
+            started = consumers_started(queue, consumers)
+            finished = wait_for(lambda: stored(bench) >= n, 300, f"{n} readings", every=0.05)
+            rss = max(peak_rss_mb(p.pid) for p in processes)
+        finally:
+            for process in processes:
+                stop(process)
+    return Run(seconds=finished - started, peak_rss_mb=rss, exact=totals_exact(bench, workload))
+
+
+def run_ingestion(bench: BenchEnv, n: int, device_count: int, batch: int) -> dict[str, object]:
+    print(f"ingestion: generating {n} readings for {device_count} devices ...", flush=True)
+    workload = make_workload(n, device_count)
+    insert_devices(bench, workload.devices)
+    bare = bare_drain(bench, workload)
+    print(
+        f"  bare pika drain (stores nothing): {bare.rate(n):,.0f} readings/s"
+        f" ({bare.seconds:.2f} s)",
+        flush=True,
+    )
+    one = our_consumers(bench, workload, 1, batch)
+    print(
+        f"  consume_measurements x1: {one.rate(n):,.0f} readings/s ({one.seconds:.2f} s),"
+        f" totals exact: {one.exact}, peak RSS {one.peak_rss_mb:.0f} MB",
+        flush=True,
+    )
+    print(f"  ratio ours/bare: {one.rate(n) / bare.rate(n):.2f} (target >= 0.5)", flush=True)
+    two = our_consumers(bench, workload, 2, batch)
+    print(
+        f"  consume_measurements x2: {two.rate(n):,.0f} readings/s ({two.seconds:.2f} s),"
+        f" totals exact: {two.exact}, peak RSS {two.peak_rss_mb:.0f} MB each at most",
+        flush=True,
+    )
+    return {"bare": bare, "one": one, "two": two}

@@ -1,0 +1,51 @@
+"""`make bench`: measurements ingestion and the hourly API, on private data; prints figures.
+
+    python bench/run.py [--readings 100000] [--devices 1000] [--skip-api] [--skip-ingestion]
+
+Ingestion: N readings published into a private queue, time until all are stored with exact
+hourly totals, through 1 and then 2 `consume_measurements` processes, against a bare pika drain
+of the same messages. API: p50/p99 and requests/s of /api/monitoring/hourly/daily/ through the
+nginx gateway, 16 concurrent clients, 100 devices with a year of 10-minute readings each.
+Everything runs on its own database (bench_<id>_monitoring), queues, ports; all removed after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+from bench_env import BenchEnv, bench_database
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--readings", type=int, default=100_000, help="ingestion readings")
+    parser.add_argument("--devices", type=int, default=1000, help="ingestion devices")
+    parser.add_argument("--batch-size", type=int, default=1000, help="consumer batch size")
+    parser.add_argument("--api-devices", type=int, default=100)
+    parser.add_argument("--api-days", type=int, default=365)
+    parser.add_argument("--clients", type=int, default=16, help="concurrent API clients")
+    parser.add_argument("--api-seconds", type=float, default=15.0, help="API measuring time")
+    parser.add_argument("--skip-api", action="store_true")
+    parser.add_argument("--skip-ingestion", action="store_true")
+    args = parser.parse_args(argv)
+
+    bench = BenchEnv(run_id=f"{os.getpid()}")
+    began = time.monotonic()
+    with bench_database(bench):
+        if not args.skip_ingestion:
+            from ingest import run_ingestion
+
+            run_ingestion(bench, args.readings, args.devices, args.batch_size)
+        if not args.skip_api:
+            from api_load import run_api
+
+            run_api(bench, args.api_devices, args.api_days, args.clients, args.api_seconds)
+    print(f"bench finished in {time.monotonic() - began:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
