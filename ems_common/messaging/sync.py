@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import close_old_connections, connections, transaction
+from django.db import connections, transaction
 
 from ems_common.events import Envelope, InvalidEvent, parse_envelope
 from ems_common.messaging.consumer import BatchHandler, ConsumerRunner, Message
@@ -29,15 +29,23 @@ log = logging.getLogger(__name__)
 EventHandler = Callable[[Envelope], None]
 
 
-def with_fresh_db_connection(handle_batch: BatchHandler) -> BatchHandler:
-    """``handle_batch`` preceded by Django's per-request connection check.
+def close_broken_connections() -> None:
+    """Django's between-requests connection check, for long-running loops.
 
-    A long-running consumer has no request cycle, so without this a connection broken while
-    the database was down would stay broken and every retry would fail.
+    A consumer has no request cycle, so without this a connection broken while the database
+    was down would stay broken and every retry would fail. A connection inside a transaction
+    (a caller's, or a test's) is left alone.
     """
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close_if_unusable_or_obsolete()
+
+
+def with_fresh_db_connection(handle_batch: BatchHandler) -> BatchHandler:
+    """``handle_batch`` preceded by close_broken_connections()."""
 
     def handle(batch: list[Message]) -> Any:
-        close_old_connections()
+        close_broken_connections()
         return handle_batch(batch)
 
     return handle

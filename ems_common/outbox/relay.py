@@ -5,20 +5,24 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+import time
 from typing import Any
 
 import psycopg
-from django.db import DEFAULT_DB_ALIAS, close_old_connections, connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.utils import InterfaceError, OperationalError
 from psycopg import sql
 
 from ems_common.messaging.connection import Backoff, describe_error
 from ems_common.messaging.publisher import Publisher, PublishError
+from ems_common.messaging.sync import close_broken_connections
 from ems_common.messaging.topology import declare_topology
 from ems_common.outbox.services import NOTIFY_CHANNEL, relay_pending
 from ems_common.settings import BrokerConfig
 
 log = logging.getLogger(__name__)
+
+STOP_CHECK_SECONDS = 0.5
 
 
 class RelayFailed(Exception):
@@ -56,7 +60,7 @@ class OutboxRelay:
             if not once:
                 listener.listen()  # before the first scan, so no commit slips between the two
             while not self._stop.is_set():
-                close_old_connections()
+                close_broken_connections()
                 try:
                     count = relay_pending(self.publisher, self.batch_size, using=self.using)
                 except (PublishError, OperationalError, InterfaceError) as exc:
@@ -108,18 +112,33 @@ class NotifyListener:
                 log.warning("outbox relay cannot LISTEN (%s); polling only", describe_error(exc))
 
     def wait(self, timeout: float, stop: threading.Event) -> bool:
-        """True when notified within ``timeout``; sleeps the timeout if LISTEN is unavailable."""
+        """True when notified within ``timeout``; False on timeout or stop.
+
+        Sleeps the timeout when LISTEN is unavailable (the caller then simply polls).
+        """
         self.listen()
-        if self._conn is None:
-            stop.wait(timeout)
-            return False
+        deadline = time.monotonic() + timeout
+        while not stop.is_set():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            if self._conn is None:
+                stop.wait(remaining)
+                return False
+            # Short slices, so stop() is noticed even with a long poll interval.
+            if self._notified(min(remaining, STOP_CHECK_SECONDS)):
+                return True
+        return False
+
+    def _notified(self, timeout: float) -> bool:
+        assert self._conn is not None
         try:
-            notified = any(True for _ in self._conn.notifies(timeout=timeout, stop_after=1))
-            if notified:
-                # Many commits send many notifications; one scan covers them all.
-                for _ in self._conn.notifies(timeout=0):
-                    pass
-            return notified
+            if not any(True for _ in self._conn.notifies(timeout=timeout, stop_after=1)):
+                return False
+            # Many commits send many notifications; one scan covers them all.
+            for _ in self._conn.notifies(timeout=0):
+                pass
+            return True
         except psycopg.Error as exc:
             log.warning("outbox relay lost its LISTEN connection: %s", describe_error(exc))
             self.close()
