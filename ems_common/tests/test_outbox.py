@@ -1,0 +1,185 @@
+import json
+import threading
+import uuid
+
+import pytest
+from django.core.management import call_command
+from django.db import connections, transaction
+from django.db.transaction import TransactionManagementError
+
+from ems_common.events import parse_envelope
+from ems_common.messaging.publisher import BrokerUnavailable, Publisher
+from ems_common.messaging.topology import SYNC_EXCHANGE
+from ems_common.outbox.models import OutboxEvent
+from ems_common.outbox.relay import OutboxRelay
+from ems_common.outbox.services import publish_event, relay_pending
+from ems_common.testing.broker import drain, wait_until
+
+
+@pytest.fixture
+def event_type(rabbit_channel, unique_queue):
+    """An event type only ``unique_queue`` subscribes to, so no running system sees it."""
+    event_type = f"test{uuid.uuid4().hex[:12]}.created"
+    rabbit_channel.exchange_declare(SYNC_EXCHANGE, exchange_type="topic", durable=True)
+    rabbit_channel.queue_bind(unique_queue, SYNC_EXCHANGE, routing_key=event_type)
+    return event_type
+
+
+def write_events(event_type, count):
+    with transaction.atomic():
+        return [
+            publish_event(event_type, {"id": uuid.uuid4(), "n": n}, version=1) for n in range(count)
+        ]
+
+
+def received_ids(queue, count, timeout=5.0):
+    return [m.properties.message_id for m in drain(queue, timeout, count=count)]
+
+
+@pytest.mark.django_db
+def test_publish_event_writes_the_envelope_in_the_callers_transaction():
+    device_id = uuid.uuid4()
+    with transaction.atomic():
+        event = publish_event("device.created", {"id": device_id}, version=3)
+
+    stored = OutboxEvent.objects.get()
+    assert stored.id == event.id
+    assert (stored.exchange, stored.routing_key, stored.sent_at) == (
+        SYNC_EXCHANGE,
+        "device.created",
+        None,
+    )
+    envelope = parse_envelope(json.dumps(stored.payload).encode())
+    assert envelope.event_id == event.id
+    assert envelope.source == "monitoring_service"  # from EMS_SERVICE of the test settings
+    assert (envelope.version, envelope.data) == (3, {"id": str(device_id)})
+
+
+@pytest.mark.django_db
+def test_rolled_back_transaction_leaves_no_event():
+    with pytest.raises(RuntimeError), transaction.atomic():
+        publish_event("device.created", {"id": uuid.uuid4()}, version=1)
+        raise RuntimeError("the change failed")
+
+    assert not OutboxEvent.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_publish_event_outside_a_transaction_is_refused():
+    with pytest.raises(TransactionManagementError):
+        publish_event("device.created", {"id": uuid.uuid4()}, version=1)
+    assert not OutboxEvent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_relay_publishes_pending_events_once_in_order_and_marks_them_sent(
+    broker_config, unique_queue, event_type
+):
+    events = write_events(event_type, 3)
+
+    with Publisher(broker_config) as publisher:
+        assert relay_pending(publisher) == 3
+        assert relay_pending(publisher) == 0
+
+    assert received_ids(unique_queue, 3) == [str(e.id) for e in events]
+    assert drain(unique_queue) == []
+    assert all(e.sent_at and e.attempts == 1 for e in OutboxEvent.objects.all())
+
+
+@pytest.mark.django_db
+def test_relay_body_is_the_stored_envelope(broker_config, unique_queue, event_type):
+    [event] = write_events(event_type, 1)
+
+    with Publisher(broker_config) as publisher:
+        relay_pending(publisher)
+
+    [message] = drain(unique_queue, count=1)
+    assert json.loads(message.body) == event.payload
+    assert message.properties.delivery_mode == 2
+
+
+@pytest.mark.django_db
+def test_relay_keeps_events_while_the_broker_is_down_and_sends_them_later(
+    broker_config, unreachable_broker, unique_queue, event_type
+):
+    events = write_events(event_type, 2)
+
+    with Publisher(unreachable_broker) as down, pytest.raises(BrokerUnavailable):
+        relay_pending(down)
+
+    first = OutboxEvent.objects.get(pk=events[0].pk)
+    assert first.sent_at is None and first.attempts == 1 and "cannot reach" in first.last_error
+    assert OutboxEvent.objects.filter(sent_at__isnull=True).count() == 2
+
+    with Publisher(broker_config) as up:
+        assert relay_pending(up) == 2
+    assert received_ids(unique_queue, 2) == [str(e.id) for e in events]
+
+
+@pytest.mark.django_db
+def test_event_nobody_subscribes_to_is_marked_sent_with_a_note(broker_config):
+    with transaction.atomic():
+        publish_event(f"nobody{uuid.uuid4().hex}.created", {}, version=1)
+
+    with Publisher(broker_config) as publisher:
+        assert relay_pending(publisher) == 1
+    event = OutboxEvent.objects.get()
+    assert event.sent_at is not None
+    assert "no queue bound" in event.last_error
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_relays_at_once_publish_every_event_exactly_once(
+    broker_config, unique_queue, event_type
+):
+    events = write_events(event_type, 120)
+    start = threading.Barrier(2)
+    counts: list[int] = []
+
+    def relay():
+        try:
+            with Publisher(broker_config) as publisher:
+                start.wait()
+                total = 0
+                while sent := relay_pending(publisher, limit=5):
+                    total += sent
+                counts.append(total)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=relay) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    ids = received_ids(unique_queue, 120)
+    assert sorted(ids) == sorted(str(e.id) for e in events)
+    assert drain(unique_queue) == []
+    assert sum(counts) == 120
+    assert not OutboxEvent.objects.filter(sent_at__isnull=True).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_running_relay_wakes_on_notify_rather_than_its_poll(
+    broker_config, unique_queue, event_type, start_in_thread
+):
+    # A 60 s poll: only the NOTIFY sent on commit can get the events out within the timeout.
+    relay = OutboxRelay(poll_interval=60, config=broker_config)
+    start_in_thread(relay)
+
+    [first] = write_events(event_type, 1)
+    assert received_ids(unique_queue, 1) == [str(first.id)]
+    [second] = write_events(event_type, 1)
+    assert received_ids(unique_queue, 1) == [str(second.id)]
+    wait_until(lambda: not OutboxEvent.objects.filter(sent_at__isnull=True).exists())
+
+
+@pytest.mark.django_db
+def test_relay_outbox_once_publishes_what_is_pending_and_exits(unique_queue, event_type, capsys):
+    events = write_events(event_type, 3)
+
+    call_command("relay_outbox", "--once", "--batch-size", "2")
+
+    assert received_ids(unique_queue, 3) == [str(e.id) for e in events]
+    assert "published 3 event(s)" in capsys.readouterr().out

@@ -1,0 +1,74 @@
+from ems_common.messaging import topology
+from ems_common.messaging.topology import (
+    DEVICE_DATA_QUEUE,
+    DLX,
+    SYNC_EXCHANGE,
+    declare_queue,
+    declare_topology,
+    dlq_name,
+    sync_queue,
+)
+from ems_common.testing.broker import drain, publish_raw
+
+
+class RecordingChannel:
+    def __init__(self):
+        self.calls = []
+
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: self.calls.append((name, args, kwargs))
+
+
+def test_declare_topology_twice_is_harmless(rabbit_connection):
+    channel = rabbit_connection.channel()
+    declare_topology(channel)
+    declare_topology(channel)
+
+    for queue in [*(sync_queue(s) for s in topology.SYNC_BINDINGS), DEVICE_DATA_QUEUE]:
+        channel.queue_declare(queue, passive=True)
+        channel.queue_declare(dlq_name(queue), passive=True)
+    for exchange in (SYNC_EXCHANGE, DLX, topology.ALERTS_EXCHANGE):
+        channel.exchange_declare(exchange, passive=True)
+
+
+def test_queues_are_plain_durable_queues_a_meter_can_redeclare(rabbit_connection, unique_queue):
+    # A simulator declaring the queue with just durable=True must not get PRECONDITION_FAILED.
+    channel = rabbit_connection.channel()
+    channel.queue_declare(unique_queue, durable=True)
+    channel.queue_declare(dlq_name(unique_queue), durable=True)
+
+
+def test_dead_letter_exchange_routes_to_the_queues_dlq(rabbit_channel, unique_queue):
+    publish_raw(unique_queue, b"{}", exchange=DLX)
+
+    assert [m.body for m in drain(dlq_name(unique_queue), count=1)] == [b"{}"]
+
+
+def test_each_service_binds_its_own_sync_queue():
+    channel = RecordingChannel()
+    declare_topology(channel)
+
+    binds = {
+        (args[0], kwargs["routing_key"])
+        for name, args, kwargs in channel.calls
+        if name == "queue_bind" and args[1] == SYNC_EXCHANGE
+    }
+    assert binds == {
+        ("sync_queue.user_service", "user.*"),
+        ("sync_queue.device_service", "user.*"),
+        ("sync_queue.monitoring_service", "user.*"),
+        ("sync_queue.monitoring_service", "device.*"),
+    }
+
+
+def test_declare_queue_uses_no_queue_arguments():
+    channel = RecordingChannel()
+    declare_queue(channel, "q")
+
+    declared = [(args, kwargs) for name, args, kwargs in channel.calls if name == "queue_declare"]
+    assert declared == [(("q",), {"durable": True}), (("q.dlq",), {"durable": True})]
+    assert ("queue_bind", ("q.dlq", DLX), {"routing_key": "q"}) in channel.calls
+
+
+def test_topology_entry_point_declares_and_exits_cleanly(broker_config):
+    assert topology.main() == 0

@@ -1,0 +1,1 @@
+"""A tiny app with a synced model, to exercise ems_common.inbox."""
