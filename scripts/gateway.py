@@ -1,0 +1,134 @@
+"""Render the local nginx gateway from deploy/routes.json and the templates in deploy/nginx/."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from collections.abc import Mapping
+from html import escape
+from pathlib import Path
+
+from services import ROOT, Service, all_services, gateway, nginx_binary, var_dir
+
+TEMPLATES = ROOT / "deploy" / "nginx"
+PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
+MIME_TYPES = Path("/etc/nginx/mime.types")
+MINIMAL_TYPES = """types {
+        text/html html; text/css css; application/javascript js mjs; application/json json;
+        image/svg+xml svg; image/png png; image/x-icon ico; font/woff2 woff2;
+    }"""
+# Temporary-file paths nginx creates at start for each module it was built with.
+TEMP_PATHS = {
+    "client_body": "client_body_temp_path",
+    "proxy": "proxy_temp_path",
+    "fastcgi": "fastcgi_temp_path",
+    "uwsgi": "uwsgi_temp_path",
+    "scgi": "scgi_temp_path",
+}
+
+
+def fill(template: str, values: Mapping[str, object]) -> str:
+    """Replace ``{{ name }}``; a name without a value is an error, not an empty string."""
+
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in values:
+            raise KeyError(f"template placeholder {{{{ {name} }}}} has no value")
+        return str(values[name])
+
+    return PLACEHOLDER.sub(value, template)
+
+
+def read_template(name: str) -> str:
+    return (TEMPLATES / name).read_text()
+
+
+def locations(env: Mapping[str, str]) -> str:
+    """One proxy block per route; WebSocket prefixes first, as they sit inside a service prefix."""
+    blocks = []
+    for service in all_services():
+        for prefix in service.websocket_prefixes:
+            blocks.append(route_block("websocket.conf.template", service, prefix, env))
+    for service in all_services():
+        blocks.append(route_block("location.conf.template", service, service.prefix, env))
+    return "\n".join(blocks)
+
+
+def route_block(template: str, service: Service, prefix: str, env: Mapping[str, str]) -> str:
+    values = {"prefix": prefix, "service": service.name, "port": service.port(env)}
+    return fill(read_template(template), values).rstrip("\n")
+
+
+def built_modules() -> set[str]:
+    """The temp-path modules this nginx has (a module built ``--without-`` has no directive)."""
+    nginx = nginx_binary()
+    if nginx is None:
+        return set(TEMP_PATHS)
+    result = subprocess.run([nginx, "-V"], capture_output=True, text=True, check=False)
+    flags = result.stderr + result.stdout
+    return {name for name in TEMP_PATHS if f"--without-http_{name}_module" not in flags}
+
+
+def static_root(env: Mapping[str, str], gateway_dir: Path) -> Path:
+    """frontend/dist when built, else a placeholder page that points at the API."""
+    dist = (ROOT / gateway().static_root).resolve()
+    if (dist / "index.html").is_file():
+        return dist
+    placeholder = gateway_dir / "html"
+    placeholder.mkdir(parents=True, exist_ok=True)
+    links = "\n".join(
+        f'    <li>{escape(s.name)}: <a href="{s.health_path}">{s.health_path}</a>,'
+        f' <a href="{s.prefix}docs/">{s.prefix}docs/</a></li>'
+        for s in all_services()
+    )
+    page = fill(read_template("placeholder.html"), {"service_links": links})
+    (placeholder / "index.html").write_text(page)
+    return placeholder
+
+
+def listen_address(env: Mapping[str, str]) -> str:
+    host, port = gateway().host(env), gateway().port(env)
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def render(env: Mapping[str, str]) -> Path:
+    """Write <var>/gateway/nginx.conf and return its path."""
+    gateway_dir = var_dir(env) / "gateway"
+    temp_dir = gateway_dir / "tmp"
+    temp_dir.mkdir(parents=True, exist_ok=True)
+    modules = built_modules()
+    temp_paths = "\n".join(
+        f"    {directive} {temp_dir / name};"
+        for name, directive in TEMP_PATHS.items()
+        if name in modules
+    )
+    values = {
+        # Workers as root read the frontend wherever the checkout lives; without root the
+        # directive means nothing, so it is left out.
+        "user": "user root;" if os.geteuid() == 0 else "",
+        "var_dir": gateway_dir,
+        "mime_types": f"include {MIME_TYPES};" if MIME_TYPES.is_file() else MINIMAL_TYPES,
+        "temp_paths": temp_paths,
+        "listen": listen_address(env),
+        "locations": locations(env),
+        "static_root": static_root(env, gateway_dir),
+    }
+    conf = gateway_dir / "nginx.conf"
+    conf.write_text(fill(read_template("gateway.conf.template"), values))
+    return conf
+
+
+def check(conf: Path) -> None:
+    """``nginx -t`` on the rendered file, so a template error shows before anything starts."""
+    nginx = nginx_binary()
+    if nginx is None:
+        raise SystemExit("error: nginx is not installed (scripts/stack.py ensure-services)")
+    result = subprocess.run(
+        [nginx, "-t", "-q", "-e", "stderr", "-p", f"{conf.parent}/", "-c", str(conf)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"error: the rendered gateway config is invalid:\n{result.stderr}")

@@ -1,0 +1,206 @@
+"""The services of EMS as listed in ``deploy/routes.json``, resolved against an environment.
+
+``deploy/routes.json`` is the one list of services: ports, databases, gateway prefixes, and the
+processes each service runs. Everything in ``scripts/`` and the e2e harness reads it through this
+module, so adding a service means adding one entry there.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+ROUTES_FILE = ROOT / "deploy" / "routes.json"
+VENV_BIN = ROOT / ".venv" / "bin"
+PYTHON = VENV_BIN / "python"
+# Where management commands shared by every service live (relay_outbox, ...).
+SHARED_PACKAGE = ROOT / "ems_common"
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    folder: str
+    project: str
+    port_env: str
+    default_port: int
+    db_env: str
+    default_db: str
+    prefix: str
+    websocket_prefixes: tuple[str, ...]
+    processes: tuple[tuple[str, str], ...]
+    bootstrap: tuple[str, ...]
+
+    @property
+    def path(self) -> Path:
+        return ROOT / self.folder
+
+    @property
+    def manage_py(self) -> Path:
+        return self.path / "manage.py"
+
+    @property
+    def health_path(self) -> str:
+        return f"{self.prefix}health/"
+
+    def exists(self) -> bool:
+        return self.manage_py.is_file()
+
+    def port(self, env: Mapping[str, str]) -> int:
+        return env_int(env, self.port_env, self.default_port)
+
+    def database(self, env: Mapping[str, str]) -> str:
+        return env.get(self.db_env) or self.default_db
+
+    def has_command(self, command: str) -> bool:
+        """Whether ``manage.py <command>`` exists yet (in the service or in ems_common)."""
+        pattern = f"**/management/commands/{command}.py"
+        return any(True for base in (self.path, SHARED_PACKAGE) for _ in base.glob(pattern))
+
+
+@dataclass(frozen=True)
+class Gateway:
+    host_env: str
+    default_host: str
+    port_env: str
+    default_port: int
+    static_root: str
+
+    def host(self, env: Mapping[str, str]) -> str:
+        return env.get(self.host_env) or self.default_host
+
+    def port(self, env: Mapping[str, str]) -> int:
+        return env_int(env, self.port_env, self.default_port)
+
+
+def env_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "")
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SystemExit(f"error: {name}={raw!r} is not a number") from None
+
+
+def load_table() -> dict[str, Any]:
+    with ROUTES_FILE.open() as handle:
+        table: dict[str, Any] = json.load(handle)
+    return table
+
+
+def all_services() -> list[Service]:
+    return [
+        Service(
+            name=item["name"],
+            folder=item["folder"],
+            project=item["project"],
+            port_env=item["port_env"],
+            default_port=int(item["default_port"]),
+            db_env=item["db_env"],
+            default_db=item["default_db"],
+            prefix=item["prefix"],
+            websocket_prefixes=tuple(item.get("websocket_prefixes", [])),
+            processes=tuple(item.get("processes", {}).items()),
+            bootstrap=tuple(item.get("bootstrap", [])),
+        )
+        for item in load_table()["services"]
+    ]
+
+
+def present_services(*, quiet: bool = False) -> list[Service]:
+    """The services whose folder exists in this checkout; the others are skipped with a note."""
+    present = []
+    for service in all_services():
+        if service.exists():
+            present.append(service)
+        elif not quiet:
+            note(f"{service.folder}/manage.py not found: skipping the {service.name} service")
+    return present
+
+
+def gateway() -> Gateway:
+    item = load_table()["gateway"]
+    return Gateway(
+        host_env=item["host_env"],
+        default_host=item["default_host"],
+        port_env=item["port_env"],
+        default_port=int(item["default_port"]),
+        static_root=item["static_root"],
+    )
+
+
+def var_dir(env: Mapping[str, str]) -> Path:
+    """Generated files and runtime state (gateway config, Procfile, logs); EMS_VAR_DIR or var/."""
+    return Path(env.get("EMS_VAR_DIR") or ROOT / "var").resolve()
+
+
+def nginx_binary() -> str | None:
+    found = shutil.which("nginx")
+    if found:
+        return found
+    for candidate in ("/usr/sbin/nginx", "/usr/local/sbin/nginx"):
+        if os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def manage_command(service: Service, args: str) -> str:
+    return f"{shlex.quote(str(PYTHON))} {shlex.quote(str(service.manage_py))} {args}"
+
+
+def web_command(service: Service, env: Mapping[str, str]) -> str:
+    workers = env_int(env, "WEB_CONCURRENCY", 2)
+    return " ".join(
+        [
+            shlex.quote(str(VENV_BIN / "gunicorn")),
+            f"--chdir {shlex.quote(str(service.path))}",
+            f"{service.project}.wsgi:application",
+            f"--bind 127.0.0.1:{service.port(env)}",
+            f"--workers {workers}",
+            "--graceful-timeout 10",
+            "--access-logfile -",
+        ]
+    )
+
+
+def process_commands(env: Mapping[str, str], *, quiet: bool = False) -> dict[str, str]:
+    """Process name -> shell command, for the gateway and every present service."""
+    nginx = nginx_binary() or "nginx"
+    gateway_dir = var_dir(env) / "gateway"
+    commands = {
+        "gateway": (
+            f"exec {shlex.quote(nginx)} -e stderr -p {shlex.quote(str(gateway_dir))}/"
+            f" -c {shlex.quote(str(gateway_dir / 'nginx.conf'))} -g 'daemon off;'"
+        )
+    }
+    for service in present_services(quiet=quiet):
+        for name, spec in service.processes:
+            if spec == "web":
+                commands[name] = "exec " + web_command(service, env)
+            elif spec.startswith("manage.py "):
+                args = spec.removeprefix("manage.py ").strip()
+                if not service.has_command(args.split()[0]):
+                    if not quiet:
+                        note(f"process {name}: `{spec}` does not exist yet in {service.folder}")
+                    continue
+                commands[name] = "exec " + manage_command(service, args)
+            else:
+                command = spec.format(
+                    python=shlex.quote(str(PYTHON)),
+                    folder=shlex.quote(str(service.path)),
+                    port=service.port(env),
+                )
+                commands[name] = f"exec {command}"
+    return commands
+
+
+def note(message: str) -> None:
+    print(f"note: {message}", flush=True)
