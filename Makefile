@@ -1,0 +1,45 @@
+# EMS local commands. `make up` runs the whole system, `make test` every test.
+# The logic lives in scripts/ (Python); this file only installs the tools and calls it.
+
+SHELL := /bin/bash
+PYTHON := .venv/bin/python
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+UV_VERSION := 0.13.9
+
+.DEFAULT_GOAL := help
+.PHONY: help deps setup up test lint fmt bench gateway reset-db clean
+
+help: ## this list
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+deps: ## install the Python dependencies into .venv (uv, from uv.lock)
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 \
+		|| python3 -m pip install -q uv==$(UV_VERSION)
+	@UV_PYTHON_DOWNLOADS=never $(UV) sync --frozen --python python3 --quiet
+
+setup: deps ## PostgreSQL, RabbitMQ, nginx, databases, migrations, topology, admin, gateway config
+	@$(PYTHON) scripts/stack.py setup
+
+up: deps ## run the whole system on this machine (Ctrl+C stops it)
+	@exec $(PYTHON) scripts/stack.py up
+
+test: deps ## every check and test, then a summary
+	@$(PYTHON) scripts/run_tests.py
+
+lint: deps ## ruff, mypy and migration checks only
+	@$(PYTHON) scripts/run_tests.py --skip-setup --checks-only
+
+fmt: deps ## fix what ruff can fix and format the code
+	@.venv/bin/ruff check --fix . && .venv/bin/ruff format .
+
+bench: deps ## benchmarks (bench/run.py)
+	@if [ -f bench/run.py ]; then $(PYTHON) bench/run.py; else echo "no benchmarks yet (bench/run.py)"; fi
+
+gateway: deps ## render the gateway config (var/gateway/nginx.conf) without starting anything
+	@$(PYTHON) scripts/stack.py render-gateway
+
+reset-db: deps ## drop the local databases (asks first; YES=1 does not ask)
+	@$(PYTHON) scripts/stack.py drop-databases $(if $(YES),--yes,)
+
+clean: ## remove generated files (var/), not the databases
+	rm -rf var

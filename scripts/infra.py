@@ -1,0 +1,298 @@
+"""PostgreSQL, RabbitMQ and nginx on this machine: found, started, or installed from Debian."""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+from services import nginx_binary, note
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+POLICY_RC_D = Path("/usr/sbin/policy-rc.d")
+
+
+class SetupError(SystemExit):
+    """A problem the user has to fix; printed without a traceback."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"error: {message}")
+
+
+def is_root() -> bool:
+    return os.geteuid() == 0
+
+
+def port_open(host: str, port: int, timeout: float = 1.0) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def wait_until(check: Callable[[], bool], what: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.5)
+    raise SetupError(f"{what} did not come up within {timeout:.0f} s")
+
+
+def run(command: list[str], *, timeout: float = 600, quiet: bool = False) -> None:
+    print("+ " + " ".join(command), flush=True)
+    result = subprocess.run(
+        command,
+        timeout=timeout,
+        check=False,
+        stdout=subprocess.DEVNULL if quiet else None,
+        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+    )
+    if result.returncode != 0:
+        raise SetupError(f"`{' '.join(command)}` failed with exit code {result.returncode}")
+
+
+# --- Debian packages ---------------------------------------------------------------------
+
+
+@contextmanager
+def services_not_started_by_apt() -> Iterator[None]:
+    """Keep apt from starting system daemons (nginx on :80): we start what we need ourselves."""
+    created = False
+    if not POLICY_RC_D.exists():
+        POLICY_RC_D.write_text("#!/bin/sh\n# temporary, from EMS scripts/infra.py\nexit 101\n")
+        POLICY_RC_D.chmod(0o755)
+        created = True
+    try:
+        yield
+    finally:
+        if created:
+            POLICY_RC_D.unlink(missing_ok=True)
+
+
+def apt_install(packages: list[str]) -> None:
+    """Install Debian packages; ``nginx`` stands for nginx-light where Debian still has it."""
+    if not is_root() or shutil.which("apt-get") is None:
+        names = " ".join(packages)
+        raise SetupError(f"missing: {names}; install them (`sudo apt-get install -y {names}`)")
+    with services_not_started_by_apt():
+        run(["apt-get", "update", "-q"], quiet=True)
+        resolved = [nginx_package() if name == "nginx" else name for name in packages]
+        run(["apt-get", "install", "-y", "-q", "--no-install-recommends", *resolved])
+
+
+def nginx_package() -> str:
+    result = subprocess.run(
+        ["apt-cache", "show", "nginx-light"], capture_output=True, text=True, check=False
+    )
+    return "nginx-light" if result.returncode == 0 and result.stdout.strip() else "nginx"
+
+
+def ensure_packages(env: Mapping[str, str]) -> None:
+    missing = []
+    if postgres_is_local(env) and not postgres_installed():
+        missing.append("postgresql")
+    if rabbitmq_is_local(env) and not rabbitmq_installed():
+        missing.append("rabbitmq-server")
+    if nginx_binary() is None:
+        missing.append("nginx")
+    if missing:
+        apt_install(missing)
+
+
+# --- PostgreSQL ----------------------------------------------------------------------------
+
+
+def postgres_is_local(env: Mapping[str, str]) -> bool:
+    return env.get("POSTGRES_HOST", "127.0.0.1") in LOCAL_HOSTS
+
+
+def postgres_installed() -> bool:
+    return shutil.which("pg_ctlcluster") is not None and bool(glob.glob("/etc/postgresql/*/main"))
+
+
+@dataclass(frozen=True)
+class PostgresSettings:
+    host: str
+    port: int
+    user: str
+    password: str
+
+    def __str__(self) -> str:
+        return f"PostgreSQL at {self.host}:{self.port}"
+
+
+def postgres_settings(env: Mapping[str, str]) -> PostgresSettings:
+    return PostgresSettings(
+        host=env.get("POSTGRES_HOST", "127.0.0.1"),
+        port=int(env.get("POSTGRES_PORT") or 5432),
+        user=env.get("POSTGRES_USER", "postgres"),
+        password=env.get("POSTGRES_PASSWORD", "postgres"),
+    )
+
+
+def postgres_connect(env: Mapping[str, str], dbname: str = "postgres") -> psycopg.Connection:
+    pg = postgres_settings(env)
+    return psycopg.connect(
+        host=pg.host,
+        port=pg.port,
+        user=pg.user,
+        password=pg.password,
+        dbname=dbname,
+        autocommit=True,
+        connect_timeout=3,
+    )
+
+
+def postgres_problem(env: Mapping[str, str]) -> str | None:
+    """None when we can log in, else the server's reason."""
+    try:
+        postgres_connect(env).close()
+        return None
+    except psycopg.OperationalError as exc:
+        return str(exc).strip() or exc.__class__.__name__
+
+
+def ensure_postgres(env: Mapping[str, str]) -> None:
+    pg = postgres_settings(env)
+    problem = postgres_problem(env)
+    if problem is None:
+        print(f"{pg}: up", flush=True)
+        return
+    if not postgres_is_local(env):
+        raise SetupError(f"{pg} is not usable: {problem}")
+    if not port_open(pg.host, pg.port):
+        start_postgres()
+        wait_until(lambda: port_open(pg.host, pg.port), str(pg), 60)
+        problem = postgres_problem(env)
+    if problem is not None and is_root() and ("password" in problem or "role" in problem):
+        set_postgres_password(pg)
+        problem = postgres_problem(env)
+    if problem is not None:
+        raise SetupError(f"{pg} refuses the configured login: {problem}")
+    print(f"{pg}: up", flush=True)
+
+
+def start_postgres() -> None:
+    for conf in sorted(glob.glob("/etc/postgresql/*/main")):
+        version = Path(conf).parent.name
+        if shutil.which("pg_ctlcluster") is None:
+            break
+        run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start"], timeout=120)
+        return
+    raise SetupError(
+        "PostgreSQL is not running and no local cluster was found; install it (Debian: "
+        "`apt-get install postgresql`) or point POSTGRES_HOST at a running server"
+    )
+
+
+def set_postgres_password(pg: PostgresSettings) -> None:
+    """A fresh Debian install asks for a password over TCP: give the role the configured one."""
+    role = sql.Identifier(pg.user).as_string(None)
+    name = sql.Literal(pg.user).as_string(None)
+    password = sql.Literal(pg.password).as_string(None)
+    statement = (
+        f"DO $$ BEGIN IF EXISTS (SELECT FROM pg_roles WHERE rolname = {name})"
+        f" THEN ALTER ROLE {role} WITH LOGIN PASSWORD {password};"
+        f" ELSE CREATE ROLE {role} WITH LOGIN SUPERUSER PASSWORD {password}; END IF; END $$;"
+    )
+    print(f"+ setting the password of PostgreSQL role {pg.user} (POSTGRES_PASSWORD)", flush=True)
+    result = subprocess.run(
+        ["runuser", "-u", "postgres", "--", "psql", "-q", "-v", "ON_ERROR_STOP=1", "-c", statement],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise SetupError(f"could not set the password of role {pg.user}: {result.stderr.strip()}")
+
+
+def create_databases(env: Mapping[str, str], names: list[str]) -> None:
+    with postgres_connect(env) as connection:
+        for name in names:
+            row = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if row.fetchone():
+                continue
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            print(f"created database {name}", flush=True)
+
+
+def drop_databases(env: Mapping[str, str], names: list[str]) -> None:
+    with postgres_connect(env) as connection:
+        for name in names:
+            statement = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+            connection.execute(statement.format(sql.Identifier(name)))
+            print(f"dropped database {name} (if it existed)", flush=True)
+
+
+# --- RabbitMQ ------------------------------------------------------------------------------
+
+
+def rabbitmq_is_local(env: Mapping[str, str]) -> bool:
+    return env.get("RABBITMQ_HOST", "127.0.0.1") in LOCAL_HOSTS
+
+
+def rabbitmq_installed() -> bool:
+    return shutil.which("rabbitmq-server") is not None or Path("/usr/sbin/rabbitmq-server").exists()
+
+
+def rabbitmqctl(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    command = shutil.which("rabbitmqctl") or "/usr/sbin/rabbitmqctl"
+    result = subprocess.run(
+        [command, "-q", *args], capture_output=True, text=True, check=False, timeout=120
+    )
+    if check and result.returncode != 0:
+        output = (result.stderr or result.stdout).strip()
+        raise SetupError(f"`rabbitmqctl {' '.join(args)}` failed: {output}")
+    return result
+
+
+def ensure_rabbitmq(env: Mapping[str, str]) -> None:
+    host = env.get("RABBITMQ_HOST", "127.0.0.1")
+    port = int(env.get("RABBITMQ_PORT") or 5672)
+    where = f"RabbitMQ at {host}:{port}"
+    if port_open(host, port):
+        print(f"{where}: up", flush=True)
+        return
+    if not rabbitmq_is_local(env):
+        raise SetupError(f"{where} is not reachable")
+    if not is_root():
+        raise SetupError(f"{where} is not running; start it (`sudo rabbitmq-server -detached`)")
+    server = shutil.which("rabbitmq-server") or "/usr/sbin/rabbitmq-server"
+    run([server, "-detached"], timeout=60)
+    rabbitmqctl("await_startup", "--timeout", "120")
+    wait_until(lambda: port_open(host, port), where, 60)
+    print(f"{where}: started", flush=True)
+
+
+def ensure_vhost(env: Mapping[str, str]) -> None:
+    """A vhost other than / (a test run's own) is created here with the user's permissions."""
+    vhost = env.get("RABBITMQ_VHOST") or "/"
+    if vhost == "/":
+        return
+    if not rabbitmq_is_local(env):
+        note(f"RabbitMQ is remote: vhost {vhost} must already exist")
+        return
+    user = env.get("RABBITMQ_USER", "guest")
+    rabbitmqctl("add_vhost", vhost)
+    rabbitmqctl("set_permissions", "-p", vhost, user, ".*", ".*", ".*")
+    print(f"RabbitMQ vhost {vhost}: ready for {user}", flush=True)
+
+
+def delete_vhost(env: Mapping[str, str]) -> None:
+    vhost = env.get("RABBITMQ_VHOST") or "/"
+    if vhost == "/":
+        raise SetupError("refusing to delete the default vhost /")
+    result = rabbitmqctl("delete_vhost", vhost, check=False)
+    if result.returncode == 0:
+        print(f"RabbitMQ vhost {vhost}: deleted", flush=True)
