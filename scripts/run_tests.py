@@ -1,0 +1,207 @@
+"""`make test`: the stack's setup, static checks, then every pytest component, then a summary.
+
+Each run has its own id (EMS_TEST_RUN_ID), test databases named after it (ems_common.settings),
+and its own RabbitMQ vhost ``ems-test-<id>``, deleted at the end: a run never touches the data
+of a running `make up`, nor another run's. Every component runs even when one fails; the exit
+code is non-zero if anything failed, and the last line is the summary's ``N passed, N failed``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import infra
+import test_summary
+from services import PYTHON, ROOT, VENV_BIN, manage_command, present_services
+from stack import load_env_file
+
+NO_TESTS_COLLECTED = 5
+TIMED_OUT = 124
+
+
+@dataclass
+class Check:
+    name: str
+    command: str
+    cwd: Path = ROOT
+
+
+@dataclass
+class Result:
+    name: str
+    code: int
+    seconds: float
+    output: str = ""
+
+
+def run(command: str, env: Mapping[str, str], *, cwd: Path = ROOT, capture: bool = False) -> Result:
+    """A shell command in its own process group, killed whole when it overruns its time."""
+    timeout = float(env.get("EMS_TEST_TIMEOUT") or 1200)
+    started = time.monotonic()
+    process = subprocess.Popen(
+        command,
+        shell=True,
+        cwd=cwd,
+        env=dict(env),
+        start_new_session=True,
+        stdout=subprocess.PIPE if capture else None,
+        stderr=subprocess.STDOUT if capture else None,
+        text=True,
+    )
+    try:
+        output, _ = process.communicate(timeout=timeout)
+        code = process.returncode
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        output, _ = process.communicate()
+        print(f"timed out after {timeout:.0f} s: {command}", flush=True)
+        code = TIMED_OUT
+    return Result(command, code, time.monotonic() - started, output or "")
+
+
+def banner(text: str) -> None:
+    print(f"\n=== {text} ===", flush=True)
+
+
+def static_checks() -> list[Check]:
+    bin_ = VENV_BIN
+    checks = [
+        Check("ruff check", f"{bin_}/ruff check ."),
+        Check("ruff format", f"{bin_}/ruff format --check ."),
+        Check("mypy ems_common scripts tests/e2e", f"{bin_}/mypy ems_common scripts tests/e2e"),
+    ]
+    for service in present_services(quiet=True):
+        # One mypy per service: every service has its own manage.py, conftest and tests package.
+        checks.append(
+            Check(
+                f"mypy {service.folder}",
+                f"{bin_}/mypy --config-file {ROOT / 'pyproject.toml'} .",
+                cwd=service.path,
+            )
+        )
+        checks.append(
+            Check(
+                f"makemigrations --check {service.folder}",
+                manage_command(service, "makemigrations --check --dry-run"),
+            )
+        )
+    return checks
+
+
+def run_checks(env: Mapping[str, str], results_dir: Path, setup_result: Result | None) -> bool:
+    """Static checks as test cases of a ``checks`` component, so the summary counts them."""
+    outcomes = [setup_result] if setup_result else []
+    for check in static_checks():
+        banner(check.name)
+        result = run(check.command, env, cwd=check.cwd, capture=True)
+        print(result.output, end="", flush=True)
+        outcomes.append(Result(check.name, result.code, result.seconds, result.output))
+    write_junit(results_dir / "checks.xml", outcomes)
+    return all(outcome.code == 0 for outcome in outcomes)
+
+
+def write_junit(path: Path, outcomes: list[Result]) -> None:
+    failed = [o for o in outcomes if o.code != 0]
+    suite = ElementTree.Element(
+        "testsuite", name="checks", tests=str(len(outcomes)), failures=str(len(failed))
+    )
+    suite.set("errors", "0")
+    suite.set("skipped", "0")
+    for outcome in outcomes:
+        case = ElementTree.SubElement(
+            suite, "testcase", classname="checks", name=outcome.name, time=f"{outcome.seconds:.2f}"
+        )
+        if outcome.code != 0:
+            failure = ElementTree.SubElement(case, "failure", message=f"exit code {outcome.code}")
+            failure.text = outcome.output[-20000:]
+    ElementTree.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)
+
+
+def pytest_components() -> list[tuple[str, str, Path]]:
+    """(component, pytest arguments, working folder), each with its own Django settings."""
+    components = []
+    if (ROOT / "ems_common" / "pytest.ini").is_file():
+        components.append(("ems_common", "-c ems_common/pytest.ini ems_common", ROOT))
+    for service in present_services(quiet=True):
+        if (service.path / "pytest.ini").is_file():
+            components.append((service.folder, "", service.path))
+    components.append(("e2e", "-c tests/e2e/pytest.ini tests/e2e", ROOT))
+    return components
+
+
+def run_pytest(env: Mapping[str, str], results_dir: Path, only: list[str]) -> dict[str, int]:
+    codes: dict[str, int] = {}
+    for name, args, cwd in pytest_components():
+        if only and name not in only:
+            continue
+        banner(f"pytest {name}")
+        junit = results_dir / f"{name}.xml"
+        result = run(f"{VENV_BIN}/pytest {args} --junitxml {junit}", env, cwd=cwd)
+        codes[name] = result.code
+        print(f"--- {name}: exit code {result.code} in {result.seconds:.0f} s", flush=True)
+    return codes
+
+
+def results_folder(run_id: str) -> Path:
+    base = ROOT / "var" / "test-results"
+    folder = base / run_id
+    folder.mkdir(parents=True, exist_ok=True)
+    latest = base / "latest"
+    latest.unlink(missing_ok=True)
+    latest.symlink_to(run_id)
+    return folder
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-setup", action="store_true", help="do not run stack.py setup")
+    parser.add_argument("--checks-only", action="store_true", help="static checks, no pytest")
+    parser.add_argument("components", nargs="*", help="pytest components to run (default: all)")
+    args = parser.parse_args()
+
+    started = time.monotonic()
+    load_env_file()
+    run_id = os.environ.get("EMS_TEST_RUN_ID") or f"{int(time.time())}{os.getpid()}"
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env.update(EMS_TEST_RUN_ID=run_id, EMS_ENV_FILE="", PYTHONUNBUFFERED="1")
+    results_dir = results_folder(run_id)
+    print(f"test run {run_id}: results in {results_dir}", flush=True)
+
+    setup_result = None
+    if not args.skip_setup:
+        banner("setup (scripts/stack.py setup)")
+        setup_result = run(f"{PYTHON} scripts/stack.py setup", env)
+        setup_result.name = "stack setup"
+    ok = run_checks(env, results_dir, setup_result)
+
+    codes: dict[str, int] = {}
+    if not args.checks_only:
+        env["RABBITMQ_VHOST"] = f"ems-test-{run_id}"
+        try:
+            infra.ensure_vhost(env)
+            codes = run_pytest(env, results_dir, args.components)
+        except infra.SetupError as exc:
+            print(exc.code, flush=True)
+            codes["rabbitmq-vhost"] = 1
+        finally:
+            infra.delete_vhost(env)
+    (results_dir / test_summary.EXIT_CODES_FILE).write_text(json.dumps(codes))
+
+    ok = ok and all(code in (0, NO_TESTS_COLLECTED) for code in codes.values())
+    print(f"\nmake test took {time.monotonic() - started:.0f} s", flush=True)
+    total = test_summary.summarize(results_dir)
+    return 0 if ok and not total.failed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
