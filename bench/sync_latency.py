@@ -89,9 +89,54 @@ def user_sync(target: Target, n: int) -> dict[str, list[float]]:
     return {"sync": sync, "total": total}
 
 
+def wait_shown(target: Target, path: str, key: str, value: object) -> None:
+    """Poll ``path`` until it answers 200 with ``key`` equal to ``value``."""
+    deadline = time.monotonic() + VISIBLE_TIMEOUT
+    while time.monotonic() < deadline:
+        response = target.session.get(target.url(path), timeout=10)
+        if response.status_code == 200 and response.json().get(key) == value:
+            return
+        time.sleep(POLL_INTERVAL)
+    raise TimeoutError(f"{path} did not show {key}={value!r} after {VISIBLE_TIMEOUT} s")
+
+
+def device_sync(target: Target, n: int) -> dict[str, list[float]]:
+    """A device change (device_service) -> monitoring's copy shows it.
+
+    ``create``: POST answered 201 -> the device readable in monitoring; ``update``: PATCH of
+    the name answered 200 -> monitoring shows the new name. Both start at the commit.
+    """
+    created: list[float] = []
+    updated: list[float] = []
+    run = uuid.uuid4().hex[:8]
+    for i in range(n):
+        body = {"name": f"bench {run} {i}", "max_hourly_consumption_kwh": 1.5}
+        response = target.session.post(target.url("/api/devices/"), json=body, timeout=10)
+        if response.status_code != 201:
+            raise RuntimeError(f"create device: {response.status_code} {response.text[:300]}")
+        committed = time.perf_counter()
+        device_id = response.json()["id"]
+        path = f"/api/monitoring/devices/{device_id}/"
+        wait_visible(target, path)
+        created.append((time.perf_counter() - committed) * 1000)
+
+        name = f"bench {run} {i} renamed"
+        response = target.session.patch(
+            target.url(f"/api/devices/{device_id}/"), json={"name": name}, timeout=10
+        )
+        if response.status_code != 200:
+            raise RuntimeError(f"update device: {response.status_code} {response.text[:300]}")
+        committed = time.perf_counter()
+        wait_shown(target, path, "name", name)
+        updated.append((time.perf_counter() - committed) * 1000)
+        target.session.delete(target.url(f"/api/devices/{device_id}/"), timeout=10)
+    return {"create": created, "update": updated}
+
+
 # name -> (target, n) -> {measure: latencies in ms}
 SCENARIOS: dict[str, Callable[[Target, int], dict[str, list[float]]]] = {
     "user_sync": user_sync,
+    "device_sync": device_sync,
 }
 
 
