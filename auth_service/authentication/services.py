@@ -81,6 +81,14 @@ def create_user(
     return user
 
 
+def _locked(user: User) -> User:
+    """``user`` re-read under a row lock; 404 if another request deleted it meanwhile."""
+    locked = User.objects.select_for_update().filter(pk=user.pk).first()
+    if locked is None:
+        raise exceptions.NotFound("No user with that id.")
+    return locked
+
+
 def update_user(
     user: User,
     *,
@@ -93,8 +101,10 @@ def update_user(
         raise SelfProtectionError("You cannot remove the admin role from your own account.")
     if password is not None:
         check_password_strength(password, user)
+    if role in (None, user.role) and password is None:
+        return user  # nothing changes: no new version, no event
     with transaction.atomic():
-        locked = User.objects.select_for_update().get(pk=user.pk)
+        locked = _locked(user)
         if role is not None:
             locked.role = role
         if password is not None:
@@ -111,7 +121,7 @@ def delete_user(user: User, *, acting_user_id: uuid.UUID | None = None) -> None:
     if user.id == acting_user_id:
         raise SelfProtectionError("You cannot delete your own account.")
     with transaction.atomic():
-        locked = User.objects.select_for_update().get(pk=user.pk)
+        locked = _locked(user)
         # The deletion is one more change: consumers holding this version or older drop the copy.
         version = locked.version + 1
         locked.delete()

@@ -122,3 +122,12 @@ def test_ensure_admin_is_idempotent(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_passwords_are_hashed_with_argon2(make_user: Callable[..., User]) -> None:
     assert make_user("alice").password.startswith("argon2")
+
+
+def test_an_update_that_changes_nothing_writes_no_event(make_user: Callable[..., User]) -> None:
+    admin = make_user("root", role="admin")
+    user = make_user("alice")
+    services.update_user(user, acting_user_id=admin.id, role="client")
+    user.refresh_from_db()
+    assert user.version == 1
+    assert [kind for kind, _, _ in events()] == ["user.created", "user.created"]
