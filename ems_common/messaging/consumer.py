@@ -29,20 +29,25 @@ ends the loop after the current batch.
 from __future__ import annotations
 
 import logging
-import signal
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import pika
 from pika.adapters.blocking_connection import BlockingChannel
-from pika.exceptions import AMQPConnectionError, AMQPError, NackError, UnroutableError
+from pika.exceptions import (
+    AMQPConnectionError,
+    AMQPError,
+    ConsumerCancelled,
+    NackError,
+    UnroutableError,
+)
 
 from ems_common.messaging.connection import Backoff, connect, describe_error
+from ems_common.messaging.signals import stop_on_signals
 from ems_common.messaging.topology import DLX, declare_queue, declare_topology
 from ems_common.settings import BrokerConfig, broker_config
 
@@ -126,6 +131,7 @@ class ConsumerRunner:
         self.name = name or f"ems consumer {queue}"
         self._stop = threading.Event()
         self._pending: deque[Message] = deque()
+        self._cancelled = False
 
     def stop(self) -> None:
         """Ask the runner to return after the current batch; safe from any thread."""
@@ -137,7 +143,7 @@ class ConsumerRunner:
 
     def run(self) -> None:
         """Consume until stop() or a signal; reconnects on broker errors."""
-        with self._stop_on_signals():
+        with stop_on_signals(self.stop, f"consumer of {self.queue}"):
             backoff = Backoff(self.retry_delay, self.max_retry_delay)
             while not self._stop.is_set():
                 connection = connect(
@@ -166,6 +172,9 @@ class ConsumerRunner:
         declare_queue(channel, self.queue)
         channel.basic_qos(prefetch_count=self.prefetch)
         channel.confirm_delivery()  # for the dead-lettered copies
+        self._cancelled = False
+        # RabbitMQ cancels the consumer when the queue is deleted; reconnecting redeclares it.
+        channel.add_on_cancel_callback(self._on_cancel)
         channel.basic_consume(self.queue, self._on_message)
         log.info("consuming %s (batch %d, prefetch %d)", self.queue, self.batch_size, self.prefetch)
         while not self._stop.is_set():
@@ -188,11 +197,16 @@ class ConsumerRunner:
             )
         )
 
+    def _on_cancel(self, _frame: Any) -> None:
+        self._cancelled = True
+
     def _next_batch(self, connection: pika.BlockingConnection) -> list[Message]:
         pending = self._pending
         while not pending:
             if self._stop.is_set():
                 return []
+            if self._cancelled:
+                raise ConsumerCancelled(f"the broker cancelled the consumer of {self.queue}")
             connection.process_data_events(time_limit=IDLE_POLL_SECONDS)
         # The first message opens a window of max_wait seconds for the batch to fill.
         deadline = time.monotonic() + self.max_wait
@@ -290,25 +304,6 @@ class ConsumerRunner:
                 f"{describe_error(exc)}"
             ) from exc
         log.warning("dead-lettered a message from %s: %s", self.queue, reason)
-
-    @contextmanager
-    def _stop_on_signals(self) -> Iterator[None]:
-        if threading.current_thread() is not threading.main_thread():
-            yield
-            return
-
-        def on_signal(signum: int, _frame: Any) -> None:
-            if self._stop.is_set():
-                raise KeyboardInterrupt  # a second signal: stop now, without waiting
-            log.info("signal %d: consumer of %s stops after this batch", signum, self.queue)
-            self._stop.set()
-
-        previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
-        try:
-            yield
-        finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
 
 
 def _close_quietly(connection: pika.BlockingConnection) -> None:

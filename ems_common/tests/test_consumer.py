@@ -6,10 +6,17 @@ import threading
 import pytest
 from django.db.utils import OperationalError
 from pika.adapters.blocking_connection import BlockingChannel
+from pika.exceptions import ChannelClosedByBroker
 
 from ems_common.messaging.consumer import ERROR_HEADER, QUEUE_HEADER, ConsumerRunner
 from ems_common.messaging.topology import dlq_name
-from ems_common.testing.broker import drain, message_count, publish_raw, wait_until
+from ems_common.testing.broker import (
+    drain,
+    message_count,
+    open_connection,
+    publish_raw,
+    wait_until,
+)
 
 
 def make_runner(queue, handler, config, **options):
@@ -260,3 +267,33 @@ def close_connection_named(name):
     pids = [line.split("\t")[0] for line in listing.splitlines() if name in line]
     assert len(pids) == 1, listing
     subprocess.run(["rabbitmqctl", "close_connection", pids[0], "test"], check=True)
+
+
+def test_consumer_redeclares_its_queue_after_it_is_deleted(
+    broker_config, unique_queue, rabbit_channel, start_in_thread
+):
+    handled: list[bytes] = []
+    consumer = make_runner(
+        unique_queue, lambda batch: handled.extend(m.body for m in batch), broker_config
+    )
+    start_in_thread(consumer)
+    publish_raw(unique_queue, b"before", config=broker_config)
+    wait_until(lambda: handled == [b"before"])
+
+    rabbit_channel.queue_delete(unique_queue)
+    wait_until(lambda: queue_has_consumer(unique_queue), timeout=10)
+    publish_raw(unique_queue, b"after", config=broker_config)
+
+    wait_until(lambda: handled == [b"before", b"after"])
+
+
+def queue_has_consumer(queue):
+    connection = open_connection()
+    try:
+        declared = connection.channel().queue_declare(queue, passive=True)
+        return declared.method.consumer_count > 0
+    except ChannelClosedByBroker:
+        return False  # not redeclared yet
+    finally:
+        if connection.is_open:
+            connection.close()

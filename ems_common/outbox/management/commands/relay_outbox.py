@@ -1,9 +1,8 @@
-import signal
-import threading
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from ems_common.messaging.signals import stop_on_signals
 from ems_common.outbox.relay import OutboxRelay, RelayFailed
 
 
@@ -21,16 +20,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         relay = OutboxRelay(batch_size=options["batch_size"], poll_interval=options["poll"])
-        previous: dict[signal.Signals, Any] = {}
-        if threading.current_thread() is threading.main_thread():
-            for sig in (signal.SIGTERM, signal.SIGINT):
-                previous[sig] = signal.signal(sig, lambda _signum, _frame: relay.stop())
         try:
-            sent = relay.run(once=options["once"])
+            with stop_on_signals(relay.stop, "outbox relay"):
+                sent = relay.run(once=options["once"])
         except RelayFailed as exc:
             raise CommandError(f"outbox relay failed: {exc}") from exc
-        finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
         if options["once"]:
             self.stdout.write(f"published {sent} event(s)")
