@@ -19,19 +19,27 @@ from django.db import connection
 ONE_HOUR = timedelta(hours=1)
 MAX_RANGE_DAYS = 366
 
+# One round trip: the device row (absent if unknown or not the caller's) and its buckets.
 # width_bucket(x, bounds) = i when bounds[i] <= x < bounds[i+1] (1-based): the bucket's index.
-HOURLY_BUCKETS_SQL = """
-SELECT width_bucket(hour_start, %(bounds)s::timestamptz[]) AS bucket, sum(kwh)
-FROM monitoring_hourly_consumption
-WHERE device_id = %(device)s AND hour_start >= %(start)s AND hour_start < %(end)s
-GROUP BY bucket
+BUCKETS_SQL = """
+SELECT b.bucket, b.kwh
+FROM monitoring_device AS d
+LEFT JOIN LATERAL (
+    SELECT width_bucket({column}, %(bounds)s::timestamptz[]) AS bucket, sum({value}) AS kwh
+    FROM {table}
+    WHERE device_id = d.id AND {column} >= %(start)s AND {column} < %(end)s
+    GROUP BY bucket
+) AS b ON true
+WHERE d.id = %(device)s AND (%(owner)s::uuid IS NULL OR d.owner_id = %(owner)s::uuid)
 """
-RAW_BUCKETS_SQL = """
-SELECT width_bucket(ts, %(bounds)s::timestamptz[]) AS bucket, sum(value)
-FROM monitoring_reading
-WHERE device_id = %(device)s AND ts >= %(start)s AND ts < %(end)s
-GROUP BY bucket
-"""
+HOURLY_BUCKETS_SQL = BUCKETS_SQL.format(
+    table="monitoring_hourly_consumption", column="hour_start", value="kwh"
+)
+RAW_BUCKETS_SQL = BUCKETS_SQL.format(table="monitoring_reading", column="ts", value="value")
+
+
+class DeviceNotVisible(LookupError):
+    """No such device, or it belongs to someone else."""
 
 
 @dataclass(frozen=True)
@@ -67,28 +75,48 @@ def day_bounds(first: date, last: date, zone: tzinfo) -> list[datetime]:
     return [day_start(first + timedelta(days=i), zone) for i in range(days + 1)]
 
 
-def bucket_sums(device_id: uuid.UUID, bounds: list[datetime]) -> list[Decimal]:
-    """kWh of the device in each [bounds[i], bounds[i+1]): one indexed query."""
+def bucket_sums(
+    device_id: uuid.UUID, bounds: list[datetime], owner_id: uuid.UUID | None = None
+) -> list[Decimal]:
+    """kWh of the device in each [bounds[i], bounds[i+1]), in one indexed query.
+
+    ``owner_id``: only a device of that owner counts as found (None: any device, for admins).
+    DeviceNotVisible when there is no such device.
+    """
     aligned = all(b.minute == 0 and b.second == 0 and b.microsecond == 0 for b in bounds)
     sql = HOURLY_BUCKETS_SQL if aligned else RAW_BUCKETS_SQL
-    params = {"bounds": bounds, "device": device_id, "start": bounds[0], "end": bounds[-1]}
-    sums = [Decimal(0)] * (len(bounds) - 1)
+    params = {
+        "bounds": bounds,
+        "device": device_id,
+        "owner": owner_id,
+        "start": bounds[0],
+        "end": bounds[-1],
+    }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for bucket, kwh in cursor.fetchall():
+        rows = cursor.fetchall()
+    if not rows:
+        raise DeviceNotVisible(device_id)
+    sums = [Decimal(0)] * (len(bounds) - 1)
+    for bucket, kwh in rows:
+        if bucket is not None:  # None: the device exists, without readings in the period
             sums[bucket - 1] = kwh
     return sums
 
 
-def daily_hours(device_id: uuid.UUID, day: date, zone: ZoneInfo) -> list[HourTotal]:
+def daily_hours(
+    device_id: uuid.UUID, day: date, zone: ZoneInfo, owner_id: uuid.UUID | None = None
+) -> list[HourTotal]:
     bounds = hour_bounds(day, zone)
-    sums = bucket_sums(device_id, bounds)
+    sums = bucket_sums(device_id, bounds, owner_id)
     return [
         HourTotal(start=b.astimezone(zone), kwh=kwh)
         for b, kwh in zip(bounds[:-1], sums, strict=True)
     ]
 
 
-def daily_totals(device_id: uuid.UUID, first: date, last: date, zone: ZoneInfo) -> list[DayTotal]:
-    sums = bucket_sums(device_id, day_bounds(first, last, zone))
+def daily_totals(
+    device_id: uuid.UUID, first: date, last: date, zone: ZoneInfo, owner_id: uuid.UUID | None = None
+) -> list[DayTotal]:
+    sums = bucket_sums(device_id, day_bounds(first, last, zone), owner_id)
     return [DayTotal(day=first + timedelta(days=i), kwh=kwh) for i, kwh in enumerate(sums)]

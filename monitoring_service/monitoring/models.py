@@ -39,7 +39,7 @@ KWH_DECIMAL_PLACES = 6
 
 
 class Reading(models.Model):
-    """One meter reading: kWh consumed in the interval ending at ``ts``; counted once per instant."""
+    """One meter reading: kWh consumed in the interval ending at ``ts``; one per instant."""
 
     pk = models.CompositePrimaryKey("device_id", "ts")
     # Deleting a device deletes its readings and hourly totals with it.
@@ -50,6 +50,9 @@ class Reading(models.Model):
 
     class Meta:
         db_table = "monitoring_reading"
+
+    def __str__(self) -> str:
+        return f"{self.device_id} {self.ts.isoformat()}: {self.value} kWh"
 
 
 class HourlyConsumption(models.Model):
@@ -63,3 +66,6 @@ class HourlyConsumption(models.Model):
 
     class Meta:
         db_table = "monitoring_hourly_consumption"
+
+    def __str__(self) -> str:
+        return f"{self.device_id} {self.hour_start.isoformat()}: {self.kwh} kWh"

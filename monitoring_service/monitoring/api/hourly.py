@@ -18,7 +18,6 @@ from rest_framework.views import APIView
 
 from ems_common.permissions import is_admin
 from monitoring import consumption
-from monitoring.models import Device
 
 DATE_FORMATS = ["%Y-%m-%d"]
 
@@ -61,23 +60,19 @@ class RangeQuery(DeviceDayQuery):
         return attrs
 
 
-def visible_device(request: Request, device_id: uuid.UUID) -> Device:
-    """The device if the caller may see it; 404 for an unknown device or someone else's."""
-    devices = Device.objects.all()
-    if not is_admin(request):
-        devices = devices.filter(owner_id=request.user.id)
-    device = devices.filter(id=device_id).only("id").first()
-    if device is None:
-        raise Http404("No such device.")
-    return device
+def owner_filter(request: Request) -> uuid.UUID | None:
+    """Whose devices the caller may see: None for an admin (all), else the caller's own."""
+    return None if is_admin(request) else request.user.id
 
 
 def kwh(value: Decimal) -> float:
     return float(value)
 
 
-def daily_body(device_id: uuid.UUID, day: date, zone: ZoneInfo) -> dict[str, Any]:
-    hours = consumption.daily_hours(device_id, day, zone)
+def daily_body(
+    device_id: uuid.UUID, day: date, zone: ZoneInfo, owner_id: uuid.UUID | None
+) -> dict[str, Any]:
+    hours = consumption.daily_hours(device_id, day, zone, owner_id)
     total = sum((h.kwh for h in hours), Decimal(0))
     peak = max(hours, key=lambda h: h.kwh)
     return {
@@ -107,8 +102,13 @@ class DailyView(APIView):
         query = DailyQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        device = visible_device(request, params["device_id"])
-        return Response(daily_body(device.id, params["date"], params["tz"]))
+        try:
+            body = daily_body(
+                params["device_id"], params["date"], params["tz"], owner_filter(request)
+            )
+        except consumption.DeviceNotVisible:
+            raise Http404("No such device.") from None
+        return Response(body)
 
 
 class RangeView(APIView):
@@ -121,11 +121,16 @@ class RangeView(APIView):
         query = RangeQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        device = visible_device(request, params["device_id"])
-        days = consumption.daily_totals(device.id, params["start"], params["end"], params["tz"])
+        device_id = params["device_id"]
+        try:
+            days = consumption.daily_totals(
+                device_id, params["start"], params["end"], params["tz"], owner_filter(request)
+            )
+        except consumption.DeviceNotVisible:
+            raise Http404("No such device.") from None
         return Response(
             {
-                "device_id": str(device.id),
+                "device_id": str(device_id),
                 "start": params["start"].isoformat(),
                 "end": params["end"].isoformat(),
                 "tz": params["tz"].key,
