@@ -1,7 +1,8 @@
 """JWT tokens: issuing (auth_service) and verifying against the auth service's JWKS (everyone).
 
 Tokens are RS256 JWTs with the claims ``sub`` (user id), ``username``, ``role``, ``type``
-(``access`` or ``refresh``), ``iss``, ``iat``, ``exp`` and ``jti``; the header names the key (``kid``).
+(``access`` or ``refresh``), ``iss``, ``iat``, ``exp`` and ``jti``; the header names the key
+(``kid``).
 """
 
 from __future__ import annotations

@@ -26,15 +26,11 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonR
 
 
 def server_error(request: HttpRequest) -> JsonResponse:
-    return JsonResponse(
-        error_body("server_error", "error", "A server error occurred."), status=500
-    )
+    return JsonResponse(error_body("server_error", "error", "A server error occurred."), status=500)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
-    return JsonResponse(
-        error_body("client_error", "bad_request", "Bad request."), status=400
-    )
+    return JsonResponse(error_body("client_error", "bad_request", "Bad request."), status=400)
 
 
 def field_error(attr: str, detail: str, code: str = "invalid") -> ValidationError:

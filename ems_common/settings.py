@@ -204,9 +204,7 @@ def build_settings(
                 }
             },
         },
-        "EMS_JWKS_URL": env(
-            "EMS_JWKS_URL", f"http://127.0.0.1:{auth_port}/api/auth/jwks.json"
-        ),
+        "EMS_JWKS_URL": env("EMS_JWKS_URL", f"http://127.0.0.1:{auth_port}/api/auth/jwks.json"),
         "EMS_JWT_ISSUER": env("EMS_JWT_ISSUER", "ems-auth"),
         "LOGGING": {
             "version": 1,
