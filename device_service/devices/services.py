@@ -107,9 +107,14 @@ def apply_user_deleted(user_id: uuid.UUID, version: int) -> bool:
 
     Runs inside the consumer's transaction, so the deletion and the events commit together.
     """
+    owned = Device.objects.select_for_update().filter(owner_id=user_id).order_by("id")
+    # Device rows first, then the user row: the order the API's assign takes them in, so the
+    # two cannot deadlock.
+    list(owned)
     if not apply_delete(User, user_id, version):
         return False
-    devices = Device.objects.select_for_update().filter(owner_id=user_id).order_by("id")
+    # Asked again: an assignment committed just before the user row went is in this answer.
+    devices = list(owned.all())
     for device in devices:
         device.owner = None
         _save_change(device)
