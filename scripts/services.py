@@ -166,6 +166,7 @@ def web_command(service: Service, env: Mapping[str, str]) -> str:
             f"--bind 127.0.0.1:{service.port(env)}",
             f"--workers {workers}",
             "--graceful-timeout 10",
+            "--no-control-socket",
             "--access-logfile -",
         ]
     )

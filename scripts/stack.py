@@ -18,6 +18,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import gateway
@@ -70,9 +71,31 @@ def create_databases(env: Env) -> None:
 
 
 def migrate(env: Env) -> None:
-    for service in present_services(quiet=True):
-        command = manage_command(service, "migrate --noinput")
-        run_checked(command, env, f"{service.folder}: migrate ({service.database(env)})")
+    """Every service's migrations, side by side (each is mostly Django starting up)."""
+    services = present_services(quiet=True)
+    with ThreadPoolExecutor(max_workers=len(services) or 1) as pool:
+        runs = [
+            pool.submit(
+                subprocess.run,
+                manage_command(service, "migrate --noinput"),
+                shell=True,
+                cwd=ROOT,
+                env=dict(env),
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            for service in services
+        ]
+    failed = []
+    for service, run in zip(services, runs, strict=True):
+        result = run.result()
+        print(f"+ {service.folder}: migrate ({service.database(env)})", flush=True)
+        print((result.stdout + result.stderr).rstrip(), flush=True)
+        if result.returncode != 0:
+            failed.append(service.folder)
+    if failed:
+        raise infra.SetupError(f"migrate failed for {', '.join(failed)}")
 
 
 def topology(env: Env) -> None:
