@@ -160,3 +160,7 @@ class JWTAuthentication(BaseAuthentication):
 
     def authenticate_header(self, request: Request) -> str:
         return 'Bearer realm="ems"'
+
+
+# Registers the OpenAPI description of JWTAuthentication with drf-spectacular.
+from ems_common import schema as _schema  # noqa: E402, F401

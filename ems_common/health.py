@@ -6,6 +6,8 @@ import time
 
 import pika
 from django.db import connection
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -49,6 +51,20 @@ class HealthView(APIView):
     permission_classes = [AllowAny]
     service = ""
 
+    @extend_schema(
+        responses={
+            (200, "application/json"): inline_serializer(
+                "Health",
+                {
+                    "service": serializers.CharField(),
+                    "status": serializers.ChoiceField(choices=["ok", "degraded"]),
+                    "database": serializers.CharField(),
+                    "broker": serializers.CharField(),
+                },
+            )
+        },
+        description="200 when the database and the broker answer, 503 otherwise.",
+    )
     def get(self, request: Request) -> Response:
         checks = {"database": database_status(), "broker": broker_status()}
         healthy = all(value == "up" for value in checks.values())
