@@ -28,11 +28,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--api-days", type=int, default=365)
     parser.add_argument("--clients", type=int, default=16, help="concurrent API clients")
     parser.add_argument("--api-seconds", type=float, default=15.0, help="API measuring time")
+    parser.add_argument(
+        "--web-workers",
+        type=int,
+        default=int(os.environ.get("WEB_CONCURRENCY") or 4),
+        help="gunicorn workers of the monitoring web (WEB_CONCURRENCY, default 4)",
+    )
     parser.add_argument("--skip-api", action="store_true")
     parser.add_argument("--skip-ingestion", action="store_true")
     args = parser.parse_args(argv)
 
     bench = BenchEnv(run_id=f"{os.getpid()}")
+    bench.env["WEB_CONCURRENCY"] = str(args.web_workers)
     began = time.monotonic()
     with bench_database(bench):
         if not args.skip_ingestion:
@@ -43,7 +50,8 @@ def main(argv: list[str] | None = None) -> int:
             from api_load import run_api
 
             run_api(bench, args.api_devices, args.api_days, args.clients, args.api_seconds)
-    print(f"bench finished in {time.monotonic() - began:.0f} s")
+    load = os.getloadavg()[0]
+    print(f"bench finished in {time.monotonic() - began:.0f} s (load average now {load:.1f})")
     return 0
 
 
