@@ -27,6 +27,9 @@ from stack import load_env_file
 
 NO_TESTS_COLLECTED = 5
 TIMED_OUT = 124
+# Top-level folders of standalone scripts, type-checked on their own (their module names are
+# top-level too, and could clash with each other's).
+EXTRA_MYPY_FOLDERS = ("bench", "device_simulator")
 
 
 @dataclass
@@ -80,6 +83,9 @@ def static_checks() -> list[Check]:
         Check("ruff format", f"{bin_}/ruff format --check ."),
         Check("mypy ems_common scripts tests/e2e", f"{bin_}/mypy ems_common scripts tests/e2e"),
     ]
+    for folder in EXTRA_MYPY_FOLDERS:
+        if (ROOT / folder).is_dir():
+            checks.append(Check(f"mypy {folder}", f"{bin_}/mypy {folder}"))
     for service in present_services(quiet=True):
         # One mypy per service: every service has its own manage.py, conftest and tests package.
         checks.append(
