@@ -235,6 +235,18 @@ def drop_databases(env: Mapping[str, str], names: list[str]) -> None:
             print(f"dropped database {name} (if it existed)", flush=True)
 
 
+def databases_of_run(env: Mapping[str, str], run_id: str) -> list[str]:
+    """Databases a test run left behind: ``test_<name>_<run>`` and ``e2e_<run>_<service>``."""
+    with postgres_connect(env) as connection:
+        names = [row[0] for row in connection.execute("SELECT datname FROM pg_database")]
+    return [
+        name
+        for name in names
+        if (name.startswith("test_") and name.endswith(f"_{run_id}"))
+        or name.startswith(f"e2e_{run_id}_")
+    ]
+
+
 # --- RabbitMQ ------------------------------------------------------------------------------
 
 

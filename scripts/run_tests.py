@@ -158,6 +158,17 @@ def run_pytest(env: Mapping[str, str], results_dir: Path, only: list[str]) -> di
     return codes
 
 
+def drop_leftover_databases(env: Mapping[str, str], run_id: str) -> None:
+    """A crashed or interrupted component may leave its test database behind: not ours to keep."""
+    try:
+        leftovers = infra.databases_of_run(env, run_id)
+        if leftovers:
+            print(f"dropping databases this run left behind: {', '.join(leftovers)}", flush=True)
+            infra.drop_databases(env, leftovers)
+    except Exception as exc:  # cleanup is best effort; the summary must still come
+        print(f"could not drop this run's leftover databases: {exc}", flush=True)
+
+
 def results_folder(run_id: str) -> Path:
     base = ROOT / "var" / "test-results"
     folder = base / run_id
@@ -201,6 +212,7 @@ def main() -> int:
             codes["rabbitmq-vhost"] = 1
         finally:
             infra.delete_vhost(env)
+            drop_leftover_databases(env, run_id)
     (results_dir / test_summary.EXIT_CODES_FILE).write_text(json.dumps(codes))
 
     ok = ok and all(code in (0, NO_TESTS_COLLECTED) for code in codes.values())
