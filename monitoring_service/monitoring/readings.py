@@ -44,8 +44,7 @@ class Reading:
 def parse_reading(body: bytes) -> Reading:
     """The reading in a message body, or InvalidReading saying what is wrong with it."""
     try:
-        # Numbers as Decimal: 0.1 stays exactly 0.1, and NaN/Infinity are refused below.
-        data = json.loads(body, parse_float=Decimal, parse_int=Decimal, parse_constant=_constant)
+        data = _DECODER.decode(body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InvalidReading(f"not JSON: {exc}") from None
     if not isinstance(data, dict):
@@ -70,7 +69,9 @@ def parse_device_id(raw: Any) -> uuid.UUID:
 
 
 def parse_timestamp(raw: Any) -> datetime:
-    if isinstance(raw, Decimal):
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        ts = _from_epoch(Decimal(raw))
+    elif isinstance(raw, Decimal):
         ts = _from_epoch(raw)
     elif isinstance(raw, str):
         ts = _from_iso(raw)
@@ -84,6 +85,8 @@ def parse_timestamp(raw: Any) -> datetime:
 
 
 def parse_value(raw: Any) -> Decimal:
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        raw = Decimal(raw)
     if not isinstance(raw, Decimal):
         raise InvalidReading(f"measurement_value: expected a number, got {_json_type(raw)}")
     if not raw.is_finite():
@@ -131,6 +134,10 @@ def _constant(name: str) -> Any:
     return Decimal(name)
 
 
+# Fractions as Decimal: 0.1 stays exactly 0.1 (no float on the way); integers stay int.
+_DECODER = json.JSONDecoder(parse_float=Decimal, parse_constant=_constant)
+
+
 def _json_type(value: Any) -> str:
     if value is None:
         return "null"
@@ -138,6 +145,6 @@ def _json_type(value: Any) -> str:
         return "a boolean"
     if isinstance(value, str):
         return "a string"
-    if isinstance(value, Decimal):
+    if isinstance(value, (Decimal, int)):
         return "a number"
     return f"a JSON {'object' if isinstance(value, dict) else 'array'}"

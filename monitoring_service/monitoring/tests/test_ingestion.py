@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from monitoring.ingestion import store_readings
-from monitoring.readings import Reading
+from monitoring.readings import Reading, parse_reading
 from monitoring.tests.measurement_helpers import (
     day_of_readings,
     expected_hourly,
@@ -82,3 +82,14 @@ def test_deleting_a_device_deletes_its_readings_and_totals() -> None:
 
     assert stored_count(device.id) == 0
     assert hourly(device.id) == {}
+
+
+def test_zero_and_sub_watt_hour_values_are_stored_exactly() -> None:
+    device = make_device()
+    body = '{{"timestamp": "2026-05-04T10:{:02d}:00Z", "device_id": "{}", "measurement_value": {}}}'
+    raws = [body.format(m, device.id, v).encode() for m, v in [(0, "0"), (10, "0.000001"), (20, 7)]]
+
+    store_readings([parse_reading(raw) for raw in raws])
+
+    assert hourly(device.id) == {datetime(2026, 5, 4, 10, tzinfo=UTC): Decimal("7.000001")}
+    assert stored_count(device.id) == 3
