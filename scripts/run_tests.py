@@ -65,8 +65,13 @@ def run(command: str, env: Mapping[str, str], *, cwd: Path = ROOT, capture: bool
         output, _ = process.communicate(timeout=timeout)
         code = process.returncode
     except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        output, _ = process.communicate()
+        # SIGTERM first: the e2e fixture then stops its stack and drops its databases.
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            output, _ = process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            output, _ = process.communicate()
         print(f"timed out after {timeout:.0f} s: {command}", flush=True)
         code = TIMED_OUT
     return Result(command, code, time.monotonic() - started, output or "")

@@ -20,10 +20,22 @@ After each test that used it, the broker is brought back and stopped processes a
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterator
+from types import FrameType
 
 import pytest
 from harness import Stack
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # A runner that times out sends SIGTERM: stop the stack's processes and drop its databases
+    # as after Ctrl+C, instead of leaving them running.
+    signal.signal(signal.SIGTERM, _interrupt)
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
 
 
 @pytest.fixture(scope="session")
