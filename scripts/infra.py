@@ -282,8 +282,9 @@ def ensure_rabbitmq(env: Mapping[str, str]) -> None:
         raise SetupError(f"{where} is not running; start it (`sudo rabbitmq-server -detached`)")
     server = shutil.which("rabbitmq-server") or "/usr/sbin/rabbitmq-server"
     run([server, "-detached"], timeout=60)
-    rabbitmqctl("await_startup", "--timeout", "120")
-    wait_until(lambda: port_open(host, port), where, 60)
+    # The AMQP listener opens late in the boot; await_startup then confirms the app is running.
+    wait_until(lambda: port_open(host, port), where, 120)
+    rabbitmqctl("--timeout", "60", "await_startup", check=False)
     print(f"{where}: started", flush=True)
 
 
