@@ -11,6 +11,7 @@ import asyncio
 import json
 import random
 import shlex
+import shutil
 import statistics
 import subprocess
 import sys
@@ -141,6 +142,7 @@ def web_and_gateway(bench: BenchEnv, jwks_url: str) -> Iterator[int]:
     finally:
         for process in processes:
             stop(process)
+        shutil.rmtree(env["EMS_VAR_DIR"], ignore_errors=True)
 
 
 def http_status(port: int, path: str) -> int:
