@@ -2,4 +2,6 @@
 
 from ems_common.settings import build_settings
 
-globals().update(build_settings(service="monitoring", apps=["monitoring"], database="monitoring_db"))
+globals().update(
+    build_settings(service="monitoring", apps=["monitoring"], database="monitoring_db")
+)
