@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import shlex
+import shutil
 import socket
 import subprocess
 import sys
@@ -156,6 +157,8 @@ def wanted_ports(env: Env) -> dict[str, int]:
 
 
 def port_holder(port: int) -> str:
+    if shutil.which("ss") is None:
+        return ""
     result = subprocess.run(
         ["ss", "-ltnpH", f"sport = :{port}"], capture_output=True, text=True, check=False
     )
@@ -185,8 +188,8 @@ def check_ports(env: Env) -> None:
 
 
 def up(env: Env) -> None:
+    check_ports(env)  # first: a taken port is the commonest reason `make up` cannot start
     setup(env)
-    check_ports(env)
     procfile = var_dir(env) / "Procfile"
     url = f"http://{gateway.listen_address(env)}"
     admin = env.get("EMS_ADMIN_USERNAME", "admin")
