@@ -169,7 +169,8 @@ def build_settings(
         "LANGUAGE_CODE": "en-us",
         "USE_I18N": False,
         "STATIC_URL": f"/api/{prefix}/static/",
-        "STATIC_ROOT": env("DJANGO_STATIC_ROOT", os.path.join("var", "static", service)),
+        # Unset locally: whitenoise serves the apps' static files (Swagger UI) through the finders.
+        "STATIC_ROOT": os.environ.get("DJANGO_STATIC_ROOT") or None,
         "WHITENOISE_USE_FINDERS": True,
         "APPEND_SLASH": True,
         "REST_FRAMEWORK": {

@@ -106,6 +106,12 @@ def static_checks() -> list[Check]:
                 manage_command(service, "makemigrations --check --dry-run"),
             )
         )
+        checks.append(
+            Check(
+                f"OpenAPI schema {service.folder}",
+                manage_command(service, "spectacular --validate --fail-on-warn --file /dev/null"),
+            )
+        )
     return checks
 
 
