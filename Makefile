@@ -32,8 +32,10 @@ lint: deps ## ruff, mypy and migration checks only
 fmt: deps ## fix what ruff can fix and format the code
 	@.venv/bin/ruff check --fix . && .venv/bin/ruff format .
 
-bench: deps ## benchmarks (bench/run.py)
-	@if [ -f bench/run.py ]; then $(PYTHON) bench/run.py; else echo "no benchmarks yet (bench/run.py)"; fi
+bench: deps ## benchmarks: ingestion and hourly API (bench/run.py), sync latency (bench/sync_latency.py)
+	@$(PYTHON) scripts/stack.py setup
+	@$(PYTHON) bench/run.py
+	@$(PYTHON) bench/sync_latency.py
 
 gateway: deps ## render the gateway config (var/gateway/nginx.conf) without starting anything
 	@$(PYTHON) scripts/stack.py render-gateway
