@@ -5,7 +5,8 @@ API errors come from drf-standardized-errors::
     {"type": "validation_error", "errors": [{"code": "required", "detail": "...", "attr": "name"}]}
 
 ``type`` is ``validation_error`` (400, ``attr`` names the field or query parameter),
-``client_error`` (401/403/404/405/415/429) or ``server_error`` (5xx). The handlers below give
+``client_error`` (401/403/404/405/415/429) or ``server_error`` (5xx). A database that is
+unreachable gives 503 ``database_unavailable`` (try again), not a 500. The handlers below give
 requests that never reach a DRF view (unknown URL, crash in middleware) the same shape.
 """
 
@@ -13,7 +14,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, JsonResponse
+from drf_standardized_errors.handler import ExceptionHandler
+from rest_framework import exceptions
 from rest_framework.exceptions import ValidationError
 
 
@@ -36,3 +40,18 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Jso
 def field_error(attr: str, detail: str, code: str = "invalid") -> ValidationError:
     """A 400 naming ``attr`` (a body field or query parameter)."""
     return ValidationError({attr: [ValidationError(detail, code=code).detail[0]]})
+
+
+class DatabaseUnavailable(exceptions.APIException):
+    status_code = 503
+    default_detail = "The database is unavailable right now; try again shortly."
+    default_code = "database_unavailable"
+
+
+class EmsExceptionHandler(ExceptionHandler):
+    """drf-standardized-errors' handler, plus: a lost database is a 503, not a crash."""
+
+    def convert_known_exceptions(self, exc: Exception) -> Exception:
+        if isinstance(exc, OperationalError | InterfaceError):
+            return DatabaseUnavailable()
+        return super().convert_known_exceptions(exc)

@@ -185,7 +185,10 @@ def build_settings(
             "COERCE_DECIMAL_TO_STRING": False,
             "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
         },
-        "DRF_STANDARDIZED_ERRORS": {"ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": True},
+        "DRF_STANDARDIZED_ERRORS": {
+            "ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": True,
+            "EXCEPTION_HANDLER_CLASS": "ems_common.errors.EmsExceptionHandler",
+        },
         "SPECTACULAR_SETTINGS": {
             "TITLE": f"EMS {service} service API",
             "VERSION": "1.0.0",
