@@ -64,6 +64,7 @@ def main() -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    logging.getLogger("pika").setLevel(logging.WARNING)  # its INFO is one line per frame step
     connection = connect(attempts=8, max_delay=5.0, name="ems topology")
     assert connection is not None  # no stop event, so connect() returns or raises
     try:
