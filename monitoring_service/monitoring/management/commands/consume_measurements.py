@@ -3,6 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from ems_common.messaging.consumer import ConsumerRunner
+from ems_common.messaging.sync import with_fresh_db_connection
 from ems_common.messaging.topology import DEVICE_DATA_QUEUE
 from ems_common.settings import env, env_float, env_int
 from monitoring.ingestion import handle_batch
@@ -36,7 +37,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         ConsumerRunner(
             options["queue"],
-            handle_batch,
+            # A connection broken while PostgreSQL was down is replaced before the retry.
+            with_fresh_db_connection(handle_batch),
             batch_size=options["batch_size"],
             max_wait=options["max_wait"],
         ).run()
