@@ -152,6 +152,10 @@ def pytest_components() -> list[tuple[str, str, Path]]:
     for service in present_services(quiet=True):
         if (service.path / "pytest.ini").is_file():
             components.append((service.folder, "", service.path))
+    if (ROOT / "device_simulator" / "pytest.ini").is_file():
+        components.append(
+            ("device_simulator", "-c device_simulator/pytest.ini device_simulator", ROOT)
+        )
     components.append(("e2e", "-c tests/e2e/pytest.ini tests/e2e", ROOT))
     return components
 
