@@ -132,7 +132,7 @@ def run(settings: Settings, stop: threading.Event) -> int:
         ticks = itertools.islice(ticks, settings.count)
     broker = settings.broker
     log.info(
-        "simulating %s -> queue %r on %s:%s%s, every %gs",
+        "simulating %s -> queue %r on %s:%s vhost %r, every %gs",
         ", ".join(settings.device_ids),
         settings.queue,
         broker.host,
