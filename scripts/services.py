@@ -37,6 +37,7 @@ class Service:
     websocket_prefixes: tuple[str, ...]
     processes: tuple[tuple[str, str], ...]
     bootstrap: tuple[str, ...]
+    web_workers: int = 2  # gunicorn workers; WEB_CONCURRENCY, when set, applies to every service
 
     @property
     def path(self) -> Path:
@@ -110,6 +111,7 @@ def all_services() -> list[Service]:
             websocket_prefixes=tuple(item.get("websocket_prefixes", [])),
             processes=tuple(item.get("processes", {}).items()),
             bootstrap=tuple(item.get("bootstrap", [])),
+            web_workers=int(item.get("web_workers", 2)),
         )
         for item in load_table()["services"]
     ]
@@ -157,7 +159,7 @@ def manage_command(service: Service, args: str) -> str:
 
 
 def web_command(service: Service, env: Mapping[str, str]) -> str:
-    workers = env_int(env, "WEB_CONCURRENCY", 2)
+    workers = env_int(env, "WEB_CONCURRENCY", service.web_workers)
     return " ".join(
         [
             shlex.quote(str(VENV_BIN / "gunicorn")),
