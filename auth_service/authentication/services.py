@@ -128,13 +128,22 @@ def delete_user(user: User, *, acting_user_id: uuid.UUID | None = None) -> None:
         publish_event("user.deleted", {"id": str(user.id)}, version=version, source=SOURCE)
 
 
-def ensure_admin(username: str, password: str) -> tuple[User, bool]:
-    """The bootstrap admin (created without password validation); ``(user, created)``."""
+def ensure_user(username: str, password: str, role: str) -> tuple[User, bool]:
+    """A bootstrap account (created without password validation); ``(user, created)``.
+
+    An existing account of that name is left as it is (role and password too), so running it
+    again changes nothing and never undoes an admin's edits.
+    """
     existing = User.objects.filter(username__iexact=username).first()
     if existing is not None:
         return existing, False
-    user = create_user(username=username, password=password, role="admin", validate=False)
+    user = create_user(username=username, password=password, role=role, validate=False)
     return user, True
+
+
+def ensure_admin(username: str, password: str) -> tuple[User, bool]:
+    """The bootstrap admin (created without password validation); ``(user, created)``."""
+    return ensure_user(username, password, Role.ADMIN)
 
 
 # --- login and tokens -------------------------------------------------------------------------

@@ -120,6 +120,15 @@ def test_ensure_admin_is_idempotent(monkeypatch: pytest.MonkeyPatch) -> None:
     assert [kind for kind, _, _ in events()] == ["user.created"]
 
 
+def test_ensure_user_creates_a_weak_password_client_once() -> None:
+    call_command("ensure_user", "--username", "demo", "--password", "demo", "--role", "client")
+    call_command("ensure_user", "--username", "Demo", "--password", "other", "--role", "admin")
+    user = User.objects.get()
+    assert (user.username, user.role) == ("demo", "client")
+    assert user.check_password("demo")
+    assert [kind for kind, _, _ in events()] == ["user.created"]
+
+
 def test_passwords_are_hashed_with_argon2(make_user: Callable[..., User]) -> None:
     assert make_user("alice").password.startswith("argon2")
 
