@@ -9,6 +9,7 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -20,6 +21,16 @@ from ems_common.permissions import is_admin
 from monitoring import consumption
 
 DATE_FORMATS = ["%Y-%m-%d"]
+# The days readings can fall on (monitoring.readings accepts 2000-01-01 up to 2100-01-01 UTC),
+# give or take a day for zones ahead of or behind UTC; outside them, 400 naming the parameter.
+FIRST_DAY, LAST_DAY = date(1999, 12, 31), date(2100, 1, 1)
+
+
+def day_field() -> serializers.DateField:
+    return serializers.DateField(
+        input_formats=DATE_FORMATS,
+        validators=[MinValueValidator(FIRST_DAY), MaxValueValidator(LAST_DAY)],
+    )
 
 
 # Files in the zoneinfo folder that are not IANA zone names.
@@ -42,12 +53,12 @@ class DeviceDayQuery(serializers.Serializer):
 
 
 class DailyQuery(DeviceDayQuery):
-    date = serializers.DateField(input_formats=DATE_FORMATS)
+    date = day_field()
 
 
 class RangeQuery(DeviceDayQuery):
-    start = serializers.DateField(input_formats=DATE_FORMATS)
-    end = serializers.DateField(input_formats=DATE_FORMATS)
+    start = day_field()
+    end = day_field()
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         days = (attrs["end"] - attrs["start"]).days + 1
