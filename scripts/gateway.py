@@ -77,14 +77,18 @@ def static_root(env: Mapping[str, str], gateway_dir: Path) -> Path:
         return dist
     placeholder = gateway_dir / "html"
     placeholder.mkdir(parents=True, exist_ok=True)
+    (placeholder / "index.html").write_text(placeholder_page())
+    return placeholder
+
+
+def placeholder_page() -> str:
+    """The page at ``/`` without a frontend build: links to each service's health and docs."""
     links = "\n".join(
         f'    <li>{escape(s.name)}: <a href="{s.health_path}">{s.health_path}</a>,'
         f' <a href="{s.prefix}docs/">{s.prefix}docs/</a></li>'
         for s in all_services()
     )
-    page = fill(read_template("placeholder.html"), {"service_links": links})
-    (placeholder / "index.html").write_text(page)
-    return placeholder
+    return fill(read_template("placeholder.html"), {"service_links": links})
 
 
 def listen_address(env: Mapping[str, str]) -> str:

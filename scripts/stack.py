@@ -24,6 +24,7 @@ from pathlib import Path
 
 import gateway
 import infra
+import traefik
 from honcho.environ import parse as parse_env_file
 from services import (
     PYTHON,
@@ -125,6 +126,12 @@ def render_gateway(env: Env) -> None:
     conf = gateway.render(env)
     gateway.check(conf)
     print(f"gateway config: {conf}", flush=True)
+
+
+def render_traefik(env: Env) -> None:
+    """The compose deployment's Traefik routes and placeholder page (committed files)."""
+    for path in traefik.render():
+        print(f"written: {path.relative_to(ROOT)}", flush=True)
 
 
 def write_procfile(env: Env) -> Path:
@@ -252,6 +259,7 @@ def main(argv: list[str] | None = None) -> int:
         "topology": topology,
         "bootstrap": bootstrap,
         "render-gateway": render_gateway,
+        "render-traefik": render_traefik,
         "procfile": write_procfile,
         "setup": setup,
         "check-ports": check_ports,
