@@ -81,6 +81,25 @@ class Gateway:
         return env_int(env, self.port_env, self.default_port)
 
 
+@dataclass(frozen=True)
+class ExtraProcess:
+    """A process of no single service (the first-run demo); switch_env=0 leaves it out."""
+
+    name: str
+    command: str
+    switch_env: str | None = None
+
+    def enabled(self, env: Mapping[str, str]) -> bool:
+        return not self.switch_env or env_flag(env, self.switch_env, default=True)
+
+
+def env_flag(env: Mapping[str, str], name: str, *, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    return raw not in {"0", "false", "no", "off"}
+
+
 def env_int(env: Mapping[str, str], name: str, default: int) -> int:
     raw = env.get(name, "")
     if not raw:
@@ -114,6 +133,13 @@ def all_services() -> list[Service]:
             web_workers=int(item.get("web_workers", 2)),
         )
         for item in load_table()["services"]
+    ]
+
+
+def extra_processes() -> list[ExtraProcess]:
+    return [
+        ExtraProcess(name=item["name"], command=item["command"], switch_env=item.get("switch_env"))
+        for item in load_table().get("extra_processes", [])
     ]
 
 
@@ -175,7 +201,7 @@ def web_command(service: Service, env: Mapping[str, str]) -> str:
 
 
 def process_commands(env: Mapping[str, str], *, quiet: bool = False) -> dict[str, str]:
-    """Process name -> shell command, for the gateway and every present service."""
+    """Process name -> shell command: the gateway, every present service, the extra processes."""
     nginx = nginx_binary() or "nginx"
     gateway_dir = var_dir(env) / "gateway"
     commands = {
@@ -202,6 +228,13 @@ def process_commands(env: Mapping[str, str], *, quiet: bool = False) -> dict[str
                     port=service.port(env),
                 )
                 commands[name] = f"exec {command}"
+    for extra in extra_processes():
+        if not extra.enabled(env):
+            if not quiet:
+                note(f"process {extra.name}: off ({extra.switch_env}={env[str(extra.switch_env)]})")
+            continue
+        command = extra.command.format(python=shlex.quote(str(PYTHON)), root=shlex.quote(str(ROOT)))
+        commands[extra.name] = f"exec {command}"
     return commands
 
 

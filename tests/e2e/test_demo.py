@@ -1,0 +1,164 @@
+"""The first-run demo (scripts/demo.py, DESIGN §6): demo/demo sees "Demo meter" with a week of data.
+
+The session stack runs without the `demo` process (EMS_DEMO=0, so the other tests see no demo
+data); this test runs the script once (`--once`: set up and backfill, no live simulator) against
+it, twice. The fake-API tests pin the idempotent steps without a stack.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+import requests
+from harness import Stack
+from harness.stack import PYTHON, ROOT
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import demo  # noqa: E402
+
+DEMO_SCRIPT = ROOT / "scripts" / "demo.py"
+
+
+def run_once(stack: Stack) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [str(PYTHON), str(DEMO_SCRIPT), "--once", "--timeout", "60"],
+        cwd=ROOT,
+        env=stack.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+def login(stack: Stack, username: str, password: str) -> requests.Session:
+    body = {"username": username, "password": password}
+    response = requests.post(stack.url("/api/auth/login/"), json=body, timeout=10)
+    assert response.status_code == 200, response.text
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {response.json()['access']}"
+    return session
+
+
+def yesterday_when_complete(client: requests.Session, stack: Stack, device_id: str) -> Any:
+    """Yesterday's daily chart (UTC) once all of its 24 hours have readings, or the last try."""
+    yesterday = (datetime.now(UTC).date() - timedelta(days=1)).isoformat()
+    url = stack.url("/api/monitoring/hourly/daily/")
+    deadline = time.monotonic() + 20
+    while True:
+        response = client.get(url, params={"device_id": device_id, "date": yesterday}, timeout=10)
+        assert response.status_code == 200, response.text
+        day = response.json()
+        if all(hour["kwh"] > 0 for hour in day["hours"]) or time.monotonic() > deadline:
+            return day
+        time.sleep(0.25)
+
+
+def test_demo_client_sees_demo_meter_with_a_week_of_readings(stack: Stack) -> None:
+    first = run_once(stack)
+    assert "backfilling the last 7 days" in first.stderr, first.stderr
+
+    client = login(stack, "demo", "demo")
+    devices = client.get(stack.url("/api/devices/"), timeout=10).json()["results"]
+    assert [d["name"] for d in devices] == ["Demo meter"]
+    device_id = devices[0]["id"]
+    synced = client.get(stack.url("/api/monitoring/devices/"), timeout=10).json()["results"]
+    assert [d["id"] for d in synced] == [device_id]
+
+    day = yesterday_when_complete(client, stack, device_id)
+    assert len(day["hours"]) == 24
+    assert day["total_kwh"] > 0, stack.log_tail("monitoring_measurements")
+    assert all(hour["kwh"] > 0 for hour in day["hours"]), day
+
+    second = run_once(stack)
+    assert "history already there" in second.stderr, second.stderr
+    again = client.get(stack.url("/api/devices/"), timeout=10).json()["results"]
+    assert [d["id"] for d in again] == [device_id]
+
+
+# --- the steps against a fake API ---------------------------------------------------------
+
+
+def reply(status: int, body: Any) -> requests.Response:
+    response = requests.Response()
+    response.status_code = status
+    response._content = json.dumps(body).encode()
+    return response
+
+
+class FakeApi:
+    """Answers from a list per (method, path), the last one repeating; records every call."""
+
+    def __init__(self, answers: dict[tuple[str, str], list[requests.Response]]) -> None:
+        self.answers = answers
+        self.calls: list[tuple[str, str, dict[str, Any]]] = []
+
+    def call(
+        self, method: str, path: str, token: str | None = None, **kwargs: Any
+    ) -> requests.Response:
+        self.calls.append((method, path, kwargs))
+        queue = self.answers[(method, path)]
+        return queue.pop(0) if len(queue) > 1 else queue[0]
+
+
+def page(*devices: dict[str, Any]) -> requests.Response:
+    return reply(200, {"count": len(devices), "next": None, "results": list(devices)})
+
+
+def test_an_existing_demo_meter_is_reused_not_created_again() -> None:
+    api = FakeApi({("GET", "/api/devices/"): [page({"id": "d1", "name": "Demo meter"})]})
+    assert demo.ensure_device(api, "token", "u1", sync_seconds=1) == "d1"
+    assert [call[0] for call in api.calls] == ["GET"]
+
+
+def test_the_device_is_created_once_the_owner_has_synced() -> None:
+    unknown_owner = reply(400, {"errors": [{"attr": "owner_id", "code": "invalid"}]})
+    api = FakeApi(
+        {
+            ("GET", "/api/devices/"): [page({"id": "x", "name": "Other"})],
+            ("POST", "/api/devices/"): [unknown_owner, unknown_owner, reply(201, {"id": "d2"})],
+        }
+    )
+    assert demo.ensure_device(api, "token", "u1", sync_seconds=10) == "d2"
+    posts = [kwargs["json"] for method, _, kwargs in api.calls if method == "POST"]
+    assert len(posts) == 3
+    assert posts[0]["owner_id"] == "u1"
+    assert posts[0]["max_hourly_consumption_kwh"] == 2.5
+
+
+def test_another_error_while_creating_is_retried_later_not_looped() -> None:
+    api = FakeApi(
+        {
+            ("GET", "/api/devices/"): [page()],
+            ("POST", "/api/devices/"): [reply(503, {"errors": []})],
+        }
+    )
+    with pytest.raises(demo.NotYet, match="503"):
+        demo.ensure_device(api, "token", "u1", sync_seconds=10)
+
+
+@pytest.mark.parametrize(
+    ("kwh", "expected"), [([1.0] * 6, False), ([1.0] * 5 + [0.0], True), ([0.0] * 6, True)]
+)
+def test_backfill_only_when_a_recent_day_has_no_readings(kwh: list[float], expected: bool) -> None:
+    days = [{"date": f"2025-06-0{n + 1}", "kwh": value} for n, value in enumerate(kwh)]
+    api = FakeApi({("GET", "/api/monitoring/hourly/range/"): [reply(200, {"days": days})]})
+    assert demo.needs_backfill(api, "token", "d1", date(2025, 6, 7)) is expected
+    params = api.calls[0][2]["params"]
+    assert (params["start"], params["end"]) == ("2025-06-01", "2025-06-06")
+
+
+def test_once_sends_exactly_the_backfill_and_live_sends_from_now(tmp_path: Any) -> None:
+    config = tmp_path / "simulator.json"
+    once = demo.simulator_command(config, demo.Demo("d1", needs_backfill=True), once=True)
+    assert once[-4:] == ["--backfill-days", "7", "--count", "1008"]
+    live = demo.simulator_command(config, demo.Demo("d1", needs_backfill=False), once=False)
+    assert live[-2:] == ["--device-id", "d1"]
