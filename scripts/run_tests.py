@@ -86,7 +86,10 @@ def static_checks() -> list[Check]:
     checks = [
         Check("ruff check", f"{bin_}/ruff check ."),
         Check("ruff format", f"{bin_}/ruff format --check ."),
-        Check("mypy ems_common scripts tests/e2e", f"{bin_}/mypy ems_common scripts tests/e2e"),
+        Check(
+            "mypy ems_common scripts tests/e2e tests/deploy",
+            f"{bin_}/mypy ems_common scripts tests/e2e tests/deploy",
+        ),
     ]
     for folder in EXTRA_MYPY_FOLDERS:
         if (ROOT / folder).is_dir():
@@ -156,6 +159,7 @@ def pytest_components() -> list[tuple[str, str, Path]]:
         components.append(
             ("device_simulator", "-c device_simulator/pytest.ini device_simulator", ROOT)
         )
+    components.append(("deploy", "-c tests/deploy/pytest.ini tests/deploy", ROOT))
     components.append(("e2e", "-c tests/e2e/pytest.ini tests/e2e", ROOT))
     return components
 
