@@ -265,7 +265,9 @@ def prepare_with_retries(
     while True:
         try:
             return prepare(api, env, services)
-        except NotYet as exc:
+        except Exception as exc:  # anything unexpected too: exiting would stop the whole stack
+            if not isinstance(exc, NotYet):
+                exc = NotYet(f"unexpected {exc.__class__.__name__}: {exc}")
             waited = time.monotonic() - started
             if give_up_after is not None and waited > give_up_after:
                 raise SystemExit(f"demo: giving up after {waited:.0f} s: {exc}") from None
