@@ -143,7 +143,7 @@ def ensure_user(username: str, password: str, role: str) -> tuple[User, bool]:
 
 def ensure_admin(username: str, password: str) -> tuple[User, bool]:
     """The bootstrap admin (created without password validation); ``(user, created)``."""
-    return ensure_user(username, password, Role.ADMIN)
+    return ensure_user(username, password, "admin")
 
 
 # --- login and tokens -------------------------------------------------------------------------
