@@ -24,6 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--readings", type=int, default=100_000, help="ingestion readings")
     parser.add_argument("--devices", type=int, default=1000, help="ingestion devices")
     parser.add_argument("--batch-size", type=int, default=1000, help="consumer batch size")
+    parser.add_argument("--rounds", type=int, default=3, help="ingestion rounds (median ratio)")
     parser.add_argument("--api-devices", type=int, default=100)
     parser.add_argument("--api-days", type=int, default=365)
     parser.add_argument("--clients", type=int, default=16, help="concurrent API clients")
@@ -45,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.skip_ingestion:
             from ingest import run_ingestion
 
-            run_ingestion(bench, args.readings, args.devices, args.batch_size)
+            run_ingestion(bench, args.readings, args.devices, args.batch_size, args.rounds)
         if not args.skip_api:
             from api_load import run_api
 
