@@ -9,7 +9,6 @@ give exact totals, and a batch redelivered after a crash adds nothing twice.
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -22,12 +21,19 @@ log = logging.getLogger(__name__)
 
 UNKNOWN_DEVICE = "unknown device {device_id}: not (yet) synced to monitoring"
 
-# Inputs sorted by key, so concurrent consumers take row locks in the same order.
+# One statement: which devices of the batch monitoring knows, the readings of those (sorted by
+# key, so concurrent consumers take row locks in the same order) inserted once, and only the
+# inserted ones added to the hourly totals. It also returns the batch's unknown devices.
 STORE_SQL = """
-WITH input AS (
+WITH batch AS (
     SELECT device_id, ts, value
     FROM unnest(%s::uuid[], %s::timestamptz[], %s::numeric[]) AS i(device_id, ts, value)
-    WHERE device_id IN (SELECT id FROM monitoring_device)
+), known AS (
+    SELECT id FROM monitoring_device WHERE id IN (SELECT device_id FROM batch)
+), input AS (
+    SELECT device_id, ts, value
+    FROM batch
+    WHERE device_id IN (SELECT id FROM known)
     ORDER BY device_id, ts
 ), inserted AS (
     INSERT INTO monitoring_reading (device_id, ts, value)
@@ -44,20 +50,26 @@ WITH input AS (
     DO UPDATE SET kwh = monitoring_hourly_consumption.kwh + EXCLUDED.kwh
     RETURNING 1
 )
-SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM hourly)
+SELECT
+    (SELECT count(*) FROM inserted),
+    (SELECT count(*) FROM hourly),
+    (SELECT array_agg(DISTINCT device_id::text) FROM batch
+     WHERE device_id NOT IN (SELECT id FROM known))
 """
-
-KNOWN_DEVICES_SQL = "SELECT id FROM monitoring_device WHERE id = ANY(%s::uuid[])"
 
 
 @dataclass(frozen=True)
 class StoreResult:
     stored: int  # readings newly stored (duplicates of stored ones are not counted)
     hours: int  # hourly rows created or added to
+    unknown_devices: frozenset[str] = frozenset()  # device ids (text) monitoring does not know
 
 
 def store_readings(readings: Sequence[Reading]) -> StoreResult:
-    """Store readings of known devices; add the new ones to the hourly totals, atomically."""
+    """Store readings of known devices; add the new ones to the hourly totals, atomically.
+
+    Readings of devices monitoring does not know are left out, and their devices returned.
+    """
     if not readings:
         return StoreResult(0, 0)
     with transaction.atomic(), connection.cursor() as cursor:
@@ -70,22 +82,13 @@ def store_readings(readings: Sequence[Reading]) -> StoreResult:
                 array_literal(str(r.value) for r in readings),
             ],
         )
-        stored, hours = cursor.fetchone()
-    return StoreResult(stored, hours)
+        stored, hours, unknown = cursor.fetchone()
+    return StoreResult(stored, hours, frozenset(unknown or ()))
 
 
 def array_literal(items: Iterable[str]) -> str:
     """A PostgreSQL array literal of items that need no quoting (UUIDs, ISO instants, numbers)."""
     return "{" + ",".join(items) + "}"
-
-
-def known_devices(device_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
-    ids = [str(device_id) for device_id in set(device_ids)]
-    if not ids:
-        return set()
-    with connection.cursor() as cursor:
-        cursor.execute(KNOWN_DEVICES_SQL, [ids])
-        return {row[0] for row in cursor.fetchall()}
 
 
 def handle_batch(messages: Sequence[Message]) -> Mapping[int, str]:
@@ -97,19 +100,15 @@ def handle_batch(messages: Sequence[Message]) -> Mapping[int, str]:
             parsed.append((message.delivery_tag, parse_reading(message.body)))
         except InvalidReading as exc:
             rejects[message.delivery_tag] = str(exc)
-    known = known_devices(reading.device_id for _, reading in parsed)
-    good: list[Reading] = []
-    for tag, reading in parsed:
-        if reading.device_id in known:
-            good.append(reading)
-        else:
-            rejects[tag] = UNKNOWN_DEVICE.format(device_id=reading.device_id)
-    result = store_readings(good)
+    result = store_readings([reading for _, reading in parsed])
+    if result.unknown_devices:
+        for tag, reading in parsed:
+            if str(reading.device_id) in result.unknown_devices:
+                rejects[tag] = UNKNOWN_DEVICE.format(device_id=reading.device_id)
     log.debug(
-        "batch of %d: %d stored, %d duplicates, %d dead-lettered",
+        "batch of %d: %d stored, %d dead-lettered",
         len(messages),
         result.stored,
-        len(good) - result.stored,
         len(rejects),
     )
     return rejects

@@ -1,4 +1,5 @@
 import random
+import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -93,3 +94,18 @@ def test_zero_and_sub_watt_hour_values_are_stored_exactly() -> None:
 
     assert hourly(device.id) == {datetime(2026, 5, 4, 10, tzinfo=UTC): Decimal("7.000001")}
     assert stored_count(device.id) == 3
+
+
+def test_readings_of_unknown_devices_are_left_out_and_named() -> None:
+    device = make_device()
+    stranger = uuid.uuid4()
+    ts = datetime(2026, 5, 4, 9, 10, tzinfo=UTC)
+
+    result = store_readings(
+        [Reading(device.id, ts, Decimal("0.5")), Reading(stranger, ts, Decimal("0.7"))]
+    )
+
+    assert result.stored == 1
+    assert result.unknown_devices == frozenset({str(stranger)})
+    assert stored_count(stranger) == 0
+    assert hourly(device.id) == {DAY.replace(hour=9): Decimal("0.5")}
