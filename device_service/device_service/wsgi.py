@@ -1,7 +1,3 @@
-import os
+from ems_common.wsgi import service_application
 
-from django.core.wsgi import get_wsgi_application
-
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "device_service.settings")
-
-application = get_wsgi_application()
+application = service_application("device_service.settings")
