@@ -30,10 +30,14 @@ def test_unroutable_message_raises(broker_config, unique_queue):
 def test_nacked_message_raises(broker_config, rabbit_channel, unique_queue):
     full = unique_queue + ".full"
     rabbit_channel.queue_declare(
-        full, auto_delete=True, arguments={"x-max-length": 0, "x-overflow": "reject-publish"}
+        full, arguments={"x-max-length": 0, "x-overflow": "reject-publish"}
     )
-    with Publisher(broker_config) as publisher, pytest.raises(MessageNacked):
-        publisher.publish("", full, b"{}")
+    try:
+        with Publisher(broker_config) as publisher, pytest.raises(MessageNacked):
+            publisher.publish("", full, b"{}")
+    finally:
+        # auto_delete would not remove it: a queue that never had a consumer stays.
+        rabbit_channel.queue_delete(full)
 
 
 def test_unreachable_broker_raises_broker_unavailable(unreachable_broker):
