@@ -6,6 +6,7 @@ import contextlib
 import logging
 import threading
 import time
+from datetime import timedelta
 from typing import Any
 
 import psycopg
@@ -17,12 +18,13 @@ from ems_common.messaging.connection import Backoff, describe_error
 from ems_common.messaging.publisher import Publisher, PublishError
 from ems_common.messaging.sync import close_broken_connections
 from ems_common.messaging.topology import declare_topology
-from ems_common.outbox.services import NOTIFY_CHANNEL, relay_pending
-from ems_common.settings import BrokerConfig
+from ems_common.outbox.services import NOTIFY_CHANNEL, prune_sent, relay_pending
+from ems_common.settings import BrokerConfig, env_int
 
 log = logging.getLogger(__name__)
 
 STOP_CHECK_SECONDS = 0.5
+PRUNE_EVERY_SECONDS = 3600.0
 
 
 class RelayFailed(Exception):
@@ -46,6 +48,9 @@ class OutboxRelay:
         self.max_delay = max_delay
         self.using = using
         self.publisher = Publisher(config, declare=declare_topology, name="ems outbox relay")
+        # Sent events are kept this many days (EMS_OUTBOX_RETENTION_DAYS; 0 keeps them all).
+        self.retention_days = env_int("EMS_OUTBOX_RETENTION_DAYS", 7)
+        self._next_prune = 0.0
         self._stop = threading.Event()
 
     def stop(self) -> None:
@@ -78,12 +83,27 @@ class OutboxRelay:
                     continue  # more may be waiting
                 if once:
                     break
+                self._prune_now_and_then()
                 self.publisher.process_events()  # heartbeats of an idle connection
                 listener.wait(self.poll_interval, self._stop)
         finally:
             listener.close()
             self.publisher.close()
         return total
+
+    def _prune_now_and_then(self) -> None:
+        if self.retention_days <= 0 or time.monotonic() < self._next_prune:
+            return
+        self._next_prune = time.monotonic() + PRUNE_EVERY_SECONDS
+        try:
+            pruned = prune_sent(timedelta(days=self.retention_days), using=self.using)
+        except (OperationalError, InterfaceError) as exc:
+            log.warning("outbox relay: pruning sent events failed: %s", describe_error(exc))
+            return
+        if pruned:
+            log.info(
+                "outbox relay pruned %d event(s) sent over %d days ago", pruned, self.retention_days
+            )
 
 
 class NotifyListener:

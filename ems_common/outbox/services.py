@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -98,3 +99,22 @@ def relay_pending(publisher: Publisher, limit: int = 100, *, using: str = DEFAUL
     if failure is not None:
         raise failure
     return len(done)
+
+
+def prune_sent(retention: timedelta, *, chunk: int = 10_000, using: str = DEFAULT_DB_ALIAS) -> int:
+    """Delete events sent longer than ``retention`` ago, in chunks; returns how many.
+
+    Sent rows are only a record of what went out; without this the table grows forever.
+    Unsent rows are never touched, however old.
+    """
+    cutoff = timezone.now() - retention
+    deleted = 0
+    while True:
+        ids = list(
+            OutboxEvent.objects.using(using)
+            .filter(sent_at__lt=cutoff)
+            .values_list("id", flat=True)[:chunk]
+        )
+        if not ids:
+            return deleted
+        deleted += OutboxEvent.objects.using(using).filter(id__in=ids).delete()[0]

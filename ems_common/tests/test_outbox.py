@@ -1,18 +1,20 @@
 import json
 import threading
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
 from django.db import connections, transaction
 from django.db.transaction import TransactionManagementError
+from django.utils import timezone
 
 from ems_common.events import parse_envelope
 from ems_common.messaging.publisher import BrokerUnavailable, Publisher
 from ems_common.messaging.topology import SYNC_EXCHANGE
 from ems_common.outbox.models import OutboxEvent
 from ems_common.outbox.relay import OutboxRelay
-from ems_common.outbox.services import publish_event, relay_pending
+from ems_common.outbox.services import prune_sent, publish_event, relay_pending
 from ems_common.testing.broker import drain, wait_until
 
 
@@ -183,3 +185,22 @@ def test_relay_outbox_once_publishes_what_is_pending_and_exits(unique_queue, eve
 
     assert received_ids(unique_queue, 3) == [str(e.id) for e in events]
     assert "published 3 event(s)" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_prune_deletes_only_events_sent_before_the_retention():
+    old_sent, recent_sent, old_unsent = write_events("test.pruned", 3)
+    now = timezone.now()
+    OutboxEvent.objects.filter(id=old_sent.id).update(
+        created_at=now - timedelta(days=30), sent_at=now - timedelta(days=20)
+    )
+    OutboxEvent.objects.filter(id=recent_sent.id).update(sent_at=now - timedelta(days=1))
+    OutboxEvent.objects.filter(id=old_unsent.id).update(created_at=now - timedelta(days=30))
+
+    pruned = prune_sent(timedelta(days=7), chunk=1)
+
+    assert pruned == 1
+    assert set(OutboxEvent.objects.values_list("id", flat=True)) == {
+        recent_sent.id,
+        old_unsent.id,
+    }
