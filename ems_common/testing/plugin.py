@@ -5,4 +5,5 @@ Add a fixture module (e.g. ``ems_common.testing.jwt``) by listing it below.
 
 pytest_plugins = [
     "ems_common.testing.broker",
+    "ems_common.testing.hypothesis",
 ]
