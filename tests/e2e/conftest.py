@@ -16,6 +16,9 @@ the Procfile's processes) with its own databases, RabbitMQ vhost and ports:
 - ``stack.log_tail(name=None)``: the end of the process logs, for assertion messages.
 
 After each test that used it, the broker is brought back and stopped processes are started.
+
+``admin``: a requests session signed in as the stack's first admin. ``harness.api`` has
+``login(stack, username, password)`` and ``poll(check, seconds)`` for the tests.
 """
 
 from __future__ import annotations
@@ -25,7 +28,9 @@ from collections.abc import Iterator
 from types import FrameType
 
 import pytest
+import requests
 from harness import Stack
+from harness.api import login
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -54,3 +59,8 @@ def _restore_stack(request: pytest.FixtureRequest) -> Iterator[None]:
     if "stack" in request.fixturenames:
         system: Stack = request.getfixturevalue("stack")
         system.restore()
+
+
+@pytest.fixture
+def admin(stack: Stack) -> requests.Session:
+    return login(stack, *stack.admin_credentials)

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 import requests
 from harness import Stack
+from harness.api import login
 from harness.stack import PYTHON, ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -37,15 +38,6 @@ def run_once(stack: Stack) -> subprocess.CompletedProcess[str]:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return result
-
-
-def login(stack: Stack, username: str, password: str) -> requests.Session:
-    body = {"username": username, "password": password}
-    response = requests.post(stack.url("/api/auth/login/"), json=body, timeout=10)
-    assert response.status_code == 200, response.text
-    session = requests.Session()
-    session.headers["Authorization"] = f"Bearer {response.json()['access']}"
-    return session
 
 
 def yesterday_when_complete(client: requests.Session, stack: Stack, device_id: str) -> Any:

@@ -5,36 +5,12 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import psycopg
-import pytest
 import requests
 from harness import Stack
-
-SYNC_SECONDS = 15.0
-T = TypeVar("T")
-
-
-def poll(check: Callable[[], T], seconds: float = SYNC_SECONDS) -> T:
-    """``check()``'s first truthy answer, or its last answer once ``seconds`` have passed."""
-    deadline = time.monotonic() + seconds
-    while True:
-        value = check()
-        if value or time.monotonic() >= deadline:
-            return value
-        time.sleep(0.05)
-
-
-@pytest.fixture
-def admin(stack: Stack) -> requests.Session:
-    response = requests.post(
-        stack.url("/api/auth/login/"), json=stack.admin_credentials._asdict(), timeout=10
-    )
-    assert response.status_code == 200, response.text
-    session = requests.Session()
-    session.headers["Authorization"] = f"Bearer {response.json()['access']}"
-    return session
+from harness.api import poll
 
 
 def create_user(stack: Stack, admin: requests.Session) -> dict[str, Any]:

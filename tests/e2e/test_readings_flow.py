@@ -13,45 +13,18 @@ import sys
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 import pika
-import pytest
 import requests
 from harness import Stack
+from harness.api import login, poll
 from harness.stack import ROOT
 
 SIMULATOR = ROOT / "device_simulator" / "simulator.py"
 DAY = "2025-06-01"
-SYNC_SECONDS = 15.0
 FLOW_SECONDS = 15.0
-T = TypeVar("T")
-
-
-def poll(check: Callable[[], T], seconds: float = SYNC_SECONDS) -> T:
-    """``check()``'s first truthy answer, or its last answer once ``seconds`` have passed."""
-    deadline = time.monotonic() + seconds
-    while True:
-        value = check()
-        if value or time.monotonic() >= deadline:
-            return value
-        time.sleep(0.1)
-
-
-def session(stack: Stack, username: str, password: str) -> requests.Session:
-    body = {"username": username, "password": password}
-    response = requests.post(stack.url("/api/auth/login/"), json=body, timeout=10)
-    assert response.status_code == 200, response.text
-    logged_in = requests.Session()
-    logged_in.headers["Authorization"] = f"Bearer {response.json()['access']}"
-    return logged_in
-
-
-@pytest.fixture
-def admin(stack: Stack) -> requests.Session:
-    return session(stack, *stack.admin_credentials)
 
 
 def create_client(stack: Stack, admin: requests.Session) -> tuple[dict[str, Any], str]:
@@ -90,7 +63,7 @@ def owned_device_known_to_monitoring(
     assert poll(lambda: monitoring_owner(stack, admin, device["id"]) == user["id"]), stack.log_tail(
         "monitoring_sync"
     )
-    return device["id"], session(stack, user["username"], password)
+    return device["id"], login(stack, user["username"], password)
 
 
 def monitoring_owner(stack: Stack, admin: requests.Session, device_id: str) -> Any:
@@ -239,7 +212,7 @@ def test_a_reading_for_a_device_monitoring_does_not_know_is_dead_lettered_then_r
     replayed = stack.manage("monitoring", "replay_dlq")
     assert replayed.returncode == 0, replayed.stderr
     assert "moved 2 message(s)" in replayed.stdout, replayed.stdout
-    client = session(stack, user["username"], password)
+    client = login(stack, user["username"], password)
     wait_for_chart(stack, client, device_id, hourly_sums(readings))
     assert not [h for h, body in dead_letters(stack) if body in readings]
 

@@ -6,7 +6,6 @@ import time
 import uuid
 from typing import Any
 
-import pytest
 import requests
 from harness import Stack
 
@@ -28,17 +27,6 @@ def register(stack: Stack, username: str, password: str | None = None) -> dict[s
     assert response.status_code == 201, response.text
     user: dict[str, Any] = response.json()
     return user
-
-
-@pytest.fixture
-def admin(stack: Stack) -> requests.Session:
-    response = requests.post(
-        stack.url("/api/auth/login/"), json=stack.admin_credentials._asdict(), timeout=10
-    )
-    assert response.status_code == 200, response.text
-    session = requests.Session()
-    session.headers["Authorization"] = f"Bearer {response.json()['access']}"
-    return session
 
 
 def profile_status(stack: Stack, admin: requests.Session, user_id: str) -> int:
