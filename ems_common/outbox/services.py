@@ -34,9 +34,10 @@ def publish_event(
     *,
     version: int,
     source: str | None = None,
+    exchange: str = SYNC_EXCHANGE,
     using: str = DEFAULT_DB_ALIAS,
 ) -> OutboxEvent:
-    """Queue an ``ems.sync`` event in the caller's transaction; it is published after commit.
+    """Queue an event (``ems.sync`` by default) in the caller's transaction; published after commit.
 
     Must run inside ``transaction.atomic()`` together with the change it announces, so that
     either both are stored or neither is.
@@ -49,7 +50,7 @@ def publish_event(
     envelope = make_envelope(type, data, version=version, source=source or default_source())
     event = OutboxEvent.objects.using(using).create(
         id=uuid.UUID(envelope["event_id"]),
-        exchange=SYNC_EXCHANGE,
+        exchange=exchange,
         routing_key=type,
         payload=envelope,
     )

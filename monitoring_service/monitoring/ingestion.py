@@ -2,19 +2,22 @@
 
 One SQL statement per batch inserts the readings (``ON CONFLICT DO NOTHING``) and adds exactly
 the rows it inserted to ``monitoring_hourly_consumption`` (``ON CONFLICT DO UPDATE SET kwh = kwh +
-EXCLUDED.kwh``). Nothing is read into Python and written back, so any number of consumers at once
+EXCLUDED.kwh``), and raises an alert for each device-hour it took over the maximum.
+Nothing is read into Python and written back, so any number of consumers at once
 give exact totals, and a batch redelivered after a crash adds nothing twice.
 """
 
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.db import connection, transaction
 
 from ems_common.messaging.consumer import Message
+from monitoring.alerts import queue_alert_events
 from monitoring.readings import InvalidReading, Reading, parse_reading
 
 log = logging.getLogger(__name__)
@@ -23,7 +26,10 @@ UNKNOWN_DEVICE = "unknown device {device_id}: not (yet) synced to monitoring"
 
 # One statement: which devices of the batch monitoring knows, the readings of those (sorted by
 # key, so concurrent consumers take row locks in the same order) inserted once, and only the
-# inserted ones added to the hourly totals. It also returns the batch's unknown devices.
+# inserted ones added to the hourly totals. A device-hour whose total this statement took from
+# <= max to > max (old = new - added: the upsert returns the total after its own addition, which
+# row locks serialise between consumers) gets its alert, once per (device, hour). It also
+# returns the batch's unknown devices and the new alerts' ids.
 STORE_SQL = """
 WITH batch AS (
     SELECT device_id, ts, value
@@ -40,21 +46,36 @@ WITH batch AS (
     SELECT device_id, ts, value FROM input
     ON CONFLICT (device_id, ts) DO NOTHING
     RETURNING device_id, ts, value
-), hourly AS (
-    INSERT INTO monitoring_hourly_consumption (device_id, hour_start, kwh)
-    SELECT device_id, date_bin('1 hour', ts, TIMESTAMPTZ '2000-01-01 00:00:00+00'), sum(value)
+), added AS (
+    SELECT device_id, date_bin('1 hour', ts, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS hour_start,
+           sum(value) AS kwh
     FROM inserted
     GROUP BY 1, 2
+), hourly AS (
+    INSERT INTO monitoring_hourly_consumption (device_id, hour_start, kwh)
+    SELECT device_id, hour_start, kwh FROM added
     ORDER BY 1, 2
     ON CONFLICT (device_id, hour_start)
     DO UPDATE SET kwh = monitoring_hourly_consumption.kwh + EXCLUDED.kwh
-    RETURNING 1
+    RETURNING device_id, hour_start, kwh
+), alerts AS (
+    INSERT INTO monitoring_alert (id, device_id, owner_id, hour_start, kwh, max_kwh, created_at)
+    SELECT gen_random_uuid(), d.id, d.owner_id, h.hour_start, h.kwh,
+           d.max_hourly_consumption_kwh, statement_timestamp()
+    FROM hourly h
+    JOIN added a USING (device_id, hour_start)
+    JOIN monitoring_device d ON d.id = h.device_id
+    WHERE h.kwh > d.max_hourly_consumption_kwh
+      AND h.kwh - a.kwh <= d.max_hourly_consumption_kwh
+    ON CONFLICT (device_id, hour_start) DO NOTHING
+    RETURNING id
 )
 SELECT
     (SELECT count(*) FROM inserted),
     (SELECT count(*) FROM hourly),
     (SELECT array_agg(DISTINCT device_id::text) FROM batch
-     WHERE device_id NOT IN (SELECT id FROM known))
+     WHERE device_id NOT IN (SELECT id FROM known)),
+    (SELECT array_agg(id) FROM alerts)
 """
 
 
@@ -63,12 +84,15 @@ class StoreResult:
     stored: int  # readings newly stored (duplicates of stored ones are not counted)
     hours: int  # hourly rows created or added to
     unknown_devices: frozenset[str] = frozenset()  # device ids (text) monitoring does not know
+    alerts: tuple[uuid.UUID, ...] = ()  # ids of the alerts this batch raised
 
 
 def store_readings(readings: Sequence[Reading]) -> StoreResult:
     """Store readings of known devices; add the new ones to the hourly totals, atomically.
 
     Readings of devices monitoring does not know are left out, and their devices returned.
+    Hours that went over their device's maximum get an alert, and its event goes to the outbox,
+    in the same transaction.
     """
     if not readings:
         return StoreResult(0, 0)
@@ -82,8 +106,10 @@ def store_readings(readings: Sequence[Reading]) -> StoreResult:
                 array_literal(str(r.value) for r in readings),
             ],
         )
-        stored, hours, unknown = cursor.fetchone()
-    return StoreResult(stored, hours, frozenset(unknown or ()))
+        stored, hours, unknown, alert_ids = cursor.fetchone()
+        if alert_ids:
+            queue_alert_events(alert_ids)
+    return StoreResult(stored, hours, frozenset(unknown or ()), tuple(alert_ids or ()))
 
 
 def array_literal(items: Iterable[str]) -> str:

@@ -1,6 +1,9 @@
-"""monitoring_service's data: synced copies of users and devices (and, later, measurements)."""
+"""monitoring_service's data: synced users and devices, readings, hourly totals, alerts."""
+
+import uuid
 
 from django.db import models
+from django.utils import timezone
 
 from ems_common.inbox.models import SyncedEntity
 
@@ -75,3 +78,35 @@ class HourlyConsumption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.device_id} {self.hour_start.isoformat()}: {self.kwh} kWh"
+
+
+class Alert(models.Model):
+    """A device-hour whose total went over the device's maximum: one per (device, hour).
+
+    Written by the ingestion statement in the transaction that stored the crossing readings.
+    ``owner_id`` and ``max_kwh`` are as they were then: a later change of owner or maximum
+    does not rewrite the alert.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+    # The unique (device, hour_start) constraint indexes device_id already.
+    device = models.ForeignKey(
+        Device, on_delete=models.CASCADE, related_name="alerts", db_index=False
+    )
+    owner_id = models.UUIDField(null=True, blank=True)
+    hour_start = models.DateTimeField()
+    kwh = models.DecimalField(max_digits=20, decimal_places=KWH_DECIMAL_PLACES)
+    max_kwh = models.DecimalField(max_digits=12, decimal_places=3)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "monitoring_alert"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["device", "hour_start"], name="alert_one_per_hour")
+        ]
+        indexes = [models.Index(fields=["owner_id", "-created_at"], name="alert_owner_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.device_id} {self.hour_start.isoformat()}: {self.kwh} > {self.max_kwh} kWh"

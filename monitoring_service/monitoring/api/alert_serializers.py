@@ -1,0 +1,28 @@
+"""The alert shape of the API and of the WebSocket push (DESIGN §5 plus device_name and read_at)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from monitoring.models import Alert
+
+
+class AlertSerializer(serializers.ModelSerializer):
+    device_id = serializers.UUIDField(read_only=True)
+    device_name = serializers.CharField(source="device.name", read_only=True)
+    kwh = serializers.DecimalField(max_digits=20, decimal_places=6, coerce_to_string=False)
+    max_kwh = serializers.DecimalField(max_digits=12, decimal_places=3, coerce_to_string=False)
+
+    class Meta:
+        model = Alert
+        fields = [
+            "id",
+            "device_id",
+            "device_name",
+            "hour_start",
+            "kwh",
+            "max_kwh",
+            "created_at",
+            "read_at",
+        ]
+        read_only_fields = fields
