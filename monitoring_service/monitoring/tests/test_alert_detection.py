@@ -43,7 +43,11 @@ class TestDetection:
 
         alert = Alert.objects.get(device=device)
         assert result.alerts == (alert.id,)
-        assert (alert.hour_start, alert.kwh, alert.max_kwh) == (HOUR, Decimal("1.2"), Decimal("0.5"))
+        assert (alert.hour_start, alert.kwh, alert.max_kwh) == (
+            HOUR,
+            Decimal("1.2"),
+            Decimal("0.5"),
+        )
         assert alert.owner_id == owner
         assert alert.read_at is None
 
