@@ -1,0 +1,52 @@
+import { NavLink, Outlet, useNavigate } from "react-router";
+import { useQueryClient } from "@tanstack/react-query";
+import { authStore } from "../lib/auth-store";
+import { useAuth } from "../features/auth/use-auth";
+
+export function Layout() {
+  const auth = useAuth();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const user = auth.user;
+
+  function signOut() {
+    authStore.signOut();
+    queryClient.clear();
+    navigate("/login", { replace: true });
+  }
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <span className="brand" aria-label="Energy Management System">
+          ⚡ EMS
+        </span>
+        {user && (
+          <nav aria-label="Main">
+            {user.role === "admin" && (
+              <>
+                <NavLink to="/admin/users">Users</NavLink>
+                <NavLink to="/admin/devices">Devices</NavLink>
+              </>
+            )}
+            {user.role === "client" && <NavLink to="/devices">My devices</NavLink>}
+            <NavLink to="/energy">Energy</NavLink>
+          </nav>
+        )}
+        {user && (
+          <div className="account">
+            <span className="muted" data-testid="current-user">
+              {user.username} ({user.role})
+            </span>
+            <button type="button" className="secondary" onClick={signOut}>
+              Sign out
+            </button>
+          </div>
+        )}
+      </header>
+      <main className="content">
+        <Outlet />
+      </main>
+    </div>
+  );
+}
