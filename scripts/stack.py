@@ -129,7 +129,7 @@ def render_gateway(env: Env) -> None:
 
 
 def render_traefik(env: Env) -> None:
-    """The compose deployment's Traefik routes and placeholder page (committed files)."""
+    """The compose deployment's Traefik routes, Dockerfiles and database init (committed files)."""
     for path in traefik.render():
         print(f"written: {path.relative_to(ROOT)}", flush=True)
 
@@ -144,6 +144,15 @@ def write_procfile(env: Env) -> Path:
     procfile.write_text(header + "\n".join(lines) + "\n")
     print(f"Procfile: {procfile} ({', '.join(commands)})", flush=True)
     return procfile
+
+
+def prepare(env: Env) -> None:
+    """A container's start (docker-compose.yml): its service's database, schema, topology, data.
+
+    Inside a service's image only that service is present, so each step acts on it alone.
+    """
+    for step in (create_databases, migrate, topology, bootstrap):
+        step(env)
 
 
 def setup(env: Env) -> None:
@@ -258,6 +267,7 @@ def main(argv: list[str] | None = None) -> int:
         "migrate": migrate,
         "topology": topology,
         "bootstrap": bootstrap,
+        "prepare": prepare,
         "render-gateway": render_gateway,
         "render-traefik": render_traefik,
         "procfile": write_procfile,

@@ -3,8 +3,9 @@
     .venv/bin/python scripts/stack.py render-traefik
 
 writes ``deploy/traefik/dynamic.yml`` (Traefik v3 file provider: one router per service prefix,
-each to its ``<name>-web`` container) and ``deploy/placeholder/index.html`` (what ``/`` serves
-until there is a frontend build). Both are committed; tests/deploy fails when they are stale.
+each to its ``<name>-web`` container, and ``/`` to the ``frontend`` container), plus the files of
+scripts/images.py (a Dockerfile per service, PostgreSQL's init script). All are committed;
+tests/deploy fails when they are stale.
 
 A compose service exists for every process of every service in routes.json: the ``web`` process
 ``<name>`` becomes ``<name>-web``, any other process its name with ``-`` for ``_``
@@ -17,14 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import images
 import yaml
-from gateway import placeholder_page
 from services import ROOT, Service, all_services
 
 DYNAMIC_FILE = ROOT / "deploy" / "traefik" / "dynamic.yml"
-PLACEHOLDER_FILE = ROOT / "deploy" / "placeholder" / "index.html"
 COMPOSE_FILE = ROOT / "deploy" / "docker-compose.yml"
-# The compose service serving `/`: the placeholder page now, the frontend build later.
+# The compose service serving `/`: nginx with the frontend build (deploy/frontend.Dockerfile).
 FRONTEND_SERVICE = "frontend"
 FRONTEND_PORT = 80
 HEADER = (
@@ -86,7 +86,7 @@ def dynamic_config() -> str:
 
 
 def rendered_files() -> dict[Path, str]:
-    return {DYNAMIC_FILE: dynamic_config(), PLACEHOLDER_FILE: placeholder_page()}
+    return {DYNAMIC_FILE: dynamic_config(), **images.rendered_files()}
 
 
 def render() -> list[Path]:
@@ -94,5 +94,7 @@ def render() -> list[Path]:
     for path, text in rendered_files().items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
+        if path.suffix == ".sh":
+            path.chmod(0o755)
         written.append(path)
     return written

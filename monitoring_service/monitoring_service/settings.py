@@ -5,3 +5,14 @@ from ems_common.settings import build_settings
 globals().update(
     build_settings(service="monitoring", apps=["monitoring"], database="monitoring_db")
 )
+
+# The WebSocket process (asgi.py) fans alerts out to its own sockets only: every process gets
+# every alert from its own RabbitMQ queue, so an in-process layer is all it needs.
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels.layers.InMemoryChannelLayer",
+        # Sockets stay in their group for as long as they are open (the default drops them
+        # after a day).
+        "CONFIG": {"group_expiry": 10 * 365 * 24 * 3600},
+    }
+}

@@ -1,39 +1,29 @@
-"""deploy/docker-compose.yml and the files generated for it agree with deploy/routes.json.
+"""deploy/docker-compose.yml agrees with deploy/routes.json and is valid for the compose CLI.
 
-No Docker engine is needed: the compose file is read as YAML, and validated by the compose CLI
-(`docker compose config`, or Debian's `docker-compose`) when one is installed.
+Every process of routes.json is a container of its service's image with the same command, every
+container has a health check, every dependency waits for health, secrets must be set.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
+import images
 import pytest
 import traefik
-import yaml
-from services import ROOT, all_services
+from services import ROOT, Service, all_services
 
-APP_IMAGE = "ems:latest"
 MANAGE_COMMAND = re.compile(r"(\w+)/manage\.py\s+(\w+)")
-INTERPOLATED = re.compile(r"\$\{(\w+)")
-
-
-@pytest.fixture(scope="module")
-def compose() -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load(traefik.COMPOSE_FILE.read_text())
-    return loaded
-
-
-@pytest.fixture(scope="module")
-def services(compose: dict[str, Any]) -> dict[str, Any]:
-    found: dict[str, Any] = compose["services"]
-    return found
+INTERPOLATED = re.compile(r"\$\{(\w+)(:?[?-])?")
+SECRET_NAME = re.compile(r"PASSWORD|PASS$|SECRET")
+INFRASTRUCTURE = {"postgres", "rabbitmq", "traefik", traefik.FRONTEND_SERVICE}
+RENDER = ".venv/bin/python scripts/stack.py render-traefik"
 
 
 def command_words(service: dict[str, Any]) -> list[str]:
@@ -41,7 +31,17 @@ def command_words(service: dict[str, Any]) -> list[str]:
     return command.split() if isinstance(command, str) else [str(word) for word in command]
 
 
-RENDER = ".venv/bin/python scripts/stack.py render-traefik"
+def shell_script(service: dict[str, Any]) -> str:
+    """The script of a ``sh -c`` command, or the command itself joined."""
+    words = command_words(service)
+    return words[2] if words[:2] == ["sh", "-c"] else " ".join(words)
+
+
+def service_of(name: str) -> Service:
+    for process in traefik.compose_processes():
+        if process.compose_name == name:
+            return process.service
+    raise KeyError(name)
 
 
 def test_generated_files_are_current() -> None:
@@ -55,24 +55,37 @@ def test_every_routes_process_is_a_compose_service(services: dict[str, Any]) -> 
     names = [process.compose_name for process in traefik.compose_processes()]
     missing = [name for name in names if name not in services]
     assert not missing, f"routes.json processes without a service in docker-compose.yml: {missing}"
+    unknown = set(services) - set(names) - INFRASTRUCTURE
+    assert not unknown, f"containers that are no process of routes.json: {sorted(unknown)}"
 
 
-def test_process_commands_match_routes(services: dict[str, Any]) -> None:
+def test_process_containers_run_their_services_image(services: dict[str, Any]) -> None:
     for process in traefik.compose_processes():
-        service = process.service
-        words = command_words(services[process.compose_name])
+        container = services[process.compose_name]
+        name = process.service.name
+        assert container["image"].startswith(f"ems-{name}:"), process.compose_name
+        dockerfile = images.dockerfile_path(process.service).relative_to(ROOT)
+        assert container["build"] == {"context": "..", "dockerfile": str(dockerfile)}
+
+
+def test_web_containers_prepare_then_run_gunicorn(services: dict[str, Any]) -> None:
+    for service in all_services():
+        script = shell_script(services[traefik.web_name(service)])
+        prepare, _, server = script.partition(" && exec ")
+        assert prepare == "python scripts/stack.py prepare", service.name
+        expected = images.web_command(service)
+        expected[4] = f"--workers=${{WEB_CONCURRENCY:-{service.web_workers}}}"
+        assert server.split() == expected, service.name
+
+
+def test_worker_commands_match_routes(services: dict[str, Any]) -> None:
+    for process in traefik.compose_processes():
         if process.spec == "web":
-            expected = [
-                "gunicorn",
-                f"--chdir=/app/{service.folder}",
-                f"{service.project}.wsgi:application",
-                f"--bind=0.0.0.0:{service.default_port}",
-                f"--workers=${{WEB_CONCURRENCY:-{service.web_workers}}}",
-            ]
-            assert words[: len(expected)] == expected, process.compose_name
-        else:
-            args = process.spec.removeprefix("manage.py ").split()
-            assert words == ["python", f"{service.folder}/manage.py", *args], process.compose_name
+            continue
+        words = command_words(services[process.compose_name])
+        assert process.spec.startswith("manage.py "), f"{process.compose_name}: {process.spec}"
+        args = process.spec.removeprefix("manage.py ").split()
+        assert words == ["python", f"{process.service.folder}/manage.py", *args]
 
 
 def test_every_manage_command_in_compose_exists(services: dict[str, Any]) -> None:
@@ -83,81 +96,111 @@ def test_every_manage_command_in_compose_exists(services: dict[str, Any]) -> Non
             assert by_folder[folder].has_command(command), f"{name}: no manage.py {command}"
 
 
-def test_setup_runs_steps_that_exist(services: dict[str, Any]) -> None:
-    script = " ".join(command_words(services["setup"]))
-    steps = re.findall(r"scripts/stack\.py ([\w-]+)", script)
-    assert {"create-databases", "migrate", "topology", "bootstrap"} <= set(steps)
-    for step in steps:
-        result = subprocess.run(
-            [sys.executable, "scripts/stack.py", step, "--help"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert result.returncode == 0, f"scripts/stack.py has no step {step}: {result.stderr}"
+def test_prepare_step_exists() -> None:
+    result = subprocess.run(
+        [sys.executable, "scripts/stack.py", "prepare", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
     for service in all_services():
         for command in service.bootstrap:
             assert service.has_command(command), f"{service.folder}: no manage.py {command}"
 
 
-def test_app_containers_wait_for_setup(services: dict[str, Any]) -> None:
+def test_every_container_has_a_health_check(services: dict[str, Any]) -> None:
     for name, service in services.items():
-        if service.get("image") != APP_IMAGE or name == "setup":
+        test = service.get("healthcheck", {}).get("test")
+        assert test and test[0] in {"CMD", "CMD-SHELL"}, f"{name} has no health check"
+
+
+def test_workers_check_their_own_process(services: dict[str, Any]) -> None:
+    for process in traefik.compose_processes():
+        if process.spec == "web":
             continue
-        condition = service.get("depends_on", {}).get("setup", {}).get("condition")
-        assert condition == "service_completed_successfully", name
+        test = services[process.compose_name]["healthcheck"]["test"]
+        command = process.spec.split()[1]
+        assert test == ["CMD", "python", "scripts/healthcheck.py", "worker", command]
+
+
+def test_dependencies_wait_for_health(services: dict[str, Any]) -> None:
+    for name, service in services.items():
+        depends = service.get("depends_on", {})
+        assert isinstance(depends, dict), f"{name}: depends_on needs conditions"
+        for target, rule in depends.items():
+            assert target in services, f"{name} depends on unknown {target}"
+            assert rule == {"condition": "service_healthy"}, f"{name} -> {target}"
+
+
+def test_workers_start_after_their_web_container(services: dict[str, Any]) -> None:
+    for process in traefik.compose_processes():
+        depends = services[process.compose_name]["depends_on"]
+        if process.spec == "web":
+            assert {"postgres", "rabbitmq"} <= set(depends), process.compose_name
+        else:
+            assert traefik.web_name(process.service) in depends, process.compose_name
+
+
+def test_long_running_containers_restart(services: dict[str, Any]) -> None:
+    for name, service in services.items():
         assert service.get("restart") == "unless-stopped", name
 
 
-def test_web_containers_check_their_health_endpoint(services: dict[str, Any]) -> None:
-    for service in all_services():
-        test = " ".join(services[traefik.web_name(service)]["healthcheck"]["test"])
-        assert f"http://127.0.0.1:{service.default_port}{service.health_path}" in test
+def test_measurement_consumer_scales(services: dict[str, Any]) -> None:
+    consumer = services["monitoring-measurements"]
+    assert "container_name" not in consumer
+    assert "ports" not in consumer
+    named = [name for name, service in services.items() if "container_name" in service]
+    assert not named, f"container_name stops --scale and reuse: {named}"
 
 
-def test_traefik_routes_reach_compose_services(services: dict[str, Any]) -> None:
-    dynamic = yaml.safe_load(traefik.DYNAMIC_FILE.read_text())
-    for name, backend in dynamic["http"]["services"].items():
-        for server in backend["loadBalancer"]["servers"]:
-            host = urlsplit(server["url"]).hostname
-            assert host in services, f"Traefik service {name} points at unknown container {host}"
-    rules = {router["rule"] for router in dynamic["http"]["routers"].values()}
-    for service in all_services():
-        assert f"PathPrefix(`{service.prefix}`)" in rules
+def test_secrets_must_be_set() -> None:
+    text = traefik.COMPOSE_FILE.read_text()
+    for name, operator in INTERPOLATED.findall(text):
+        if SECRET_NAME.search(name):
+            assert operator == ":?", f"${{{name}}} needs ':?message' (no default for a secret)"
+    for name in ("DJANGO_SECRET_KEY", "POSTGRES_PASSWORD", "RABBITMQ_PASS", "EMS_ADMIN_PASSWORD"):
+        assert f"${{{name}:?" in text, name
 
 
 def test_interpolated_variables_are_in_env_example() -> None:
     example = (ROOT / ".env.example").read_text()
     known = set(re.findall(r"^#?\s*(\w+)=", example, flags=re.MULTILINE))
-    used = set(INTERPOLATED.findall(traefik.COMPOSE_FILE.read_text()))
+    used = {name for name, _ in INTERPOLATED.findall(traefik.COMPOSE_FILE.read_text())}
     assert used - known == set(), "compose reads variables .env.example does not list"
 
 
-def compose_cli() -> list[str] | None:
-    docker = shutil.which("docker")
-    if docker:
-        probe = subprocess.run([docker, "compose", "version"], capture_output=True, check=False)
-        if probe.returncode == 0:
-            return [docker, "compose"]
-    legacy = shutil.which("docker-compose")
-    return [legacy] if legacy else None
-
-
-def test_compose_config_is_valid(tmp_path: Path) -> None:
-    cli = compose_cli()
-    if cli is None:
-        pytest.skip("no compose CLI here (neither `docker compose` nor `docker-compose`)")
-    # A copy, so the check uses .env.example (plus the one required secret), not a real .env.
-    shutil.copytree(ROOT / "deploy", tmp_path / "deploy")
-    env_file = tmp_path / ".env"
-    env_file.write_text((ROOT / ".env.example").read_text() + "\nDJANGO_SECRET_KEY=check\n")
-    compose_file = tmp_path / "deploy" / "docker-compose.yml"
-    result = subprocess.run(
-        [*cli, "--env-file", str(env_file), "-f", str(compose_file), "config", "-q"],
-        cwd=tmp_path,
+def compose_config(cli: list[str], folder: Path, env_text: str) -> subprocess.CompletedProcess[str]:
+    """``config -q`` on a copy of deploy/ with ``env_text`` as .env (never the real .env)."""
+    shutil.copytree(ROOT / "deploy", folder / "deploy")
+    env_file = folder / ".env"
+    env_file.write_text(env_text)
+    return subprocess.run(
+        [*cli, "--env-file", str(env_file), "-f", str(folder / "deploy" / "docker-compose.yml")]
+        + ["config", "-q"],
+        cwd=folder,
+        # Only what the CLI needs: a variable of the caller's shell would beat the file.
+        env={name: os.environ[name] for name in ("PATH", "HOME", "LANG") if name in os.environ},
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def test_compose_config_is_valid(compose_cli: list[str], tmp_path: Path) -> None:
+    env_text = (ROOT / ".env.example").read_text() + "\nDJANGO_SECRET_KEY=check\n"
+    result = compose_config(compose_cli, tmp_path, env_text)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("secret", ["DJANGO_SECRET_KEY", "POSTGRES_PASSWORD", "RABBITMQ_PASS"])
+def test_compose_refuses_to_start_without_a_secret(
+    compose_cli: list[str], tmp_path: Path, secret: str
+) -> None:
+    lines = (ROOT / ".env.example").read_text().splitlines() + ["DJANGO_SECRET_KEY=check"]
+    env_text = "\n".join(line for line in lines if not line.startswith(f"{secret}="))
+    result = compose_config(compose_cli, tmp_path, env_text + "\n")
+    assert result.returncode != 0
+    assert secret in result.stdout + result.stderr

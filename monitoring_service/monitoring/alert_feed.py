@@ -1,0 +1,96 @@
+"""Alerts from RabbitMQ to this process's WebSockets.
+
+Each ASGI process declares its own exclusive, auto-delete, server-named queue bound to the
+``ems.alerts`` exchange, so every process gets every alert and forwards it to the sockets it
+holds (through the in-process channel layer): this scales to several processes, and a queue
+goes away with its process. aio-pika's robust connection reconnects and re-declares the queue
+after a broker restart; alerts published while it was away are not pushed (they are stored,
+and a client reloads the list when it reconnects).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any
+from urllib.parse import quote
+
+import aio_pika
+from aio_pika.abc import AbstractIncomingMessage, AbstractRobustConnection
+from channels.layers import get_channel_layer
+
+from ems_common.messaging.topology import ALERTS_EXCHANGE
+from ems_common.settings import BrokerConfig, broker_config
+from monitoring.websocket import ADMINS_GROUP, owner_group
+
+log = logging.getLogger(__name__)
+
+ALERT_BINDING = "alert.#"
+PUSH_TYPE = "overconsumption"
+
+
+def amqp_url(config: BrokerConfig) -> str:
+    user, password = quote(config.user, safe=""), quote(config.password, safe="")
+    return f"amqp://{user}:{password}@{config.host}:{config.port}/{quote(config.vhost, safe='')}"
+
+
+def push_for(envelope: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
+    """The owner to tell and the WebSocket message, from an ``alert.overconsumption`` event."""
+    data = envelope["data"]
+    return data.get("owner_id"), {"type": PUSH_TYPE, "alert": data["alert"]}
+
+
+async def forward(envelope: dict[str, Any]) -> None:
+    owner_id, message = push_for(envelope)
+    layer = get_channel_layer()
+    assert layer is not None, "CHANNEL_LAYERS is not configured"
+    event = {"type": "alert.push", "message": message}
+    if owner_id:
+        await layer.group_send(owner_group(owner_id), event)
+    await layer.group_send(ADMINS_GROUP, event)
+
+
+class AlertFeed:
+    """Consumes ``ems.alerts`` for as long as the process runs."""
+
+    def __init__(self, config: BrokerConfig | None = None, *, max_delay: float = 30.0) -> None:
+        self.config = config or broker_config()
+        self.max_delay = max_delay
+        self.connection: AbstractRobustConnection | None = None
+        self.ready = asyncio.Event()  # the queue is bound: alerts published from now arrive
+
+    async def run(self) -> None:
+        """Connect (retrying with capped backoff until it works), bind, then consume."""
+        delay = 0.5
+        while self.connection is None:
+            try:
+                self.connection = await aio_pika.connect_robust(
+                    amqp_url(self.config),
+                    client_properties={"connection_name": "ems monitoring alerts websocket"},
+                )
+            except (aio_pika.exceptions.AMQPError, OSError) as exc:
+                log.warning("alert feed: broker unreachable (%s); retrying in %.1fs", exc, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, self.max_delay)
+        channel = await self.connection.channel()
+        exchange = await channel.declare_exchange(
+            ALERTS_EXCHANGE, aio_pika.ExchangeType.TOPIC, durable=True
+        )
+        queue = await channel.declare_queue(exclusive=True, auto_delete=True)
+        await queue.bind(exchange, routing_key=ALERT_BINDING)
+        # No acks: a push is for the sockets open now; the alert itself is stored already.
+        await queue.consume(self.on_message, no_ack=True)
+        self.ready.set()
+        log.info("alert feed: queue %s bound to %s", queue.name, ALERTS_EXCHANGE)
+
+    async def on_message(self, message: AbstractIncomingMessage) -> None:
+        try:
+            envelope = json.loads(message.body)
+            await forward(envelope)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            log.warning("alert feed: ignoring a malformed alert event: %s", exc)
+
+    async def close(self) -> None:
+        if self.connection is not None:
+            await self.connection.close()

@@ -1,0 +1,45 @@
+"""ASGI lifespan: the alert feed runs from the server's start-up to its shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from monitoring.alert_feed import AlertFeed
+
+log = logging.getLogger(__name__)
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+def with_alert_feed(app: ASGIApp) -> ASGIApp:
+    """``app`` for http and websocket; lifespan starts and stops an AlertFeed."""
+
+    async def application(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "lifespan":
+            await app(scope, receive, send)
+            return
+        feed = AlertFeed()
+        task: asyncio.Task[None] | None = None
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                # Not awaited: the server accepts sockets while the broker is still away.
+                task = asyncio.create_task(feed.run())
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                if task is not None:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
+                await feed.close()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    return application

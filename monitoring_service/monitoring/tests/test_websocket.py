@@ -1,0 +1,170 @@
+"""The alerts WebSocket: handshake auth, who receives which alert, and the RabbitMQ feed."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.layers import channel_layers
+from django.db import connections
+from monitoring_service.asgi import application
+
+from ems_common.messaging.publisher import Publisher
+from ems_common.messaging.topology import declare_topology
+from ems_common.outbox.services import relay_pending
+from ems_common.settings import BrokerConfig
+from monitoring.alert_feed import AlertFeed, forward
+from monitoring.ingestion import store_readings
+from monitoring.readings import Reading
+from monitoring.tests.test_alert_detection import device_with_max
+from monitoring.tests.ws_client import WebSocketClient
+
+PATH = "/api/monitoring/ws/"
+WAIT = 5.0
+
+
+def run(scenario: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    """Run ``scenario`` on a new loop with a new in-memory channel layer (bound to that loop)."""
+    channel_layers.backends.clear()
+    asyncio.run(scenario())
+
+
+async def connected(token: str) -> WebSocketClient:
+    socket = WebSocketClient(application, f"{PATH}?token={token}")
+    accepted, _ = await socket.connect()
+    assert accepted
+    hello = await socket.receive_json_from(WAIT)
+    assert hello["type"] == "hello"
+    return socket
+
+
+def alert_event(owner_id: uuid.UUID | None) -> dict[str, Any]:
+    alert = {"id": str(uuid.uuid4()), "device_id": str(uuid.uuid4()), "kwh": 1.2}
+    data = {"owner_id": str(owner_id) if owner_id else None, "alert": alert}
+    return {"type": "alert.overconsumption", "data": data}
+
+
+@pytest.mark.parametrize("case", ["missing", "garbage", "expired", "refresh"])
+def test_a_bad_token_is_refused_at_the_handshake(make_token: Callable[..., str], case: str) -> None:
+    query = {
+        "missing": "",
+        "garbage": "?token=not-a-jwt",
+        "expired": f"?token={make_token(lifetime=timedelta(seconds=-5))}",
+        "refresh": f"?token={make_token(token_type='refresh')}",
+    }[case]
+
+    async def scenario() -> None:
+        socket = WebSocketClient(application, PATH + query)
+        accepted, _ = await socket.connect()
+        assert not accepted
+
+    run(scenario)
+
+
+def test_a_good_token_is_greeted_with_the_user(make_token: Callable[..., str]) -> None:
+    user = uuid.uuid4()
+
+    async def scenario() -> None:
+        socket = WebSocketClient(application, f"{PATH}?token={make_token(user)}")
+        assert (await socket.connect())[0]
+        assert await socket.receive_json_from(WAIT) == {
+            "type": "hello",
+            "user_id": str(user),
+            "role": "client",
+        }
+        await socket.disconnect()
+
+    run(scenario)
+
+
+def test_the_owner_and_admins_receive_an_alert_and_other_clients_do_not(
+    make_token: Callable[..., str],
+) -> None:
+    owner, stranger = uuid.uuid4(), uuid.uuid4()
+    event = alert_event(owner)
+
+    async def scenario() -> None:
+        owners = await connected(make_token(owner))
+        strangers = await connected(make_token(stranger))
+        admins = await connected(make_token(role="admin"))
+
+        await forward(event)
+
+        expected = {"type": "overconsumption", "alert": event["data"]["alert"]}
+        assert await owners.receive_json_from(WAIT) == expected
+        assert await admins.receive_json_from(WAIT) == expected
+        assert await strangers.receive_nothing(0.3)
+        assert await admins.receive_nothing(0.1)  # once, not once per group
+        for socket in (owners, strangers, admins):
+            await socket.disconnect()
+
+    run(scenario)
+
+
+def test_an_admin_owning_the_device_receives_it_once(make_token: Callable[..., str]) -> None:
+    admin = uuid.uuid4()
+
+    async def scenario() -> None:
+        socket = await connected(make_token(admin, role="admin"))
+        await forward(alert_event(admin))
+        assert (await socket.receive_json_from(WAIT))["type"] == "overconsumption"
+        assert await socket.receive_nothing(0.3)
+        await socket.disconnect()
+
+    run(scenario)
+
+
+def test_the_socket_closes_when_its_token_expires(make_token: Callable[..., str]) -> None:
+    async def scenario() -> None:
+        socket = await connected(make_token(lifetime=timedelta(seconds=1)))
+        closed = await socket.receive_output(WAIT)
+        assert closed == {"type": "websocket.close", "code": 4401}
+
+    run(scenario)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_alert_reaches_the_owners_socket_through_the_outbox_and_rabbitmq(
+    make_token: Callable[..., str], broker_config: BrokerConfig
+) -> None:
+    owner = uuid.uuid4()
+    device = device_with_max("0.5", owner)
+    hour = datetime(2026, 3, 4, 9, tzinfo=UTC)
+
+    def store_and_relay() -> None:
+        try:
+            fifth = Decimal("0.2")
+            batch = [Reading(device.id, hour + timedelta(minutes=10 * i), fifth) for i in range(3)]
+            assert len(store_readings(batch).alerts) == 1
+            publisher = Publisher(broker_config, declare=declare_topology, name="test relay")
+            try:
+                assert relay_pending(publisher) >= 1
+            finally:
+                publisher.close()
+        finally:
+            connections.close_all()
+
+    async def scenario() -> None:
+        feed = AlertFeed(broker_config)
+        task = asyncio.create_task(feed.run())
+        try:
+            await asyncio.wait_for(feed.ready.wait(), WAIT)
+            socket = await connected(make_token(owner))
+            await sync_to_async(store_and_relay, thread_sensitive=False)()
+            message = await socket.receive_json_from(WAIT)
+            assert message["type"] == "overconsumption"
+            assert message["alert"]["device_id"] == str(device.id)
+            assert message["alert"]["kwh"] == 0.6
+            assert message["alert"]["hour_start"] == "2026-03-04T09:00:00Z"
+            await socket.disconnect()
+        finally:
+            task.cancel()
+            await feed.close()
+
+    run(scenario)
