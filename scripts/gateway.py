@@ -49,14 +49,17 @@ def locations(env: Mapping[str, str]) -> str:
     blocks = []
     for service in all_services():
         for prefix in service.websocket_prefixes:
-            blocks.append(route_block("websocket.conf.template", service, prefix, env))
+            port = service.websocket_port(env)
+            blocks.append(route_block("websocket.conf.template", service, prefix, env, port))
     for service in all_services():
         blocks.append(route_block("location.conf.template", service, service.prefix, env))
     return "\n".join(blocks)
 
 
-def route_block(template: str, service: Service, prefix: str, env: Mapping[str, str]) -> str:
-    values = {"prefix": prefix, "service": service.name, "port": service.port(env)}
+def route_block(
+    template: str, service: Service, prefix: str, env: Mapping[str, str], port: int | None = None
+) -> str:
+    values = {"prefix": prefix, "service": service.name, "port": port or service.port(env)}
     return fill(read_template(template), values).rstrip("\n")
 
 

@@ -38,6 +38,10 @@ class Service:
     processes: tuple[tuple[str, str], ...]
     bootstrap: tuple[str, ...]
     web_workers: int = 2  # gunicorn workers; WEB_CONCURRENCY, when set, applies to every service
+    # The process serving websocket_prefixes on a port of its own (None: the web process does).
+    websocket_process: str | None = None
+    websocket_port_env: str | None = None
+    websocket_default_port: int | None = None
 
     @property
     def path(self) -> Path:
@@ -56,6 +60,12 @@ class Service:
 
     def port(self, env: Mapping[str, str]) -> int:
         return env_int(env, self.port_env, self.default_port)
+
+    def websocket_port(self, env: Mapping[str, str]) -> int:
+        """Where the gateway sends websocket_prefixes: the WebSocket process, else the web."""
+        if self.websocket_port_env and self.websocket_default_port:
+            return env_int(env, self.websocket_port_env, self.websocket_default_port)
+        return self.port(env)
 
     def database(self, env: Mapping[str, str]) -> str:
         return env.get(self.db_env) or self.default_db
@@ -131,6 +141,9 @@ def all_services() -> list[Service]:
             processes=tuple(item.get("processes", {}).items()),
             bootstrap=tuple(item.get("bootstrap", [])),
             web_workers=int(item.get("web_workers", 2)),
+            websocket_process=item.get("websocket_process"),
+            websocket_port_env=item.get("websocket_port_env"),
+            websocket_default_port=item.get("websocket_default_port"),
         )
         for item in load_table()["services"]
     ]

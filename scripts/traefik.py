@@ -55,16 +55,29 @@ def compose_processes() -> list[ComposeProcess]:
     return processes
 
 
+def websocket_container(service: Service) -> str | None:
+    """The container serving the service's WebSocket prefixes, when not its web container."""
+    if not (service.websocket_process and service.websocket_default_port):
+        return None
+    return service.websocket_process.replace("_", "-")
+
+
 def routers_and_services() -> tuple[dict[str, Any], dict[str, Any]]:
     routers: dict[str, Any] = {}
     services: dict[str, Any] = {}
     for service in all_services():
         target = f"http://{web_name(service)}:{service.default_port}"
         services[service.name] = {"loadBalancer": {"servers": [{"url": target}]}}
+        ws_service = service.name
+        ws_container = websocket_container(service)
+        if ws_container and service.websocket_prefixes:
+            ws_service = ws_container
+            ws_target = f"http://{ws_container}:{service.websocket_default_port}"
+            services[ws_service] = {"loadBalancer": {"servers": [{"url": ws_target}]}}
         # Traefik ranks routers by rule length, so a WebSocket prefix inside a service prefix
-        # wins anyway; its own router only names it. Upgrades need no extra configuration.
+        # wins anyway. Upgrades need no extra configuration.
         for index, prefix in enumerate(service.websocket_prefixes):
-            routers[f"{service.name}-ws{index or ''}"] = router(prefix, service.name)
+            routers[f"{service.name}-ws{index or ''}"] = router(prefix, ws_service)
         routers[service.name] = router(service.prefix, service.name)
     routers[FRONTEND_SERVICE] = {**router("/", FRONTEND_SERVICE), "priority": 1}
     services[FRONTEND_SERVICE] = {

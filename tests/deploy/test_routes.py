@@ -53,8 +53,16 @@ def traefik_routes(services: dict[str, Any]) -> dict[str, tuple[str, int]]:
 def test_traefik_serves_every_route_of_the_local_gateway(
     nginx_routes: dict[str, tuple[str, int]], traefik_routes: dict[str, tuple[str, int]]
 ) -> None:
+    # WebSocket prefixes served by a process of their own go to that process's container.
+    ws_containers = {
+        prefix: container
+        for service in all_services()
+        if (container := traefik.websocket_container(service))
+        for prefix in service.websocket_prefixes
+    }
     expected = {
-        prefix: (f"{service}-web", port) for prefix, (service, port) in nginx_routes.items()
+        prefix: (ws_containers.get(prefix, f"{service}-web"), port)
+        for prefix, (service, port) in nginx_routes.items()
     }
     api_routes = {prefix: target for prefix, target in traefik_routes.items() if prefix != "/"}
     assert api_routes == expected
@@ -74,6 +82,17 @@ def test_web_containers_listen_where_traefik_sends(services: dict[str, Any]) -> 
         assert health[-1] == f"http://127.0.0.1:{port}{service.health_path}", service.name
         dockerfile = images.dockerfile_path(service).read_text()
         assert f"\nEXPOSE {port}\n" in dockerfile, service.name
+
+
+def test_websocket_containers_listen_where_traefik_sends(services: dict[str, Any]) -> None:
+    for service in all_services():
+        container = traefik.websocket_container(service)
+        if container is None:
+            continue
+        environment = services[container]["environment"]
+        assert service.websocket_port_env, service.name
+        assert environment[service.websocket_port_env] == str(service.websocket_default_port)
+        assert environment[f"{service.websocket_port_env.removesuffix('_PORT')}_HOST"] == "0.0.0.0"
 
 
 def test_published_ports(services: dict[str, Any]) -> None:

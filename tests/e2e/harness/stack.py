@@ -28,6 +28,7 @@ from harness.tcp_proxy import TcpProxy
 ROOT = Path(__file__).resolve().parents[3]
 PYTHON = ROOT / ".venv" / "bin" / "python"
 STACK_SCRIPT = ROOT / "scripts" / "stack.py"
+ROUTES_FILE = ROOT / "deploy" / "routes.json"
 E2E_VAR = ROOT / "var" / "e2e"
 START_TIMEOUT_SECONDS = float(os.environ.get("E2E_START_TIMEOUT", "60"))
 OLD_RUN_SECONDS = 24 * 3600
@@ -112,6 +113,9 @@ class Stack:
         for service in services:
             env[service["db_env"]] = f"e2e_{self.run_id}_{service['name']}"
             env[service["port_env"]] = str(free_port())
+        for item in json.loads(ROUTES_FILE.read_text())["services"]:
+            if item.get("websocket_port_env"):  # a WebSocket process on a port of its own
+                env[item["websocket_port_env"]] = str(free_port())
         env.update(
             GATEWAY_HOST="127.0.0.1",
             GATEWAY_PORT=str(free_port()),
