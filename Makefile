@@ -7,7 +7,7 @@ UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 UV_VERSION := 0.13.9
 
 .DEFAULT_GOAL := help
-.PHONY: help deps setup up test lint fmt bench gateway reset-db clean
+.PHONY: help deps setup up test lint fmt bench gateway diagram reset-db clean
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -39,6 +39,9 @@ bench: deps ## benchmarks: ingestion and hourly API (bench/run.py), sync latency
 
 gateway: deps ## render the gateway config (var/gateway/nginx.conf) without starting anything
 	@$(PYTHON) scripts/stack.py render-gateway
+
+diagram: deps ## render docs/deployment.puml to docs/deployment.png and .pdf (PlantUML, from Debian)
+	@$(PYTHON) scripts/diagram.py
 
 reset-db: deps ## drop the local databases (asks first; YES=1 does not ask)
 	@$(PYTHON) scripts/stack.py drop-databases $(if $(YES),--yes,)
