@@ -32,10 +32,11 @@ lint: deps ## ruff, mypy and migration checks only
 fmt: deps ## fix what ruff can fix and format the code
 	@.venv/bin/ruff check --fix . && .venv/bin/ruff format .
 
-bench: deps ## benchmarks: ingestion and hourly API (bench/run.py), sync latency (bench/sync_latency.py)
+bench: deps ## benchmarks: ingestion and hourly API (bench/run.py), sync and alert latency (bench/*_latency.py)
 	@$(PYTHON) scripts/stack.py setup
 	@$(PYTHON) bench/run.py
 	@$(PYTHON) bench/sync_latency.py
+	@$(PYTHON) bench/alert_latency.py
 
 gateway: deps ## render the gateway config (var/gateway/nginx.conf) without starting anything
 	@$(PYTHON) scripts/stack.py render-gateway
