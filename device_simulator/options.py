@@ -1,22 +1,27 @@
 """The simulator's settings: config.json, overridden by command-line flags, then validated.
 
-Every bad value raises ``ConfigError`` with a message naming it; ``simulator.py`` prints the
-message and exits with code 2.
+Every bad value raises ``ConfigError`` with one line naming it; ``simulator.py`` prints that line
+and exits with code 2 (argparse's own errors included, so a bad flag never prints a traceback).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
+import random
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pattern import DEFAULT_PERIODS, PatternError, Period, multipliers_by_hour
 
 DEFAULT_CONFIG = Path(__file__).with_name("config.json")
 DEFAULT_QUEUE = "device_data_queue"
+TIMESTAMP_FORMATS = ("epoch-ms", "iso")
 USAGE_ERROR = 2
 
 
@@ -31,28 +36,44 @@ class BrokerSettings:
     user: str
     password: str
     vhost: str
+    queue: str
 
 
 @dataclass(frozen=True)
 class Settings:
     broker: BrokerSettings
-    queue: str
     device_ids: list[str]
+    generated_devices: bool  # --devices N made them up: print them
     interval_seconds: float
     base_load_kwh: float
-    tz: tzinfo
+    periods: tuple[Period, ...]
+    timezone: tzinfo
     seed: int | None
-    count: int | None  # readings per device, None: until stopped
-    start: datetime | None
-    backfill_days: float | None
+    timestamp_format: str
+    backfill_from: date | None
+    backfill_to: date | None
+    csv_path: Path | None
+    csv_values: list[float] | None
+    start: datetime | None  # live mode: timestamp of the first reading (default: next boundary)
+    speed: float  # live mode: simulated seconds per wall-clock second
+    count: int | None  # live mode: readings per device, None: until stopped
+    window: int  # publishes awaiting their confirm at most
     print_json: bool
-    log_every: int
+
+    @property
+    def backfill(self) -> bool:
+        return self.backfill_from is not None
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise ConfigError(message)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="simulator.py",
-        description="Send simulated smart-meter readings (kWh per 10 minutes) to RabbitMQ.",
+        description="Send simulated smart-meter readings (kWh per interval) to RabbitMQ.",
     )
     add = parser.add_argument
     add("--config", default=str(DEFAULT_CONFIG), help="JSON config (default: %(default)s)")
@@ -61,24 +82,29 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         dest="device_ids",
         metavar="UUID",
-        help="device to simulate (repeatable; replaces the config's device_ids)",
+        help="device to simulate (repeatable; replaces the config's device_id/device_ids)",
     )
-    add("--interval", type=float, help="wall-clock seconds between readings (600 = real time)")
-    add("--count", type=int, help="stop after N readings per device (default: run until stopped)")
-    add("--start", help="timestamp of the first reading, ISO-8601 (default: now)")
-    add("--backfill-days", type=float, help="first send the last N days at once, then go live")
-    add("--seed", type=int, help="seed the noise, for reproducible readings")
-    add("--host", help="RabbitMQ host")
-    add("--port", type=int, help="RabbitMQ port")
-    add("--user", help="RabbitMQ user")
-    add("--password", help="RabbitMQ password")
-    add("--vhost", help="RabbitMQ virtual host")
+    add("--devices", metavar="N", help="simulate N new random devices and print their ids")
+    add("--interval", metavar="S", help="seconds between a device's readings (600)")
+    add("--base-load", metavar="KWH", help="kWh of one reading before the daily pattern")
+    add("--rabbitmq-host")
+    add("--rabbitmq-port")
+    add("--rabbitmq-user")
+    add("--rabbitmq-password")
+    add("--rabbitmq-vhost", help="virtual host (default /)")
     add("--queue", help=f"queue to publish to (default {DEFAULT_QUEUE})")
-    add("--base-load", type=float, dest="base_load_kwh", help="kWh per 10 minutes before pattern")
+    add("--seed", help="integer seed: the same seed gives the same readings (and --devices ids)")
+    add("--timestamp-format", help="epoch-ms (default) or iso")
     add("--timezone", help="IANA zone whose clock the daily pattern follows (default UTC)")
-    add("--print-json", action="store_true", help="print each confirmed reading as JSON on stdout")
-    add("--log-every", type=int, help="log every Nth reading while backfilling (default 144)")
-    return parser
+    add("--backfill-from", metavar="YYYY-MM-DD", help="backfill: first UTC day")
+    add("--backfill-to", metavar="YYYY-MM-DD", help="backfill: last UTC day (inclusive)")
+    add("--csv", metavar="FILE", help="replay one kWh value per line instead of the pattern")
+    add("--start", metavar="ISO", help="live: timestamp of the first reading (no offset: UTC)")
+    add("--speed", metavar="X", help="live with --start: run the clock X times faster")
+    add("--count", metavar="N", help="live: stop after N readings per device")
+    add("--window", metavar="N", help="publishes awaiting a confirm at most (default 1000)")
+    add("--print-json", action="store_true", help="print each confirmed reading on stdout")
+    return parser  # fmt: skip
 
 
 def load_config(path: str) -> dict[str, Any]:
@@ -96,95 +122,173 @@ def load_config(path: str) -> dict[str, Any]:
 def settings_from(argv: list[str] | None = None) -> Settings:
     args = build_parser().parse_args(argv)
     config = load_config(args.config)
-    rabbitmq = config.get("rabbitmq") or {}
+    rabbitmq = config.get("rabbitmq", {})
     if not isinstance(rabbitmq, dict):
-        raise ConfigError("config 'rabbitmq' must be an object")
+        raise ConfigError(f"config 'rabbitmq' must be an object, got {rabbitmq!r}")
 
     def pick(flag: Any, value: Any, default: Any) -> Any:
         return flag if flag is not None else value if value is not None else default
 
-    configured_ids = config.get("device_ids")
-    if configured_ids is None and config.get("device_id"):
-        configured_ids = [config["device_id"]]
     broker = BrokerSettings(
-        host=str(pick(args.host, rabbitmq.get("host"), "127.0.0.1")),
-        port=_port(pick(args.port, rabbitmq.get("port"), 5672)),
-        user=str(pick(args.user, rabbitmq.get("user"), "guest")),
-        password=str(pick(args.password, rabbitmq.get("password"), "guest")),
-        vhost=str(pick(args.vhost, rabbitmq.get("vhost"), "/")),
+        host=_text("rabbitmq.host", pick(args.rabbitmq_host, rabbitmq.get("host"), "127.0.0.1")),
+        port=_port(pick(args.rabbitmq_port, rabbitmq.get("port"), 5672)),
+        user=_text("rabbitmq.user", pick(args.rabbitmq_user, rabbitmq.get("user"), "guest")),
+        password=str(pick(args.rabbitmq_password, rabbitmq.get("password"), "guest")),
+        vhost=_text("rabbitmq.vhost", pick(args.rabbitmq_vhost, rabbitmq.get("vhost"), "/")),
+        queue=_text("queue", pick(args.queue, rabbitmq.get("queue"), DEFAULT_QUEUE)),
     )
+    seed = _optional_int("seed", pick(args.seed, config.get("seed"), None))
+    device_ids, generated = _devices(args, config, seed)
+    csv_path = Path(args.csv) if args.csv is not None else None
     settings = Settings(
         broker=broker,
-        queue=str(pick(args.queue, config.get("queue"), DEFAULT_QUEUE)),
-        device_ids=_device_ids(args.device_ids or configured_ids or []),
-        interval_seconds=_positive(
-            "interval_seconds", pick(args.interval, config.get("interval_seconds"), 600)
+        device_ids=device_ids,
+        generated_devices=generated,
+        interval_seconds=_interval(pick(args.interval, config.get("interval_seconds"), 600)),
+        base_load_kwh=_positive(
+            "base_load_kwh", pick(args.base_load, config.get("base_load_kwh"), 0.25)
         ),
-        base_load_kwh=_non_negative(
-            "base_load_kwh", pick(args.base_load_kwh, config.get("base_load_kwh"), 0.25)
+        periods=_periods(config.get("patterns")),
+        timezone=_zone(pick(args.timezone, config.get("timezone"), "UTC")),
+        seed=seed,
+        timestamp_format=_timestamp_format(
+            pick(args.timestamp_format, config.get("timestamp_format"), "epoch-ms")
         ),
-        tz=_zone(pick(args.timezone, config.get("timezone"), "UTC")),
-        seed=_optional_int("seed", pick(args.seed, config.get("seed"), None)),
-        count=_optional_positive_int("count", args.count),
+        backfill_from=_day("--backfill-from", args.backfill_from),
+        backfill_to=_day("--backfill-to", args.backfill_to),
+        csv_path=csv_path,
+        csv_values=read_csv(csv_path) if csv_path is not None else None,
         start=_start(args.start),
-        backfill_days=_optional_positive("backfill_days", args.backfill_days),
+        speed=_positive("--speed", pick(args.speed, None, 1)),
+        count=_optional_positive_int("--count", args.count),
+        window=_optional_positive_int("--window", args.window) or 1000,
         print_json=args.print_json,
-        log_every=_optional_positive_int("log_every", pick(args.log_every, None, 144)) or 144,
-    )
-    if settings.start is not None and settings.backfill_days is not None:
-        raise ConfigError("--start and --backfill-days exclude each other")
-    if not settings.queue:
-        raise ConfigError("queue must not be empty")
+    )  # fmt: skip
+    _check_mode(settings)
     return settings
 
 
-def _device_ids(values: Any) -> list[str]:
+def _check_mode(settings: Settings) -> None:
+    start, end = settings.backfill_from, settings.backfill_to
+    if (start is None) != (end is None):
+        raise ConfigError("--backfill-from and --backfill-to go together")
+    if start is not None and end is not None:
+        if start > end:
+            raise ConfigError(f"--backfill-from {start} is after --backfill-to {end}")
+        for flag, value in (("--start", settings.start), ("--count", settings.count)):
+            if value is not None:
+                raise ConfigError(
+                    f"{flag} is for live mode, not with --backfill-from/--backfill-to"
+                )
+    if settings.speed != 1 and settings.start is None:
+        raise ConfigError(
+            f"--speed {settings.speed:g} needs --start (else readings from the future)"
+        )
+
+
+def _devices(
+    args: argparse.Namespace, config: dict[str, Any], seed: int | None
+) -> tuple[list[str], bool]:
+    if args.devices is not None:
+        if args.device_ids:
+            raise ConfigError("--devices N and --device-id exclude each other")
+        count = _optional_positive_int("--devices", args.devices) or 0
+        rng = random.Random(f"devices:{seed}") if seed is not None else None
+        return [str(_random_uuid(rng)) for _ in range(count)], True
+    values = args.device_ids
+    if values is None:
+        values = config.get("device_ids")
+        if values is None and config.get("device_id") is not None:
+            values = [config["device_id"]]
+    if values is None or values == []:
+        raise ConfigError(
+            "no device: set device_id in the config, or pass --device-id or --devices"
+        )
     if not isinstance(values, list):
         raise ConfigError(f"device_ids must be a list of UUIDs, got {values!r}")
-    if not values:
-        raise ConfigError("no device id: set device_ids in the config or pass --device-id UUID")
     ids = []
     for value in values:
         try:
             ids.append(str(uuid.UUID(str(value))))
         except ValueError:
             raise ConfigError(f"device id {value!r} is not a UUID") from None
-    return ids
+    return list(dict.fromkeys(ids)), False  # fmt: skip
+
+
+def _random_uuid(rng: random.Random | None) -> uuid.UUID:
+    if rng is None:
+        return uuid.uuid4()
+    return uuid.UUID(int=rng.getrandbits(128), version=4)
+
+
+def read_csv(path: Path) -> list[float]:
+    """The kWh values of a file with one number per line (blank lines skipped)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise ConfigError(f"cannot read --csv {str(path)!r}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"--csv {str(path)!r} is not a text file") from None
+    values = []
+    for number, line in enumerate(lines, start=1):
+        text = line.strip().rstrip(",")
+        if not text:
+            continue
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not 0 <= value < math.inf:
+            raise ConfigError(
+                f"{path}:{number}: {line.strip()!r} is not a kWh value (a number >= 0)"
+            )
+        values.append(value)
+    if not values:
+        raise ConfigError(f"--csv {str(path)!r} holds no values")
+    return values
 
 
 def _number(name: str, value: Any) -> float:
     if isinstance(value, bool):
         raise ConfigError(f"{name} must be a number, got {value!r}")
     try:
-        return float(value)
+        number = float(value)
     except (TypeError, ValueError):
         raise ConfigError(f"{name} must be a number, got {value!r}") from None
+    return number
 
 
 def _positive(name: str, value: Any) -> float:
     number = _number(name, value)
-    if not number > 0 or number == float("inf"):
+    if not 0 < number < math.inf:
         raise ConfigError(f"{name} must be a positive number, got {value!r}")
     return number
 
 
-def _non_negative(name: str, value: Any) -> float:
-    number = _number(name, value)
-    if not 0 <= number < float("inf"):
-        raise ConfigError(f"{name} must be >= 0, got {value!r}")
+def _interval(value: Any) -> float:
+    number = _positive("interval_seconds", value)
+    if round(number * 1000) < 1:
+        raise ConfigError(f"interval_seconds must be at least 0.001, got {value!r}")
     return number
 
 
-def _optional_positive(name: str, value: Any) -> float | None:
-    return None if value is None else _positive(name, value)
+def _text(name: str, value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{name} must be a non-empty string, got {value!r}")
+    return value
 
 
 def _optional_int(name: str, value: Any) -> int | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ConfigError(f"{name} must be an integer, got {value!r}")
-    return value
+    if isinstance(value, str):
+        try:
+            return int(value)
+        except ValueError:
+            pass
+    elif isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise ConfigError(f"{name} must be an integer, got {value!r}")
 
 
 def _optional_positive_int(name: str, value: Any) -> int | None:
@@ -195,9 +299,10 @@ def _optional_positive_int(name: str, value: Any) -> int | None:
 
 
 def _port(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 65536:
-        raise ConfigError(f"RabbitMQ port must be an integer 1-65535, got {value!r}")
-    return value
+    port = _optional_int("rabbitmq.port", value)
+    if port is None or not 0 < port < 65536:
+        raise ConfigError(f"rabbitmq.port must be an integer 1-65535, got {value!r}")
+    return port
 
 
 def _zone(name: Any) -> tzinfo:
@@ -205,6 +310,23 @@ def _zone(name: Any) -> tzinfo:
         return ZoneInfo(str(name))
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"timezone {name!r} is not a known IANA zone") from None
+
+
+def _timestamp_format(value: Any) -> str:
+    if value not in TIMESTAMP_FORMATS:
+        raise ConfigError(
+            f"timestamp format {value!r} is not one of {', '.join(TIMESTAMP_FORMATS)}"
+        )
+    return str(value)
+
+
+def _day(flag: str, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"{flag} {value!r} is not a date YYYY-MM-DD") from None
 
 
 def _start(value: str | None) -> datetime | None:
@@ -215,3 +337,31 @@ def _start(value: str | None) -> datetime | None:
     except ValueError:
         raise ConfigError(f"--start {value!r} is not an ISO-8601 datetime") from None
     return start if start.tzinfo is not None else start.replace(tzinfo=UTC)
+
+
+def _periods(value: Any) -> tuple[Period, ...]:
+    """``patterns``: {"night": {"hours": [0, 6], "multiplier": 0.5}, ...}; default as shipped."""
+    if value is None:
+        return DEFAULT_PERIODS
+    if not isinstance(value, dict) or not value:
+        raise ConfigError(f"patterns must be an object of named periods, got {value!r}")
+    periods = []
+    for name, spec in value.items():
+        hours = spec.get("hours") if isinstance(spec, dict) else None
+        if (
+            not isinstance(hours, list)
+            or len(hours) != 2
+            or not all(isinstance(h, int) and not isinstance(h, bool) for h in hours)
+        ):
+            raise ConfigError(
+                f"pattern {name!r}: hours must be [start, end] integers, got {hours!r}"
+            )
+        multiplier = _number(f"pattern {name!r} multiplier", spec.get("multiplier"))
+        if not 0 <= multiplier < math.inf:
+            raise ConfigError(f"pattern {name!r} multiplier must be >= 0, got {multiplier!r}")
+        periods.append(Period(str(name), hours[0], hours[1], multiplier))
+    try:
+        multipliers_by_hour(periods)
+    except PatternError as exc:
+        raise ConfigError(str(exc)) from None
+    return tuple(periods)

@@ -45,7 +45,6 @@ DEVICE = {
     "max_hourly_consumption_kwh": 2.5,
 }
 BACKFILL_DAYS = 7
-READINGS_PER_DAY = 144  # one per 10 minutes
 SIMULATOR = ROOT / "device_simulator" / "simulator.py"
 SYNC_SECONDS = 30.0  # how long one attempt waits for an event to reach another service
 MAX_BACKOFF_SECONDS = 60.0
@@ -234,8 +233,8 @@ def simulator_config(env: Mapping[str, str]) -> Path:
             "user": env.get("RABBITMQ_USER") or "guest",
             "password": env.get("RABBITMQ_PASS") or "guest",
             "vhost": env.get("RABBITMQ_VHOST") or "/",
+            "queue": env.get("EMS_MEASUREMENTS_QUEUE") or "device_data_queue",
         },
-        "queue": env.get("EMS_MEASUREMENTS_QUEUE") or "device_data_queue",
         "interval_seconds": 600,
     }
     path = var_dir(env) / "demo" / "simulator.json"
@@ -245,13 +244,18 @@ def simulator_config(env: Mapping[str, str]) -> Path:
     return path
 
 
-def simulator_command(config: Path, demo: Demo, *, once: bool) -> list[str]:
-    command = [str(PYTHON), str(SIMULATOR), "--config", str(config), "--device-id", demo.device_id]
-    if demo.needs_backfill:
-        command += ["--backfill-days", str(BACKFILL_DAYS)]
-    if once:  # the backfill's readings and no live one
-        command += ["--count", str(BACKFILL_DAYS * READINGS_PER_DAY)]
-    return command
+def backfill_command(config: Path, device_id: str, today: date) -> list[str]:
+    """The readings of the last 7 whole UTC days and of today up to now; then it exits."""
+    first = today - timedelta(days=BACKFILL_DAYS)
+    return [
+        str(PYTHON), str(SIMULATOR), "--config", str(config), "--device-id", device_id,
+        "--backfill-from", first.isoformat(), "--backfill-to", today.isoformat(),
+    ]  # fmt: skip
+
+
+def live_command(config: Path, device_id: str) -> list[str]:
+    """A reading every 10 minutes from now on, until Ctrl+C / SIGTERM."""
+    return [str(PYTHON), str(SIMULATOR), "--config", str(config), "--device-id", device_id]
 
 
 # --- main -----------------------------------------------------------------------------------
@@ -296,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
         demo = prepare_with_retries(
             ServiceApi(env, services), env, services, args.timeout if args.once else None
         )
-        command = simulator_command(simulator_config(env), demo, once=args.once)
+        config = simulator_config(env)
         log.info(
             "ready: %s/%s owns %r (%s); %s",
             USERNAME,
@@ -305,12 +309,18 @@ def main(argv: list[str] | None = None) -> int:
             demo.device_id,
             "backfilling the last 7 days" if demo.needs_backfill else "history already there",
         )
+        if demo.needs_backfill:
+            backfill = backfill_command(config, demo.device_id, datetime.now(UTC).date())
+            code = subprocess.run(backfill, cwd=ROOT, env=env, check=False).returncode
+            if args.once:
+                return code
+            if code != 0:
+                log.info("the backfill exited with code %d; going live anyway", code)
         if args.once:
-            if not demo.needs_backfill:
-                return 0
-            return subprocess.run(command, cwd=ROOT, env=env, check=False).returncode
+            return 0
     except KeyboardInterrupt:
         return 0
+    command = live_command(config, demo.device_id)
     logging.shutdown()
     os.execve(command[0], command, env)  # the simulator, live, until Ctrl+C / SIGTERM
 

@@ -148,9 +148,14 @@ def test_backfill_only_when_a_recent_day_has_no_readings(kwh: list[float], expec
     assert (params["start"], params["end"]) == ("2025-06-01", "2025-06-06")
 
 
-def test_once_sends_exactly_the_backfill_and_live_sends_from_now(tmp_path: Any) -> None:
+def test_the_backfill_covers_the_last_seven_days_and_today_then_live_sends_from_now(
+    tmp_path: Any,
+) -> None:
     config = tmp_path / "simulator.json"
-    once = demo.simulator_command(config, demo.Demo("d1", needs_backfill=True), once=True)
-    assert once[-4:] == ["--backfill-days", "7", "--count", "1008"]
-    live = demo.simulator_command(config, demo.Demo("d1", needs_backfill=False), once=False)
+    backfill = demo.backfill_command(config, "d1", date(2025, 6, 8))
+    assert backfill[-6:] == [
+        "--device-id", "d1", "--backfill-from", "2025-06-01", "--backfill-to", "2025-06-08"
+    ]  # fmt: skip
+    live = demo.live_command(config, "d1")
     assert live[-2:] == ["--device-id", "d1"]
+    assert not [arg for arg in live if arg.startswith("--backfill")]

@@ -76,10 +76,10 @@ def simulator_command(stack: Stack, device_id: str, *args: str) -> list[str]:
         sys.executable,
         str(SIMULATOR),
         "--device-id", device_id,
-        "--host", stack.env["RABBITMQ_HOST"],
-        "--port", stack.env["RABBITMQ_PORT"],
-        "--vhost", stack.env["RABBITMQ_VHOST"],
-        "--interval", "0.01",
+        "--rabbitmq-host", stack.env["RABBITMQ_HOST"],
+        "--rabbitmq-port", stack.env["RABBITMQ_PORT"],
+        "--rabbitmq-vhost", stack.env["RABBITMQ_VHOST"],
+        "--speed", "60000",  # a 10-minute reading every 10 ms
         "--seed", "42",
         "--print-json",
         *args,
@@ -223,7 +223,7 @@ def test_totals_stay_exact_when_the_measurements_consumer_restarts_while_reading
     device_id, client = owned_device_known_to_monitoring(stack, admin)
     # 18 hours of readings at ~20 per second: the restart lands in the middle of the flow.
     command = simulator_command(
-        stack, device_id, "--count", "108", "--start", f"{DAY}T03:00:00Z", "--interval", "0.05"
+        stack, device_id, "--count", "108", "--start", f"{DAY}T03:00:00Z", "--speed", "12000"
     )
     simulator = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
