@@ -37,6 +37,7 @@ bench: deps ## benchmarks: ingestion and hourly API (bench/run.py), sync and ale
 	@$(PYTHON) bench/run.py
 	@$(PYTHON) bench/sync_latency.py
 	@$(PYTHON) bench/alert_latency.py
+	@$(PYTHON) bench/simulator_backfill.py
 
 gateway: deps ## render the gateway config (var/gateway/nginx.conf) without starting anything
 	@$(PYTHON) scripts/stack.py render-gateway
