@@ -6,6 +6,11 @@ import tseslint from "typescript-eslint";
 export default tseslint.config(
   { ignores: ["dist", "node_modules", "scripts"] },
   {
+    extends: [js.configs.recommended],
+    files: ["e2e/**/*.mjs"],
+    languageOptions: { ecmaVersion: 2022, globals: globals.node },
+  },
+  {
     extends: [js.configs.recommended, ...tseslint.configs.recommended],
     files: ["**/*.{ts,tsx}"],
     languageOptions: { ecmaVersion: 2022, globals: globals.browser },

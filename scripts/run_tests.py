@@ -221,11 +221,16 @@ def main() -> int:
     ok = run_checks(env, results_dir, setup_result)
 
     codes: dict[str, int] = {}
+    if not args.checks_only and (not args.components or "frontend" in args.components):
+        # Before e2e: the browser tests need the build (frontend/dist) and Chromium.
+        banner("frontend (scripts/frontend_build.py test)")
+        result = run(f"{PYTHON} scripts/frontend_build.py test {results_dir}", env)
+        codes["frontend-checks"] = result.code
     if not args.checks_only:
         env["RABBITMQ_VHOST"] = f"ems-test-{run_id}"
         try:
             infra.ensure_vhost(env)
-            codes = run_pytest(env, results_dir, args.components)
+            codes.update(run_pytest(env, results_dir, args.components))
         except infra.SetupError as exc:
             print(exc.code, flush=True)
             codes["rabbitmq-vhost"] = 1

@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import frontend_build
 import gateway
 import infra
 import traefik
@@ -205,6 +206,7 @@ def check_ports(env: Env) -> None:
 
 def up(env: Env) -> None:
     check_ports(env)  # first: a taken port is the commonest reason `make up` cannot start
+    frontend_build.ensure_built(env)  # before setup: the gateway then serves frontend/dist
     setup(env)
     procfile = var_dir(env) / "Procfile"
     url = f"http://{gateway.listen_address(env)}"

@@ -8,6 +8,7 @@ import { chartRows, summarize } from "../summary";
 import { useEnergySelection } from "../use-energy-selection";
 import { DatePicker } from "./DatePicker";
 import { DeviceSelector } from "./DeviceSelector";
+import { HoursTable } from "./HoursTable";
 import { SummaryCards } from "./SummaryCards";
 
 const EnergyCharts = lazy(() => import("./EnergyCharts"));
@@ -64,6 +65,7 @@ export function EnergyPage() {
                   <Suspense fallback={<Loading label="Loading charts…" />}>
                     <EnergyCharts rows={rows} maxKwh={maxKwh} />
                   </Suspense>
+                  <HoursTable rows={rows} />
                 </>
               ) : (
                 <p className="card empty" data-testid="no-data">

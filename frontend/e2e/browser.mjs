@@ -1,0 +1,267 @@
+// Browser scenarios for tests/e2e/test_browser.py: Debian's Chromium driven by playwright-core.
+//
+//   node frontend/e2e/browser.mjs <scenario> '<json arguments>'
+//
+// Each run starts a fresh browser (new profile folder), plays one scenario against the gateway
+// at `baseUrl`, and prints one JSON object on stdout: what it saw, the console errors, and the
+// screenshots it saved. Assertions live in the pytest test; a step that cannot happen (an
+// element that never shows) fails here with a message and exit code 1.
+
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { chromium } from "playwright-core";
+
+const CHROMIUM = process.env.EMS_CHROMIUM ?? "/usr/bin/chromium";
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+const STEP_MS = 20_000;
+
+async function withBrowser(args, play) {
+  const profile = mkdtempSync(join(tmpdir(), "ems-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    timezoneId: args.tz ?? "UTC",
+    locale: "en-GB",
+    viewport: { width: 1280, height: 900 },
+  });
+  const consoleErrors = [];
+  const requests = [];
+  context.on("console", (message) => {
+    if (message.type() === "error") consoleErrors.push(message.text());
+  });
+  context.on("weberror", (error) => consoleErrors.push(`page error: ${error.error().message}`));
+  context.on("request", (request) => requests.push(new URL(request.url()).pathname));
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(STEP_MS);
+  try {
+    const result = await play(page, requests);
+    return { ok: true, ...result, consoleErrors };
+  } catch (error) {
+    const shot = args.screenshotDir ? join(args.screenshotDir, `failure-${Date.now()}.png`) : null;
+    if (shot) await page.screenshot({ path: shot, fullPage: true }).catch(() => {});
+    return { ok: false, error: String(error?.stack ?? error), url: page.url(), screenshot: shot, consoleErrors };
+  } finally {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+async function signIn(page, baseUrl, username, password) {
+  await page.goto(`${baseUrl}/login`);
+  await page.locator('input[name="username"]').fill(username);
+  await page.locator('input[name="password"]').fill(password);
+  await page.locator('button[type="submit"]').click();
+  await page.waitForURL((url) => !url.pathname.startsWith("/login"));
+  return new URL(page.url()).pathname;
+}
+
+/** Retry `attempt` until it returns a truthy value or `ms` pass (events take a moment to sync). */
+async function eventually(what, ms, attempt) {
+  const deadline = Date.now() + ms;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      last = await attempt();
+      if (last) return last;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`${what}: not within ${ms} ms (last: ${last})`);
+}
+
+// --- scenarios --------------------------------------------------------------------------------
+
+/** The admin creates a client and a device through the pages and assigns one to the other. */
+async function adminAssigns(args) {
+  return withBrowser(args, async (page) => {
+    const landing = await signIn(page, args.baseUrl, args.admin.username, args.admin.password);
+    const client = args.client;
+
+    await page.getByRole("button", { name: "New user" }).click();
+    const userDialog = page.getByRole("dialog", { name: "New user" });
+    await userDialog.getByLabel("Username").fill(client.username);
+    await userDialog.getByLabel("Password").fill(client.password);
+    await userDialog.getByLabel("Full name").fill(client.full_name);
+    await userDialog.getByLabel("E-mail").fill(client.email);
+    await userDialog.getByLabel("Role").selectOption("client");
+    await userDialog.getByRole("button", { name: "Create user" }).click();
+    await userDialog.waitFor({ state: "detached" });
+    // The list is user_service's copy, filled by the user.created event.
+    const userRow = page.locator(`[data-testid="users-table"] tr[data-username="${client.username}"]`);
+    await eventually("the new user in the users table", 20_000, async () => {
+      if (await userRow.count()) return true;
+      await page.reload();
+      await page.getByTestId("users-table").waitFor();
+      return (await userRow.count()) > 0;
+    });
+
+    await page.getByRole("link", { name: "Devices" }).click();
+    await page.getByTestId("devices-table").waitFor();
+    await page.getByRole("button", { name: "New device" }).click();
+    const deviceDialog = page.getByRole("dialog", { name: "New device" });
+    await deviceDialog.getByLabel("Name").fill(args.device.name);
+    await deviceDialog.getByLabel("Description").fill(args.device.description);
+    await deviceDialog.getByLabel("Address").fill(args.device.address);
+    await deviceDialog.getByLabel("Max hourly consumption (kWh)").fill(String(args.device.max));
+    await deviceDialog.getByRole("button", { name: "Create device" }).click();
+    await deviceDialog.waitFor({ state: "detached" });
+    const deviceRow = page.locator(`[data-testid="devices-table"] tr[data-device-name="${args.device.name}"]`);
+    await deviceRow.waitFor();
+
+    await page.getByRole("button", { name: `Assign ${args.device.name}` }).click();
+    const assignDialog = page.getByRole("dialog", { name: `Assign ${args.device.name}` });
+    await assignDialog.getByLabel("Find user").fill(client.username);
+    const userSelect = assignDialog.getByLabel("User", { exact: true });
+    const option = userSelect.locator("option", { hasText: client.username });
+    await option.waitFor({ state: "attached" });
+    await userSelect.selectOption(await option.getAttribute("value"));
+    // device_service accepts the owner once the user.created event reached it too.
+    await eventually("the assignment", 20_000, async () => {
+      if (!(await assignDialog.count())) return true;
+      await assignDialog.getByRole("button", { name: "Assign" }).click();
+      await page.waitForTimeout(500);
+      return (await assignDialog.count()) === 0;
+    });
+    const owner = deviceRow.getByTestId("device-owner");
+    await eventually("the owner's name in the devices table", 10_000, async () =>
+      (await owner.textContent())?.includes(client.username),
+    );
+    const screenshot = join(args.screenshotDir, "admin-devices.png");
+    await page.screenshot({ path: screenshot, fullPage: true });
+    return { landing, owner: await owner.textContent(), screenshots: [screenshot] };
+  });
+}
+
+async function readDashboard(page) {
+  const bars = page.locator(".recharts-bar-rectangle");
+  const boxes = [];
+  for (const bar of await bars.all()) boxes.push(await bar.boundingBox());
+  const table = await page.getByTestId("energy-table").locator("tbody tr").evaluateAll((rows) =>
+    rows.map((row) => ({
+      label: row.querySelector("th")?.textContent ?? "",
+      kwh: Number(row.querySelector("td")?.getAttribute("data-kwh")),
+    })),
+  );
+  return {
+    bars: boxes.length,
+    barHeights: boxes.map((box) => box?.height ?? 0),
+    table,
+    total: await page.getByTestId("summary-total").textContent(),
+    peak: await page.getByTestId("summary-peak").textContent(),
+    average: await page.getByTestId("summary-average").textContent(),
+    deviceSelected: await page.getByTestId("device-selector").inputValue(),
+    dateShown: await page.getByTestId("date-picker").inputValue(),
+    lineChart: (await page.getByTestId("energy-line-chart").locator(".recharts-line-curve").count()) > 0,
+  };
+}
+
+/** Bars drawn for the first time after a full page load of /energy (session restore included). */
+async function timeBars(page, url, runs) {
+  const timings = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    await page.goto(url);
+    await page.locator(".recharts-bar-rectangle").first().waitFor({ state: "visible" });
+    timings.push(Math.round(performance.now() - started));
+  }
+  return timings;
+}
+
+/** The client signs in, opens a day on the dashboard, and reads what it shows. */
+async function clientDashboard(args) {
+  return withBrowser(args, async (page) => {
+    const landing = await signIn(page, args.baseUrl, args.username, args.password);
+    const url = `${args.baseUrl}/energy?device=${args.deviceId}&date=${args.date}`;
+    await page.goto(url);
+    await page.locator(".recharts-bar-rectangle").first().waitFor({ state: "visible" });
+    const seen = await readDashboard(page);
+    // The peak bar's tooltip, as a person hovering it sees it.
+    const tallest = seen.barHeights.indexOf(Math.max(...seen.barHeights));
+    await page.locator(".recharts-bar-rectangle").nth(tallest).hover();
+    const tooltip = page.getByTestId("energy-bar-chart").locator(".recharts-tooltip-wrapper");
+    await eventually("the tooltip", 5_000, async () => (await tooltip.textContent())?.includes("kWh"));
+    const tooltipText = await tooltip.textContent();
+    const screenshot = join(args.screenshotDir, `dashboard-${args.date}.png`);
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: screenshot, fullPage: true });
+    const afterReload = args.reload ? await (async () => {
+      await page.reload();
+      await page.locator(".recharts-bar-rectangle").first().waitFor({ state: "visible" });
+      return { url: page.url(), bars: await page.locator(".recharts-bar-rectangle").count() };
+    })() : null;
+    const timings = args.timingRuns ? await timeBars(page, url, args.timingRuns) : [];
+    return { landing, ...seen, tooltip: tooltipText, afterReload, timings, screenshots: [screenshot] };
+  });
+}
+
+/** A day without readings: the no-data message and no bars; then the next-day button. */
+async function noData(args) {
+  return withBrowser(args, async (page) => {
+    await signIn(page, args.baseUrl, args.username, args.password);
+    await page.goto(`${args.baseUrl}/energy?device=${args.deviceId}&date=${args.date}`);
+    const message = await page.getByTestId("no-data").textContent();
+    const bars = await page.locator(".recharts-bar-rectangle").count();
+    const screenshot = join(args.screenshotDir, `dashboard-no-data-${args.date}.png`);
+    await page.screenshot({ path: screenshot, fullPage: true });
+    let navigated = null;
+    if (args.previousDayHasData) {
+      await page.getByRole("button", { name: "Previous day" }).click();
+      await page.locator(".recharts-bar-rectangle").first().waitFor({ state: "visible" });
+      navigated = { url: page.url(), bars: await page.locator(".recharts-bar-rectangle").count() };
+    }
+    return { message, bars, navigated, screenshots: [screenshot] };
+  });
+}
+
+/** A signed-out visitor is sent to /login; a client typing /admin/users gets no admin data. */
+async function adminRefused(args) {
+  return withBrowser(args, async (page, requests) => {
+    await page.goto(`${args.baseUrl}/admin/users`);
+    await page.waitForURL((url) => url.pathname === "/login");
+    const signedOutUrl = new URL(page.url()).pathname;
+    await page.locator('input[name="username"]').fill(args.username);
+    await page.locator('input[name="password"]').fill(args.password);
+    await page.locator('button[type="submit"]').click();
+    // Back to where the visitor was going, which a client may not see.
+    await page.getByTestId("not-allowed").waitFor();
+    const afterSignIn = new URL(page.url()).pathname;
+    await page.goto(`${args.baseUrl}/admin/users`);
+    const notAllowed = await page.getByTestId("not-allowed").textContent();
+    await page.goto(`${args.baseUrl}/admin/devices`);
+    await page.getByTestId("not-allowed").waitFor();
+    const tables = await page.locator('[data-testid="users-table"], [data-testid="devices-table"]').count();
+    const adminCalls = requests.filter((path) => path.startsWith("/api/users/") || path.startsWith("/api/auth/users/"));
+    return { signedOutUrl, afterSignIn, notAllowed, tables, adminCalls };
+  });
+}
+
+const SCENARIOS = {
+  "admin-assigns": adminAssigns,
+  "client-dashboard": clientDashboard,
+  "no-data": noData,
+  "admin-refused": adminRefused,
+};
+
+const [name, raw] = process.argv.slice(2);
+const scenario = SCENARIOS[name];
+if (!scenario) {
+  console.error(`unknown scenario ${name}; one of: ${Object.keys(SCENARIOS).join(", ")}`);
+  process.exit(2);
+}
+const result = await scenario(JSON.parse(raw ?? "{}"));
+process.stdout.write(`${JSON.stringify(result)}\n`);
+process.exit(result.ok ? 0 : 1);

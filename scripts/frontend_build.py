@@ -1,0 +1,199 @@
+"""The React frontend (frontend/): install, build and check it for `make up` and `make test`.
+
+    .venv/bin/python scripts/frontend_build.py build    # npm ci when needed, then a build if stale
+    .venv/bin/python scripts/frontend_build.py test     # the `frontend` component of `make test`
+
+`make up` builds the app only when its sources changed since the last build, so the gateway
+serves the current code without a rebuild each time. `make test` always lints, type-checks,
+builds (the browser tests need frontend/dist) and runs Vitest, each step a test case in
+``<results>/frontend-checks.xml``, Vitest's own cases in ``<results>/frontend.xml``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import infra
+from services import ROOT
+
+FRONTEND = ROOT / "frontend"
+DIST_INDEX = FRONTEND / "dist" / "index.html"
+LOCK = FRONTEND / "package-lock.json"
+# Written into node_modules after `npm ci`: the lock file it was installed from.
+LOCK_STAMP = FRONTEND / "node_modules" / ".ems-lock-sha256"
+BUILD_INPUTS = ("src", "public", "index.html", "package-lock.json", "vite.config.ts")
+CHROMIUM = Path("/usr/bin/chromium")
+NODE_MAJOR = 20
+
+
+@dataclass
+class Step:
+    name: str
+    code: int
+    seconds: float
+    output: str
+
+
+def npm_binary() -> str:
+    npm = shutil.which("npm")
+    if npm is None or shutil.which("node") is None:
+        raise infra.SetupError(
+            f"Node.js {NODE_MAJOR}+ with npm is needed for the frontend: install it "
+            "(for example `apt-get install nodejs npm` on a Debian with Node 20) and run again"
+        )
+    return npm
+
+
+def lock_digest() -> str:
+    return hashlib.sha256(LOCK.read_bytes()).hexdigest()
+
+
+def needs_install() -> bool:
+    """node_modules missing, or installed from another package-lock.json."""
+    return not LOCK_STAMP.is_file() or LOCK_STAMP.read_text().strip() != lock_digest()
+
+
+def newest_source_mtime() -> float:
+    newest = 0.0
+    for name in (*BUILD_INPUTS, *(p.name for p in FRONTEND.glob("tsconfig*.json"))):
+        path = FRONTEND / name
+        files = path.rglob("*") if path.is_dir() else [path]
+        for file in files:
+            if file.is_file():
+                newest = max(newest, file.stat().st_mtime)
+    return newest
+
+
+def needs_build() -> bool:
+    return not DIST_INDEX.is_file() or DIST_INDEX.stat().st_mtime < newest_source_mtime()
+
+
+def run_step(name: str, command: list[str], env: Mapping[str, str], *, echo: bool) -> Step:
+    print(f"+ frontend: {name}", flush=True)
+    started = time.monotonic()
+    result = subprocess.run(
+        command,
+        cwd=FRONTEND,
+        env={**env, "CI": env.get("CI", "true"), "NO_COLOR": "1"},
+        stdout=None if echo else subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        check=False,
+    )
+    output = result.stdout or ""
+    if not echo:
+        print(output, end="", flush=True)
+    return Step(name, result.returncode, time.monotonic() - started, output)
+
+
+def install(env: Mapping[str, str], *, echo: bool = True) -> Step | None:
+    """`npm ci` when node_modules is missing or stale against package-lock.json."""
+    if not needs_install():
+        return None
+    step = run_step("npm ci", [npm_binary(), "ci", "--no-audit", "--no-fund"], env, echo=echo)
+    if step.code == 0:
+        LOCK_STAMP.write_text(lock_digest() + "\n")
+    return step
+
+
+def ensure_built(env: Mapping[str, str]) -> None:
+    """For `make up`: install and build only when needed; a failure stops `make up` loudly."""
+    step = install(env)
+    if step and step.code:
+        raise infra.SetupError("frontend: `npm ci` failed (output above)")
+    if not needs_build():
+        print("frontend: build is current (frontend/dist)", flush=True)
+        return
+    step = run_step("npm run build", [npm_binary(), "run", "build"], env, echo=True)
+    if step.code:
+        raise infra.SetupError("frontend: `npm run build` failed (output above)")
+
+
+def ensure_chromium() -> Step:
+    """The browser tests' Chromium, from Debian's packages (never a downloaded browser build)."""
+    started = time.monotonic()
+    if CHROMIUM.is_file():
+        return Step("chromium present", 0, 0.0, "")
+    try:
+        infra.apt_install(["chromium"])
+    except infra.SetupError as exc:
+        message = f"{exc.code}\nthe browser tests cannot run without {CHROMIUM}"
+        print(message, flush=True)
+        return Step("chromium install", 1, time.monotonic() - started, message)
+    ok = CHROMIUM.is_file()
+    message = "" if ok else f"apt-get installed chromium but {CHROMIUM} is missing"
+    return Step("chromium install", 0 if ok else 1, time.monotonic() - started, message)
+
+
+def write_junit(path: Path, steps: list[Step]) -> None:
+    failed = [s for s in steps if s.code != 0]
+    suite = ElementTree.Element(
+        "testsuite", name="frontend-checks", tests=str(len(steps)), failures=str(len(failed))
+    )
+    suite.set("errors", "0")
+    suite.set("skipped", "0")
+    for step in steps:
+        case = ElementTree.SubElement(
+            suite, "testcase", classname="frontend", name=step.name, time=f"{step.seconds:.2f}"
+        )
+        if step.code != 0:
+            failure = ElementTree.SubElement(case, "failure", message=f"exit code {step.code}")
+            failure.text = step.output[-20000:]
+    ElementTree.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)
+
+
+def test(env: Mapping[str, str], results_dir: Path) -> int:
+    """Lint, type-check, build and unit-test the frontend; each failure counts in the summary."""
+    steps: list[Step] = [ensure_chromium()]
+    try:
+        npm = npm_binary()
+    except infra.SetupError as exc:
+        steps.append(Step("node and npm", 1, 0.0, str(exc.code)))
+        write_junit(results_dir / "frontend-checks.xml", steps)
+        return 1
+    installed = install(env, echo=False)
+    if installed:
+        steps.append(installed)
+    if not installed or installed.code == 0:
+        steps.append(run_step("eslint", [npm, "run", "lint"], env, echo=False))
+        steps.append(run_step("tsc", [npm, "run", "typecheck"], env, echo=False))
+        # Vite alone: tsc just ran as its own step.
+        steps.append(run_step("vite build", [npm, "exec", "--", "vite", "build"], env, echo=False))
+        junit = results_dir / "frontend.xml"
+        vitest = [npm, "exec", "--", "vitest", "run", "--reporter=default", "--reporter=junit"]
+        vitest.append(f"--outputFile.junit={junit}")
+        step = run_step("vitest", vitest, env, echo=False)
+        if step.code != 0 and not junit.is_file():
+            steps.append(step)  # it crashed before reporting: count that as a failure here
+    write_junit(results_dir / "frontend-checks.xml", steps)
+    # Vitest's failures are counted from frontend.xml; the exit code speaks for these steps.
+    return 0 if all(s.code == 0 for s in steps) else 1
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("build", help="npm ci when needed, then build when sources changed")
+    run_tests = commands.add_parser("test", help="lint, tsc, build, vitest with JUnit reports")
+    run_tests.add_argument("results", type=Path, help="folder for the JUnit XML files")
+    args = parser.parse_args()
+    env = dict(os.environ)
+    if args.command == "build":
+        ensure_built(env)
+        return 0
+    args.results.mkdir(parents=True, exist_ok=True)
+    return test(env, args.results)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

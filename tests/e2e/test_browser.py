@@ -1,0 +1,293 @@
+"""The frontend in a real browser (issue 6, plan check 9.4): Debian's Chromium + playwright-core.
+
+Each test runs one scenario of ``frontend/e2e/browser.mjs`` (a fresh browser, signed in through
+the login form) against the private stack's gateway, which serves ``frontend/dist``, and checks
+what the page showed against the API. The admin's setup is itself done in the browser: a client
+and a device are created on the admin pages and the device assigned to the client by name.
+Screenshots land in ``var/test-results/<run>/screenshots/``; the time from opening /energy to
+the bars being drawn is printed (median of a few page loads), not asserted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pika
+import pytest
+import requests
+from harness import Stack
+from harness.api import login, poll
+from harness.stack import ROOT
+
+SCENARIOS = ROOT / "frontend" / "e2e" / "browser.mjs"
+DIST_INDEX = ROOT / "frontend" / "dist" / "index.html"
+CHROMIUM = Path("/usr/bin/chromium")
+TZ = "Europe/Bucharest"  # the browser's zone: local days differ from UTC days
+DAY = "2025-06-01"  # 24 local hours
+DST_DAY = "2025-03-30"  # clocks go forward in Bucharest: 23 local hours
+EMPTY_DAY = "2025-06-02"
+MAX_KWH = 2.0
+OVER_MAX_HOUR = 19  # its readings add up past MAX_KWH
+TIMING_RUNS = 5
+
+
+def results_dir() -> Path:
+    run_id = os.environ.get("EMS_TEST_RUN_ID") or "local"
+    folder = ROOT / "var" / "test-results" / run_id / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def browser(scenario: str, **arguments: Any) -> dict[str, Any]:
+    """Run one scenario; its JSON report (a failed step fails here, with its message)."""
+    node = shutil.which("node")
+    assert node, "Node.js is needed for the browser tests (frontend/README.md)"
+    arguments.setdefault("screenshotDir", str(results_dir()))
+    arguments.setdefault("tz", TZ)
+    result = subprocess.run(
+        [node, str(SCENARIOS), scenario, json.dumps(arguments)],
+        cwd=ROOT / "frontend",
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    lines = result.stdout.strip().splitlines()
+    assert lines, f"{scenario}: no report (exit {result.returncode})\n{result.stderr[-4000:]}"
+    report: dict[str, Any] = json.loads(lines[-1])
+    assert report.get("ok"), f"{scenario} failed: {json.dumps(report, indent=2)[:6000]}"
+    assert report["consoleErrors"] == [], f"{scenario}: console errors {report['consoleErrors']}"
+    return report
+
+
+def local_hours(day: str) -> list[datetime]:
+    """The UTC start of each hour of ``day`` in TZ (23, 24 or 25 of them)."""
+    zone = ZoneInfo(TZ)
+    first = datetime.fromisoformat(day).replace(tzinfo=zone).astimezone(UTC)
+    last = (datetime.fromisoformat(day) + timedelta(days=1)).replace(tzinfo=zone).astimezone(UTC)
+    return [first + timedelta(hours=h) for h in range(int((last - first).total_seconds()) // 3600)]
+
+
+def day_readings(device_id: str, day: str) -> list[dict[str, Any]]:
+    """Six readings an hour over the local day, with one hour above the device's maximum."""
+    readings = []
+    for index, hour in enumerate(local_hours(day)):
+        local_hour = hour.astimezone(ZoneInfo(TZ)).hour
+        for slot in range(6):
+            moment = hour + timedelta(minutes=10 * slot)
+            value = (
+                0.5
+                if local_hour == OVER_MAX_HOUR
+                else round(0.02 + ((index * 6 + slot) % 13) * 0.011, 3)
+            )
+            readings.append(
+                {
+                    "timestamp": int(moment.timestamp() * 1000),
+                    "device_id": device_id,
+                    "measurement_value": value,
+                }
+            )
+    return readings
+
+
+def publish(stack: Stack, readings: list[dict[str, Any]]) -> None:
+    env = stack.env
+    connection = pika.BlockingConnection(
+        pika.ConnectionParameters(
+            host=env["RABBITMQ_HOST"],
+            port=int(env["RABBITMQ_PORT"]),
+            virtual_host=env["RABBITMQ_VHOST"],
+            credentials=pika.PlainCredentials(
+                env.get("RABBITMQ_USER", "guest"), env.get("RABBITMQ_PASS", "guest")
+            ),
+        )
+    )
+    try:
+        channel = connection.channel()
+        channel.confirm_delivery()
+        for reading in readings:
+            channel.basic_publish(
+                exchange="",
+                routing_key="device_data_queue",
+                body=json.dumps(reading),
+                properties=pika.BasicProperties(delivery_mode=2, content_type="application/json"),
+            )
+    finally:
+        connection.close()
+
+
+def daily(stack: Stack, session: requests.Session, device_id: str, day: str) -> dict[str, Any]:
+    response = session.get(
+        stack.url("/api/monitoring/hourly/daily/"),
+        params={"device_id": device_id, "date": day, "tz": TZ},
+        timeout=10,
+    )
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+@pytest.fixture(scope="module")
+def world(stack: Stack) -> Iterator[dict[str, Any]]:
+    """A client and an assigned device made in the browser, with two days of readings."""
+    assert DIST_INDEX.is_file(), (
+        "no frontend build: run `.venv/bin/python scripts/frontend_build.py build`"
+    )
+    assert CHROMIUM.is_file(), f"{CHROMIUM} is missing (make test installs Debian's chromium)"
+    tag = uuid.uuid4().hex[:8]
+    client = {
+        "username": f"web_{tag}",
+        "password": f"meter-{uuid.uuid4().hex[:12]}",
+        "full_name": "Browser Client",
+        "email": f"web_{tag}@example.com",
+    }
+    device = {
+        "name": f"Meter {tag}",
+        "description": "Kitchen",
+        "address": "1 Main St",
+        "max": MAX_KWH,
+    }
+    admin_username, admin_password = stack.admin_credentials
+    assigned = browser(
+        "admin-assigns",
+        baseUrl=stack.gateway_url,
+        admin={"username": admin_username, "password": admin_password},
+        client=client,
+        device=device,
+    )
+    admin = login(stack, admin_username, admin_password)
+    devices = admin.get(stack.url("/api/devices/"), timeout=10).json()["results"]
+    device_id = next(d["id"] for d in devices if d["name"] == device["name"])
+    session = login(stack, client["username"], client["password"])
+
+    def monitoring_knows_owner() -> bool:
+        response = session.get(stack.url(f"/api/monitoring/devices/{device_id}/"), timeout=10)
+        return response.status_code == 200
+
+    assert poll(monitoring_knows_owner), stack.log_tail("monitoring_sync")
+    expected = {}
+    for day in (DAY, DST_DAY):
+        readings = day_readings(device_id, day)
+        publish(stack, readings)
+        expected[day] = sum(r["measurement_value"] for r in readings)
+    for day, total in expected.items():
+
+        def stored(day: str = day, total: float = total) -> bool:
+            return abs(daily(stack, session, device_id, day)["total_kwh"] - total) < 1e-6
+
+        assert poll(stored), stack.log_tail("monitoring_measurements")
+    yield {"assigned": assigned, "client": client, "device_id": device_id, "session": session}
+
+
+def test_admin_creates_a_client_and_a_device_and_assigns_it_in_the_browser(
+    stack: Stack, world: dict[str, Any]
+) -> None:
+    report = world["assigned"]
+    assert report["landing"] == "/admin/users"
+    assert world["client"]["username"] in report["owner"]
+    response = world["session"].get(stack.url(f"/api/devices/{world['device_id']}/"), timeout=10)
+    assert response.status_code == 200, response.text
+
+
+def test_client_sees_the_days_bars_values_and_total_as_the_api_gives_them(
+    stack: Stack, world: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    client = world["client"]
+    report = browser(
+        "client-dashboard",
+        baseUrl=stack.gateway_url,
+        username=client["username"],
+        password=client["password"],
+        deviceId=world["device_id"],
+        date=DAY,
+        reload=True,
+        timingRuns=TIMING_RUNS,
+    )
+    api = daily(stack, world["session"], world["device_id"], DAY)
+    kwh = [hour["kwh"] for hour in api["hours"]]
+
+    assert report["landing"] == "/energy"
+    assert (report["deviceSelected"], report["dateShown"]) == (world["device_id"], DAY)
+    assert report["bars"] == len(kwh) == 24
+    assert [row["kwh"] for row in report["table"]] == kwh
+    assert report["total"] == f"{api['total_kwh']:.2f} kWh"
+    assert report["peak"] == f"{api['peak']['hour']:02d}:00 · {api['peak']['kwh']:.2f} kWh"
+    assert report["average"] == f"{api['average_kwh']:.2f} kWh"
+    assert api["peak"]["hour"] == OVER_MAX_HOUR
+    # Each bar's height is its kWh on the same scale (within a pixel and a half).
+    scale = max(report["barHeights"]) / max(kwh)
+    assert all(abs(h - k * scale) <= 1.5 for h, k in zip(report["barHeights"], kwh, strict=True))
+    assert f"{api['peak']['kwh']:.3f} kWh" in report["tooltip"]
+    assert report["lineChart"]
+    assert report["afterReload"]["bars"] == 24  # the URL keeps device and day over a reload
+    assert f"device={world['device_id']}" in report["afterReload"]["url"]
+
+    timings = report["timings"]
+    assert len(timings) == TIMING_RUNS
+    with capsys.disabled():
+        print(
+            f"\n/energy -> bars drawn: median {statistics.median(timings):.0f} ms "
+            f"over {len(timings)} page loads {timings}; screenshots in {results_dir()}"
+        )
+
+
+def test_a_dst_day_in_the_browsers_time_zone_has_23_bars(
+    stack: Stack, world: dict[str, Any]
+) -> None:
+    client = world["client"]
+    report = browser(
+        "client-dashboard",
+        baseUrl=stack.gateway_url,
+        username=client["username"],
+        password=client["password"],
+        deviceId=world["device_id"],
+        date=DST_DAY,
+    )
+    api = daily(stack, world["session"], world["device_id"], DST_DAY)
+    assert report["bars"] == len(api["hours"]) == 23
+    assert [row["kwh"] for row in report["table"]] == [hour["kwh"] for hour in api["hours"]]
+    assert report["total"] == f"{api['total_kwh']:.2f} kWh"
+
+
+def test_a_day_without_readings_shows_the_no_data_message(
+    stack: Stack, world: dict[str, Any]
+) -> None:
+    client = world["client"]
+    report = browser(
+        "no-data",
+        baseUrl=stack.gateway_url,
+        username=client["username"],
+        password=client["password"],
+        deviceId=world["device_id"],
+        date=EMPTY_DAY,
+        previousDayHasData=True,
+    )
+    assert "No readings" in report["message"]
+    assert report["bars"] == 0
+    assert report["navigated"]["bars"] == 24
+    assert f"date={DAY}" in report["navigated"]["url"]
+
+
+def test_a_client_cannot_open_the_admin_pages(stack: Stack, world: dict[str, Any]) -> None:
+    client = world["client"]
+    report = browser(
+        "admin-refused",
+        baseUrl=stack.gateway_url,
+        username=client["username"],
+        password=client["password"],
+    )
+    assert report["signedOutUrl"] == "/login"
+    assert report["afterSignIn"] == "/admin/users"
+    assert "Not allowed" in report["notAllowed"]
+    assert report["tables"] == 0
+    assert report["adminCalls"] == []
