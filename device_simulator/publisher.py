@@ -5,8 +5,8 @@ One pika ``SelectConnection`` on one IOLoop, which outlives the connections: rea
 taken from the plan into ``pending``, published while fewer than ``window`` await their confirm
 (``unconfirmed``, by delivery tag), and handed to ``on_confirmed`` once acked. A nack, a
 returned message (queue deleted meanwhile: it is declared again) or a lost connection puts them
-back at the head of ``pending``; reconnects back off exponentially, capped. So delivery is
-at-least-once: a reading whose ack was lost with the connection is sent again.
+back into ``pending`` in their original order; reconnects back off exponentially, capped. So
+delivery is at-least-once: a reading whose ack was lost with the connection is sent again.
 """
 
 from __future__ import annotations
@@ -57,8 +57,10 @@ class ConfirmingPublisher:
         self.on_confirmed = on_confirmed
         self.max_retry_delay = max_retry_delay
         self.ioloop = IOLoop()
-        self.pending: deque[Reading] = deque()
-        self.unconfirmed: dict[int, Reading] = {}  # insertion order = delivery tag order
+        # (sequence number taken in, reading): what is sent again goes back in its place.
+        self.pending: deque[tuple[int, Reading]] = deque()
+        self.unconfirmed: dict[int, tuple[int, Reading]] = {}  # by delivery tag, in tag order
+        self.taken = 0
         self.returned: set[str] = set()
         self.connection: SelectConnection | None = None
         self.channel: Channel | None = None
@@ -171,8 +173,7 @@ class ConfirmingPublisher:
 
     def _take_back_unconfirmed(self) -> None:
         if self.unconfirmed:
-            self.resent += len(self.unconfirmed)
-            self.pending.extendleft(reversed(list(self.unconfirmed.values())))
+            self._send_again(list(self.unconfirmed.values()))
             self.unconfirmed.clear()
         self.returned.clear()
         self._redeclaring = False
@@ -196,7 +197,8 @@ class ConfirmingPublisher:
             if wait > 0:
                 self._wake_in(wait)
                 return
-            self.pending.append(reading)
+            self.taken += 1
+            self.pending.append((self.taken, reading))
             self._peeked = None
 
     def _wake_in(self, seconds: float) -> None:
@@ -220,7 +222,7 @@ class ConfirmingPublisher:
     def _publish_pending(self) -> None:
         assert self.channel is not None
         while self.pending and len(self.unconfirmed) < self.window:
-            reading = self.pending.popleft()
+            taken, reading = self.pending.popleft()
             properties = BasicProperties(
                 content_type="application/json",
                 delivery_mode=pika.DeliveryMode.Persistent,
@@ -229,7 +231,7 @@ class ConfirmingPublisher:
             # mandatory: if the queue was deleted meanwhile the broker returns it (then acks).
             self.channel.basic_publish("", self.queue, reading.body, properties, mandatory=True)
             self.delivery_tag += 1
-            self.unconfirmed[self.delivery_tag] = reading
+            self.unconfirmed[self.delivery_tag] = (taken, reading)
 
     def _on_confirm(self, frame: Any) -> None:
         method = frame.method
@@ -242,16 +244,20 @@ class ConfirmingPublisher:
         else:
             one = self.unconfirmed.pop(tag, None)
             readings = [one] if one is not None else []
-        again = [r for r in readings if not acked or r.message_id in self.returned]
-        for reading in readings:
+        again = [item for item in readings if not acked or item[1].message_id in self.returned]
+        for _, reading in readings:
             if acked and reading.message_id not in self.returned:
                 self.on_confirmed(reading)
         if again:
-            self.returned.difference_update(r.message_id for r in again)
-            self.resent += len(again)
+            self.returned.difference_update(reading.message_id for _, reading in again)
             log.warning("%d reading(s) not taken by RabbitMQ; sending them again", len(again))
-            self.pending.extendleft(reversed(again))
+            self._send_again(again)
         self._pump()
+
+    def _send_again(self, items: list[tuple[int, Reading]]) -> None:
+        """Back into ``pending`` in the order they were taken, ahead of any newer reading."""
+        self.resent += len(items)
+        self.pending = deque(sorted([*items, *self.pending], key=lambda item: item[0]))
 
     def _on_return(
         self, channel: Channel, _method: Any, properties: BasicProperties, _body: bytes

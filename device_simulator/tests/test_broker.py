@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DEVICE, SIMULATOR, broker_env, broker_flags, drain, run_cli
+from conftest import DEVICE, SIMULATOR, broker_env, broker_flags, connect, drain, run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 TEN_MINUTES_MS = 600_000
@@ -224,3 +224,27 @@ def test_live_readings_due_while_the_broker_is_away_are_kept_and_sent_after(
     assert simulator.finish() == 0, simulator.stderr
     expected = [JUNE_FIRST_MS + n * TEN_MINUTES_MS for n in range(80)]
     assert_at_least_once(simulator, queue, expected, confirmed_before_cut)
+
+
+def test_a_queue_deleted_mid_run_is_declared_again_and_later_readings_arrive(
+    queue: str, config: Path
+) -> None:
+    simulator = Simulator(
+        "--config", str(config), *broker_flags(), "--queue", queue, "--device-id", DEVICE,
+        "--start", "2025-06-01T00:00:00Z", "--speed", "6000", "--count", "40", "--print-json",
+    )  # fmt: skip
+    simulator.wait_for_lines(10)
+    connection = connect()
+    try:
+        connection.channel().queue_delete(queue)  # the readings in it go with it
+    finally:
+        connection.close()
+    assert simulator.finish() == 0, simulator.stderr
+    assert f"queue {queue!r} is gone; declaring it again" in simulator.stderr
+    printed = stamps(simulator.printed)
+    assert sorted(printed) == [JUNE_FIRST_MS + n * TEN_MINUTES_MS for n in range(40)]
+    on_queue = stamps([body for _, body in drain(queue)])
+    # The publishes the broker returned (no queue) were sent again: the new queue holds every
+    # reading from the first one it took to the end.
+    assert on_queue == printed[printed.index(on_queue[0]) :]
+    assert len(on_queue) >= 20
