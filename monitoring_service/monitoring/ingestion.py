@@ -35,7 +35,8 @@ WITH batch AS (
     SELECT device_id, ts, value
     FROM unnest(%s::uuid[], %s::timestamptz[], %s::numeric[]) AS i(device_id, ts, value)
 ), known AS (
-    SELECT id FROM monitoring_device WHERE id IN (SELECT device_id FROM batch)
+    SELECT id, owner_id, max_hourly_consumption_kwh AS max_kwh
+    FROM monitoring_device WHERE id IN (SELECT device_id FROM batch)
 ), input AS (
     SELECT device_id, ts, value
     FROM batch
@@ -60,13 +61,12 @@ WITH batch AS (
     RETURNING device_id, hour_start, kwh
 ), alerts AS (
     INSERT INTO monitoring_alert (id, device_id, owner_id, hour_start, kwh, max_kwh, created_at)
-    SELECT gen_random_uuid(), d.id, d.owner_id, h.hour_start, h.kwh,
-           d.max_hourly_consumption_kwh, statement_timestamp()
+    SELECT gen_random_uuid(), k.id, k.owner_id, h.hour_start, h.kwh, k.max_kwh,
+           statement_timestamp()
     FROM hourly h
-    JOIN added a USING (device_id, hour_start)
-    JOIN monitoring_device d ON d.id = h.device_id
-    WHERE h.kwh > d.max_hourly_consumption_kwh
-      AND h.kwh - a.kwh <= d.max_hourly_consumption_kwh
+    JOIN known k ON k.id = h.device_id AND h.kwh > k.max_kwh
+    JOIN added a ON a.device_id = h.device_id AND a.hour_start = h.hour_start
+    WHERE h.kwh - a.kwh <= k.max_kwh
     ON CONFLICT (device_id, hour_start) DO NOTHING
     RETURNING id
 )
