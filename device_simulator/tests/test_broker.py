@@ -157,15 +157,23 @@ def test_sigterm_finishes_the_readings_in_flight_and_exits_cleanly(
     assert [body for _, body in drain(queue)] == simulator.printed
 
 
-def test_wrong_credentials_stop_it_with_one_line_naming_the_user(queue: str, config: Path) -> None:
+@pytest.mark.parametrize(
+    ("flags", "named"),
+    [
+        (["--rabbitmq-user", "nobody-here", "--rabbitmq-password", "wrong"], "user 'nobody-here'"),
+        (["--rabbitmq-vhost", "no-such-vhost-for-the-simulator"], "vhost 'no-such-vhost"),
+    ],
+)
+def test_a_refused_login_stops_it_with_one_line_naming_it(
+    queue: str, config: Path, flags: list[str], named: str
+) -> None:
     result = run_cli(
-        "--config", str(config), *broker_flags(), "--rabbitmq-user", "nobody-here",
-        "--rabbitmq-password", "wrong", "--queue", queue, "--device-id", DEVICE,
+        "--config", str(config), *broker_flags(), *flags, "--queue", queue, "--device-id", DEVICE,
         "--backfill-from", "2025-06-01", "--backfill-to", "2025-06-01", timeout=60,
     )  # fmt: skip
     assert result.returncode == 3, result.stderr
     errors = [line for line in result.stderr.splitlines() if "error" in line]
-    assert len(errors) == 1 and "refused user 'nobody-here'" in errors[0], result.stderr
+    assert len(errors) == 1 and named in errors[0] and "refused" in errors[0], result.stderr
     assert "Traceback" not in result.stderr
 
 
