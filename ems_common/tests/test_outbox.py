@@ -89,6 +89,24 @@ def test_relay_publishes_pending_events_once_in_order_and_marks_them_sent(
 
 
 @pytest.mark.django_db
+def test_an_event_for_another_exchange_is_relayed_there(
+    broker_config, rabbit_channel, unique_queue
+):
+    exchange = f"test.{uuid.uuid4().hex[:12]}"
+    rabbit_channel.exchange_declare(exchange, exchange_type="topic", auto_delete=True)
+    rabbit_channel.queue_bind(unique_queue, exchange, routing_key="alert.#")
+    with transaction.atomic():
+        event = publish_event("alert.raised", {"n": 1}, version=1, exchange=exchange)
+
+    with Publisher(broker_config) as publisher:
+        assert relay_pending(publisher) == 1
+
+    assert OutboxEvent.objects.get().exchange == exchange
+    [message] = drain(unique_queue, count=1)
+    assert (message.routing_key, json.loads(message.body)) == ("alert.raised", event.payload)
+
+
+@pytest.mark.django_db
 def test_relay_body_is_the_stored_envelope(broker_config, unique_queue, event_type):
     [event] = write_events(event_type, 1)
 

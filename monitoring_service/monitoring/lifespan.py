@@ -12,6 +12,8 @@ from monitoring.alert_feed import AlertFeed
 
 log = logging.getLogger(__name__)
 
+STARTUP_WAIT_SECONDS = 10.0
+
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
@@ -30,8 +32,16 @@ def with_alert_feed(app: ASGIApp) -> ASGIApp:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
-                # Not awaited: the server accepts sockets while the broker is still away.
                 task = asyncio.create_task(feed.run())
+                # Sockets are accepted once the queue is bound, so a client that connected
+                # gets every alert from then on; with the broker away, after a while anyway
+                # (the feed keeps trying in the background).
+                try:
+                    await asyncio.wait_for(feed.ready.wait(), STARTUP_WAIT_SECONDS)
+                except TimeoutError:
+                    log.warning(
+                        "alert feed not bound after %ss; serving anyway", STARTUP_WAIT_SECONDS
+                    )
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 if task is not None:

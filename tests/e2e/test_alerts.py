@@ -8,6 +8,7 @@ alerts API lists exactly one alert however many readings follow.
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,10 +37,22 @@ def ws_url(stack: Stack, token: str) -> str:
     return stack.url(WS_PATH).replace("http://", "ws://", 1) + f"?token={token}"
 
 
+def connect_when_up(url: str) -> ClientConnection:
+    """A WebSocket through the gateway, retried while the WebSocket process is still starting."""
+    deadline = time.monotonic() + PUSH_SECONDS
+    while True:
+        try:
+            return connect(url, open_timeout=10)
+        except InvalidStatus as exc:
+            if exc.response.status_code not in (502, 503, 504) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
 @contextmanager
 def alerts_socket(stack: Stack, session: requests.Session) -> Iterator[ClientConnection]:
     """A WebSocket of ``session``'s user through the gateway, past its hello."""
-    with connect(ws_url(stack, token_of(session)), open_timeout=10) as socket:
+    with connect_when_up(ws_url(stack, token_of(session))) as socket:
         hello = json.loads(socket.recv(timeout=10))
         assert hello["type"] == "hello", hello
         yield socket
@@ -136,7 +149,7 @@ def test_the_owner_and_an_admin_are_told_once_and_another_client_is_not(
 @pytest.mark.parametrize("token", ["", "not-a-jwt"])
 def test_a_bad_token_is_refused_at_the_handshake(stack: Stack, token: str) -> None:
     with pytest.raises(InvalidStatus) as refused:
-        connect(ws_url(stack, token), open_timeout=10)
+        connect_when_up(ws_url(stack, token))
 
     assert refused.value.response.status_code == 403
 
@@ -146,6 +159,6 @@ def test_a_refresh_token_is_refused_at_the_handshake(stack: Stack) -> None:
     tokens = requests.post(stack.url("/api/auth/login/"), json=body, timeout=10).json()
 
     with pytest.raises(InvalidStatus) as refused:
-        connect(ws_url(stack, tokens["refresh"]), open_timeout=10)
+        connect_when_up(ws_url(stack, tokens["refresh"]))
 
     assert refused.value.response.status_code == 403
