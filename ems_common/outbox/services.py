@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -42,22 +43,42 @@ def publish_event(
     Must run inside ``transaction.atomic()`` together with the change it announces, so that
     either both are stored or neither is.
     """
+    [event] = publish_events([(type, data, version)], source=source, exchange=exchange, using=using)
+    return event
+
+
+def publish_events(
+    events: Iterable[tuple[str, dict[str, Any], int]],
+    *,
+    source: str | None = None,
+    exchange: str = SYNC_EXCHANGE,
+    using: str = DEFAULT_DB_ALIAS,
+) -> list[OutboxEvent]:
+    """``publish_event`` for many ``(type, data, version)`` at once: one INSERT, one NOTIFY."""
     connection = connections[using]
     if not connection.in_atomic_block:
         raise TransactionManagementError(
             "publish_event() must run inside transaction.atomic(), with the change it announces"
         )
-    envelope = make_envelope(type, data, version=version, source=source or default_source())
-    event = OutboxEvent.objects.using(using).create(
-        id=uuid.UUID(envelope["event_id"]),
-        exchange=exchange,
-        routing_key=type,
-        payload=envelope,
-    )
+    source = source or default_source()
+    rows = []
+    for type, data, version in events:
+        envelope = make_envelope(type, data, version=version, source=source)
+        rows.append(
+            OutboxEvent(
+                id=uuid.UUID(envelope["event_id"]),
+                exchange=exchange,
+                routing_key=type,
+                payload=envelope,
+            )
+        )
+    if not rows:
+        return []
+    created = OutboxEvent.objects.using(using).bulk_create(rows)
     # Delivered on commit only (dropped on rollback): exactly when the relay should wake.
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_notify(%s, '')", [NOTIFY_CHANNEL])
-    return event
+    return created
 
 
 def relay_pending(publisher: Publisher, limit: int = 100, *, using: str = DEFAULT_DB_ALIAS) -> int:

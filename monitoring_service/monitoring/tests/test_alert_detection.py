@@ -100,6 +100,9 @@ class TestDetection:
         batch += readings(second, HOUR, 3)
 
         assert len(store_readings(batch).alerts) == 3
+        events = OutboxEvent.objects.filter(exchange=ALERTS_EXCHANGE)
+        alert_ids = {str(alert.id) for alert in Alert.objects.all()}
+        assert {event.payload["data"]["alert"]["id"] for event in events} == alert_ids
 
     def test_a_changed_max_leaves_past_alerts_as_they_were(self) -> None:
         device = device_with_max()
