@@ -89,13 +89,17 @@ def web_command(service: Service) -> list[str]:
 def dockerfile(service: Service) -> str:
     processes = ", ".join(name for name, _ in service.processes)
     header = (
-        f"# The {service.name} service's image; its containers ({processes}) are in\n"
-        f"# deploy/docker-compose.yml. Build context: the repository root.\n"
-        f"# {GENERATED}; edit those, not this file.\n"
+        f"# The {service.name} service's image. Its processes, each a container of\n"
+        f"# deploy/docker-compose.yml: {processes}.\n"
+        f"# Build context: the repository root.\n"
+        f"# {GENERATED};\n# edit those, not this file.\n"
     )
     cmd = "[" + ", ".join(f'"{word}"' for word in web_command(service)) + "]"
+    ports = [service.default_port]
+    if service.websocket_process and service.websocket_default_port:
+        ports.append(service.websocket_default_port)  # its WebSocket process (serve_websocket)
     stage = SERVICE_STAGE.format(
-        name=service.name, folder=service.folder, port=service.default_port, cmd=cmd
+        name=service.name, folder=service.folder, port=" ".join(map(str, ports)), cmd=cmd
     )
     return f"{header}\n{BASE_STAGE}\n{stage}"
 

@@ -81,7 +81,8 @@ def test_web_containers_listen_where_traefik_sends(services: dict[str, Any]) -> 
         health = container["healthcheck"]["test"]
         assert health[-1] == f"http://127.0.0.1:{port}{service.health_path}", service.name
         dockerfile = images.dockerfile_path(service).read_text()
-        assert f"\nEXPOSE {port}\n" in dockerfile, service.name
+        exposed = re.findall(r"^EXPOSE (.+)$", dockerfile, flags=re.MULTILINE)
+        assert str(port) in exposed[0].split(), service.name
 
 
 def test_websocket_containers_listen_where_traefik_sends(services: dict[str, Any]) -> None:
