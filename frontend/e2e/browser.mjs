@@ -249,11 +249,65 @@ async function adminRefused(args) {
   });
 }
 
+/** Rows of the hour table marked over the maximum (their labels). */
+async function overMaxHours(page) {
+  return page.getByTestId("energy-table").locator("tbody tr.over-max th").allTextContents();
+}
+
+async function unreadBadge(page) {
+  const badge = page.getByTestId("unread-badge");
+  return (await badge.count()) ? Number(await badge.textContent()) : 0;
+}
+
+/**
+ * The client watches a day on /energy; once the alerts socket is up it prints {"ready": true}
+ * and the test publishes a reading that takes an hour over the maximum: the toast shows, the
+ * hour turns red, the badge counts it, and the alerts page lists it and marks all read.
+ */
+async function liveAlert(args) {
+  return withBrowser(args, async (page) => {
+    let hello = false;
+    page.on("websocket", (socket) => {
+      socket.on("framereceived", (frame) => {
+        if (String(frame.payload).includes('"hello"')) hello = true;
+      });
+    });
+    await signIn(page, args.baseUrl, args.username, args.password);
+    await page.goto(`${args.baseUrl}/energy?device=${args.deviceId}&date=${args.date}`);
+    await page.locator(".recharts-bar-rectangle").first().waitFor({ state: "visible" });
+    await eventually("the alerts socket's hello", 15_000, async () => hello);
+    const before = { overMax: await overMaxHours(page), badge: await unreadBadge(page) };
+    process.stdout.write(`${JSON.stringify({ ready: true })}\n`);
+
+    const toast = page.getByTestId("alert-toast").first();
+    await toast.waitFor({ timeout: 30_000 });
+    const toastText = await toast.textContent();
+    await eventually("the hour highlighted", 15_000, async () => (await overMaxHours(page)).length > before.overMax.length);
+    const overMax = await overMaxHours(page);
+    const redBars = await page.locator('.recharts-bar-rectangle path[fill="#dc2626"]').count();
+    const referenceLines = await page.getByTestId("energy-bar-chart").locator(".recharts-reference-line").count();
+    await eventually("the badge counting it", 10_000, async () => (await unreadBadge(page)) > before.badge);
+    const badge = await unreadBadge(page);
+    const screenshot = join(args.screenshotDir, `dashboard-alert-${args.date}.png`);
+    await page.screenshot({ path: screenshot, fullPage: true });
+
+    await page.getByRole("link", { name: /^Alerts/ }).click();
+    const row = page.getByTestId("alerts-table").locator("tbody tr", { hasText: args.deviceName }).first();
+    await row.waitFor();
+    const listed = await page.getByTestId("alerts-table").locator("tbody tr.unread").count();
+    await page.getByRole("button", { name: "Mark all read" }).click();
+    await eventually("the badge cleared", 10_000, async () => (await unreadBadge(page)) === 0);
+    const unreadAfter = await page.getByTestId("alerts-table").locator("tbody tr.unread").count();
+    return { before, toast: toastText, overMax, redBars, referenceLines, badge, listed, unreadAfter, screenshots: [screenshot] };
+  });
+}
+
 const SCENARIOS = {
   "admin-assigns": adminAssigns,
   "client-dashboard": clientDashboard,
   "no-data": noData,
   "admin-refused": adminRefused,
+  "live-alert": liveAlert,
 };
 
 const [name, raw] = process.argv.slice(2);

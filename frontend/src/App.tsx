@@ -9,6 +9,7 @@ import { restoreSession } from "./features/auth/api/restore-session";
 import { homePathFor, useAuth } from "./features/auth/use-auth";
 import { AdminDevicesPage } from "./features/devices/components/AdminDevicesPage";
 import { MyDevicesPage } from "./features/devices/components/MyDevicesPage";
+import { AlertsPage } from "./features/monitoring/components/AlertsPage";
 import { EnergyPage } from "./features/monitoring/components/EnergyPage";
 import { UsersPage } from "./features/users/components/UsersPage";
 import { createQueryClient } from "./lib/query-client";
@@ -42,6 +43,7 @@ export const routes: RouteObject[] = [
       { path: "admin/*", element: <RequireAuth role="admin"><NotFound /></RequireAuth> },
       { path: "devices", element: <RequireAuth><MyDevicesPage /></RequireAuth> },
       { path: "energy", element: <RequireAuth><EnergyPage /></RequireAuth> },
+      { path: "alerts", element: <RequireAuth><AlertsPage /></RequireAuth> },
       { path: "*", element: <NotFound /> },
     ],
   },

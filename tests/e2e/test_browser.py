@@ -186,7 +186,13 @@ def world(stack: Stack) -> Iterator[dict[str, Any]]:
             return abs(daily(stack, session, device_id, day)["total_kwh"] - total) < 1e-6
 
         assert poll(stored), stack.log_tail("monitoring_measurements")
-    yield {"assigned": assigned, "client": client, "device_id": device_id, "session": session}
+    yield {
+        "assigned": assigned,
+        "client": client,
+        "device_id": device_id,
+        "device_name": device["name"],
+        "session": session,
+    }
 
 
 def test_admin_creates_a_client_and_a_device_and_assigns_it_in_the_browser(
@@ -291,3 +297,73 @@ def test_a_client_cannot_open_the_admin_pages(stack: Stack, world: dict[str, Any
     assert "Not allowed" in report["notAllowed"]
     assert report["tables"] == 0
     assert report["adminCalls"] == []
+
+
+ALERT_DAY = "2025-06-05"
+ALERT_HOUR = 12  # local hour the crossing reading lands in
+
+
+def test_an_alert_arriving_while_the_client_watches_shows_a_toast_and_the_hour_turns_red(
+    stack: Stack, world: dict[str, Any]
+) -> None:
+    client, device_id = world["client"], world["device_id"]
+    # A quiet day (0.3 kWh an hour) is on the screen; one late reading then takes noon past 2 kWh.
+    quiet = [
+        {**reading, "measurement_value": 0.05} for reading in day_readings(device_id, ALERT_DAY)
+    ]
+    publish(stack, quiet)
+    assert poll(
+        lambda: abs(daily(stack, world["session"], device_id, ALERT_DAY)["total_kwh"] - 7.2) < 1e-6
+    ), stack.log_tail("monitoring_measurements")
+    noon = datetime.fromisoformat(f"{ALERT_DAY}T{ALERT_HOUR:02d}:05:00").replace(
+        tzinfo=ZoneInfo(TZ)
+    )
+    crossing = {
+        "timestamp": int(noon.timestamp() * 1000),
+        "device_id": device_id,
+        "measurement_value": 2.5,
+    }
+
+    arguments = {
+        "baseUrl": stack.gateway_url,
+        "username": client["username"],
+        "password": client["password"],
+        "deviceId": device_id,
+        "deviceName": world["device_name"],
+        "date": ALERT_DAY,
+        "screenshotDir": str(results_dir()),
+        "tz": TZ,
+    }
+    node = shutil.which("node")
+    assert node, "Node.js is needed for the browser tests (frontend/README.md)"
+    process = subprocess.Popen(
+        [node, str(SCENARIOS), "live-alert", json.dumps(arguments)],
+        cwd=ROOT / "frontend",
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        if json.loads(first or "{}").get("ready"):
+            publish(stack, [crossing])
+        stdout, stderr = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    lines = [first, *stdout.splitlines()]
+    report: dict[str, Any] = json.loads(lines[-1]) if lines[-1].strip() else {}
+    assert report.get("ok"), f"live-alert failed: {lines}\n{stderr[-4000:]}"
+    assert report["consoleErrors"] == [], report["consoleErrors"]
+
+    assert report["before"]["overMax"] == []
+    assert world["device_name"] in report["toast"]
+    assert "2.80 kWh" in report["toast"], report["toast"]
+    assert report["overMax"] == [f"{ALERT_HOUR:02d}:00"]
+    assert report["redBars"] == 1
+    assert report["referenceLines"] == 1
+    assert report["badge"] == report["before"]["badge"] + 1
+    assert report["listed"] >= 1
+    assert report["unreadAfter"] == 0

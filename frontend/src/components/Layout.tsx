@@ -2,6 +2,8 @@ import { NavLink, Outlet, useNavigate } from "react-router";
 import { useQueryClient } from "@tanstack/react-query";
 import { authStore } from "../lib/auth-store";
 import { useAuth } from "../features/auth/use-auth";
+import { LiveAlerts } from "../features/monitoring/components/LiveAlerts";
+import { UnreadBadge } from "../features/monitoring/components/UnreadBadge";
 
 export function Layout() {
   const auth = useAuth();
@@ -31,6 +33,9 @@ export function Layout() {
             )}
             {user.role === "client" && <NavLink to="/devices">My devices</NavLink>}
             <NavLink to="/energy">Energy</NavLink>
+            <NavLink to="/alerts">
+              Alerts <UnreadBadge />
+            </NavLink>
           </nav>
         )}
         {user && (
@@ -47,6 +52,7 @@ export function Layout() {
       <main className="content">
         <Outlet />
       </main>
+      {user && <LiveAlerts userId={user.id} />}
     </div>
   );
 }

@@ -55,6 +55,10 @@ export const authStore = {
     }
     emit({ status: "signedIn", user });
   },
+  /** As on a page load with a kept refresh token (tests). */
+  markLoading(): void {
+    emit({ status: "loading", user: null });
+  },
   setUser(user: SessionUser): void {
     emit({ status: "signedIn", user });
   },

@@ -30,7 +30,15 @@ export default function EnergyCharts({ rows, maxKwh }: Props) {
   return (
     <div className="charts">
       <figure className="card chart" data-testid="energy-bar-chart" aria-label="Consumption per hour, bar chart">
-        <figcaption>kWh per hour</figcaption>
+        <figcaption>
+          kWh per hour
+          {rows.some((row) => row.overMax) && (
+            <span className="over-note" data-testid="over-max-note">
+              {" "}
+              · red: over the device's maximum of {maxKwh} kWh
+            </span>
+          )}
+        </figcaption>
         <ResponsiveContainer width="100%" height={300}>
           <BarChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
@@ -39,7 +47,7 @@ export default function EnergyCharts({ rows, maxKwh }: Props) {
             <Tooltip formatter={tooltipValue} />
             <Legend />
             {maxKwh !== null && (
-              <ReferenceLine y={maxKwh} stroke={OVER} strokeDasharray="6 3" label={{ value: `max ${maxKwh} kWh`, position: "insideTopRight", fill: OVER }} />
+              <ReferenceLine y={maxKwh} ifOverflow="extendDomain" stroke={OVER} strokeDasharray="6 3" label={{ value: `max ${maxKwh} kWh`, position: "insideTopRight", fill: OVER }} />
             )}
             <Bar dataKey="kwh" name="kWh" fill={BAR} isAnimationActive={false}>
               {rows.map((row) => (

@@ -11,13 +11,19 @@ import { DeviceSelector } from "./DeviceSelector";
 import { HoursTable } from "./HoursTable";
 import { SummaryCards } from "./SummaryCards";
 
-const EnergyCharts = lazy(() => import("./EnergyCharts"));
+const loadCharts = () => import("./EnergyCharts");
+const EnergyCharts = lazy(loadCharts);
 
 export function EnergyPage() {
   const tz = useMemo(() => browserTimeZone(), []);
   const devices = useMonitoredDevices();
   const [selection, select] = useEnergySelection();
   const device = devices.data?.find((d) => d.id === selection.deviceId) ?? null;
+
+  // The charts' code downloads while the data loads, not after it.
+  useEffect(() => {
+    void loadCharts();
+  }, []);
 
   // No device in the URL (or one this user cannot see): show the first one, without a new
   // history entry.
@@ -28,7 +34,10 @@ export function EnergyPage() {
     }
   }, [devices.data, selection.deviceId, select]);
 
-  const daily = useDailyConsumption(device ? { deviceId: device.id, date: selection.date, tz } : null);
+  // A device named in the URL is asked for at once, alongside the device list; once the list is
+  // in, only a device on it.
+  const dailyDeviceId = devices.data ? device?.id : selection.deviceId;
+  const daily = useDailyConsumption(dailyDeviceId ? { deviceId: dailyDeviceId, date: selection.date, tz } : null);
   const maxKwh = device ? Number(device.max_hourly_consumption_kwh) : null;
   const rows = useMemo(() => (daily.data ? chartRows(daily.data, maxKwh) : []), [daily.data, maxKwh]);
   const summary = useMemo(() => (daily.data ? summarize(daily.data) : null), [daily.data]);

@@ -1,0 +1,15 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { apiFetch } from "../../../lib/api-client";
+import { ALERTS_KEY } from "./alert-types";
+
+export function markAllAlertsRead(): Promise<{ updated: number }> {
+  return apiFetch<{ updated: number }>("/api/monitoring/alerts/read-all/", { method: "POST" });
+}
+
+export function useMarkAllAlertsRead() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: markAllAlertsRead,
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ALERTS_KEY }),
+  });
+}
