@@ -8,7 +8,8 @@ export default tseslint.config(
   {
     extends: [js.configs.recommended],
     files: ["e2e/**/*.mjs"],
-    languageOptions: { ecmaVersion: 2022, globals: globals.node },
+    // Node, plus the browser globals of the functions it runs in the page.
+    languageOptions: { ecmaVersion: 2022, globals: { ...globals.node, ...globals.browser } },
   },
   {
     extends: [js.configs.recommended, ...tseslint.configs.recommended],

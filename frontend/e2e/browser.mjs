@@ -171,6 +171,17 @@ async function readDashboard(page) {
 
 /** Bars drawn for the first time after a full page load of /energy (session restore included). */
 async function timeBars(page, url, runs) {
+  // In the page: when the summary cards, the chart frame and the first bar appear.
+  await page.addInitScript(() => {
+    const marks = {};
+    window.__emsMarks = marks;
+    const watch = { summary: '[data-testid="summary-total"]', chart: '[data-testid="energy-bar-chart"]', bar: ".recharts-bar-rectangle" };
+    new MutationObserver(() => {
+      for (const [name, selector] of Object.entries(watch)) {
+        if (!(name in marks) && document.querySelector(selector)) marks[name] = Math.round(performance.now());
+      }
+    }).observe(document, { childList: true, subtree: true });
+  });
   const timings = [];
   for (let i = 0; i < runs; i++) {
     const started = performance.now();
@@ -178,7 +189,17 @@ async function timeBars(page, url, runs) {
     await page.locator(".recharts-bar-rectangle").first().waitFor({ state: "visible" });
     timings.push(Math.round(performance.now() - started));
   }
-  return timings;
+  // Where the last load's time went: each request's start and end (ms since navigation start).
+  const waterfall = await page.evaluate(() =>
+    performance.getEntriesByType("resource").map((entry) => ({
+      name: new URL(entry.name).pathname,
+      start: Math.round(entry.startTime),
+      end: Math.round(entry.responseEnd),
+    })),
+  );
+  const marks = await page.evaluate(() => window.__emsMarks);
+  waterfall.push(...Object.entries(marks).map(([name, at]) => ({ name: `(${name} in the page)`, start: at, end: at })));
+  return { timings, waterfall };
 }
 
 /** The client signs in, opens a day on the dashboard, and reads what it shows. */
@@ -203,8 +224,8 @@ async function clientDashboard(args) {
       await page.locator(".recharts-bar-rectangle").first().waitFor({ state: "visible" });
       return { url: page.url(), bars: await page.locator(".recharts-bar-rectangle").count() };
     })() : null;
-    const timings = args.timingRuns ? await timeBars(page, url, args.timingRuns) : [];
-    return { landing, ...seen, tooltip: tooltipText, afterReload, timings, screenshots: [screenshot] };
+    const { timings, waterfall } = args.timingRuns ? await timeBars(page, url, args.timingRuns) : { timings: [], waterfall: [] };
+    return { landing, ...seen, tooltip: tooltipText, afterReload, timings, waterfall, screenshots: [screenshot] };
   });
 }
 

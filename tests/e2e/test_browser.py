@@ -245,6 +245,8 @@ def test_client_sees_the_days_bars_values_and_total_as_the_api_gives_them(
             f"\n/energy -> bars drawn: median {statistics.median(timings):.0f} ms "
             f"over {len(timings)} page loads {timings}; screenshots in {results_dir()}"
         )
+        for request in report["waterfall"]:
+            print(f"  {request['start']:>5} -> {request['end']:>5} ms  {request['name']}")
 
 
 def test_a_dst_day_in_the_browsers_time_zone_has_23_bars(
