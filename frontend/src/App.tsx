@@ -12,7 +12,7 @@ import { MyDevicesPage } from "./features/devices/components/MyDevicesPage";
 import { AlertsPage } from "./features/monitoring/components/AlertsPage";
 import { EnergyPage } from "./features/monitoring/components/EnergyPage";
 import { UsersPage } from "./features/users/components/UsersPage";
-import { createQueryClient } from "./lib/query-client";
+import { clearOnSignOut, createQueryClient } from "./lib/query-client";
 import { Loading } from "./components/Loading";
 
 function Home() {
@@ -52,6 +52,7 @@ export const routes: RouteObject[] = [
 export function App() {
   const [queryClient] = useState(createQueryClient);
   const [router] = useState(() => createBrowserRouter(routes));
+  useEffect(() => clearOnSignOut(queryClient), [queryClient]);
   useEffect(() => {
     void restoreSession();
   }, []);

@@ -1,5 +1,4 @@
 import { NavLink, Outlet, useNavigate } from "react-router";
-import { useQueryClient } from "@tanstack/react-query";
 import { authStore } from "../lib/auth-store";
 import { useAuth } from "../features/auth/use-auth";
 import { LiveAlerts } from "../features/monitoring/components/LiveAlerts";
@@ -8,12 +7,10 @@ import { UnreadBadge } from "../features/monitoring/components/UnreadBadge";
 export function Layout() {
   const auth = useAuth();
   const navigate = useNavigate();
-  const queryClient = useQueryClient();
   const user = auth.user;
 
   function signOut() {
-    authStore.signOut();
-    queryClient.clear();
+    authStore.signOut(); // the app's query cache is cleared on any sign-out (clearOnSignOut)
     navigate("/login", { replace: true });
   }
 

@@ -1,5 +1,6 @@
 import { QueryClient } from "@tanstack/react-query";
 import { ApiError } from "./api-client";
+import { authStore } from "./auth-store";
 
 export function createQueryClient(): QueryClient {
   return new QueryClient({
@@ -11,5 +12,15 @@ export function createQueryClient(): QueryClient {
         refetchOnWindowFocus: false,
       },
     },
+  });
+}
+
+/**
+ * Forget every cached answer when the session ends (sign-out, or a refused refresh), so the
+ * next person to sign in on this tab never sees the previous one's devices or readings.
+ */
+export function clearOnSignOut(queryClient: QueryClient): () => void {
+  return authStore.subscribe(() => {
+    if (authStore.getState().status === "signedOut") queryClient.clear();
   });
 }
