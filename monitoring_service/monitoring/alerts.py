@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -25,21 +24,22 @@ ALERT_EVENT = "alert.overconsumption"
 ALERT_EVENT_VERSION = 1
 
 
-def alert_event_data(alert: Alert) -> dict[str, Any]:
-    """What an alert event carries: the API's alert shape, and whom to tell (the owner)."""
-    return {"owner_id": alert.owner_id, "alert": AlertSerializer(alert).data}
-
-
 def queue_alert_events(alert_ids: Iterable[uuid.UUID]) -> None:
     """One ``alert.overconsumption`` event per new alert, in the caller's transaction.
 
-    One INSERT for all of them: a batch can take many device-hours over at once.
+    An event carries the API's alert shape and whom to tell (``owner_id``). One serializer pass
+    and one INSERT for all of them: a batch (a backfill) can take many device-hours over at once.
     """
-    alerts = Alert.objects.select_related("device").filter(id__in=list(alert_ids))
+    alerts = list(
+        Alert.objects.select_related("device")
+        .filter(id__in=list(alert_ids))
+        .order_by("hour_start", "device_id")
+    )
+    shapes = AlertSerializer(alerts, many=True).data
     publish_events(
         [
-            (ALERT_EVENT, alert_event_data(alert), ALERT_EVENT_VERSION)
-            for alert in alerts.order_by("hour_start", "device_id")
+            (ALERT_EVENT, {"owner_id": alert.owner_id, "alert": shape}, ALERT_EVENT_VERSION)
+            for alert, shape in zip(alerts, shapes, strict=True)
         ],
         exchange=ALERTS_EXCHANGE,
     )
