@@ -30,7 +30,8 @@ WS_PATH = "/api/monitoring/ws/"
 
 
 def token_of(session: requests.Session) -> str:
-    return session.headers["Authorization"].split()[1]  # type: ignore[union-attr]
+    header = session.headers["Authorization"]
+    return (header.decode() if isinstance(header, bytes) else header).split()[1]
 
 
 def ws_url(stack: Stack, token: str) -> str:
