@@ -288,6 +288,30 @@ def ensure_rabbitmq(env: Mapping[str, str]) -> None:
     print(f"{where}: started", flush=True)
 
 
+def enable_rabbitmq_management(env: Mapping[str, str]) -> None:
+    """The management UI on :15672 (queues, DLQ contents), for `make up` only; best effort."""
+    host = env.get("RABBITMQ_HOST", "127.0.0.1")
+    url = f"http://{host}:15672 (guest/guest)"
+    if port_open(host, 15672):
+        print(f"RabbitMQ management: {url}", flush=True)
+        return
+    plugins = shutil.which("rabbitmq-plugins") or "/usr/sbin/rabbitmq-plugins"
+    if not rabbitmq_is_local(env) or not Path(plugins).exists():
+        return
+    result = subprocess.run(
+        [plugins, "-q", "enable", "rabbitmq_management"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    if result.returncode == 0:
+        print(f"RabbitMQ management: enabled, {url}", flush=True)
+    else:
+        reason = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["unknown"]
+        note(f"could not enable RabbitMQ's management UI ({reason[0]}); the system runs without it")
+
+
 def ensure_vhost(env: Mapping[str, str]) -> None:
     """A vhost other than / (a test run's own) is created here with the user's permissions."""
     vhost = env.get("RABBITMQ_VHOST") or "/"

@@ -170,6 +170,10 @@ def wanted_ports(env: Env) -> dict[str, int]:
     ports = {"gateway (GATEWAY_PORT)": gateway.gateway().port(env)}
     for service in present_services(quiet=True):
         ports[f"{service.name} ({service.port_env})"] = service.port(env)
+        if service.websocket_process and service.websocket_port_env:
+            ports[f"{service.websocket_process} ({service.websocket_port_env})"] = (
+                service.websocket_port(env)
+            )
     return ports
 
 
@@ -208,6 +212,7 @@ def up(env: Env) -> None:
     check_ports(env)  # first: a taken port is the commonest reason `make up` cannot start
     frontend_build.ensure_built(env)  # before setup: the gateway then serves frontend/dist
     setup(env)
+    infra.enable_rabbitmq_management(env)
     procfile = var_dir(env) / "Procfile"
     url = f"http://{gateway.listen_address(env)}"
     admin = env.get("EMS_ADMIN_USERNAME", "admin")

@@ -113,3 +113,15 @@ def test_postgres_creates_every_service_database(services: dict[str, Any]) -> No
     init = "./postgres/init-databases.sh:/docker-entrypoint-initdb.d/init-databases.sh:ro"
     assert init in mounts
     assert Path(images.INIT_DB_FILE).stat().st_mode & 0o111, "init script must be executable"
+
+
+def test_websocket_locations_keep_the_token_out_of_the_access_log(tmp_path: Path) -> None:
+    # The access token rides in the WebSocket URL's query string; $request would log it.
+    conf = gateway.render({"EMS_VAR_DIR": str(tmp_path)}).read_text()
+    formats = dict(re.findall(r"log_format (\w+) ((?:'[^']*'\s*)+);", conf))
+    assert "$request " not in formats["gateway_ws"] and "$args" not in formats["gateway_ws"]
+    prefixes = [p for s in all_services() for p in s.websocket_prefixes]
+    assert prefixes
+    for prefix in prefixes:
+        block = conf.split(f"location {prefix} {{", 1)[1].split("}", 1)[0]
+        assert "access_log /dev/stdout gateway_ws;" in block, prefix
