@@ -106,6 +106,8 @@ def ensure_packages(env: Mapping[str, str]) -> None:
         missing.append("rabbitmq-server")
     if nginx_binary() is None:
         missing.append("nginx")
+    if shutil.which("jq") is None:  # the README's and API_DOCUMENTATION.md's curl examples
+        missing.append("jq")
     if missing:
         apt_install(missing)
 
