@@ -2,8 +2,8 @@
 
 `make up` runs it as the Procfile's `demo` process (``EMS_DEMO=0`` leaves it out):
 
-    .venv/bin/python scripts/demo.py          # set up, backfill if needed, then the live simulator
-    .venv/bin/python scripts/demo.py --once   # set up and backfill if needed, then exit
+    .venv/bin/python scripts/demo.py          # set up, send the last 7 days, then go live
+    .venv/bin/python scripts/demo.py --once   # set up and send the last 7 days, then exit
 
 Every step is idempotent and goes through the services as a user would: auth's
 ``manage.py ensure_user`` (the password ``demo`` skips the password rules, as the first admin's
@@ -83,7 +83,6 @@ class ServiceApi:
 @dataclass(frozen=True)
 class Demo:
     device_id: str
-    needs_backfill: bool
 
 
 # --- steps (each idempotent) ----------------------------------------------------------------
@@ -193,21 +192,8 @@ def wait_monitoring_knows(api: Api, token: str, device_id: str, sync_seconds: fl
         time.sleep(0.25)
 
 
-def needs_backfill(api: Api, token: str, device_id: str, today: date) -> bool:
-    """Whether any of the six whole days before today has no readings (UTC)."""
-    params = {
-        "device_id": device_id,
-        "start": (today - timedelta(days=BACKFILL_DAYS - 1)).isoformat(),
-        "end": (today - timedelta(days=1)).isoformat(),
-    }
-    response = api.call("GET", "/api/monitoring/hourly/range/", token, params=params)
-    if response.status_code != 200:
-        raise NotYet(f"reading the demo's history: {response.status_code} {response.text[:200]}")
-    return any(day["kwh"] <= 0 for day in response.json()["days"])
-
-
 def prepare(api: Api, env: Mapping[str, str], services: list[Service]) -> Demo:
-    """Everything up to the readings: account, device, both synced; whether to backfill."""
+    """Everything up to the readings: account, device, both synced."""
     check_health(api, services)
     admin_name = env.get("EMS_ADMIN_USERNAME") or "admin"
     admin = login(api, admin_name, env.get("EMS_ADMIN_PASSWORD") or "admin")
@@ -218,7 +204,7 @@ def prepare(api: Api, env: Mapping[str, str], services: list[Service]) -> Demo:
     user = demo_user(api, env, auth)
     device_id = ensure_device(api, token, user["id"], SYNC_SECONDS)
     wait_monitoring_knows(api, token, device_id, SYNC_SECONDS)
-    return Demo(device_id, needs_backfill(api, token, device_id, datetime.now(UTC).date()))
+    return Demo(device_id)
 
 
 # --- the simulator --------------------------------------------------------------------------
@@ -301,21 +287,22 @@ def main(argv: list[str] | None = None) -> int:
             ServiceApi(env, services), env, services, args.timeout if args.once else None
         )
         config = simulator_config(env)
+        # Every start sends the whole week again: monitoring stores a (device, instant) once, so
+        # readings already there change nothing and the hours missed while the system was down
+        # (last night, this morning) are filled; it takes about a second.
         log.info(
-            "ready: %s/%s owns %r (%s); %s",
+            "ready: %s/%s owns %r (%s); sending the last 7 days (stored readings count once)",
             USERNAME,
             PASSWORD,
             DEVICE_NAME,
             demo.device_id,
-            "backfilling the last 7 days" if demo.needs_backfill else "history already there",
         )
-        if demo.needs_backfill:
-            backfill = backfill_command(config, demo.device_id, datetime.now(UTC).date())
-            code = subprocess.run(backfill, cwd=ROOT, env=env, check=False).returncode
-            if args.once:
-                return code
-            if code != 0:
-                log.info("the backfill exited with code %d; going live anyway", code)
+        backfill = backfill_command(config, demo.device_id, datetime.now(UTC).date())
+        code = subprocess.run(backfill, cwd=ROOT, env=env, check=False).returncode
+        if args.once:
+            return code
+        if code != 0:
+            log.info("the backfill exited with code %d; going live anyway", code)
         if args.once:
             return 0
     except KeyboardInterrupt:
