@@ -42,7 +42,8 @@ DEVICE = {
     "name": DEVICE_NAME,
     "description": "First-run demo: a simulated smart meter",
     "address": "1 Demo Street",
-    "max_hourly_consumption_kwh": 2.5,
+    # Its busiest evening hours (about 2.25 kWh) pass this now and then: the first run has alerts.
+    "max_hourly_consumption_kwh": 2.3,
 }
 BACKFILL_DAYS = 7
 SIMULATOR = ROOT / "device_simulator" / "simulator.py"

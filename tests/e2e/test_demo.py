@@ -140,7 +140,7 @@ def test_the_device_is_created_once_the_owner_has_synced() -> None:
     posts = [kwargs["json"] for method, _, kwargs in api.calls if method == "POST"]
     assert len(posts) == 3
     assert posts[0]["owner_id"] == "u1"
-    assert posts[0]["max_hourly_consumption_kwh"] == 2.5
+    assert posts[0]["max_hourly_consumption_kwh"] == 2.3
 
 
 def test_another_error_while_creating_is_retried_later_not_looped() -> None:
