@@ -102,7 +102,7 @@ class Alert(models.Model):
 
     class Meta:
         db_table = "monitoring_alert"
-        ordering = ["-created_at", "-id"]
+        ordering = ["-created_at", "-hour_start", "-id"]  # a backfill raises many at once
         constraints = [
             models.UniqueConstraint(fields=["device", "hour_start"], name="alert_one_per_hour")
         ]

@@ -58,6 +58,21 @@ def test_an_owner_lists_only_the_alerts_of_own_devices_newest_first(
     }
 
 
+def test_alerts_raised_together_list_the_latest_hour_first(
+    client_for: Callable[..., APIClient],
+) -> None:
+    # A backfill raises a week's alerts in one instant: the latest hour must still come first.
+    me = uuid.uuid4()
+    meter = make_device(me)
+    now = timezone.now()
+    hours = [HOUR + timedelta(hours=n) for n in (3, 0, 5, 1)]
+    made = {hour: make_alert(meter, hour, created_at=now) for hour in hours}
+
+    response = client_for(me).get(URL)
+
+    assert ids(response) == [str(made[hour].id) for hour in sorted(hours, reverse=True)]
+
+
 def test_an_admin_lists_every_alert(admin_api: APIClient) -> None:
     make_alert(make_device(uuid.uuid4()))
     make_alert(make_device(None))
