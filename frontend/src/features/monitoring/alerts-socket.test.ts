@@ -46,6 +46,18 @@ describe("connectAlertSocket", () => {
     expect(onAlert).toHaveBeenCalledWith(ALERT);
   });
 
+  it("tells the page when a socket opens again after a drop, not on the first open", async () => {
+    const onReconnect = vi.fn();
+    connect({ onReconnect });
+    FakeWebSocket.last().open();
+    expect(onReconnect).not.toHaveBeenCalled();
+    const before = FakeWebSocket.instances.length;
+    FakeWebSocket.last().serverClose(1006);
+    while (FakeWebSocket.instances.length === before) await vi.advanceTimersByTimeAsync(250);
+    FakeWebSocket.last().open();
+    expect(onReconnect).toHaveBeenCalledTimes(1);
+  });
+
   it("reconnects after a dropped socket with a doubling, capped delay, reset once one opens", async () => {
     connect();
     FakeWebSocket.last().open();

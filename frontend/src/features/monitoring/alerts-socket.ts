@@ -4,6 +4,8 @@ export interface AlertSocketOptions {
   /** The socket's URL with a current access token, or null when nobody is signed in. */
   url: () => string | null;
   onAlert: (alert: Alert) => void;
+  /** A socket opened again after one closed: alerts raised in between were not pushed. */
+  onReconnect?: () => void;
   /** A fresh access token, asked for when the server refused or ended the socket's token. */
   refreshToken: () => Promise<boolean>;
   createSocket?: (url: string) => WebSocket;
@@ -42,6 +44,7 @@ export function connectAlertSocket(options: AlertSocketOptions): () => void {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let attempt = 0;
   let stopped = false;
+  let everOpened = false;
 
   function open() {
     timer = null;
@@ -53,6 +56,8 @@ export function connectAlertSocket(options: AlertSocketOptions): () => void {
     current.onopen = () => {
       opened = true;
       attempt = 0;
+      if (everOpened) options.onReconnect?.();
+      everOpened = true;
     };
     current.onmessage = (event: MessageEvent) => {
       try {

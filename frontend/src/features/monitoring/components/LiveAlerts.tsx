@@ -29,6 +29,8 @@ export function LiveAlerts({ userId }: { userId: string }) {
         void queryClient.invalidateQueries({ queryKey: ["monitoring", "daily"] });
         setTimeout(() => setToasts((current) => current.filter((t) => t.id !== alert.id)), TOAST_MS);
       },
+      // Alerts raised while the socket was away are stored but were never pushed: refetch.
+      onReconnect: () => void queryClient.invalidateQueries({ queryKey: ALERTS_KEY }),
     });
     return stop;
   }, [queryClient, userId]);
