@@ -30,7 +30,7 @@ PYTHON = ROOT / ".venv" / "bin" / "python"
 STACK_SCRIPT = ROOT / "scripts" / "stack.py"
 ROUTES_FILE = ROOT / "deploy" / "routes.json"
 E2E_VAR = ROOT / "var" / "e2e"
-START_TIMEOUT_SECONDS = float(os.environ.get("E2E_START_TIMEOUT", "60"))
+START_TIMEOUT_SECONDS = float(os.environ.get("E2E_START_TIMEOUT", "180"))
 OLD_RUN_SECONDS = 24 * 3600
 
 
