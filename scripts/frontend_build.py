@@ -18,12 +18,12 @@ import shutil
 import subprocess
 import sys
 import time
-import xml.etree.ElementTree as ElementTree
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import infra
+import test_summary
 from services import ROOT
 
 FRONTEND = ROOT / "frontend"
@@ -135,23 +135,6 @@ def ensure_chromium() -> Step:
     return Step("chromium install", 0 if ok else 1, time.monotonic() - started, message)
 
 
-def write_junit(path: Path, steps: list[Step]) -> None:
-    failed = [s for s in steps if s.code != 0]
-    suite = ElementTree.Element(
-        "testsuite", name="frontend-checks", tests=str(len(steps)), failures=str(len(failed))
-    )
-    suite.set("errors", "0")
-    suite.set("skipped", "0")
-    for step in steps:
-        case = ElementTree.SubElement(
-            suite, "testcase", classname="frontend", name=step.name, time=f"{step.seconds:.2f}"
-        )
-        if step.code != 0:
-            failure = ElementTree.SubElement(case, "failure", message=f"exit code {step.code}")
-            failure.text = step.output[-20000:]
-    ElementTree.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)
-
-
 def test(env: Mapping[str, str], results_dir: Path) -> int:
     """Lint, type-check, build and unit-test the frontend; each failure counts in the summary."""
     steps: list[Step] = [ensure_chromium()]
@@ -159,7 +142,7 @@ def test(env: Mapping[str, str], results_dir: Path) -> int:
         npm = npm_binary()
     except infra.SetupError as exc:
         steps.append(Step("node and npm", 1, 0.0, str(exc.code)))
-        write_junit(results_dir / "frontend-checks.xml", steps)
+        test_summary.write_junit(results_dir / "frontend-checks.xml", "frontend-checks", steps)
         return 1
     installed = install(env, echo=False)
     if installed:
@@ -175,7 +158,7 @@ def test(env: Mapping[str, str], results_dir: Path) -> int:
         step = run_step("vitest", vitest, env, echo=False)
         if step.code != 0 and not junit.is_file():
             steps.append(step)  # it crashed before reporting: count that as a failure here
-    write_junit(results_dir / "frontend-checks.xml", steps)
+    test_summary.write_junit(results_dir / "frontend-checks.xml", "frontend-checks", steps)
     # Vitest's failures are counted from frontend.xml; the exit code speaks for these steps.
     return 0 if all(s.code == 0 for s in steps) else 1
 

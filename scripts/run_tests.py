@@ -15,7 +15,6 @@ import signal
 import subprocess
 import sys
 import time
-import xml.etree.ElementTree as ElementTree
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,25 +125,8 @@ def run_checks(env: Mapping[str, str], results_dir: Path, setup_result: Result |
         result = run(check.command, env, cwd=check.cwd, capture=True)
         print(result.output, end="", flush=True)
         outcomes.append(Result(check.name, result.code, result.seconds, result.output))
-    write_junit(results_dir / "checks.xml", outcomes)
+    test_summary.write_junit(results_dir / "checks.xml", "checks", outcomes)
     return all(outcome.code == 0 for outcome in outcomes)
-
-
-def write_junit(path: Path, outcomes: list[Result]) -> None:
-    failed = [o for o in outcomes if o.code != 0]
-    suite = ElementTree.Element(
-        "testsuite", name="checks", tests=str(len(outcomes)), failures=str(len(failed))
-    )
-    suite.set("errors", "0")
-    suite.set("skipped", "0")
-    for outcome in outcomes:
-        case = ElementTree.SubElement(
-            suite, "testcase", classname="checks", name=outcome.name, time=f"{outcome.seconds:.2f}"
-        )
-        if outcome.code != 0:
-            failure = ElementTree.SubElement(case, "failure", message=f"exit code {outcome.code}")
-            failure.text = outcome.output[-20000:]
-    ElementTree.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)
 
 
 def pytest_components() -> list[tuple[str, str, Path]]:

@@ -13,8 +13,10 @@ import argparse
 import json
 import sys
 import xml.etree.ElementTree as ElementTree
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 # Written by scripts/run_tests.py beside the XML files: component -> runner exit code.
 EXIT_CODES_FILE = "exit-codes.json"
@@ -31,6 +33,32 @@ class Counts:
         self.passed += other.passed
         self.failed += other.failed
         self.skipped += other.skipped
+
+
+class Outcome(Protocol):
+    """One step that ran as a test case: a static check, an install, a build."""
+
+    name: str
+    code: int
+    seconds: float
+    output: str
+
+
+def write_junit(path: Path, suite_name: str, outcomes: Sequence[Outcome]) -> None:
+    """Steps that are not pytest tests, as a JUnit suite: a non-zero exit code is a failure."""
+    failed = [o for o in outcomes if o.code != 0]
+    suite = ElementTree.Element(
+        "testsuite", name=suite_name, tests=str(len(outcomes)), failures=str(len(failed))
+    )
+    suite.set("errors", "0")
+    suite.set("skipped", "0")
+    for outcome in outcomes:
+        case = ElementTree.SubElement(suite, "testcase", classname=suite_name, name=outcome.name)
+        case.set("time", f"{outcome.seconds:.2f}")
+        if outcome.code != 0:
+            failure = ElementTree.SubElement(case, "failure", message=f"exit code {outcome.code}")
+            failure.text = outcome.output[-20000:]
+    ElementTree.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)
 
 
 def read_junit(path: Path) -> Counts:
