@@ -8,11 +8,13 @@ alerts API lists exactly one alert however many readings follow.
 from __future__ import annotations
 
 import json
+import subprocess
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pika
@@ -20,6 +22,7 @@ import pytest
 import requests
 from harness import Stack
 from harness.api import login, poll
+from harness.stack import PYTHON, ROOT, free_port
 from test_readings_flow import broker, create_client
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import ClientConnection, connect
@@ -39,7 +42,7 @@ def ws_url(stack: Stack, token: str) -> str:
 
 
 def connect_when_up(url: str) -> ClientConnection:
-    """A WebSocket through the gateway, retried while the WebSocket process is still starting."""
+    """A WebSocket, retried while the WebSocket process (or the gateway's upstream) starts."""
     deadline = time.monotonic() + PUSH_SECONDS
     while True:
         try:
@@ -47,13 +50,19 @@ def connect_when_up(url: str) -> ClientConnection:
         except InvalidStatus as exc:
             if exc.response.status_code not in (502, 503, 504) or time.monotonic() > deadline:
                 raise
-            time.sleep(0.2)
+        except ConnectionRefusedError:
+            if time.monotonic() > deadline:
+                raise
+        time.sleep(0.2)
 
 
 @contextmanager
-def alerts_socket(stack: Stack, session: requests.Session) -> Iterator[ClientConnection]:
-    """A WebSocket of ``session``'s user through the gateway, past its hello."""
-    with connect_when_up(ws_url(stack, token_of(session))) as socket:
+def alerts_socket(
+    stack: Stack, session: requests.Session, url: str | None = None
+) -> Iterator[ClientConnection]:
+    """A WebSocket of ``session``'s user (through the gateway unless ``url``), past its hello."""
+    target = f"{url}?token={token_of(session)}" if url else ws_url(stack, token_of(session))
+    with connect_when_up(target) as socket:
         hello = json.loads(socket.recv(timeout=10))
         assert hello["type"] == "hello", hello
         yield socket
@@ -145,6 +154,49 @@ def test_the_owner_and_an_admin_are_told_once_and_another_client_is_not(
     publish_readings(stack, device_id, [5, 15, 25, 35, 45, 55])
     assert poll(lambda: hour_total(owner, stack, device_id) == pytest.approx(2.4))
     assert [alert["id"] for alert in alerts_of(owner, stack, device_id)] == [pushed["id"]]
+
+
+@contextmanager
+def another_websocket_process(stack: Stack, log: Path) -> Iterator[str]:
+    """A second ``manage.py serve_websocket`` of the stack on a port of its own: its ws:// URL."""
+    port = free_port()
+    manage = ROOT / stack.service("monitoring")["folder"] / "manage.py"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [str(PYTHON), str(manage), "serve_websocket", "--port", str(port)],
+            cwd=ROOT,
+            env=stack.env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            yield f"ws://127.0.0.1:{port}{WS_PATH}"
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def test_each_websocket_process_tells_its_own_clients(
+    stack: Stack, admin: requests.Session, tmp_path: Path
+) -> None:
+    # Scaled out, each process binds its own queue to ems.alerts: were they competing
+    # consumers of one queue, only one of the two sockets would hear of the alert.
+    device_id, owner = client_with_small_device(stack, admin)
+    log = tmp_path / "serve_websocket.log"
+
+    with (
+        another_websocket_process(stack, log) as second_process,
+        alerts_socket(stack, owner) as through_gateway,
+        alerts_socket(stack, owner, second_process) as on_second_process,
+    ):
+        publish_readings(stack, device_id, [0, 10, 20, 30, 40, 50])
+
+        pushed = next_alert_for(through_gateway, device_id)["alert"]
+        assert next_alert_for(on_second_process, device_id)["alert"] == pushed, log.read_text()
 
 
 @pytest.mark.parametrize("token", ["", "not-a-jwt"])
