@@ -9,9 +9,10 @@ Usage::
     ConsumerRunner("device_data_queue", handle_batch, batch_size=1000, max_wait=0.15).run()
 
 The runner hands the handler up to ``batch_size`` messages, waiting at most ``max_wait`` seconds
-after the first one for the batch to fill. When the handler returns, the messages it named are
-published to ``ems.dlx`` (routing key = the queue, headers ``x-ems-error`` and ``x-ems-queue``,
-with publisher confirms), then the whole batch is acked with one ``multiple`` ack.
+after the first one for the batch to fill, and no longer than ``QUIET_SECONDS`` once no more
+arrive. When the handler returns, the messages it named are published to ``ems.dlx`` (routing
+key = the queue, headers ``x-ems-error`` and ``x-ems-queue``, with publisher confirms), then the
+whole batch is acked with one ``multiple`` ack.
 
 Handler errors:
 
@@ -58,6 +59,9 @@ QUEUE_HEADER = "x-ems-queue"
 MAX_REASON_LENGTH = 2000
 # How often an idle consumer looks at its stop flag (and answers heartbeats).
 IDLE_POLL_SECONDS = 0.25
+# A batch is handed over when no message has arrived for this long (or it is full, or max_wait
+# has passed since its first message).
+QUIET_SECONDS = 0.02
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,13 +212,19 @@ class ConsumerRunner:
             if self._cancelled:
                 raise ConsumerCancelled(f"the broker cancelled the consumer of {self.queue}")
             connection.process_data_events(time_limit=IDLE_POLL_SECONDS)
-        # The first message opens a window of max_wait seconds for the batch to fill.
+        # The first message opens a window of max_wait seconds for the batch to fill, which
+        # closes early once the stream goes quiet: a lone reading (the usual meter, or the one
+        # that crosses a maximum) is stored at once instead of waiting out the window, while a
+        # busy queue keeps delivering and fills whole batches.
         deadline = time.monotonic() + self.max_wait
         while len(pending) < self.batch_size and not self._stop.is_set():
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 break
-            connection.process_data_events(time_limit=remaining)
+            before = len(pending)
+            connection.process_data_events(time_limit=min(remaining, QUIET_SECONDS))
+            if len(pending) == before:
+                break
         if self._stop.is_set():
             return []
         return [pending.popleft() for _ in range(min(self.batch_size, len(pending)))]
