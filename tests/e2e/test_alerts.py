@@ -21,9 +21,8 @@ import pika
 import pytest
 import requests
 from harness import Stack
-from harness.api import login, poll
+from harness.api import broker, create_client, login, poll
 from harness.stack import PYTHON, ROOT, free_port
-from test_readings_flow import broker, create_client
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 

@@ -19,7 +19,7 @@ import pika
 import pytest
 import requests
 from harness import Stack
-from harness.api import poll
+from harness.api import broker, poll
 from harness.doc_examples import Step, base_env, parse, problems, run_block
 from harness.stack import ROOT
 
@@ -70,15 +70,7 @@ def for_the_stack(code: str, stack: Stack) -> str:
 
 def publish_readings(stack: Stack, device_id: str) -> None:
     """Every ten minutes 0.1 kWh, 0.4 from 18:00 to 19:00 UTC on 26 October (an alert)."""
-    params = pika.ConnectionParameters(
-        host=stack.env["RABBITMQ_HOST"],
-        port=int(stack.env["RABBITMQ_PORT"]),
-        virtual_host=stack.env["RABBITMQ_VHOST"],
-        credentials=pika.PlainCredentials(
-            stack.env.get("RABBITMQ_USER", "guest"), stack.env.get("RABBITMQ_PASS", "guest")
-        ),
-    )
-    connection = pika.BlockingConnection(params)
+    connection = broker(stack)
     try:
         channel = connection.channel()
         channel.confirm_delivery()

@@ -26,7 +26,7 @@ import pika
 import pytest
 import requests
 from harness import Stack
-from harness.api import login, poll
+from harness.api import broker, login, poll
 from harness.stack import ROOT
 
 SCENARIOS = ROOT / "frontend" / "e2e" / "browser.mjs"
@@ -101,17 +101,7 @@ def day_readings(device_id: str, day: str) -> list[dict[str, Any]]:
 
 
 def publish(stack: Stack, readings: list[dict[str, Any]]) -> None:
-    env = stack.env
-    connection = pika.BlockingConnection(
-        pika.ConnectionParameters(
-            host=env["RABBITMQ_HOST"],
-            port=int(env["RABBITMQ_PORT"]),
-            virtual_host=env["RABBITMQ_VHOST"],
-            credentials=pika.PlainCredentials(
-                env.get("RABBITMQ_USER", "guest"), env.get("RABBITMQ_PASS", "guest")
-            ),
-        )
-    )
+    connection = broker(stack)
     try:
         channel = connection.channel()
         channel.confirm_delivery()

@@ -10,22 +10,7 @@ from typing import Any
 import psycopg
 import requests
 from harness import Stack
-from harness.api import poll
-
-
-def create_user(stack: Stack, admin: requests.Session) -> dict[str, Any]:
-    username = f"e2e_{uuid.uuid4().hex[:10]}"
-    body = {
-        "username": username,
-        "password": f"kite-{uuid.uuid4().hex[:12]}",
-        "role": "client",
-        "full_name": "Device Owner",
-        "email": f"{username}@example.com",
-    }
-    response = admin.post(stack.url("/api/auth/users/"), json=body, timeout=10)
-    assert response.status_code == 201, response.text
-    user: dict[str, Any] = response.json()
-    return user
+from harness.api import create_client, poll
 
 
 def create_device(stack: Stack, admin: requests.Session, **fields: Any) -> dict[str, Any]:
@@ -84,7 +69,7 @@ def synced_state(
 def test_a_user_reaches_devices_and_monitoring_and_its_deletion_unassigns_its_devices(
     stack: Stack, admin: requests.Session
 ) -> None:
-    user = create_user(stack, admin)
+    user, _ = create_client(stack, admin)
     device = create_device(stack, admin)
 
     # device_service knows the user once it accepts the user as an owner.
@@ -113,7 +98,7 @@ def test_a_user_reaches_devices_and_monitoring_and_its_deletion_unassigns_its_de
 def test_monitoring_follows_a_device_through_create_update_and_delete(
     stack: Stack, admin: requests.Session
 ) -> None:
-    owner = create_user(stack, admin)
+    owner, _ = create_client(stack, admin)
     device = create_device(stack, admin, address="3 Oak St")
     assert poll(synced_state(stack, admin, device)), stack.log_tail("monitoring_sync")
 

@@ -16,30 +16,14 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
-import pika
 import requests
 from harness import Stack
-from harness.api import login, poll
+from harness.api import broker, create_client, login, poll
 from harness.stack import ROOT
 
 SIMULATOR = ROOT / "device_simulator" / "simulator.py"
 DAY = "2025-06-01"
 FLOW_SECONDS = 15.0
-
-
-def create_client(stack: Stack, admin: requests.Session) -> tuple[dict[str, Any], str]:
-    username = f"e2e_{uuid.uuid4().hex[:10]}"
-    password = f"meter-{uuid.uuid4().hex[:12]}"
-    body = {
-        "username": username,
-        "password": password,
-        "role": "client",
-        "full_name": "Meter Owner",
-        "email": f"{username}@example.com",
-    }
-    response = admin.post(stack.url("/api/auth/users/"), json=body, timeout=10)
-    assert response.status_code == 201, response.text
-    return response.json(), password
 
 
 def create_device(stack: Stack, admin: requests.Session) -> dict[str, Any]:
@@ -138,20 +122,6 @@ def wait_for_chart(
 
     assert poll(check, FLOW_SECONDS), (
         f"expected {expected}, chart shows {last}\n{stack.log_tail('monitoring_measurements')}"
-    )
-
-
-def broker(stack: Stack) -> pika.BlockingConnection:
-    env = stack.env
-    return pika.BlockingConnection(
-        pika.ConnectionParameters(
-            host=env["RABBITMQ_HOST"],
-            port=int(env["RABBITMQ_PORT"]),
-            virtual_host=env["RABBITMQ_VHOST"],
-            credentials=pika.PlainCredentials(
-                env.get("RABBITMQ_USER", "guest"), env.get("RABBITMQ_PASS", "guest")
-            ),
-        )
     )
 
 

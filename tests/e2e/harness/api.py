@@ -1,13 +1,18 @@
-"""Helpers the whole-system tests share: signing in through the gateway, and waiting."""
+"""Helpers the whole-system tests share: accounts and sign-in through the gateway, the stack's
+broker, and waiting."""
 
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
+import pika
 import requests
 
+from ems_common.messaging.connection import connection_parameters
+from ems_common.settings import BrokerConfig
 from harness.stack import Stack
 
 SYNC_SECONDS = 15.0
@@ -22,6 +27,35 @@ def login(stack: Stack, username: str, password: str) -> requests.Session:
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {response.json()['access']}"
     return session
+
+
+def create_client(stack: Stack, admin: requests.Session) -> tuple[dict[str, Any], str]:
+    """A new client account created by ``admin``: (the user as auth returns it, its password)."""
+    username = f"e2e_{uuid.uuid4().hex[:10]}"
+    password = f"meter-{uuid.uuid4().hex[:12]}"
+    body = {
+        "username": username,
+        "password": password,
+        "role": "client",
+        "full_name": "Meter Owner",
+        "email": f"{username}@example.com",
+    }
+    response = admin.post(stack.url("/api/auth/users/"), json=body, timeout=10)
+    assert response.status_code == 201, response.text
+    return response.json(), password
+
+
+def broker(stack: Stack) -> pika.BlockingConnection:
+    """A connection to the stack's RabbitMQ vhost, as its services reach it (through the proxy)."""
+    env = stack.env
+    config = BrokerConfig(
+        host=env["RABBITMQ_HOST"],
+        port=int(env["RABBITMQ_PORT"]),
+        user=env.get("RABBITMQ_USER", "guest"),
+        password=env.get("RABBITMQ_PASS", "guest"),
+        vhost=env["RABBITMQ_VHOST"],
+    )
+    return pika.BlockingConnection(connection_parameters(config, name="ems e2e test"))
 
 
 def poll(check: Callable[[], T], seconds: float = SYNC_SECONDS, every: float = 0.05) -> T:
