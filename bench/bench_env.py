@@ -54,7 +54,7 @@ class BenchEnv:
         self.env = {
             **os.environ,
             "MONITORING_DB_NAME": self.database,
-            "DJANGO_DEBUG": "0",
+            "EMS_ENV": "production",
             "DJANGO_SECRET_KEY": f"bench-{run_id}-not-secret",
             "EMS_LOG_LEVEL": "WARNING",
             "PYTHONUNBUFFERED": "1",

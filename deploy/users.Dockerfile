@@ -31,7 +31,7 @@ RUN uv sync --frozen --no-dev
 # Production settings: a missing DJANGO_SECRET_KEY fails at start (ems_common/settings.py).
 # Swagger UI's files are served by whitenoise from the installed packages, so there is no
 # collectstatic step. EMS_ENV_FILE is empty: settings come from compose, never from a file.
-ENV DJANGO_DEBUG=0 \
+ENV EMS_ENV=production \
     EMS_ENV_FILE=
 USER ems
 EXPOSE 8001

@@ -21,7 +21,14 @@ class IsAdmin(BasePermission):
         return is_admin(request)
 
 
-class IsAdminOrSelf(BasePermission):
+class Authenticated(BasePermission):
+    """Object-level permissions below start here: an anonymous caller gets 401, never a 500."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return bool(request.user and request.user.is_authenticated)
+
+
+class IsAdminOrSelf(Authenticated):
     """Object-level: admins, or the user whose record it is (``obj.id``)."""
 
     message = "You may only see or change your own account."
@@ -30,7 +37,7 @@ class IsAdminOrSelf(BasePermission):
         return is_admin(request) or obj.id == request.user.id
 
 
-class IsOwnerOrAdmin(BasePermission):
+class IsOwnerOrAdmin(Authenticated):
     """Object-level: admins, or the owner of the object (``obj.owner_id``)."""
 
     message = "This belongs to another user."

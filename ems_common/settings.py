@@ -111,6 +111,14 @@ def database_config(database_env: str, default_name: str) -> dict[str, Any]:
     return config
 
 
+def production() -> bool:
+    """``EMS_ENV=production`` (compose, images): secrets must be given, no local defaults."""
+    value = env("EMS_ENV", "local").strip().lower()
+    if value not in ("local", "production"):
+        raise ImproperlyConfigured(f"EMS_ENV={value!r} is not 'local' or 'production'")
+    return value == "production"
+
+
 def service_port(service: str) -> int:
     _, port_env, default_port, _ = SERVICES[service]
     return env_int(port_env, default_port)
@@ -121,17 +129,18 @@ def build_settings(
 ) -> dict[str, Any]:
     """The Django settings of one service; ``service`` is its URL prefix under /api/."""
     prefix, _, _, database_env = SERVICES[service]
-    debug = env_bool("DJANGO_DEBUG", True)
     secret = os.environ.get("DJANGO_SECRET_KEY")
     if not secret:
-        if not debug:
-            raise ImproperlyConfigured("DJANGO_SECRET_KEY is required when DJANGO_DEBUG=0")
+        if production():
+            raise ImproperlyConfigured("DJANGO_SECRET_KEY is required when EMS_ENV=production")
         secret = "insecure-local-development-key-" + service
     auth_port = env_int("AUTH_PORT", 8000)
     return {
         "EMS_SERVICE": service,
         "SECRET_KEY": secret,
-        "DEBUG": debug,
+        # Never Django's debug pages, not even locally: they show settings, paths and source to
+        # any client. Errors are JSON (ems_common.errors); tracebacks go to the log.
+        "DEBUG": False,
         "ALLOWED_HOSTS": env_list("DJANGO_ALLOWED_HOSTS", "*"),
         "CSRF_TRUSTED_ORIGINS": env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:8080"),
         "INSTALLED_APPS": [
@@ -150,7 +159,8 @@ def build_settings(
         "MIDDLEWARE": [
             "django.middleware.security.SecurityMiddleware",
             "whitenoise.middleware.WhiteNoiseMiddleware",
-            "django.middleware.common.CommonMiddleware",
+            "ems_common.http.RejectNulBytesMiddleware",
+            "ems_common.http.CommonMiddleware",
         ],
         "ROOT_URLCONF": f"{service_module(service)}.urls",
         "WSGI_APPLICATION": f"{service_module(service)}.wsgi.application",
@@ -176,7 +186,7 @@ def build_settings(
         "REST_FRAMEWORK": {
             "DEFAULT_AUTHENTICATION_CLASSES": ["ems_common.auth.JWTAuthentication"],
             "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-            "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+            "DEFAULT_SCHEMA_CLASS": "ems_common.openapi.AutoSchema",
             "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
             "PAGE_SIZE": 50,
             "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -184,9 +194,10 @@ def build_settings(
             "UNAUTHENTICATED_USER": None,
             "COERCE_DECIMAL_TO_STRING": False,
             "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+            # JSON bodies only: another site's HTML form cannot post to the API (415).
+            "DEFAULT_PARSER_CLASSES": ["ems_common.parsers.JSONParser"],
         },
         "DRF_STANDARDIZED_ERRORS": {
-            "ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": True,
             "EXCEPTION_HANDLER_CLASS": "ems_common.errors.EmsExceptionHandler",
         },
         "SPECTACULAR_SETTINGS": {

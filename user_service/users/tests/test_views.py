@@ -34,6 +34,23 @@ def test_no_token_is_401(anonymous_api: APIClient) -> None:
     assert anonymous_api.get("/api/users/me/").status_code == 401
 
 
+@pytest.mark.parametrize("method", ["get", "patch"])
+def test_no_token_on_an_existing_profile_is_401(anonymous_api: APIClient, method: str) -> None:
+    profile = ProfileFactory.create()
+    response = getattr(anonymous_api, method)(
+        f"/api/users/{profile.id}/", {"full_name": "Anonymous"}, format="json"
+    )
+    assert response.status_code == 401
+    profile.refresh_from_db()
+    assert profile.full_name != "Anonymous"
+
+
+def test_nul_byte_in_search_is_400_naming_search(admin_api: APIClient) -> None:
+    response = admin_api.get("/api/users/", {"search": "al\x00ice"})
+    assert response.status_code == 400
+    assert attrs(response) == {"search"}
+
+
 def test_client_reads_own_profile_by_id_and_me(client_for: ClientFor) -> None:
     profile = ProfileFactory.create()
     api = client_for(profile.id)
