@@ -5,7 +5,8 @@
 
 `make up` builds the app only when its sources changed since the last build, so the gateway
 serves the current code without a rebuild each time. `make test` always lints, type-checks,
-builds (the browser tests need frontend/dist) and runs Vitest, each step a test case in
+builds (the browser tests need frontend/dist) and runs Vitest, and checks that the generated API
+types match the services' schemas (scripts/api_types.py), each step a test case in
 ``<results>/frontend-checks.xml``, Vitest's own cases in ``<results>/frontend.xml``.
 """
 
@@ -148,6 +149,9 @@ def test(env: Mapping[str, str], results_dir: Path) -> int:
     if installed:
         steps.append(installed)
     if not installed or installed.code == 0:
+        # The generated API types against the services' current schemas (scripts/api_types.py).
+        api_types = [sys.executable, str(ROOT / "scripts" / "api_types.py"), "--check"]
+        steps.append(run_step("api types current", api_types, env, echo=False))
         steps.append(run_step("eslint", [npm, "run", "lint"], env, echo=False))
         steps.append(run_step("tsc", [npm, "run", "typecheck"], env, echo=False))
         # Vite alone: tsc just ran as its own step.

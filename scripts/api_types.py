@@ -1,0 +1,113 @@
+"""The frontend's API types, generated from each service's OpenAPI schema by openapi-typescript.
+
+    .venv/bin/python scripts/api_types.py           # regenerate frontend/src/api/generated/*.ts
+    .venv/bin/python scripts/api_types.py --check   # exit 1 when the committed files are stale
+
+Each present service exports its schema (``manage.py spectacular``, as the schema check of
+`make test` does) and openapi-typescript (pinned in frontend/package-lock.json) turns it into
+``<service name>.ts``. ``--check`` generates into a temporary folder and compares, so a schema
+change without regenerated types fails `make test` (a step of scripts/frontend_build.py test).
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from services import ROOT, manage_command, present_services
+
+FRONTEND = ROOT / "frontend"
+GENERATED = FRONTEND / "src" / "api" / "generated"
+COMMAND = ".venv/bin/python scripts/api_types.py"
+
+
+class GenerationError(Exception):
+    pass
+
+
+def run(command: list[str] | str, env: Mapping[str, str], cwd: Path = ROOT) -> None:
+    result = subprocess.run(
+        command,
+        shell=isinstance(command, str),
+        cwd=cwd,
+        env=dict(env),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        shown = command if isinstance(command, str) else shlex.join(command)
+        raise GenerationError(f"`{shown}` failed:\n{result.stdout}{result.stderr}")
+
+
+def generate(target: Path, env: Mapping[str, str]) -> list[Path]:
+    """Write ``<target>/<service>.ts`` for every present service; the paths written."""
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    with tempfile.TemporaryDirectory(prefix="ems-openapi-") as schemas:
+        for service in present_services(quiet=True):
+            schema = Path(schemas) / f"{service.name}.yaml"
+            run(manage_command(service, f"spectacular --file {shlex.quote(str(schema))}"), env)
+            output = target / f"{service.name}.ts"
+            # --no: only the openapi-typescript of package-lock.json, never a download.
+            run(
+                ["npm", "exec", "--no", "--", "openapi-typescript", str(schema), "-o", str(output)],
+                env,
+                cwd=FRONTEND,
+            )
+            written.append(output)
+    return written
+
+
+def stale_files(env: Mapping[str, str]) -> list[str]:
+    """What differs between the committed types and freshly generated ones (a short diff each)."""
+    problems = []
+    with tempfile.TemporaryDirectory(prefix="ems-api-types-") as fresh_dir:
+        fresh = {path.name: path for path in generate(Path(fresh_dir), env)}
+        committed = {path.name: path for path in GENERATED.glob("*.ts")}
+        for name in sorted(committed.keys() - fresh.keys()):
+            problems.append(f"{name}: no service generates it any more")
+        for name, path in sorted(fresh.items()):
+            current = committed.get(name)
+            if current is None:
+                problems.append(f"{name}: missing")
+                continue
+            new_lines = path.read_text().splitlines(keepends=True)
+            old_lines = current.read_text().splitlines(keepends=True)
+            if new_lines != old_lines:
+                diff = difflib.unified_diff(old_lines, new_lines, f"committed/{name}", name)
+                problems.append(f"{name}: stale\n{''.join(list(diff)[:40])}")
+    return problems
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="fail when the files are stale")
+    args = parser.parse_args()
+    env = dict(os.environ)
+    try:
+        if not args.check:
+            for path in generate(GENERATED, env):
+                print(f"wrote {path.relative_to(ROOT)}")
+            return 0
+        problems = stale_files(env)
+    except GenerationError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    if problems:
+        print("\n".join(problems))
+        print(f"\nThe API types are stale: run `{COMMAND}` and commit frontend/src/api/generated/")
+        return 1
+    print(f"API types current ({GENERATED.relative_to(ROOT)})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
