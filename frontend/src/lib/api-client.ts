@@ -1,4 +1,8 @@
+import type { components } from "../api/generated/auth";
 import { authStore } from "./auth-store";
+
+type RefreshRequest = components["schemas"]["RefreshRequest"];
+type Access = components["schemas"]["Access"];
 
 /** One error entry of the services' shared error shape. */
 export interface ApiErrorItem {
@@ -28,6 +32,7 @@ export class ApiError extends Error {
   }
 }
 
+/** DRF's page (the generated `Paginated*List` types have this shape, one per item type). */
 export interface Page<T> {
   count: number;
   next: string | null;
@@ -73,10 +78,10 @@ export function refreshAccessToken(): Promise<boolean> {
       const response = await fetch("/api/auth/refresh/", {
         method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ refresh }),
+        body: JSON.stringify({ refresh } satisfies RefreshRequest),
       });
       if (!response.ok) return false;
-      const body = (await response.json()) as { access: string };
+      const body = (await response.json()) as Access;
       authStore.setAccessToken(body.access);
       return true;
     } catch {

@@ -3,7 +3,9 @@
  * sessionStorage so a reload of the tab stays signed in while closing the tab signs out
  * (see frontend/README.md, "Tokens").
  */
-export type Role = "admin" | "client";
+import type { components } from "../api/generated/auth";
+
+export type Role = components["schemas"]["RoleEnum"];
 
 export interface SessionUser {
   id: string;

@@ -1,5 +1,5 @@
 import { format } from "date-fns";
-import type { Alert } from "./api/alert-types";
+import type { Alert } from "./api/types";
 
 /** The alert's hour in the browser's zone: "1 Jun 2025, 19:00–20:00". */
 export function alertHour(alert: Alert): string {

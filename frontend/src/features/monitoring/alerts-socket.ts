@@ -1,4 +1,4 @@
-import type { Alert } from "./api/alert-types";
+import type { Alert } from "./api/types";
 
 export interface AlertSocketOptions {
   /** The socket's URL with a current access token, or null when nobody is signed in. */

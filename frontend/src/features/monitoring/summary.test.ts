@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { DailyConsumption } from "./api/get-daily-consumption";
+import type { DailyConsumption } from "./api/types";
 import { chartRows, summarize } from "./summary";
 
 function day(kwh: number[], hours?: number[]): DailyConsumption {

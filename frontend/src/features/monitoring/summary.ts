@@ -1,4 +1,4 @@
-import type { DailyConsumption } from "./api/get-daily-consumption";
+import type { DailyConsumption } from "./api/types";
 
 export interface ChartRow {
   /** Unique per bar, even for the hour a DST night repeats. */

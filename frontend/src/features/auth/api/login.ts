@@ -1,17 +1,14 @@
 import { useMutation } from "@tanstack/react-query";
+import type { components } from "../../../api/generated/auth";
 import { apiFetch } from "../../../lib/api-client";
 import { authStore, type SessionUser } from "../../../lib/auth-store";
 
-export interface Credentials {
-  username: string;
-  password: string;
-}
+type Schemas = components["schemas"];
 
-interface LoginResponse {
-  access: string;
-  refresh: string;
-  user: SessionUser;
-}
+export type Credentials = Schemas["LoginRequest"];
+
+/** The schema types the user's `role` as any string (TokenUser); it is one of the two roles. */
+type LoginResponse = Omit<Schemas["LoginResponse"], "user"> & { user: SessionUser };
 
 export async function login(credentials: Credentials): Promise<SessionUser> {
   const body = await apiFetch<LoginResponse>("/api/auth/login/", {

@@ -1,14 +1,11 @@
 import { useMutation } from "@tanstack/react-query";
+import type { components } from "../../../api/generated/auth";
 import { apiFetch } from "../../../lib/api-client";
 
-export interface Registration {
-  username: string;
-  password: string;
-  full_name: string;
-  email: string;
-}
+export type Registration = components["schemas"]["RegisterRequest"];
+type Account = components["schemas"]["User"];
 
-export function register(data: Registration): Promise<unknown> {
+export function register(data: Registration): Promise<Account> {
   return apiFetch("/api/auth/register/", { method: "POST", body: data, anonymous: true });
 }
 

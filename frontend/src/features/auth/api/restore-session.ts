@@ -1,3 +1,4 @@
+import type { components } from "../../../api/generated/auth";
 import { apiFetch, refreshAccessToken } from "../../../lib/api-client";
 import { authStore, type SessionUser } from "../../../lib/auth-store";
 
@@ -33,7 +34,7 @@ export async function restoreSession(): Promise<void> {
       authStore.setUser(user);
       return;
     }
-    const me = await apiFetch<SessionUser>("/api/auth/me/");
+    const me = await apiFetch<components["schemas"]["User"]>("/api/auth/me/");
     authStore.setUser({ id: me.id, username: me.username, role: me.role });
   } catch {
     authStore.signOut();

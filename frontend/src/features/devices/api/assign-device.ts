@@ -1,11 +1,12 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "../../../lib/api-client";
 import { DEVICES_KEY } from "./list-devices";
-import type { Device } from "./types";
+import type { AssignRequest, Device } from "./types";
 
 /** Assign to a user, or unassign with null. */
 export function assignDevice(id: string, userId: string | null): Promise<Device> {
-  return apiFetch<Device>(`/api/devices/${id}/assign/`, { method: "POST", body: { user_id: userId } });
+  const body: AssignRequest = { user_id: userId };
+  return apiFetch<Device>(`/api/devices/${id}/assign/`, { method: "POST", body });
 }
 
 export function useAssignDevice() {

@@ -1,12 +1,12 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { apiFetch, type Page } from "../../../lib/api-client";
-import type { Device } from "./types";
+import { apiFetch } from "../../../lib/api-client";
+import type { DeviceList } from "./types";
 
 export const DEVICES_KEY = ["devices"] as const;
 
 /** device_service's list: every device for an admin, the caller's own for a client. */
-export function listDevices(page: number, signal?: AbortSignal): Promise<Page<Device>> {
-  return apiFetch<Page<Device>>("/api/devices/", { query: { page }, signal });
+export function listDevices(page: number, signal?: AbortSignal): Promise<DeviceList> {
+  return apiFetch<DeviceList>("/api/devices/", { query: { page }, signal });
 }
 
 export function useDevices(page = 1) {

@@ -1,10 +1,13 @@
-export interface Device {
-  id: string;
-  name: string;
-  description: string;
-  address: string;
-  max_hourly_consumption_kwh: number;
-  owner_id: string | null;
-}
+import type { components } from "../../../api/generated/devices";
 
-export type DeviceInput = Pick<Device, "name" | "description" | "address" | "max_hourly_consumption_kwh">;
+type Schemas = components["schemas"];
+
+/** A device as device_service returns it. */
+export type Device = Schemas["Device"];
+
+/** What the device form sends on create and on edit (the owner is set by assign). */
+export type DeviceInput = Pick<Schemas["DeviceRequest"], "name" | "description" | "address" | "max_hourly_consumption_kwh">;
+
+export type DeviceList = Schemas["PaginatedDeviceList"];
+
+export type AssignRequest = Schemas["AssignRequest"];

@@ -1,21 +1,6 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { apiFetch } from "../../../lib/api-client";
-
-export interface HourConsumption {
-  start: string;
-  hour: number;
-  kwh: number;
-}
-
-export interface DailyConsumption {
-  device_id: string;
-  date: string;
-  tz: string;
-  hours: HourConsumption[];
-  total_kwh: number;
-  peak: { hour: number; kwh: number } | null;
-  average_kwh: number;
-}
+import type { DailyConsumption } from "./types";
 
 export interface DailyQuery {
   deviceId: string;

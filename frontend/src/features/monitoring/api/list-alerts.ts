@@ -1,6 +1,8 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { apiFetch, type Page } from "../../../lib/api-client";
-import { ALERTS_KEY, type Alert } from "./alert-types";
+import { apiFetch } from "../../../lib/api-client";
+import type { AlertList } from "./types";
+
+export const ALERTS_KEY = ["monitoring", "alerts"] as const;
 
 export interface AlertListQuery {
   page: number;
@@ -8,8 +10,8 @@ export interface AlertListQuery {
 }
 
 /** The caller's alerts (an admin's: all), newest first. */
-export function listAlerts(query: AlertListQuery, signal?: AbortSignal): Promise<Page<Alert>> {
-  return apiFetch<Page<Alert>>("/api/monitoring/alerts/", {
+export function listAlerts(query: AlertListQuery, signal?: AbortSignal): Promise<AlertList> {
+  return apiFetch<AlertList>("/api/monitoring/alerts/", {
     query: { page: query.page, unread: query.unread ? "true" : undefined },
     signal,
   });

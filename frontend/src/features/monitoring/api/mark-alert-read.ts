@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "../../../lib/api-client";
-import { ALERTS_KEY, type Alert } from "./alert-types";
+import { ALERTS_KEY } from "./list-alerts";
+import type { Alert } from "./types";
 
 export function markAlertRead(id: string): Promise<Alert> {
   return apiFetch<Alert>(`/api/monitoring/alerts/${id}/read/`, { method: "POST" });

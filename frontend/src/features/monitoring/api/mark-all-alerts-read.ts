@@ -1,9 +1,10 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "../../../lib/api-client";
-import { ALERTS_KEY } from "./alert-types";
+import { ALERTS_KEY } from "./list-alerts";
+import type { AlertsMarkedRead } from "./types";
 
-export function markAllAlertsRead(): Promise<{ updated: number }> {
-  return apiFetch<{ updated: number }>("/api/monitoring/alerts/read-all/", { method: "POST" });
+export function markAllAlertsRead(): Promise<AlertsMarkedRead> {
+  return apiFetch<AlertsMarkedRead>("/api/monitoring/alerts/read-all/", { method: "POST" });
 }
 
 export function useMarkAllAlertsRead() {

@@ -1,10 +1,11 @@
 import { useQuery } from "@tanstack/react-query";
-import { apiFetch, type Page } from "../../../lib/api-client";
-import { ALERTS_KEY, type Alert } from "./alert-types";
+import { apiFetch } from "../../../lib/api-client";
+import { ALERTS_KEY } from "./list-alerts";
+import type { AlertList } from "./types";
 
 /** How many of the caller's alerts are unread (the list's count; one page is enough). */
 export async function unreadAlertCount(signal?: AbortSignal): Promise<number> {
-  const page = await apiFetch<Page<Alert>>("/api/monitoring/alerts/", { query: { unread: "true" }, signal });
+  const page = await apiFetch<AlertList>("/api/monitoring/alerts/", { query: { unread: "true" }, signal });
   return page.count;
 }
 

@@ -1,7 +1,7 @@
-import type { Device } from "../../devices/api/types";
+import type { MonitoredDevice } from "../api/types";
 
 interface Props {
-  devices: Device[];
+  devices: MonitoredDevice[];
   value: string | null;
   onChange: (deviceId: string) => void;
 }

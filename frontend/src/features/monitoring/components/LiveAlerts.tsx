@@ -5,7 +5,8 @@ import { refreshAccessToken } from "../../../lib/api-client";
 import { authStore } from "../../../lib/auth-store";
 import { alertDashboardPath, alertSummary } from "../alert-text";
 import { alertSocketUrl, connectAlertSocket } from "../alerts-socket";
-import { ALERTS_KEY, type Alert } from "../api/alert-types";
+import { ALERTS_KEY } from "../api/list-alerts";
+import type { Alert } from "../api/types";
 
 const TOAST_MS = 12_000;
 const MAX_TOASTS = 4;

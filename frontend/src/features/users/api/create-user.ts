@@ -1,17 +1,13 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import type { components } from "../../../api/generated/auth";
 import { apiFetch } from "../../../lib/api-client";
-import type { Role } from "../../../lib/auth-store";
 import { refreshUsersLater } from "./refresh-users-later";
 
-export interface NewUser {
-  username: string;
-  password: string;
-  full_name: string;
-  email: string;
-  role: Role;
-}
+export type NewUser = components["schemas"]["AdminCreateUserRequest"];
+type Account = components["schemas"]["User"];
 
-export function createUser(data: NewUser): Promise<{ id: string; username: string }> {
+/** auth_service owns accounts; the profile list hears of the new one through an event. */
+export function createUser(data: NewUser): Promise<Account> {
   return apiFetch("/api/auth/users/", { method: "POST", body: data });
 }
 

@@ -1,8 +1,11 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import type { components } from "../../../api/generated/auth";
 import { apiFetch } from "../../../lib/api-client";
 import type { Role } from "../../../lib/auth-store";
 import { refreshUsersLater } from "./refresh-users-later";
-import type { UserProfile } from "./types";
+import type { ProfileChanges, UserProfile } from "./types";
+
+type AccountChanges = components["schemas"]["PatchedAdminUpdateUserRequest"];
 
 export interface UserChanges {
   full_name: string;
@@ -13,13 +16,12 @@ export interface UserChanges {
 /** The profile lives in user_service, the role in auth_service: each gets its own PATCH. */
 export async function updateUser(user: UserProfile, changes: UserChanges): Promise<void> {
   if (changes.full_name !== user.full_name || changes.email !== user.email) {
-    await apiFetch(`/api/users/${user.id}/`, {
-      method: "PATCH",
-      body: { full_name: changes.full_name, email: changes.email },
-    });
+    const profile: ProfileChanges = { full_name: changes.full_name, email: changes.email };
+    await apiFetch(`/api/users/${user.id}/`, { method: "PATCH", body: profile });
   }
   if (changes.role !== user.role) {
-    await apiFetch(`/api/auth/users/${user.id}/`, { method: "PATCH", body: { role: changes.role } });
+    const account: AccountChanges = { role: changes.role };
+    await apiFetch(`/api/auth/users/${user.id}/`, { method: "PATCH", body: account });
   }
 }
 
