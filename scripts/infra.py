@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import json
 import os
 import shutil
 import socket
@@ -13,9 +14,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import pika
+import pika.exceptions
 import psycopg
 from psycopg import sql
 from services import nginx_binary, note
+
+from ems_common.messaging import identities
+from ems_common.messaging.connection import connection_parameters
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 POLICY_RC_D = Path("/usr/sbin/policy-rc.d")
@@ -260,10 +266,17 @@ def rabbitmq_installed() -> bool:
     return shutil.which("rabbitmq-server") is not None or Path("/usr/sbin/rabbitmq-server").exists()
 
 
-def rabbitmqctl(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+def rabbitmqctl(
+    *args: str, check: bool = True, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     command = shutil.which("rabbitmqctl") or "/usr/sbin/rabbitmqctl"
     result = subprocess.run(
-        [command, "-q", *args], capture_output=True, text=True, check=False, timeout=120
+        [command, "-q", *args],
+        input=stdin,  # passwords go through stdin, never on a command line
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
     )
     if check and result.returncode != 0:
         output = (result.stderr or result.stdout).strip()
@@ -293,7 +306,8 @@ def ensure_rabbitmq(env: Mapping[str, str]) -> None:
 def enable_rabbitmq_management(env: Mapping[str, str]) -> None:
     """The management UI on :15672 (queues, DLQ contents), for `make up` only; best effort."""
     host = env.get("RABBITMQ_HOST", "127.0.0.1")
-    url = f"http://{host}:15672 (guest/guest)"
+    operator = identities.OPERATOR
+    url = f"http://{host}:15672 ({operator.user(env)}, password {operator.password_env})"
     if port_open(host, 15672):
         print(f"RabbitMQ management: {url}", flush=True)
         return
@@ -315,17 +329,39 @@ def enable_rabbitmq_management(env: Mapping[str, str]) -> None:
 
 
 def ensure_vhost(env: Mapping[str, str]) -> None:
-    """A vhost other than / (a test run's own) is created here with the user's permissions."""
+    """The vhost (a test run's own, or /) with EMS's three broker identities and their
+    permissions on it (ems_common/messaging/identities.py), in one ``import_definitions``."""
     vhost = env.get("RABBITMQ_VHOST") or "/"
-    if vhost == "/":
-        return
     if not rabbitmq_is_local(env):
-        note(f"RabbitMQ is remote: vhost {vhost} must already exist")
+        note(f"RabbitMQ is remote: vhost {vhost} and its users must already exist")
         return
-    user = env.get("RABBITMQ_USER", "guest")
-    rabbitmqctl("add_vhost", vhost)
-    rabbitmqctl("set_permissions", "-p", vhost, user, ".*", ".*", ".*")
-    print(f"RabbitMQ vhost {vhost}: ready for {user}", flush=True)
+    try:
+        document = identities.definitions(env, vhost)
+    except identities.IdentityError as exc:
+        raise SetupError(str(exc)) from None
+    result = rabbitmqctl("import_definitions", stdin=json.dumps(document), check=False)
+    if result.returncode != 0:
+        # Not root (rabbitmqctl needs the node's cookie): fine if the identities already work.
+        refused = [i.user_env for i in identities.IDENTITIES if not amqp_login(env, i)]
+        if refused:
+            output = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["?"]
+            raise SetupError(
+                f"cannot set up RabbitMQ's users ({', '.join(refused)}) on vhost {vhost}: "
+                f"`rabbitmqctl import_definitions` failed ({output[0]}); run this as root once"
+            )
+        note(f"rabbitmqctl is not usable here; the RabbitMQ users on vhost {vhost} already work")
+        return
+    users = ", ".join(f"{i.user(env)} ({i.role})" for i in identities.IDENTITIES)
+    print(f"RabbitMQ vhost {vhost}: ready for {users}", flush=True)
+
+
+def amqp_login(env: Mapping[str, str], identity: identities.Identity) -> bool:
+    parameters = connection_parameters(identity.broker_config(env), name="ems setup check")
+    try:
+        pika.BlockingConnection(parameters).close()
+    except pika.exceptions.AMQPError:
+        return False
+    return True
 
 
 def delete_vhost(env: Mapping[str, str]) -> None:

@@ -4,6 +4,12 @@ Queues are plain durable queues without ``x-`` arguments (see docs/ARCHITECTURE.
 that declares ``device_data_queue`` itself stays compatible. Each queue has ``<queue>.dlq``, bound
 to the ``ems.dlx`` exchange with the queue's name; consumers dead-letter into it themselves.
 
+Meters publish readings to the fanout exchange ``ems.readings``, bound to ``device_data_queue``:
+an exchange a meter identity may write to without reaching any other exchange or queue
+(identities.py). Fanout, so the routing key does not matter and a meter cannot lose readings by
+sending a wrong one. The default exchange (routing key ``device_data_queue``) still reaches the
+queue for an identity allowed to write to it, as older simulators publish.
+
 ``python -m ems_common.messaging.topology`` declares everything and exits.
 """
 
@@ -19,6 +25,7 @@ from ems_common.messaging.connection import connect
 SYNC_EXCHANGE = "ems.sync"
 DLX = "ems.dlx"
 ALERTS_EXCHANGE = "ems.alerts"
+READINGS_EXCHANGE = "ems.readings"
 DEVICE_DATA_QUEUE = "device_data_queue"
 
 # Each consuming service owns its queue, so every service gets every event it subscribes to.
@@ -48,7 +55,8 @@ def declare_queue(channel: BlockingChannel, queue: str) -> None:
 
 
 def declare_topology(channel: BlockingChannel) -> None:
-    """Exchanges, the per-service sync queues with their bindings, and the measurements queue."""
+    """Exchanges, the per-service sync queues with their bindings, and the measurements queue
+    with the readings exchange bound to it."""
     channel.exchange_declare(SYNC_EXCHANGE, exchange_type="topic", durable=True)
     channel.exchange_declare(DLX, exchange_type="direct", durable=True)
     channel.exchange_declare(ALERTS_EXCHANGE, exchange_type="topic", durable=True)
@@ -58,6 +66,8 @@ def declare_topology(channel: BlockingChannel) -> None:
         for key in keys:
             channel.queue_bind(queue, SYNC_EXCHANGE, routing_key=key)
     declare_queue(channel, DEVICE_DATA_QUEUE)
+    channel.exchange_declare(READINGS_EXCHANGE, exchange_type="fanout", durable=True)
+    channel.queue_bind(DEVICE_DATA_QUEUE, READINGS_EXCHANGE)
 
 
 def main() -> int:
