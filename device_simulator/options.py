@@ -21,6 +21,10 @@ from pattern import DEFAULT_PERIODS, PatternError, Period, multipliers_by_hour
 
 DEFAULT_CONFIG = Path(__file__).with_name("config.json")
 DEFAULT_QUEUE = "device_data_queue"
+# EMS's readings exchange, bound to DEFAULT_QUEUE: all a meter identity may write to.
+DEFAULT_EXCHANGE = "ems.readings"
+# EMS's local meter identity (.env.example: RABBITMQ_METER_USER / RABBITMQ_METER_PASS).
+DEFAULT_USER = DEFAULT_PASSWORD = "ems-meter"
 TIMESTAMP_FORMATS = ("epoch-ms", "iso")
 USAGE_ERROR = 2
 
@@ -36,7 +40,8 @@ class BrokerSettings:
     user: str
     password: str
     vhost: str
-    queue: str
+    exchange: str  # "": the default exchange, straight to ``queue`` (declared first)
+    queue: str  # the routing key; with the default exchange, the queue
 
 
 @dataclass(frozen=True)
@@ -92,7 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
     add("--rabbitmq-user")
     add("--rabbitmq-password")
     add("--rabbitmq-vhost", help="virtual host (default /)")
-    add("--queue", help=f"queue to publish to (default {DEFAULT_QUEUE})")
+    add(
+        "--exchange",
+        help=f"exchange to publish to (default {DEFAULT_EXCHANGE}); '' for the "
+        "default exchange, straight to --queue (declared first), as older setups take readings",
+    )
+    add("--queue", help=f"routing key, and with --exchange '' the queue (default {DEFAULT_QUEUE})")
     add("--seed", help="integer seed: the same seed gives the same readings (and --devices ids)")
     add("--timestamp-format", help="epoch-ms (default) or iso")
     add("--timezone", help="IANA zone whose clock the daily pattern follows (default UTC)")
@@ -132,9 +142,10 @@ def settings_from(argv: list[str] | None = None) -> Settings:
     broker = BrokerSettings(
         host=_text("rabbitmq.host", pick(args.rabbitmq_host, rabbitmq.get("host"), "127.0.0.1")),
         port=_port(pick(args.rabbitmq_port, rabbitmq.get("port"), 5672)),
-        user=_text("rabbitmq.user", pick(args.rabbitmq_user, rabbitmq.get("user"), "guest")),
-        password=str(pick(args.rabbitmq_password, rabbitmq.get("password"), "guest")),
+        user=_text("rabbitmq.user", pick(args.rabbitmq_user, rabbitmq.get("user"), DEFAULT_USER)),
+        password=str(pick(args.rabbitmq_password, rabbitmq.get("password"), DEFAULT_PASSWORD)),
         vhost=_text("rabbitmq.vhost", pick(args.rabbitmq_vhost, rabbitmq.get("vhost"), "/")),
+        exchange=_name("exchange", pick(args.exchange, rabbitmq.get("exchange"), DEFAULT_EXCHANGE)),
         queue=_text("queue", pick(args.queue, rabbitmq.get("queue"), DEFAULT_QUEUE)),
     )
     seed = _optional_int("seed", pick(args.seed, config.get("seed"), None))
@@ -275,6 +286,13 @@ def _interval(value: Any) -> float:
 def _text(name: str, value: Any) -> str:
     if not isinstance(value, str) or not value:
         raise ConfigError(f"{name} must be a non-empty string, got {value!r}")
+    return value
+
+
+def _name(name: str, value: Any) -> str:
+    """An AMQP name: a string of at most 255 bytes; may be empty (the default exchange)."""
+    if not isinstance(value, str) or len(value.encode()) > 255:
+        raise ConfigError(f"{name} must be a string of at most 255 bytes, got {value!r}")
     return value
 
 

@@ -7,6 +7,12 @@ taken from the plan into ``pending``, published while fewer than ``window`` awai
 returned message (queue deleted meanwhile: it is declared again) or a lost connection puts them
 back into ``pending`` in their original order; reconnects back off exponentially, capped. So
 delivery is at-least-once: a reading whose ack was lost with the connection is sent again.
+
+With an ``exchange`` (EMS's ``ems.readings``) it declares nothing: a meter identity may only
+write to that exchange, so it checks the exchange exists (a passive declare, which needs no
+permission) and publishes there; a missing exchange, a refused publish or an exchange routing
+to no queue ends the run with one line naming the exchange. Without one (the default exchange)
+it declares ``queue`` and publishes to it, as older setups take readings.
 """
 
 from __future__ import annotations
@@ -34,7 +40,9 @@ REFUSED = (
     pika.exceptions.AuthenticationError,
     pika.exceptions.ProbableAccessDeniedError,
 )
-FATAL_CHANNEL_CODES = (403, 406)  # access refused; queue exists with other arguments
+# While setting up: access refused; queue exists with other arguments; no such exchange.
+FATAL_CHANNEL_CODES = (403, 406, 404)
+ACCESS_REFUSED = 403  # fatal at any time: retrying does not grant a permission
 
 
 class BrokerRefused(Exception):
@@ -50,9 +58,11 @@ class ConfirmingPublisher:
         window: int,
         on_confirmed: Callable[[Reading], None],
         max_retry_delay: float = MAX_RETRY_DELAY,
+        exchange: str = "",
     ) -> None:
         self.parameters = parameters
-        self.queue = queue
+        self.queue = queue  # with an exchange: the routing key
+        self.exchange = exchange
         self.window = window
         self.on_confirmed = on_confirmed
         self.max_retry_delay = max_retry_delay
@@ -117,10 +127,18 @@ class ConfirmingPublisher:
         self.delivery_tag = 0  # tags count per channel
         channel.add_on_close_callback(self._on_channel_closed)
         channel.add_on_return_callback(self._on_return)
+        if self.exchange:
+            # Passive: only checks it exists (404 otherwise), no configure permission needed.
+            channel.exchange_declare(self.exchange, passive=True, callback=self._on_target_ready)
+            return
         # As the project declares it: durable, no arguments (a plain queue any meter can declare).
-        channel.queue_declare(self.queue, durable=True, callback=self._on_queue_declared)
+        channel.queue_declare(self.queue, durable=True, callback=self._on_target_ready)
 
-    def _on_queue_declared(self, _frame: Any) -> None:
+    @property
+    def target(self) -> str:
+        return f"exchange {self.exchange!r}" if self.exchange else f"queue {self.queue!r}"
+
+    def _on_target_ready(self, _frame: Any) -> None:
         assert self.channel is not None
         self.channel.confirm_delivery(self._on_confirm, callback=self._on_confirm_mode)
 
@@ -155,8 +173,10 @@ class ConfirmingPublisher:
 
     def _on_channel_closed(self, channel: Channel, reason: BaseException) -> None:
         code = getattr(reason, "reply_code", None)
-        if not self.ready and code in FATAL_CHANNEL_CODES and not self.closing:
-            self._fail(f"RabbitMQ refused queue {self.queue!r}: {_why(reason)}")
+        fatal = code == ACCESS_REFUSED or (not self.ready and code in FATAL_CHANNEL_CODES)
+        if fatal and not self.closing:
+            user = self.parameters.credentials.username
+            self._fail(f"RabbitMQ refused {self.target} for user {user!r}: {_why(reason)}")
             return
         if self.connection is not None and self.connection.is_open:
             self.connection.close()  # reconnect: a new channel and every unconfirmed reading again
@@ -229,7 +249,9 @@ class ConfirmingPublisher:
                 message_id=reading.message_id,
             )
             # mandatory: if the queue was deleted meanwhile the broker returns it (then acks).
-            self.channel.basic_publish("", self.queue, reading.body, properties, mandatory=True)
+            self.channel.basic_publish(
+                self.exchange, self.queue, reading.body, properties, mandatory=True
+            )
             self.delivery_tag += 1
             self.unconfirmed[self.delivery_tag] = (taken, reading)
 
@@ -263,6 +285,12 @@ class ConfirmingPublisher:
         self, channel: Channel, _method: Any, properties: BasicProperties, _body: bytes
     ) -> None:
         self.returned.add(str(properties.message_id))
+        if self.exchange:  # not ours to fix: we may not bind (nor see) the queues behind it
+            self._fail(
+                f"RabbitMQ's exchange {self.exchange!r} routed a reading to no queue: bind "
+                "device_data_queue to it (EMS's topology does, `make up` declares it)"
+            )
+            return
         if not self._redeclaring:
             self._redeclaring = True
             log.warning("queue %r is gone; declaring it again", self.queue)

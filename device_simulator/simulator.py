@@ -1,4 +1,5 @@
-"""EMS device simulator: smart-meter readings to RabbitMQ's ``device_data_queue``.
+"""EMS device simulator: smart-meter readings to RabbitMQ's ``ems.readings`` exchange (bound to
+``device_data_queue``), as EMS's meter identity, which may write there and nowhere else.
 
     pip install -r device_simulator/requirements.txt
     python device_simulator/simulator.py --config device_simulator/config.json
@@ -9,7 +10,7 @@ with publisher confirms; a reading is kept until the broker confirmed it. Modes:
 backfill (``--backfill-from/--backfill-to``), CSV replay (``--csv``). See README.md.
 
 Exit codes: 0 done (or stopped with every reading confirmed), 1 stopped with readings left
-unconfirmed, 2 a bad setting, 3 the broker refused the user, vhost or queue.
+unconfirmed, 2 a bad setting, 3 the broker refused the user, vhost, exchange or queue.
 """
 
 from __future__ import annotations
@@ -94,9 +95,13 @@ def describe(settings: Settings) -> str:
         if settings.start is not None:
             mode += f" from {settings.start.isoformat()} at {settings.speed:g}x"
     source = f"csv {settings.csv_path}" if settings.csv_path else "daily pattern"
+    if broker.exchange:
+        target = f"exchange {broker.exchange!r} (routing key {broker.queue!r})"
+    else:
+        target = f"queue {broker.queue!r} (default exchange)"
     return (
-        f"{mode}, {source}, {len(settings.device_ids)} device(s) -> queue {broker.queue!r} "
-        f"on {broker.host}:{broker.port} vhost {broker.vhost!r}"
+        f"{mode}, {source}, {len(settings.device_ids)} device(s) -> {target} "
+        f"on {broker.host}:{broker.port} vhost {broker.vhost!r} as {broker.user!r}"
     )
 
 
@@ -112,6 +117,7 @@ def run(settings: Settings) -> int:
         settings.broker.queue,
         window=settings.window,
         on_confirmed=console.on_confirmed,
+        exchange=settings.broker.exchange,
     )
 
     def on_signal(signum: int, frame: FrameType | None) -> None:

@@ -23,20 +23,33 @@ def broker_env() -> dict[str, str]:
     return {
         "host": os.environ.get("RABBITMQ_HOST", "127.0.0.1"),
         "port": os.environ.get("RABBITMQ_PORT") or "5672",
-        "user": os.environ.get("RABBITMQ_USER", "guest"),
-        "password": os.environ.get("RABBITMQ_PASS", "guest"),
+        "user": os.environ.get("RABBITMQ_USER", "ems"),
+        "password": os.environ.get("RABBITMQ_PASS", "ems"),
         "vhost": os.environ.get("RABBITMQ_VHOST", "/"),
     }
 
 
-def broker_flags(port: int | None = None) -> list[str]:
+def meter_identity() -> tuple[str, str]:
+    """EMS's meter identity (`make test` grants it the run's vhost: write to ems.readings only)."""
+    return (
+        os.environ.get("RABBITMQ_METER_USER") or "ems-meter",
+        os.environ.get("RABBITMQ_METER_PASS", "ems-meter"),
+    )
+
+
+def broker_flags(port: int | None = None, *, meter: bool = False) -> list[str]:
+    """The CLI's broker flags. By default as the services' identity publishing straight to a
+    queue (the default exchange, ``--queue`` declared): tests of the publisher's mechanics, on
+    queues of their own. ``meter``: as EMS's meter identity, to its default exchange."""
     env = broker_env()
+    user, password = meter_identity() if meter else (env["user"], env["password"])
     return [
         "--rabbitmq-host", env["host"],
         "--rabbitmq-port", str(port or env["port"]),
-        "--rabbitmq-user", env["user"],
-        "--rabbitmq-password", env["password"],
+        "--rabbitmq-user", user,
+        "--rabbitmq-password", password,
         "--rabbitmq-vhost", env["vhost"],
+        *([] if meter else ["--exchange", ""]),
     ]  # fmt: skip
 
 

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -256,3 +257,75 @@ def test_a_queue_deleted_mid_run_is_declared_again_and_later_readings_arrive(
     # reading from the first one it took to the end.
     assert on_queue == printed[printed.index(on_queue[0]) :]
     assert len(on_queue) >= 20
+
+
+# --- EMS's meter identity: it may write to ems.readings and nothing else ----------------------
+
+READINGS_EXCHANGE = "ems.readings"
+
+
+@pytest.fixture
+def readings_queue(queue: str) -> Iterator[str]:
+    """``queue``, bound to EMS's readings exchange (declared as the project declares it)."""
+    connection = connect()
+    try:
+        channel = connection.channel()
+        channel.exchange_declare(READINGS_EXCHANGE, exchange_type="fanout", durable=True)
+        channel.queue_declare(queue, durable=True)
+        channel.queue_bind(queue, READINGS_EXCHANGE)
+    finally:
+        connection.close()
+    yield queue
+
+
+def test_as_the_meter_identity_a_backfill_goes_through_the_readings_exchange(
+    readings_queue: str, config: Path
+) -> None:
+    result = run_cli(
+        "--config", str(config), *broker_flags(meter=True), "--device-id", DEVICE,
+        "--backfill-from", "2025-06-01", "--backfill-to", "2025-06-01",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert f"exchange {READINGS_EXCHANGE!r}" in result.stderr  # what it says it sends to
+    sent = stamps([body for _, body in drain(readings_queue)])
+    assert sent == [JUNE_FIRST_MS + n * TEN_MINUTES_MS for n in range(144)]
+
+
+@pytest.mark.parametrize(
+    ("flags", "named"),
+    [
+        # Not there: the passive check names it (the meter could not declare it anyway).
+        (["--exchange", "ems.no-such-exchange"], "exchange 'ems.no-such-exchange'"),
+        # The default exchange needs the queue declared and written to: both refused.
+        (["--exchange", ""], "queue "),
+    ],
+)
+def test_the_meter_identity_is_stopped_with_one_line_where_it_may_not_write(
+    readings_queue: str, config: Path, flags: list[str], named: str
+) -> None:
+    result = run_cli(
+        "--config", str(config), *broker_flags(meter=True), *flags, "--queue", readings_queue,
+        "--device-id", DEVICE, "--backfill-from", "2025-06-01", "--backfill-to", "2025-06-01",
+    )  # fmt: skip
+    assert result.returncode == 3, result.stderr
+    errors = [line for line in result.stderr.splitlines() if "error" in line]
+    assert len(errors) == 1 and named in errors[0], result.stderr
+    assert "Traceback" not in result.stderr
+    assert drain(readings_queue) == []
+
+
+def test_an_exchange_routing_to_no_queue_stops_it_naming_the_exchange(config: Path) -> None:
+    exchange = f"simulator_test_unbound_{uuid.uuid4().hex[:8]}"
+    connection = connect()
+    try:
+        connection.channel().exchange_declare(exchange, exchange_type="fanout")
+        result = run_cli(
+            "--config", str(config), *broker_flags(), "--exchange", exchange,
+            "--device-id", DEVICE, "--backfill-from", "2025-06-01", "--backfill-to", "2025-06-01",
+        )  # fmt: skip
+    finally:
+        connection.channel().exchange_delete(exchange)
+        connection.close()
+    assert result.returncode == 3, result.stderr
+    errors = [line for line in result.stderr.splitlines() if "error" in line]
+    assert len(errors) == 1 and f"{exchange!r} routed a reading to no queue" in errors[0]

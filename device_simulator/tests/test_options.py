@@ -29,6 +29,12 @@ def test_the_shipped_config_holds_the_issues_defaults() -> None:
     assert settings.device_ids == [DEVICE]
     assert (settings.interval_seconds, settings.base_load_kwh) == (600, 0.25)
     assert settings.broker.queue == "device_data_queue"
+    # EMS's meter identity and the exchange it may write to (.env.example's local defaults).
+    assert (settings.broker.exchange, settings.broker.user, settings.broker.password) == (
+        "ems.readings",
+        "ems-meter",
+        "ems-meter",
+    )
     assert (settings.broker.host, settings.broker.port, settings.broker.vhost) == (
         "127.0.0.1",
         5672,
@@ -52,7 +58,7 @@ def test_values_come_from_the_file(tmp_path: Path) -> None:
         interval_seconds=60,
         base_load_kwh=1.5,
         rabbitmq={"host": "broker", "port": 5673, "user": "u", "password": "p", "vhost": "v",
-                  "queue": "q"},
+                  "queue": "q", "exchange": "x"},
         patterns=PATTERNS,
         timestamp_format="iso",
         seed=4,
@@ -64,6 +70,7 @@ def test_values_come_from_the_file(tmp_path: Path) -> None:
     assert (broker.host, broker.port, broker.user, broker.password, broker.vhost, broker.queue) == (
         "broker", 5673, "u", "p", "v", "q"
     )  # fmt: skip
+    assert broker.exchange == "x"
     assert [p.name for p in settings.periods] == ["night", "rest"]
     assert settings.timestamp_format == "iso"
 
@@ -74,14 +81,15 @@ def test_every_flag_overrides_the_file(tmp_path: Path) -> None:
         device_id=DEVICE,
         interval_seconds=60,
         base_load_kwh=1.5,
-        rabbitmq={"host": "broker", "port": 5673, "user": "u", "password": "p", "vhost": "v"},
+        rabbitmq={"host": "broker", "port": 5673, "user": "u", "password": "p", "vhost": "v",
+                  "exchange": "x"},
         seed=4,
-    )
+    )  # fmt: skip
     settings = settings_from(
         ["--config", config, "--device-id", OTHER, "--device-id", DEVICE, "--interval", "30",
          "--base-load", "0.5", "--rabbitmq-host", "h2", "--rabbitmq-port", "5674",
          "--rabbitmq-user", "u2", "--rabbitmq-password", "p2", "--rabbitmq-vhost", "v2",
-         "--queue", "q2", "--seed", "9", "--timestamp-format", "iso"]
+         "--queue", "q2", "--seed", "9", "--timestamp-format", "iso", "--exchange", ""]
     )  # fmt: skip
     assert settings.device_ids == [OTHER, DEVICE]
     assert (settings.interval_seconds, settings.base_load_kwh, settings.seed) == (30, 0.5, 9)
@@ -89,6 +97,7 @@ def test_every_flag_overrides_the_file(tmp_path: Path) -> None:
     assert (broker.host, broker.port, broker.user, broker.password, broker.vhost, broker.queue) == (
         "h2", 5674, "u2", "p2", "v2", "q2"
     )  # fmt: skip
+    assert broker.exchange == ""  # the default exchange: straight to the queue
     assert settings.timestamp_format == "iso"
 
 
@@ -146,6 +155,8 @@ BAD_CONFIGS = [
     ({"device_id": DEVICE}, ["--count", "0"], "--count"),
     ({}, ["--devices", "2", "--device-id", DEVICE], "exclude"),
     ({"device_id": DEVICE}, ["--no-such-flag"], "--no-such-flag"),
+    ({"device_id": DEVICE, "rabbitmq": {"exchange": 7}}, [], "exchange"),
+    ({"device_id": DEVICE}, ["--exchange", "x" * 256], "exchange"),
 ]  # fmt: skip
 
 
