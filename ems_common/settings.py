@@ -85,8 +85,8 @@ def broker_config() -> BrokerConfig:
     return BrokerConfig(
         host=env("RABBITMQ_HOST", "127.0.0.1"),
         port=env_int("RABBITMQ_PORT", 5672),
-        user=env("RABBITMQ_USER", "guest"),
-        password=env("RABBITMQ_PASS", "guest"),
+        user=env("RABBITMQ_USER", "ems"),  # the services' identity (messaging/identities.py)
+        password=env("RABBITMQ_PASS", "ems"),
         vhost=env("RABBITMQ_VHOST", "/"),
     )
 
