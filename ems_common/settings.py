@@ -208,7 +208,11 @@ def build_settings(
             "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
             "REDOC_DIST": "SIDECAR",
             "COMPONENT_SPLIT_REQUEST": True,
-            "ENUM_NAME_OVERRIDES": {},
+            # The error shape's "type" choices (drf-standardized-errors) get stable names.
+            "ENUM_NAME_OVERRIDES": {
+                f"{kind}Enum": f"drf_standardized_errors.openapi_serializers.{kind}Enum.choices"
+                for kind in ("ValidationError", "ClientError", "ServerError")
+            },
             "POSTPROCESSING_HOOKS": [
                 "drf_standardized_errors.openapi_hooks.postprocess_schema_enums"
             ],

@@ -3,9 +3,12 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from authentication.models import Role, User
+from ems_common.fields import OptionalEmailField
 
 
 class UserSerializer(serializers.ModelSerializer):
+    email = OptionalEmailField(read_only=True)
+
     class Meta:
         model = User
         fields = ["id", "username", "role", "full_name", "email", "created_at", "updated_at"]
@@ -20,7 +23,7 @@ class RegisterSerializer(serializers.Serializer):
     )
     password = serializers.CharField(max_length=128, write_only=True, trim_whitespace=False)
     full_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    email = OptionalEmailField(required=False, default="")
 
 
 class AdminCreateUserSerializer(RegisterSerializer):
@@ -57,3 +60,18 @@ class RefreshSerializer(serializers.Serializer):
 
 class AccessSerializer(serializers.Serializer):
     access = serializers.CharField()
+
+
+class JwkSerializer(serializers.Serializer):
+    """One RSA public key (RFC 7517), as ems_common.auth's verifiers read it."""
+
+    kty = serializers.ChoiceField(choices=["RSA"])
+    kid = serializers.CharField()
+    alg = serializers.ChoiceField(choices=["RS256"])
+    use = serializers.ChoiceField(choices=["sig"])
+    n = serializers.CharField()
+    e = serializers.CharField()
+
+
+class JwksSerializer(serializers.Serializer):
+    keys = JwkSerializer(many=True)

@@ -5,6 +5,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
+from drf_standardized_errors.openapi_serializers import ErrorResponse429Serializer
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import exceptions, generics, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -16,6 +18,7 @@ from authentication.api.serializers import (
     AccessSerializer,
     AdminCreateUserSerializer,
     AdminUpdateUserSerializer,
+    JwksSerializer,
     LoginResponseSerializer,
     LoginSerializer,
     RefreshSerializer,
@@ -23,11 +26,12 @@ from authentication.api.serializers import (
     UserSerializer,
 )
 from authentication.models import User
+from ems_common.openapi import ErrorResponse401Serializer
 from ems_common.permissions import IsAdmin
 
 
 class PublicView(APIView):
-    """No token needed; a failed login still answers 401 with a WWW-Authenticate header."""
+    # No token needed; a failed login still answers 401 with a WWW-Authenticate header.
 
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
@@ -42,7 +46,11 @@ def client_ip(request: Request) -> str:
 
 
 class RegisterView(PublicView):
-    @extend_schema(request=RegisterSerializer, responses={201: UserSerializer})
+    @extend_schema(
+        request=RegisterSerializer,
+        responses={201: UserSerializer},
+        description="Anyone may create a client account.",
+    )
     def post(self, request: Request) -> Response:
         serializer = RegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -51,7 +59,18 @@ class RegisterView(PublicView):
 
 
 class LoginView(PublicView):
-    @extend_schema(request=LoginSerializer, responses={200: LoginResponseSerializer})
+    @extend_schema(
+        request=LoginSerializer,
+        responses={
+            200: LoginResponseSerializer,
+            401: ErrorResponse401Serializer,
+            429: ErrorResponse429Serializer,
+        },
+        description=(
+            "Tokens for a username and password. 401 `wrong_credentials`; 429 after too many "
+            "failed logins for the username or from the address."
+        ),
+    )
     def post(self, request: Request) -> Response:
         serializer = LoginSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -69,7 +88,11 @@ class LoginView(PublicView):
 
 
 class RefreshView(PublicView):
-    @extend_schema(request=RefreshSerializer, responses={200: AccessSerializer})
+    @extend_schema(
+        request=RefreshSerializer,
+        responses={200: AccessSerializer, 401: ErrorResponse401Serializer},
+        description="A new access token for a valid refresh token.",
+    )
     def post(self, request: Request) -> Response:
         serializer = RefreshSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -77,7 +100,10 @@ class RefreshView(PublicView):
 
 
 class JwksView(PublicView):
-    @extend_schema(responses={200: dict})
+    @extend_schema(
+        responses={200: JwksSerializer},
+        description="The public keys that verify the access tokens (RFC 7517 key set).",
+    )
     def get(self, request: Request) -> Response:
         return Response(keys.jwks())
 
@@ -101,6 +127,9 @@ class UserListView(generics.ListAPIView):
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
+# An admin may not take away their own admin role, nor delete themselves (SelfProtectionError).
+@extend_validation_errors(["invalid"], field_name="role", methods=["patch"])
+@extend_validation_errors(["invalid"], field_name="non_field_errors", methods=["delete"])
 class UserDetailView(generics.RetrieveAPIView):
     permission_classes = [IsAdmin]
     serializer_class = UserSerializer

@@ -6,7 +6,9 @@ import uuid
 from typing import Any
 
 from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import generics, status
 from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
 from rest_framework.request import Request
@@ -50,8 +52,13 @@ class AdminWritesMixin:
 
 
 @extend_schema(
-    parameters=[OpenApiParameter("owner_id", str, description="admin only: one owner's devices")]
+    parameters=[
+        OpenApiParameter(
+            "owner_id", OpenApiTypes.UUID, description="admin only: one owner's devices"
+        )
+    ]
 )
+@extend_validation_errors(["invalid"], field_name="owner_id", methods=["get"])
 class DeviceListView(AdminWritesMixin, generics.ListCreateAPIView):
     serializer_class = DeviceSerializer
 

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,6 +19,10 @@ from rest_framework.views import APIView
 
 from ems_common.permissions import is_admin
 from monitoring import consumption
+from monitoring.api.consumption_serializers import (
+    DailyConsumptionSerializer,
+    RangeConsumptionSerializer,
+)
 
 DATE_FORMATS = ["%Y-%m-%d"]
 # The days readings can fall on (monitoring.readings accepts 2000-01-01 up to 2100-01-01 UTC),
@@ -106,7 +110,7 @@ def tz_parameter() -> OpenApiParameter:
 class DailyView(APIView):
     @extend_schema(
         parameters=[DailyQuery, tz_parameter()],
-        responses=inline_serializer("DailyConsumption", {"hours": serializers.ListField()}),
+        responses=DailyConsumptionSerializer,
         description="The hours of a local day (23, 24 or 25) with kWh each, total, peak, average.",
     )
     def get(self, request: Request) -> Response:
@@ -125,7 +129,7 @@ class DailyView(APIView):
 class RangeView(APIView):
     @extend_schema(
         parameters=[RangeQuery, tz_parameter()],
-        responses=inline_serializer("RangeConsumption", {"days": serializers.ListField()}),
+        responses=RangeConsumptionSerializer,
         description="kWh per local day from start to end (both included, at most 366 days).",
     )
     def get(self, request: Request) -> Response:

@@ -1,0 +1,115 @@
+"""The OpenAPI schema class of every service: drf-standardized-errors' AutoSchema, which
+documents each operation's error responses in the one error shape, plus what EMS adds to it.
+
+- 401 lists EMS's own codes (``token_expired``, ``wrong_credentials``, ...), not only DRF's two.
+- 503 (``database_unavailable``, ``auth_unavailable``) is documented on every operation: any
+  request may meet a lost database or an unreachable auth service.
+- Query parameters validated by a serializer given to ``extend_schema(parameters=[...])`` get
+  their 400 documented, each parameter with the codes it can raise (the library only looks at
+  request bodies and django-filter forms).
+- A view without authentication (login, health) declares no security requirement; the others
+  declare ``jwtAuth`` once (the SECURITY setting and the authentication extension both add it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from drf_spectacular.plumbing import is_serializer
+from drf_standardized_errors import openapi
+from drf_standardized_errors.openapi_serializers import ClientErrorEnum, ServerErrorEnum
+from drf_standardized_errors.openapi_utils import (
+    InputDataField,
+    get_flat_serializer_fields,
+    get_serializer_fields_with_error_codes,
+)
+from rest_framework import serializers
+
+UNAVAILABLE = "503"
+# Only these read a request body: a GET cannot fail to parse one (400), nor have a wrong type (415).
+BODY_METHODS = ("POST", "PUT", "PATCH")
+
+
+class ErrorCode401Enum(models.TextChoices):
+    """Every 401 code a service answers (ems_common.auth, auth_service's login and refresh)."""
+
+    NOT_AUTHENTICATED = "not_authenticated"
+    AUTHENTICATION_FAILED = "authentication_failed"
+    BAD_AUTHORIZATION_HEADER = "bad_authorization_header"
+    TOKEN_INVALID = "token_invalid"
+    TOKEN_EXPIRED = "token_expired"
+    WRONG_CREDENTIALS = "wrong_credentials"
+    USER_NOT_FOUND = "user_not_found"
+
+
+class ErrorCode503Enum(models.TextChoices):
+    DATABASE_UNAVAILABLE = "database_unavailable"
+    AUTH_UNAVAILABLE = "auth_unavailable"
+
+
+class Error401Serializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=ErrorCode401Enum.choices)
+    detail = serializers.CharField()
+    attr = serializers.CharField(allow_null=True)
+
+
+class ErrorResponse401Serializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
+    errors = Error401Serializer(many=True)
+
+
+class Error503Serializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=ErrorCode503Enum.choices)
+    detail = serializers.CharField()
+    attr = serializers.CharField(allow_null=True)
+
+
+class ErrorResponse503Serializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=ServerErrorEnum.choices)
+    errors = Error503Serializer(many=True)
+
+
+class AutoSchema(openapi.AutoSchema):
+    def get_auth(self) -> list[dict[str, Any]]:
+        if not self.view.get_authenticators():
+            return []
+        unique: list[dict[str, Any]] = []
+        for requirement in super().get_auth():
+            if requirement not in unique:
+                unique.append(requirement)
+        return unique
+
+    def _get_allowed_error_status_codes(self) -> list[str]:
+        return [*super()._get_allowed_error_status_codes(), UNAVAILABLE]
+
+    def _should_add_error_response(self, responses: dict[str, Any], status_code: str) -> bool:
+        if status_code == UNAVAILABLE:
+            return status_code not in responses
+        return super()._should_add_error_response(responses, status_code)
+
+    def _get_error_response_serializer(self, status_code: str) -> Any:
+        if status_code == "401":
+            return ErrorResponse401Serializer
+        if status_code == UNAVAILABLE:
+            return ErrorResponse503Serializer
+        return super()._get_error_response_serializer(status_code)
+
+    def _should_add_parse_error_response(self) -> bool:
+        return self.method in BODY_METHODS and super()._should_add_parse_error_response()
+
+    def _should_add_http415_error_response(self) -> bool:
+        return self.method in BODY_METHODS and super()._should_add_http415_error_response()
+
+    def _query_serializers(self) -> list[Any]:
+        return [p for p in self.get_override_parameters() if is_serializer(p)]
+
+    def _should_add_validation_error_response(self) -> bool:
+        return super()._should_add_validation_error_response() or bool(self._query_serializers())
+
+    def _determine_fields_with_error_codes(self) -> list[InputDataField]:
+        fields = list(super()._determine_fields_with_error_codes())
+        for serializer in self._query_serializers():
+            flat = get_flat_serializer_fields(serializer)
+            fields.extend(get_serializer_fields_with_error_codes(flat))
+        return fields

@@ -1,0 +1,44 @@
+"""The response shapes of /hourly/daily/ and /hourly/range/ (DESIGN §5), for the OpenAPI schema.
+
+The views build these bodies themselves (monitoring.api.hourly); the serializers describe them,
+and a test renders real responses through them so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+
+class ConsumptionHourSerializer(serializers.Serializer):
+    start = serializers.DateTimeField(help_text="The local hour's start, ISO-8601 with offset.")
+    hour = serializers.IntegerField(min_value=0, max_value=23, help_text="Local hour of day.")
+    kwh = serializers.FloatField()
+
+
+class ConsumptionPeakSerializer(serializers.Serializer):
+    hour = serializers.IntegerField(min_value=0, max_value=23)
+    kwh = serializers.FloatField()
+
+
+class DailyConsumptionSerializer(serializers.Serializer):
+    device_id = serializers.UUIDField()
+    date = serializers.DateField()
+    tz = serializers.CharField()
+    hours = ConsumptionHourSerializer(many=True, help_text="23, 24 or 25 hours (daylight saving).")
+    total_kwh = serializers.FloatField()
+    peak = ConsumptionPeakSerializer(allow_null=True, help_text="The busiest hour; null if all 0.")
+    average_kwh = serializers.FloatField()
+
+
+class ConsumptionDaySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    kwh = serializers.FloatField()
+
+
+class RangeConsumptionSerializer(serializers.Serializer):
+    device_id = serializers.UUIDField()
+    start = serializers.DateField()
+    end = serializers.DateField()
+    tz = serializers.CharField()
+    days = ConsumptionDaySerializer(many=True, help_text="Every local day from start to end.")
+    total_kwh = serializers.FloatField()
