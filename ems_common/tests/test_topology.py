@@ -27,8 +27,20 @@ def test_declare_topology_twice_is_harmless(rabbit_connection):
     for queue in [*(sync_queue(s) for s in topology.SYNC_BINDINGS), DEVICE_DATA_QUEUE]:
         channel.queue_declare(queue, passive=True)
         channel.queue_declare(dlq_name(queue), passive=True)
-    for exchange in (SYNC_EXCHANGE, DLX, topology.ALERTS_EXCHANGE):
+    for exchange in (SYNC_EXCHANGE, DLX, topology.ALERTS_EXCHANGE, topology.READINGS_EXCHANGE):
         channel.exchange_declare(exchange, passive=True)
+
+
+def test_the_readings_exchange_is_a_durable_fanout_bound_to_device_data_queue():
+    channel = RecordingChannel()
+    declare_topology(channel)
+
+    assert (
+        "exchange_declare",
+        (topology.READINGS_EXCHANGE,),
+        {"exchange_type": "fanout", "durable": True},
+    ) in channel.calls
+    assert ("queue_bind", (DEVICE_DATA_QUEUE, topology.READINGS_EXCHANGE), {}) in channel.calls
 
 
 def test_queues_are_plain_durable_queues_a_meter_can_redeclare(rabbit_connection, unique_queue):
