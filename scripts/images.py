@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import rabbitmq_init
 from services import ROOT, Service, all_services
 
 DEPLOY = ROOT / "deploy"
@@ -131,4 +132,5 @@ SQL
 def rendered_files() -> dict[Path, str]:
     files = {dockerfile_path(service): dockerfile(service) for service in all_services()}
     files[INIT_DB_FILE] = init_databases_script()
+    files.update(rabbitmq_init.rendered_files())  # the other init script: RabbitMQ's identities
     return files

@@ -17,6 +17,7 @@ from typing import Any
 import images
 import pytest
 import traefik
+import yaml
 from services import ROOT, Service, all_services
 
 MANAGE_COMMAND = re.compile(r"(\w+)/manage\.py\s+(\w+)")
@@ -24,6 +25,10 @@ INTERPOLATED = re.compile(r"\$\{(\w+)(:?[?-])?")
 SECRET_NAME = re.compile(r"PASSWORD|PASS$|SECRET")
 INFRASTRUCTURE = {"postgres", "rabbitmq", "traefik", traefik.FRONTEND_SERVICE}
 RENDER = ".venv/bin/python scripts/stack.py render-traefik"
+REQUIRED_SECRETS = [
+    "DJANGO_SECRET_KEY", "POSTGRES_PASSWORD", "EMS_ADMIN_PASSWORD",
+    "RABBITMQ_PASS", "RABBITMQ_ADMIN_PASS", "RABBITMQ_METER_PASS",
+]  # fmt: skip
 
 
 def command_words(service: dict[str, Any]) -> list[str]:
@@ -161,7 +166,7 @@ def test_secrets_must_be_set() -> None:
     for name, operator in INTERPOLATED.findall(text):
         if SECRET_NAME.search(name):
             assert operator == ":?", f"${{{name}}} needs ':?message' (no default for a secret)"
-    for name in ("DJANGO_SECRET_KEY", "POSTGRES_PASSWORD", "RABBITMQ_PASS", "EMS_ADMIN_PASSWORD"):
+    for name in REQUIRED_SECRETS:
         assert f"${{{name}:?" in text, name
 
 
@@ -195,7 +200,7 @@ def test_compose_config_is_valid(compose_cli: list[str], tmp_path: Path) -> None
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("secret", ["DJANGO_SECRET_KEY", "POSTGRES_PASSWORD", "RABBITMQ_PASS"])
+@pytest.mark.parametrize("secret", [s for s in REQUIRED_SECRETS if s != "EMS_ADMIN_PASSWORD"])
 def test_compose_refuses_to_start_without_a_secret(
     compose_cli: list[str], tmp_path: Path, secret: str
 ) -> None:
@@ -204,3 +209,52 @@ def test_compose_refuses_to_start_without_a_secret(
     result = compose_config(compose_cli, tmp_path, env_text + "\n")
     assert result.returncode != 0
     assert secret in result.stdout + result.stderr
+
+
+def resolved(compose_cli: list[str], tmp_path: Path, secrets: dict[str, str]) -> dict[str, Any]:
+    """Every container's environment, as compose resolves it from .env.example plus secrets."""
+    lines = [
+        line
+        for line in (ROOT / ".env.example").read_text().splitlines()
+        if line.split("=", 1)[0] not in secrets
+    ]
+    env_text = "\n".join([*lines, *(f"{k}={v}" for k, v in secrets.items())]) + "\n"
+    check = compose_config(compose_cli, tmp_path, env_text)
+    assert check.returncode == 0, check.stderr
+    result = subprocess.run(
+        [*compose_cli, "--env-file", str(tmp_path / ".env"), "-f"]
+        + [str(tmp_path / "deploy" / "docker-compose.yml"), "config"],
+        cwd=tmp_path,
+        env={name: os.environ[name] for name in ("PATH", "HOME", "LANG") if name in os.environ},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    config: dict[str, Any] = yaml.safe_load(result.stdout)
+    return {name: service.get("environment") or {} for name, service in config["services"].items()}
+
+
+def knowing(environments: dict[str, Any], secret: str) -> set[str]:
+    return {name for name, env in environments.items() if secret in map(str, env.values())}
+
+
+def test_only_rabbitmq_knows_the_operators_and_the_meters_passwords(
+    compose_cli: list[str], tmp_path: Path
+) -> None:
+    secrets = {
+        "DJANGO_SECRET_KEY": "check",
+        "RABBITMQ_PASS": "services-sentinel",
+        "RABBITMQ_ADMIN_PASS": "operator-sentinel",
+        "RABBITMQ_METER_PASS": "meter-sentinel",
+    }
+    environments = resolved(compose_cli, tmp_path, secrets)
+
+    assert knowing(environments, "operator-sentinel") == {"rabbitmq"}
+    assert knowing(environments, "meter-sentinel") == {"rabbitmq"}
+    services_know = knowing(environments, "services-sentinel")
+    assert {"rabbitmq", "auth-web", "monitoring-measurements"} <= services_know
+    assert not services_know & {"postgres", "traefik", "frontend"}
+    # Every container with the services' password logs in as the services' user.
+    users = {environments[name].get("RABBITMQ_USER") for name in services_know}
+    assert users == {"ems"}

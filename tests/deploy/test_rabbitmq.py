@@ -1,0 +1,91 @@
+"""Compose's RabbitMQ: its start script grants the three identities what `make up` grants.
+
+deploy/rabbitmq/init.sh is run here with sh (no engine needed) and its definitions file read
+back. Which container knows which broker password: tests/deploy/test_compose.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import rabbitmq_init
+
+from ems_common.messaging import identities
+
+# Passwords a shell or JSON could mangle, so the script has to quote and escape them.
+ENV = {
+    "RABBITMQ_VHOST": "ems",
+    "RABBITMQ_USER": "svc",
+    "RABBITMQ_PASS": 'svc "pass" \\ $HOME `id`',
+    "RABBITMQ_ADMIN_USER": "op",
+    "RABBITMQ_ADMIN_PASS": "op-pass-$1'",
+    "RABBITMQ_METER_USER": "meter",
+    "RABBITMQ_METER_PASS": "meter pass",
+}
+
+
+def run_init(
+    tmp_path: Path, env: dict[str, str], *command: str
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["sh", str(rabbitmq_init.INIT_SCRIPT), *command],
+        env={"PATH": os.environ["PATH"], "EMS_RABBITMQ_CONF_DIR": str(tmp_path), **env},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+
+
+def test_init_script_writes_the_definitions_make_up_imports(tmp_path: Path) -> None:
+    result = run_init(tmp_path, ENV, "sh", "-c", "env")
+    assert result.returncode == 0, result.stderr
+
+    written = json.loads((tmp_path / "ems-definitions.json").read_text())
+    assert written == identities.definitions(ENV, "ems")
+    meter = next(p for p in written["permissions"] if p["user"] == "meter")
+    assert (meter["configure"], meter["write"], meter["read"]) == ("^$", r"^ems\.readings$", "^$")
+    conf = (tmp_path / "conf.d" / "20-ems-definitions.conf").read_text()
+    assert conf == f"load_definitions = {tmp_path / 'ems-definitions.json'}\n"
+    assert (tmp_path / "ems-definitions.json").stat().st_mode & 0o077 == 0  # passwords inside
+    # The server it then starts (here: env) does not get the passwords.
+    assert "_PASS=" not in result.stdout
+    assert "RABBITMQ_USER=svc" in result.stdout
+
+
+def test_init_script_defaults_the_vhost_to_slash(tmp_path: Path) -> None:
+    env = {name: value for name, value in ENV.items() if name != "RABBITMQ_VHOST"}
+    assert run_init(tmp_path, env, "true").returncode == 0
+    written = json.loads((tmp_path / "ems-definitions.json").read_text())
+    assert written["vhosts"] == [{"name": "/"}]
+
+
+@pytest.mark.parametrize("missing", rabbitmq_init.VARIABLES[1:])
+def test_init_script_stops_without_a_user_or_password(tmp_path: Path, missing: str) -> None:
+    env = {name: value for name, value in ENV.items() if name != missing}
+    result = run_init(tmp_path, env, "true")
+    assert result.returncode != 0
+    assert missing in result.stderr
+    assert not (tmp_path / "ems-definitions.json").exists()
+
+
+def test_init_script_refuses_one_user_for_two_roles(tmp_path: Path) -> None:
+    result = run_init(tmp_path, {**ENV, "RABBITMQ_METER_USER": "svc"}, "true")
+    assert result.returncode != 0
+    assert "RABBITMQ_USER and RABBITMQ_METER_USER" in result.stderr
+
+
+def test_compose_runs_the_init_script_before_rabbitmqs_entrypoint(services: dict[str, Any]) -> None:
+    rabbitmq = services["rabbitmq"]
+    assert rabbitmq["entrypoint"] == ["/bin/sh", "/ems/rabbitmq-init.sh"]
+    assert rabbitmq["command"] == ["docker-entrypoint.sh", "rabbitmq-server"]
+    assert "./rabbitmq/init.sh:/ems/rabbitmq-init.sh:ro" in rabbitmq["volumes"]
+    for name in rabbitmq_init.VARIABLES:
+        assert name in rabbitmq["environment"], name
+    # The image's default user (guest, or a RABBITMQ_DEFAULT_USER) would be a fourth identity.
+    assert not [name for name in rabbitmq["environment"] if name.startswith("RABBITMQ_DEFAULT_")]
