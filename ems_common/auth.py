@@ -1,8 +1,8 @@
 """JWT tokens: issuing (auth_service) and verifying against the auth service's JWKS (everyone).
 
-Tokens are RS256 JWTs with the claims ``sub`` (user id), ``username``, ``role``, ``type``
-(``access`` or ``refresh``), ``iss``, ``iat``, ``exp`` and ``jti``; the header names the key
-(``kid``).
+Tokens are RS256 JWTs with the claims ``sub`` (user id), ``username``, ``role``, ``ver`` (the
+account's version when issued: see ems_common.sessions), ``type`` (``access`` or ``refresh``),
+``iss``, ``iat``, ``exp`` and ``jti``; the header names the key (``kid``).
 """
 
 from __future__ import annotations
@@ -87,6 +87,7 @@ def issue_token(
     user_id: uuid.UUID | str,
     username: str,
     role: str,
+    version: int,
     token_type: str,
     lifetime: timedelta,
     issuer: str | None = None,
@@ -96,6 +97,7 @@ def issue_token(
         "sub": str(user_id),
         "username": username,
         "role": role,
+        "ver": version,
         "type": token_type,
         "iss": issuer or settings.EMS_JWT_ISSUER,
         "iat": now,
@@ -114,7 +116,7 @@ def decode_token(token: str, expected_type: str = "access") -> dict[str, Any]:
             key,
             algorithms=[ALGORITHM],
             issuer=settings.EMS_JWT_ISSUER,
-            options={"require": ["sub", "exp", "iat", "type"]},
+            options={"require": ["sub", "exp", "iat", "type", "ver"]},
         )
     except jwt.ExpiredSignatureError as exc:
         raise exceptions.AuthenticationFailed("Token has expired.", "token_expired") from exc
@@ -124,6 +126,8 @@ def decode_token(token: str, expected_type: str = "access") -> dict[str, Any]:
         raise exceptions.AuthenticationFailed(
             f"Expected an {expected_type} token.", "token_invalid"
         )
+    if not isinstance(claims["ver"], int) or isinstance(claims["ver"], bool):
+        raise exceptions.AuthenticationFailed("Token version is invalid.", "token_invalid")
     if claims.get("role") not in ROLES:
         raise exceptions.AuthenticationFailed("Token has an unknown role.", "token_invalid")
     try:
@@ -156,7 +160,11 @@ class JWTAuthentication(BaseAuthentication):
             token = header[1].decode("ascii")
         except UnicodeDecodeError as exc:
             raise exceptions.AuthenticationFailed("Token is invalid.", "token_invalid") from exc
-        return user_from_claims(decode_token(token)), token
+        from ems_common.sessions import check_current  # models: only once Django is set up
+
+        claims = decode_token(token)
+        check_current(claims)
+        return user_from_claims(claims), token
 
     def authenticate_header(self, request: Request) -> str:
         return 'Bearer realm="ems"'

@@ -2,13 +2,14 @@
 
 A service's ``settings.py`` is one call::
 
-    globals().update(build_settings(service="auth", apps=["authentication"], database="auth_db"))
+    globals().update(build_settings(service="auth", apps=[...], database=..., account_model=...))
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -71,6 +72,19 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
+def env_networks(name: str, default: str) -> list[IPv4Network | IPv6Network]:
+    """Comma-separated IP addresses or networks (``10.0.0.0/8``)."""
+    networks = []
+    for item in env_list(name, default):
+        try:
+            networks.append(ip_network(item, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} is not an IP address or network"
+            ) from None
+    return networks
+
+
 @dataclass(frozen=True)
 class BrokerConfig:
     host: str
@@ -125,9 +139,18 @@ def service_port(service: str) -> int:
 
 
 def build_settings(
-    *, service: str, apps: list[str], database: str, extra_apps: list[str] | None = None
+    *,
+    service: str,
+    apps: list[str],
+    database: str,
+    account_model: str,
+    extra_apps: list[str] | None = None,
 ) -> dict[str, Any]:
-    """The Django settings of one service; ``service`` is its URL prefix under /api/."""
+    """The Django settings of one service; ``service`` is its URL prefix under /api/.
+
+    ``account_model`` is the service's table of accounts (its synced copy of auth_service's
+    users), against which ems_common.sessions checks every token.
+    """
     prefix, _, _, database_env = SERVICES[service]
     secret = os.environ.get("DJANGO_SECRET_KEY")
     if not secret:
@@ -137,6 +160,7 @@ def build_settings(
     auth_port = env_int("AUTH_PORT", 8000)
     return {
         "EMS_SERVICE": service,
+        "EMS_ACCOUNT_MODEL": account_model,
         "SECRET_KEY": secret,
         # Never Django's debug pages, not even locally: they show settings, paths and source to
         # any client. Errors are JSON (ems_common.errors); tracebacks go to the log.

@@ -1,8 +1,17 @@
 """Settings of the auth_service: everything comes from ems_common and the environment."""
 
-from ems_common.settings import build_settings, env_int
+from ems_common.settings import build_settings, env_int, env_networks
 
-globals().update(build_settings(service="auth", apps=["authentication"], database="auth_db"))
+globals().update(
+    build_settings(
+        service="auth",
+        apps=["authentication"],
+        database="auth_db",
+        account_model="authentication.User",
+    )
+)
+# The users table is the source of truth: a token whose account is not in it is refused.
+EMS_ACCOUNT_MODEL_IS_SOURCE = True
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -25,6 +34,14 @@ AUTH_PASSWORD_VALIDATORS = [
 EMS_ACCESS_TOKEN_SECONDS = env_int("EMS_ACCESS_TOKEN_SECONDS", 15 * 60)
 EMS_REFRESH_TOKEN_SECONDS = env_int("EMS_REFRESH_TOKEN_SECONDS", 7 * 24 * 3600)
 
-# Failed logins allowed per username and per client IP within the window, before 429.
-EMS_LOGIN_MAX_FAILURES = env_int("EMS_LOGIN_MAX_FAILURES", 10)
-EMS_LOGIN_FAILURE_WINDOW_SECONDS = env_int("EMS_LOGIN_FAILURE_WINDOW_SECONDS", 60)
+# Login throttling (authentication/throttling.py): free failures per (username, client address)
+# and per address, then a delay from the first value doubling up to the maximum, in seconds.
+EMS_LOGIN_FREE_FAILURES = env_int("EMS_LOGIN_FREE_FAILURES", 5)
+EMS_LOGIN_IP_FREE_FAILURES = env_int("EMS_LOGIN_IP_FREE_FAILURES", 100)
+EMS_LOGIN_FIRST_DELAY_SECONDS = env_int("EMS_LOGIN_FIRST_DELAY_SECONDS", 1)
+EMS_LOGIN_MAX_DELAY_SECONDS = env_int("EMS_LOGIN_MAX_DELAY_SECONDS", 15 * 60)
+EMS_LOGIN_FAILURE_WINDOW_SECONDS = env_int("EMS_LOGIN_FAILURE_WINDOW_SECONDS", 3600)
+
+# Addresses whose X-Real-IP header is believed (the gateway's); anyone else is known by the
+# socket's address. Comma-separated addresses or networks.
+EMS_TRUSTED_PROXIES = env_networks("EMS_TRUSTED_PROXIES", "127.0.0.1,::1")

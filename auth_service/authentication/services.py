@@ -11,12 +11,12 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from rest_framework import exceptions
 
+from authentication import throttling
 from authentication.keys import current_key
-from authentication.models import FailedLogin, Role, User
-from ems_common import auth
+from authentication.models import Role, User
+from ems_common import auth, sessions
 from ems_common.errors import field_error
 from ems_common.outbox.services import publish_event
 
@@ -163,6 +163,7 @@ def _issue(user: User, token_type: str, seconds: int) -> str:
         user_id=user.id,
         username=user.username,
         role=user.role,
+        version=user.version,
         token_type=token_type,
         lifetime=timedelta(seconds=seconds),
     )
@@ -179,46 +180,34 @@ def issue_pair(user: User) -> TokenPair:
     )
 
 
-def _recent_failures(**lookup: str) -> int:
-    since = timezone.now() - timedelta(seconds=settings.EMS_LOGIN_FAILURE_WINDOW_SECONDS)
-    return FailedLogin.objects.filter(at__gte=since, **lookup).count()
-
-
-def login_throttled(username: str, ip: str) -> bool:
-    """Too many failed logins for this username or from this IP within the window.
-
-    Counted in the database, so every gunicorn worker sees the same numbers.
-    """
-    limit = settings.EMS_LOGIN_MAX_FAILURES
-    return _recent_failures(username=username.lower()) >= limit or _recent_failures(ip=ip) >= limit
-
-
-def record_failed_login(username: str, ip: str) -> None:
-    FailedLogin.objects.create(username=username.lower(), ip=ip)
-    # Rows older than the window no longer count; drop them so the table stays small.
-    expired = timezone.now() - timedelta(seconds=settings.EMS_LOGIN_FAILURE_WINDOW_SECONDS)
-    FailedLogin.objects.filter(at__lt=expired).delete()
-
-
 def login(username: str, password: str, ip: str) -> tuple[User, TokenPair]:
-    if login_throttled(username, ip):
+    """Tokens for the right password; 401 otherwise, 429 while this caller must wait."""
+    wait = throttling.seconds_until_allowed(username, ip)
+    if wait:
         raise exceptions.Throttled(
-            wait=settings.EMS_LOGIN_FAILURE_WINDOW_SECONDS,
-            detail="Too many failed login attempts; try again later.",
+            wait=wait, detail="Too many failed login attempts; try again later."
         )
     user = User.objects.filter(username__iexact=username).first()
+    if user is None:
+        # The same hashing work as for a real user, so the answer's timing tells nothing.
+        User().set_password(password)
     if user is None or not user.check_password(password):
-        record_failed_login(username, ip)
+        throttling.record_failure(username, ip)
         raise exceptions.AuthenticationFailed("Wrong username or password.", "wrong_credentials")
+    throttling.clear_failures(username, ip)
     return user, issue_pair(user)
 
 
 def refresh_access(refresh_token: str) -> str:
-    """A new access token for a valid refresh token whose user still exists."""
+    """A new access token for a refresh token issued since the account last changed.
+
+    A change of role or password, or a deletion, grows the account's version: every refresh
+    token issued before it is refused, so the account's sessions end.
+    """
     claims = auth.decode_token(refresh_token, expected_type="refresh")
     user = User.objects.filter(pk=claims["sub"]).first()
-    if user is None:
-        raise exceptions.AuthenticationFailed("The user no longer exists.", "user_not_found")
+    if user is None or user.version != claims["ver"]:
+        raise exceptions.AuthenticationFailed(sessions.ENDED, "session_ended")
     return issue_access(user)
 
 

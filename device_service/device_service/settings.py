@@ -2,4 +2,8 @@
 
 from ems_common.settings import build_settings
 
-globals().update(build_settings(service="devices", apps=["devices"], database="device_db"))
+globals().update(
+    build_settings(
+        service="devices", apps=["devices"], database="device_db", account_model="devices.User"
+    )
+)

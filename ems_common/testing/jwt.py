@@ -40,6 +40,7 @@ def make_token(jwt_private_key: rsa.RSAPrivateKey) -> Callable[..., str]:
         *,
         username: str = "someone",
         role: str = "client",
+        version: int = 1,
         token_type: str = "access",
         lifetime: timedelta = timedelta(minutes=5),
     ) -> str:
@@ -49,6 +50,7 @@ def make_token(jwt_private_key: rsa.RSAPrivateKey) -> Callable[..., str]:
             user_id=user_id or uuid.uuid4(),
             username=username,
             role=role,
+            version=version,
             token_type=token_type,
             lifetime=lifetime,
         )

@@ -20,6 +20,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from rest_framework.exceptions import APIException
 
 from ems_common.auth import TokenUser, decode_token, user_from_claims
+from ems_common.sessions import check_current
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,7 @@ async def authenticate(token: str | None) -> tuple[TokenUser, float] | None:
     try:
         # The JWKS may be fetched over HTTP: not on the event loop.
         claims = await sync_to_async(decode_token, thread_sensitive=False)(token)
+        await sync_to_async(check_current)(claims)  # a session ended by an account change
     except APIException as exc:  # AuthenticationFailed, or the auth service unreachable
         log.info("websocket refused: %s", exc.detail)
         return None

@@ -3,7 +3,12 @@
 from ems_common.settings import build_settings
 
 globals().update(
-    build_settings(service="monitoring", apps=["monitoring"], database="monitoring_db")
+    build_settings(
+        service="monitoring",
+        apps=["monitoring"],
+        database="monitoring_db",
+        account_model="monitoring.User",
+    )
 )
 
 # The WebSocket process (asgi.py) fans alerts out to its own sockets only: every process gets

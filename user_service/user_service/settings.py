@@ -2,4 +2,8 @@
 
 from ems_common.settings import build_settings
 
-globals().update(build_settings(service="users", apps=["users"], database="user_db"))
+globals().update(
+    build_settings(
+        service="users", apps=["users"], database="user_db", account_model="users.Profile"
+    )
+)

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import ipaddress
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from drf_standardized_errors.openapi_serializers import ErrorResponse429Serializer
@@ -41,8 +43,30 @@ class PublicView(APIView):
 
 
 def client_ip(request: Request) -> str:
-    # The gateway (nginx / Traefik) sets X-Real-IP; direct callers are identified by the socket.
-    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR") or "unknown"
+    """The caller's address: X-Real-IP if a trusted proxy (the gateway) sent it, else the socket's.
+
+    A caller that reaches the service directly cannot choose its address with a header.
+    """
+    remote = request.META.get("REMOTE_ADDR") or ""
+    forwarded = request.META.get("HTTP_X_REAL_IP", "").strip()
+    if forwarded and _is_trusted(remote) and _is_address(forwarded):
+        return forwarded
+    return remote or "unknown"
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_trusted(remote: str) -> bool:
+    if not _is_address(remote):
+        return False
+    address = ipaddress.ip_address(remote)
+    return any(address in network for network in settings.EMS_TRUSTED_PROXIES)
 
 
 class RegisterView(PublicView):

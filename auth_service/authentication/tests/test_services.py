@@ -6,12 +6,10 @@ from unittest import mock
 import pytest
 from conftest import STRONG_PASSWORD
 from django.core.management import call_command
-from django.test import override_settings
-from rest_framework import exceptions
 from rest_framework.test import APIClient
 
 from authentication import services
-from authentication.models import FailedLogin, User
+from authentication.models import User
 from ems_common.outbox.models import OutboxEvent
 
 pytestmark = pytest.mark.django_db
@@ -70,42 +68,6 @@ def test_update_and_delete_write_versioned_events(make_user: Callable[..., User]
     ]
     assert mine[1][2]["role"] == "admin"
     assert mine[2][2] == {"id": str(user.id)}
-
-
-@override_settings(EMS_LOGIN_MAX_FAILURES=3)
-def test_login_is_throttled_after_repeated_failures_for_a_username(
-    api: APIClient, make_user: Callable[..., User]
-) -> None:
-    make_user("alice")
-    wrong = {"username": "alice", "password": "wrong-password"}
-    statuses = [api.post("/api/auth/login/", wrong, format="json").status_code for _ in range(4)]
-    assert statuses == [401, 401, 401, 429]
-    # Even the right password waits until the window has passed.
-    right = {"username": "alice", "password": STRONG_PASSWORD}
-    assert api.post("/api/auth/login/", right, format="json").status_code == 429
-
-
-@override_settings(EMS_LOGIN_MAX_FAILURES=3)
-def test_login_is_throttled_per_client_ip_across_usernames(api: APIClient) -> None:
-    for name in ("a1", "a2", "a3"):
-        body = {"username": name, "password": "wrong-password"}
-        assert api.post("/api/auth/login/", body, format="json").status_code == 401
-    body = {"username": "a4", "password": "wrong-password"}
-    assert api.post("/api/auth/login/", body, format="json").status_code == 429
-    # Another client address is not affected.
-    other = api.post("/api/auth/login/", body, format="json", HTTP_X_REAL_IP="10.9.9.9")
-    assert other.status_code == 401
-
-
-@override_settings(EMS_LOGIN_MAX_FAILURES=3, EMS_LOGIN_FAILURE_WINDOW_SECONDS=60)
-def test_failures_older_than_the_window_do_not_count(make_user: Callable[..., User]) -> None:
-    make_user("alice")
-    for _ in range(3):
-        with pytest.raises(exceptions.AuthenticationFailed):
-            services.login("alice", "wrong-password", "1.2.3.4")
-    FailedLogin.objects.update(at=FailedLogin.objects.first().at.replace(year=2000))
-    user, _ = services.login("alice", STRONG_PASSWORD, "1.2.3.4")
-    assert user.username == "alice"
 
 
 def test_ensure_admin_is_idempotent(monkeypatch: pytest.MonkeyPatch) -> None:

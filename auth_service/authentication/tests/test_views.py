@@ -110,6 +110,7 @@ def test_expired_token_is_401(api: APIClient, make_user: Callable[..., User]) ->
         user_id=user.id,
         username=user.username,
         role=user.role,
+        version=user.version,
         token_type="access",
         lifetime=timedelta(seconds=-1),
     )

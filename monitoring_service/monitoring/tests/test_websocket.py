@@ -15,15 +15,20 @@ from channels.layers import channel_layers
 from django.db import connections
 from monitoring_service.asgi import application
 
+from ems_common.inbox.services import apply_upsert
 from ems_common.messaging.publisher import Publisher
 from ems_common.messaging.topology import declare_topology
 from ems_common.outbox.services import relay_pending
 from ems_common.settings import BrokerConfig
 from monitoring.alert_feed import AlertFeed, forward
 from monitoring.ingestion import store_readings
+from monitoring.models import User
 from monitoring.readings import Reading
 from monitoring.tests.test_alert_detection import device_with_max
 from monitoring.tests.ws_client import WebSocketClient
+
+# The handshake reads the account copy (ems_common.sessions) from a worker thread.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 PATH = "/api/monitoring/ws/"
 WAIT = 5.0
@@ -79,6 +84,20 @@ def test_a_good_token_is_greeted_with_the_user(make_token: Callable[..., str]) -
             "role": "client",
         }
         await socket.disconnect()
+
+    run(scenario)
+
+
+def test_a_token_from_before_the_accounts_last_change_is_refused(
+    make_token: Callable[..., str],
+) -> None:
+    user = uuid.uuid4()
+    fields = {"username": "ann", "role": "client", "full_name": "", "email": ""}
+    apply_upsert(User, user, 2, fields)  # demoted or given a new password after version 1
+
+    async def scenario() -> None:
+        socket = WebSocketClient(application, f"{PATH}?token={make_token(user, version=1)}")
+        assert not (await socket.connect())[0]
 
     run(scenario)
 

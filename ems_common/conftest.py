@@ -1,0 +1,3 @@
+"""ems_common's own tests: the JWT fixtures every service uses (test keys, make_token)."""
+
+pytest_plugins = ["ems_common.testing.jwt"]
