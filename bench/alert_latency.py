@@ -83,7 +83,7 @@ def broker(env: Mapping[str, str]) -> pika.BlockingConnection:
             port=int(env.get("RABBITMQ_PORT") or 5672),
             virtual_host=env.get("RABBITMQ_VHOST", "/"),
             credentials=pika.PlainCredentials(
-                env.get("RABBITMQ_USER", "guest"), env.get("RABBITMQ_PASS", "guest")
+                env.get("RABBITMQ_USER", "ems"), env.get("RABBITMQ_PASS", "ems")
             ),
         )
     )

@@ -42,8 +42,8 @@ def broker() -> dict[str, str]:
     return {
         "host": os.environ.get("RABBITMQ_HOST", "127.0.0.1"),
         "port": os.environ.get("RABBITMQ_PORT") or "5672",
-        "user": os.environ.get("RABBITMQ_USER", "guest"),
-        "password": os.environ.get("RABBITMQ_PASS", "guest"),
+        "user": os.environ.get("RABBITMQ_USER", "ems"),
+        "password": os.environ.get("RABBITMQ_PASS", "ems"),
         "vhost": os.environ.get("RABBITMQ_VHOST", "/"),
     }
 
@@ -61,7 +61,8 @@ def parameters() -> pika.ConnectionParameters:
 def simulator_args(config: Path, queue: str, days: int, devices: int) -> list[str]:
     env = broker()
     last = FIRST_DAY + timedelta(days=days - 1)
-    args = ["--config", str(config), "--queue", queue, "--seed", "1",
+    # The default exchange, straight to the queue: the same path as the bare pika publisher.
+    args = ["--config", str(config), "--exchange", "", "--queue", queue, "--seed", "1",
             "--backfill-from", FIRST_DAY.isoformat(), "--backfill-to", last.isoformat(),
             "--rabbitmq-host", env["host"], "--rabbitmq-port", env["port"],
             "--rabbitmq-user", env["user"], "--rabbitmq-password", env["password"],
