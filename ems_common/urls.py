@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.urls import URLPattern, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from ems_common.health import HealthView
 
@@ -22,9 +22,11 @@ def service_urlpatterns(prefix: str) -> list[URLPattern]:
             SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[]),
             name=schema_name,
         ),
+        # The split view serves Swagger UI's start script as a file (?script=), not inline, so
+        # the gateway's Content-Security-Policy for the docs can keep script-src 'self'.
         path(
             f"api/{prefix}/docs/",
-            SpectacularSwaggerView.as_view(
+            SpectacularSwaggerSplitView.as_view(
                 url_name=schema_name, authentication_classes=[], permission_classes=[]
             ),
             name=f"{prefix}-docs",

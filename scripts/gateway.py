@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from html import escape
 from pathlib import Path
 
+import security_headers
 from services import ROOT, Service, all_services, gateway, nginx_binary, var_dir
 
 TEMPLATES = ROOT / "deploy" / "nginx"
@@ -45,21 +46,39 @@ def read_template(name: str) -> str:
 
 
 def locations(env: Mapping[str, str]) -> str:
-    """One proxy block per route; WebSocket prefixes first, as they sit inside a service prefix."""
+    """One proxy block per route; WebSocket prefixes first, as they sit inside a service prefix.
+
+    Swagger UI has a block of its own only for its own Content-Security-Policy.
+    """
+    api, docs = security_headers.API, security_headers.DOCS
     blocks = []
     for service in all_services():
         for prefix in service.websocket_prefixes:
             port = service.websocket_port(env)
-            blocks.append(route_block("websocket.conf.template", service, prefix, env, port))
+            blocks.append(route_block("websocket.conf.template", service, prefix, env, api, port))
     for service in all_services():
-        blocks.append(route_block("location.conf.template", service, service.prefix, env))
+        blocks.append(route_block("location.conf.template", service, service.prefix, env, api))
+        docs_prefix = security_headers.docs_prefix(service.prefix)
+        blocks.append(route_block("location.conf.template", service, docs_prefix, env, docs))
     return "\n".join(blocks)
 
 
 def route_block(
-    template: str, service: Service, prefix: str, env: Mapping[str, str], port: int | None = None
+    template: str,
+    service: Service,
+    prefix: str,
+    env: Mapping[str, str],
+    headers: Mapping[str, str],
+    port: int | None = None,
 ) -> str:
-    values = {"prefix": prefix, "service": service.name, "port": port or service.port(env)}
+    values = {
+        "prefix": prefix,
+        "service": service.name,
+        "port": port or service.port(env),
+        "security_headers": "\n".join(
+            [security_headers.nginx_hide_upstream(), security_headers.nginx_directives(headers)]
+        ),
+    }
     return fill(read_template(template), values).rstrip("\n")
 
 
@@ -120,6 +139,8 @@ def render(env: Mapping[str, str]) -> Path:
         "listen": listen_address(env),
         "locations": locations(env),
         "static_root": static_root(env, gateway_dir),
+        "app_headers": security_headers.nginx_directives(security_headers.APP),
+        "api_headers": security_headers.nginx_directives(security_headers.API),
     }
     conf = gateway_dir / "nginx.conf"
     conf.write_text(fill(read_template("gateway.conf.template"), values))

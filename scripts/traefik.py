@@ -3,7 +3,8 @@
     .venv/bin/python scripts/stack.py render-traefik
 
 writes ``deploy/traefik/dynamic.yml`` (Traefik v3 file provider: one router per service prefix,
-each to its ``<name>-web`` container, and ``/`` to the ``frontend`` container), plus the files of
+each to its ``<name>-web`` container, and ``/`` to the ``frontend`` container; every router adds
+the security headers of scripts/security_headers.py, as the local gateway does), plus the files of
 scripts/images.py (a Dockerfile per service, PostgreSQL's init script). All are committed;
 tests/deploy fails when they are stale.
 
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import images
+import security_headers
 import yaml
 from services import ROOT, Service, all_services
 
@@ -77,24 +79,36 @@ def routers_and_services() -> tuple[dict[str, Any], dict[str, Any]]:
         # Traefik ranks routers by rule length, so a WebSocket prefix inside a service prefix
         # wins anyway. Upgrades need no extra configuration.
         for index, prefix in enumerate(service.websocket_prefixes):
-            routers[f"{service.name}-ws{index or ''}"] = router(prefix, ws_service)
-        routers[service.name] = router(service.prefix, service.name)
-    routers[FRONTEND_SERVICE] = {**router("/", FRONTEND_SERVICE), "priority": 1}
+            routers[f"{service.name}-ws{index or ''}"] = router(prefix, ws_service, "api")
+        routers[service.name] = router(service.prefix, service.name, "api")
+        # Swagger UI: the same service, its own Content-Security-Policy.
+        docs = security_headers.docs_prefix(service.prefix)
+        routers[f"{service.name}-docs"] = router(docs, service.name, "docs")
+    routers[FRONTEND_SERVICE] = {**router("/", FRONTEND_SERVICE, "app"), "priority": 1}
     services[FRONTEND_SERVICE] = {
         "loadBalancer": {"servers": [{"url": f"http://{FRONTEND_SERVICE}:{FRONTEND_PORT}"}]}
     }
     return routers, services
 
 
-def router(prefix: str, service: str) -> dict[str, Any]:
-    return {"entryPoints": ["web"], "rule": f"PathPrefix(`{prefix}`)", "service": service}
+def router(prefix: str, service: str, headers: str) -> dict[str, Any]:
+    """``headers``: which set of scripts/security_headers.py its responses get."""
+    return {
+        "entryPoints": ["web"],
+        "rule": f"PathPrefix(`{prefix}`)",
+        "service": service,
+        "middlewares": [security_headers.middleware_name(headers)],
+    }
 
 
 def dynamic_config() -> str:
     routers, services = routers_and_services()
-    body = yaml.safe_dump(
-        {"http": {"routers": routers, "services": services}}, sort_keys=False, width=100
-    )
+    http = {
+        "middlewares": security_headers.traefik_middlewares(),
+        "routers": routers,
+        "services": services,
+    }
+    body = yaml.safe_dump({"http": http}, sort_keys=False, width=100)
     return HEADER + body
 
 
