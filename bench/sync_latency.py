@@ -7,7 +7,8 @@
 Each scenario makes N changes one after another and, for each, polls (as admin, through the
 gateway) until the consuming service shows it; it prints the median and p95 latencies in
 milliseconds. Add a scenario by writing a function ``(target, n) -> {measure: [ms, ...]}`` and
-listing it in SCENARIOS (e.g. device change -> monitoring).
+listing it in SCENARIOS (e.g. device change -> monitoring). ``revocation`` times how long a
+demoted admin's token keeps working on each service.
 """
 
 from __future__ import annotations
@@ -133,10 +134,60 @@ def device_sync(target: Target, n: int) -> dict[str, list[float]]:
     return {"create": created, "update": updated}
 
 
+# An admin-only or caller-scoped read per service: 200 while a token counts, 401 once it ends.
+ADMIN_READS = {
+    "auth": "/api/auth/users/",
+    "users": "/api/users/",
+    "devices": "/api/devices/",
+    "monitoring": "/api/monitoring/devices/",
+}
+
+
+def revocation(target: Target, n: int) -> dict[str, list[float]]:
+    """An admin demoted (PATCH role=client answered 200) -> each service refuses its token (401).
+
+    ``all`` is the slowest service of each demotion: when the rights were gone everywhere.
+    """
+    latencies: dict[str, list[float]] = {name: [] for name in [*ADMIN_READS, "all"]}
+    run = uuid.uuid4().hex[:8]
+    for i in range(n):
+        body = {"username": f"bench_admin_{run}_{i}", "password": f"kite-{uuid.uuid4().hex}"}
+        created = target.session.post(
+            target.url("/api/auth/users/"), json={**body, "role": "admin"}, timeout=10
+        )
+        if created.status_code != 201:
+            raise RuntimeError(f"create admin: {created.status_code} {created.text[:300]}")
+        user_id = created.json()["id"]
+        token = requests.post(target.url("/api/auth/login/"), json=body, timeout=10).json()
+        demoted = requests.Session()
+        demoted.headers["Authorization"] = f"Bearer {token['access']}"
+        wait_visible(target, f"/api/users/{user_id}/")
+        response = target.session.patch(
+            target.url(f"/api/auth/users/{user_id}/"), json={"role": "client"}, timeout=10
+        )
+        if response.status_code != 200:
+            raise RuntimeError(f"demote: {response.status_code} {response.text[:300]}")
+        committed = time.perf_counter()
+        pending = dict(ADMIN_READS)
+        deadline = time.monotonic() + VISIBLE_TIMEOUT
+        while pending and time.monotonic() < deadline:
+            for name, path in list(pending.items()):
+                if demoted.get(target.url(path), timeout=10).status_code == 401:
+                    latencies[name].append((time.perf_counter() - committed) * 1000)
+                    del pending[name]
+            time.sleep(POLL_INTERVAL)
+        if pending:
+            raise TimeoutError(f"still admin after {VISIBLE_TIMEOUT} s on {', '.join(pending)}")
+        latencies["all"].append((time.perf_counter() - committed) * 1000)
+        target.session.delete(target.url(f"/api/auth/users/{user_id}/"), timeout=10)
+    return latencies
+
+
 # name -> (target, n) -> {measure: latencies in ms}
 SCENARIOS: dict[str, Callable[[Target, int], dict[str, list[float]]]] = {
     "user_sync": user_sync,
     "device_sync": device_sync,
+    "revocation": revocation,
 }
 
 

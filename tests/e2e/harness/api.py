@@ -12,7 +12,7 @@ import pika
 import requests
 
 from ems_common.messaging.connection import connection_parameters
-from ems_common.settings import BrokerConfig
+from ems_common.messaging.identities import SERVICES, Identity
 from harness.stack import Stack
 
 SYNC_SECONDS = 15.0
@@ -29,14 +29,16 @@ def login(stack: Stack, username: str, password: str) -> requests.Session:
     return session
 
 
-def create_client(stack: Stack, admin: requests.Session) -> tuple[dict[str, Any], str]:
-    """A new client account created by ``admin``: (the user as auth returns it, its password)."""
+def create_client(
+    stack: Stack, admin: requests.Session, role: str = "client"
+) -> tuple[dict[str, Any], str]:
+    """A new account (a client unless ``role`` says) created by ``admin``: (user, password)."""
     username = f"e2e_{uuid.uuid4().hex[:10]}"
     password = f"meter-{uuid.uuid4().hex[:12]}"
     body = {
         "username": username,
         "password": password,
-        "role": "client",
+        "role": role,
         "full_name": "Meter Owner",
         "email": f"{username}@example.com",
     }
@@ -47,14 +49,12 @@ def create_client(stack: Stack, admin: requests.Session) -> tuple[dict[str, Any]
 
 def broker(stack: Stack) -> pika.BlockingConnection:
     """A connection to the stack's RabbitMQ vhost, as its services reach it (through the proxy)."""
-    env = stack.env
-    config = BrokerConfig(
-        host=env["RABBITMQ_HOST"],
-        port=int(env["RABBITMQ_PORT"]),
-        user=env.get("RABBITMQ_USER", "guest"),
-        password=env.get("RABBITMQ_PASS", "guest"),
-        vhost=env["RABBITMQ_VHOST"],
-    )
+    return connect_as(stack, SERVICES)
+
+
+def connect_as(stack: Stack, identity: Identity) -> pika.BlockingConnection:
+    """A connection to the stack's vhost (through the proxy) as one of EMS's broker identities."""
+    config = identity.broker_config(stack.env)
     return pika.BlockingConnection(connection_parameters(config, name="ems e2e test"))
 
 
