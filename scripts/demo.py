@@ -35,6 +35,9 @@ import requests
 from services import PYTHON, ROOT, Service, manage_command, present_services, var_dir
 from stack import load_env_file
 
+from ems_common.messaging import identities
+from ems_common.messaging.topology import READINGS_EXCHANGE
+
 USERNAME = "demo"
 PASSWORD = "demo"
 DEVICE_NAME = "Demo meter"
@@ -212,15 +215,17 @@ def prepare(api: Api, env: Mapping[str, str], services: list[Service]) -> Demo:
 
 
 def simulator_config(env: Mapping[str, str]) -> Path:
-    """The broker settings the services use, in a file (not on the command line: a password)."""
+    """The simulator's broker settings, in a file (not on the command line: a password): the
+    services' broker and vhost, as a meter reaches it (the meter identity, ems.readings)."""
+    meter = identities.METER.broker_config(env)
     config = {
         "rabbitmq": {
-            "host": env.get("RABBITMQ_HOST") or "127.0.0.1",
-            "port": int(env.get("RABBITMQ_PORT") or 5672),
-            "user": env.get("RABBITMQ_USER") or "guest",
-            "password": env.get("RABBITMQ_PASS") or "guest",
-            "vhost": env.get("RABBITMQ_VHOST") or "/",
-            "queue": env.get("EMS_MEASUREMENTS_QUEUE") or "device_data_queue",
+            "host": meter.host,
+            "port": meter.port,
+            "user": meter.user,
+            "password": meter.password,
+            "vhost": meter.vhost,
+            "exchange": READINGS_EXCHANGE,
         },
         "interval_seconds": 600,
     }

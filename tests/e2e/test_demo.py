@@ -165,3 +165,25 @@ def test_the_backfill_covers_the_last_seven_days_and_today_then_live_sends_from_
     live = demo.live_command(config, "d1")
     assert live[-2:] == ["--device-id", "d1"]
     assert not [arg for arg in live if arg.startswith("--backfill")]
+
+
+def test_the_demo_simulator_logs_in_as_the_meter_identity_not_as_the_services(
+    tmp_path: Any,
+) -> None:
+    env = {
+        "EMS_VAR_DIR": str(tmp_path),
+        "RABBITMQ_VHOST": "v",
+        "RABBITMQ_USER": "svc",
+        "RABBITMQ_PASS": "services-secret",
+        "RABBITMQ_METER_USER": "meter",
+        "RABBITMQ_METER_PASS": "meter-secret",
+    }
+    text = demo.simulator_config(env).read_text()
+    rabbitmq = json.loads(text)["rabbitmq"]
+    assert (rabbitmq["user"], rabbitmq["password"], rabbitmq["vhost"]) == (
+        "meter",
+        "meter-secret",
+        "v",
+    )
+    assert rabbitmq["exchange"] == "ems.readings"
+    assert "services-secret" not in text

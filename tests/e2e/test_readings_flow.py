@@ -16,10 +16,15 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 import requests
 from harness import Stack
-from harness.api import broker, create_client, login, poll
+from harness.api import broker, connect_as, create_client, login, poll
 from harness.stack import ROOT
+from pika.exceptions import ChannelClosedByBroker
+
+from ems_common.messaging.identities import METER, SERVICES, Identity
+from ems_common.messaging.topology import DEVICE_DATA_QUEUE, READINGS_EXCHANGE
 
 SIMULATOR = ROOT / "device_simulator" / "simulator.py"
 DAY = "2025-06-01"
@@ -63,6 +68,9 @@ def simulator_command(stack: Stack, device_id: str, *args: str) -> list[str]:
         "--rabbitmq-host", stack.env["RABBITMQ_HOST"],
         "--rabbitmq-port", stack.env["RABBITMQ_PORT"],
         "--rabbitmq-vhost", stack.env["RABBITMQ_VHOST"],
+        # As a meter: EMS's meter identity, to its default exchange ems.readings.
+        "--rabbitmq-user", METER.user(stack.env),
+        "--rabbitmq-password", METER.password(stack.env),
         "--speed", "60000",  # a 10-minute reading every 10 ms
         "--seed", "42",
         "--print-json",
@@ -154,6 +162,57 @@ def test_six_simulated_readings_show_summed_in_their_hour_of_the_clients_daily_c
     body = daily(client, stack, device_id)
     assert body["peak"]["hour"] == 10
     assert len(body["hours"]) == 24
+
+
+@pytest.mark.parametrize(
+    ("identity", "exchange"),
+    [
+        (METER, READINGS_EXCHANGE),  # a meter: the one exchange it may write to
+        (SERVICES, ""),  # older simulators: the default exchange, routing key device_data_queue
+    ],
+    ids=["meter-to-ems.readings", "default-exchange"],
+)
+def test_a_reading_published_by_hand_is_stored(
+    stack: Stack, admin: requests.Session, identity: Identity, exchange: str
+) -> None:
+    device_id, client = owned_device_known_to_monitoring(stack, admin)
+    reading = {"timestamp": f"{DAY}T07:30:00Z", "device_id": device_id, "measurement_value": 0.75}
+    connection = connect_as(stack, identity)
+    try:
+        channel = connection.channel()
+        channel.confirm_delivery()
+        body = json.dumps(reading).encode()
+        channel.basic_publish(exchange, DEVICE_DATA_QUEUE, body, mandatory=True)
+    finally:
+        connection.close()
+    wait_for_chart(stack, client, device_id, {7: 0.75})
+
+
+def test_a_meter_cannot_forge_a_sync_event_and_its_readings_still_count(
+    stack: Stack, admin: requests.Session
+) -> None:
+    device_id, client = owned_device_known_to_monitoring(stack, admin)
+    forged = {
+        "event_id": str(uuid.uuid4()),
+        "type": "device.deleted",
+        "version": 10**9,
+        "occurred_at": datetime.now(UTC).isoformat(),
+        "source": "device_service",
+        "data": {"id": device_id},
+    }
+    connection = connect_as(stack, METER)
+    try:
+        channel = connection.channel()
+        channel.confirm_delivery()
+        with pytest.raises(ChannelClosedByBroker) as refused:
+            channel.basic_publish("ems.sync", "device.deleted", json.dumps(forged).encode())
+        assert refused.value.reply_code == 403, refused.value
+    finally:
+        connection.close()
+    # The device lives on in monitoring, and the meter's readings for it are stored.
+    readings = simulate(stack, device_id, "--count", "2", "--start", f"{DAY}T05:00:00Z")
+    wait_for_chart(stack, client, device_id, hourly_sums(readings))
+    assert monitoring_owner(stack, admin, device_id) is not None
 
 
 def test_a_reading_for_a_device_monitoring_does_not_know_is_dead_lettered_then_replayed(
