@@ -258,3 +258,14 @@ def test_only_rabbitmq_knows_the_operators_and_the_meters_passwords(
     # Every container with the services' password logs in as the services' user.
     users = {environments[name].get("RABBITMQ_USER") for name in services_know}
     assert users == {"ems"}
+
+
+def test_the_services_trust_only_traefiks_fixed_address(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+    traefik_address = services["traefik"]["networks"]["default"]["ipv4_address"]
+    for name, service in services.items():
+        trusted = (service.get("environment") or {}).get("EMS_TRUSTED_PROXIES")
+        if name.startswith("auth-"):
+            assert trusted == traefik_address, name
+    subnet = compose["networks"]["default"]["ipam"]["config"][0]["subnet"]
+    assert "EMS_COMPOSE_SUBNET" in subnet and "EMS_GATEWAY_ADDRESS" in traefik_address
