@@ -4,7 +4,8 @@ The token is verified at the handshake like a ``Bearer`` header (ems_common.auth
 bad or expired one closes the socket before it is accepted, which the server answers with HTTP
 403. A client joins its own group, an admin the admins' group; alert_feed sends each alert to
 its owner's group and to the admins' group (an admin who owns the device gets it once).
-The socket is closed when its token expires, so the client reconnects with a fresh one.
+The socket is closed when its token expires, or at the next alert once its session has ended
+(ems_common.sessions), so the client reconnects with a fresh token or signs in again.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from asgiref.sync import sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from rest_framework.exceptions import APIException
 
-from ems_common.auth import TokenUser, decode_token, user_from_claims
+from ems_common.auth import decode_token, user_from_claims
 from ems_common.sessions import check_current
 
 log = logging.getLogger(__name__)
@@ -39,8 +40,8 @@ def token_from(scope: dict[str, Any]) -> str | None:
     return tokens[0] if tokens else None
 
 
-async def authenticate(token: str | None) -> tuple[TokenUser, float] | None:
-    """The token's user and expiry (epoch seconds), or None when it does not verify."""
+async def authenticate(token: str | None) -> dict[str, Any] | None:
+    """The token's verified claims, or None when it does not verify or its session ended."""
     if not token:
         return None
     try:
@@ -50,19 +51,28 @@ async def authenticate(token: str | None) -> tuple[TokenUser, float] | None:
     except APIException as exc:  # AuthenticationFailed, or the auth service unreachable
         log.info("websocket refused: %s", exc.detail)
         return None
-    return user_from_claims(claims), float(claims["exp"])
+    return claims
+
+
+async def session_ended(claims: dict[str, Any]) -> bool:
+    try:
+        await sync_to_async(check_current)(claims)
+    except APIException:
+        return True
+    return False
 
 
 class AlertsConsumer(AsyncJsonWebsocketConsumer):
     group: str | None = None
     expiry: asyncio.TimerHandle | None = None
+    claims: dict[str, Any] | None = None
 
     async def connect(self) -> None:
-        verified = await authenticate(token_from(self.scope))
-        if verified is None:
+        self.claims = await authenticate(token_from(self.scope))
+        if self.claims is None:
             await self.close()  # before accept: the handshake is refused (HTTP 403)
             return
-        user, expires_at = verified
+        user, expires_at = user_from_claims(self.claims), float(self.claims["exp"])
         self.group = ADMINS_GROUP if user.is_admin else owner_group(user.id)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
@@ -83,5 +93,12 @@ class AlertsConsumer(AsyncJsonWebsocketConsumer):
         """Clients have nothing to say; anything they send is ignored."""
 
     async def alert_push(self, event: dict[str, Any]) -> None:
-        """A group message from alert_feed: forward its payload as is."""
+        """A group message from alert_feed: forward its payload as is.
+
+        Unless the account changed since the socket opened (an admin demoted, say): then the
+        socket closes as if its token had expired, and the client must sign in again.
+        """
+        if self.claims is not None and await session_ended(self.claims):
+            await self.close(code=TOKEN_EXPIRED_CLOSE)
+            return
         await self.send_json(event["message"])

@@ -139,6 +139,24 @@ def test_an_admin_owning_the_device_receives_it_once(make_token: Callable[..., s
     run(scenario)
 
 
+def test_an_open_admin_socket_closes_at_the_next_alert_once_the_admin_is_demoted(
+    make_token: Callable[..., str],
+) -> None:
+    admin = uuid.uuid4()
+    fields = {"username": "root", "role": "admin", "full_name": "", "email": ""}
+    apply_upsert(User, admin, 1, fields)
+
+    async def scenario() -> None:
+        socket = await connected(make_token(admin, role="admin", version=1))
+        demoted = {**fields, "role": "client"}
+        await sync_to_async(apply_upsert)(User, admin, 2, demoted)
+        await forward(alert_event(uuid.uuid4()))
+        closed = await socket.receive_output(WAIT)
+        assert closed == {"type": "websocket.close", "code": 4401}
+
+    run(scenario)
+
+
 def test_the_socket_closes_when_its_token_expires(make_token: Callable[..., str]) -> None:
     async def scenario() -> None:
         socket = await connected(make_token(lifetime=timedelta(seconds=1)))
