@@ -23,4 +23,4 @@ class OptionalEmailField(serializers.EmailField):
         # error. Read-only fields validate nothing, and DRF refuses max_length on them.
         if not kwargs.get("read_only"):
             kwargs.setdefault("max_length", EMAIL_MAX_LENGTH)
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+        super().__init__(**kwargs)

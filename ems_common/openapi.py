@@ -6,7 +6,8 @@ documents each operation's error responses in the one error shape, plus what EMS
   request may meet a lost database or an unreachable auth service.
 - Query parameters validated by a serializer given to ``extend_schema(parameters=[...])`` get
   their 400 documented, each parameter with the codes it can raise (the library only looks at
-  request bodies and django-filter forms).
+  request bodies and django-filter forms). Every query parameter may also be refused with
+  ``null_characters_not_allowed`` (ems_common.http.RejectNulBytesMiddleware).
 - A view without authentication (login, health) declares no security requirement; the others
   declare ``jwtAuth`` once (the SECURITY setting and the authentication extension both add it).
 """
@@ -27,6 +28,7 @@ from drf_standardized_errors.openapi_utils import (
 from rest_framework import serializers
 
 UNAVAILABLE = "503"
+NUL_IN_QUERY = "null_characters_not_allowed"
 # Only these read a request body: a GET cannot fail to parse one (400), nor have a wrong type (415).
 BODY_METHODS = ("POST", "PUT", "PATCH")
 
@@ -104,12 +106,18 @@ class AutoSchema(openapi.AutoSchema):
     def _query_serializers(self) -> list[Any]:
         return [p for p in self.get_override_parameters() if is_serializer(p)]
 
+    def _query_parameters(self) -> list[str]:
+        return [p["name"] for p in self._get_parameters() if p["in"] == "query"]
+
     def _should_add_validation_error_response(self) -> bool:
-        return super()._should_add_validation_error_response() or bool(self._query_serializers())
+        return super()._should_add_validation_error_response() or bool(self._query_parameters())
 
     def _determine_fields_with_error_codes(self) -> list[InputDataField]:
         fields = list(super()._determine_fields_with_error_codes())
         for serializer in self._query_serializers():
             flat = get_flat_serializer_fields(serializer)
             fields.extend(get_serializer_fields_with_error_codes(flat))
+        # Codes of fields with the same name are merged (the library's own rule).
+        for name in self._query_parameters():
+            fields.append(InputDataField(name, serializers.CharField(), {NUL_IN_QUERY}))
         return fields

@@ -9,8 +9,13 @@ class DeviceSerializer(serializers.ModelSerializer):
     """The device shape of DESIGN §5; ``owner_id`` must name a user this service knows."""
 
     owner_id = serializers.UUIDField(allow_null=True, required=False)
+    # Above 0: with 3 decimal places the smallest is 0.001, which the schema states as its minimum.
     max_hourly_consumption_kwh = serializers.DecimalField(
-        max_digits=12, decimal_places=3, coerce_to_string=False
+        max_digits=12,
+        decimal_places=3,
+        coerce_to_string=False,
+        min_value=Decimal("0.001"),
+        error_messages={"min_value": "Must be greater than 0."},
     )
 
     class Meta:
@@ -26,11 +31,6 @@ class DeviceSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
-
-    def validate_max_hourly_consumption_kwh(self, value: Decimal) -> Decimal:
-        if value <= 0:
-            raise serializers.ValidationError("Must be greater than 0.", code="min_value")
-        return value
 
 
 class AssignSerializer(serializers.Serializer):

@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 from devices.models import Device
 from devices.tests.factories import DeviceFactory, UserFactory
 from ems_common.outbox.models import OutboxEvent
+from ems_common.testing.openapi import assert_documented
 
 pytestmark = pytest.mark.django_db
 
@@ -212,6 +213,16 @@ def test_patch_rejects_a_zero_max_and_changes_nothing(admin_api: APIClient) -> N
     assert error_attrs(response) == ["max_hourly_consumption_kwh"]
     device.refresh_from_db()
     assert device.version == 1
+
+
+def test_a_zero_max_is_refused_as_the_schema_documents(admin_api: APIClient) -> None:
+    body = {"name": "Meter", "max_hourly_consumption_kwh": 0}
+
+    response = admin_api.post(LIST, body, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "min_value"
+    assert_documented(response, "POST", LIST)
 
 
 def test_assign_sets_and_clears_the_owner(admin_api: APIClient) -> None:
