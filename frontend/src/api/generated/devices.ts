@@ -64,7 +64,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description 200 when the database and the broker answer, 503 otherwise. */
+        /** @description 200 when the database and the broker answer, 503 (same body) otherwise. */
         get: operations["health_retrieve"];
         put?: never;
         post?: never;
@@ -78,10 +78,53 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AssignCreateError: components["schemas"]["AssignCreateNonFieldErrorsErrorComponent"] | components["schemas"]["AssignCreateUserIdErrorComponent"];
+        AssignCreateErrorResponse400: components["schemas"]["AssignCreateValidationError"] | components["schemas"]["ParseErrorResponse"];
+        AssignCreateNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        AssignCreateUserIdErrorComponent: {
+            /**
+             * @description * `user_id` - user_id (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "user_id";
+            /**
+             * @description * `invalid` - invalid
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "required";
+            detail: string;
+        };
+        AssignCreateValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["AssignCreateError"][];
+        };
         AssignRequest: {
             /** Format: uuid */
             user_id: string | null;
         };
+        /**
+         * @description * `client_error` - Client Error
+         * @enum {string}
+         */
+        ClientErrorEnum: "client_error";
         /** @description The device shape of DESIGN §5; ``owner_id`` must name a user this service knows. */
         Device: {
             /** Format: uuid */
@@ -108,6 +151,125 @@ export interface components {
             /** Format: uuid */
             owner_id?: string | null;
         };
+        Error401: {
+            code: components["schemas"]["Error401CodeEnum"];
+            detail: string;
+            attr: string | null;
+        };
+        /**
+         * @description * `not_authenticated` - Not Authenticated
+         *     * `authentication_failed` - Authentication Failed
+         *     * `bad_authorization_header` - Bad Authorization Header
+         *     * `token_invalid` - Token Invalid
+         *     * `token_expired` - Token Expired
+         *     * `wrong_credentials` - Wrong Credentials
+         *     * `user_not_found` - User Not Found
+         * @enum {string}
+         */
+        Error401CodeEnum: "not_authenticated" | "authentication_failed" | "bad_authorization_header" | "token_invalid" | "token_expired" | "wrong_credentials" | "user_not_found";
+        Error403: {
+            code: components["schemas"]["Error403CodeEnum"];
+            detail: string;
+            attr: string | null;
+        };
+        /**
+         * @description * `permission_denied` - Permission Denied
+         * @enum {string}
+         */
+        Error403CodeEnum: "permission_denied";
+        Error404: {
+            code: components["schemas"]["Error404CodeEnum"];
+            detail: string;
+            attr: string | null;
+        };
+        /**
+         * @description * `not_found` - Not Found
+         * @enum {string}
+         */
+        Error404CodeEnum: "not_found";
+        Error405: {
+            code: components["schemas"]["Error405CodeEnum"];
+            detail: string;
+            attr: string | null;
+        };
+        /**
+         * @description * `method_not_allowed` - Method Not Allowed
+         * @enum {string}
+         */
+        Error405CodeEnum: "method_not_allowed";
+        Error406: {
+            code: components["schemas"]["Error406CodeEnum"];
+            detail: string;
+            attr: string | null;
+        };
+        /**
+         * @description * `not_acceptable` - Not Acceptable
+         * @enum {string}
+         */
+        Error406CodeEnum: "not_acceptable";
+        Error415: {
+            code: components["schemas"]["Error415CodeEnum"];
+            detail: string;
+            attr: string | null;
+        };
+        /**
+         * @description * `unsupported_media_type` - Unsupported Media Type
+         * @enum {string}
+         */
+        Error415CodeEnum: "unsupported_media_type";
+        Error500: {
+            code: components["schemas"]["Error500CodeEnum"];
+            detail: string;
+            attr: string | null;
+        };
+        /**
+         * @description * `error` - Error
+         * @enum {string}
+         */
+        Error500CodeEnum: "error";
+        Error503: {
+            code: components["schemas"]["Error503CodeEnum"];
+            detail: string;
+            attr: string | null;
+        };
+        /**
+         * @description * `database_unavailable` - Database Unavailable
+         *     * `auth_unavailable` - Auth Unavailable
+         * @enum {string}
+         */
+        Error503CodeEnum: "database_unavailable" | "auth_unavailable";
+        ErrorResponse401: {
+            type: components["schemas"]["ClientErrorEnum"];
+            errors: components["schemas"]["Error401"][];
+        };
+        ErrorResponse403: {
+            type: components["schemas"]["ClientErrorEnum"];
+            errors: components["schemas"]["Error403"][];
+        };
+        ErrorResponse404: {
+            type: components["schemas"]["ClientErrorEnum"];
+            errors: components["schemas"]["Error404"][];
+        };
+        ErrorResponse405: {
+            type: components["schemas"]["ClientErrorEnum"];
+            errors: components["schemas"]["Error405"][];
+        };
+        ErrorResponse406: {
+            type: components["schemas"]["ClientErrorEnum"];
+            errors: components["schemas"]["Error406"][];
+        };
+        ErrorResponse415: {
+            type: components["schemas"]["ClientErrorEnum"];
+            errors: components["schemas"]["Error415"][];
+        };
+        ErrorResponse500: {
+            type: components["schemas"]["ServerErrorEnum"];
+            errors: components["schemas"]["Error500"][];
+        };
+        ErrorResponse503: {
+            type: components["schemas"]["ServerErrorEnum"];
+            errors: components["schemas"]["Error503"][];
+        };
         Health: {
             service: string;
             status: components["schemas"]["StatusEnum"];
@@ -129,6 +291,24 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Device"][];
         };
+        ParseError: {
+            code: components["schemas"]["ParseErrorCodeEnum"];
+            detail: string;
+            attr: string | null;
+        };
+        /**
+         * @description * `parse_error` - Parse Error
+         * @enum {string}
+         */
+        ParseErrorCodeEnum: "parse_error";
+        ParseErrorResponse: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "client_error";
+            errors: components["schemas"]["ParseError"][];
+        };
         /** @description The device shape of DESIGN §5; ``owner_id`` must name a user this service knows. */
         PatchedDeviceRequest: {
             name?: string;
@@ -139,12 +319,276 @@ export interface components {
             /** Format: uuid */
             owner_id?: string | null;
         };
+        RootCreateAddressErrorComponent: {
+            /**
+             * @description * `address` - address (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "address";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        RootCreateDescriptionErrorComponent: {
+            /**
+             * @description * `description` - description (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "description";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        RootCreateError: components["schemas"]["RootCreateNonFieldErrorsErrorComponent"] | components["schemas"]["RootCreateNameErrorComponent"] | components["schemas"]["RootCreateDescriptionErrorComponent"] | components["schemas"]["RootCreateAddressErrorComponent"] | components["schemas"]["RootCreateMaxHourlyConsumptionKwhErrorComponent"] | components["schemas"]["RootCreateOwnerIdErrorComponent"];
+        RootCreateErrorResponse400: components["schemas"]["RootCreateValidationError"] | components["schemas"]["ParseErrorResponse"];
+        RootCreateMaxHourlyConsumptionKwhErrorComponent: {
+            /**
+             * @description * `max_hourly_consumption_kwh` - max_hourly_consumption_kwh (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "max_hourly_consumption_kwh";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_decimal_places` - max_decimal_places
+             *     * `max_digits` - max_digits
+             *     * `max_string_length` - max_string_length
+             *     * `max_whole_digits` - max_whole_digits
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "max_decimal_places" | "max_digits" | "max_string_length" | "max_whole_digits" | "null" | "required";
+            detail: string;
+        };
+        RootCreateNameErrorComponent: {
+            /**
+             * @description * `name` - name (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "name";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        RootCreateNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        RootCreateOwnerIdErrorComponent: {
+            /**
+             * @description * `owner_id` - owner_id (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "owner_id";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "null_characters_not_allowed";
+            detail: string;
+        };
+        RootCreateValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["RootCreateError"][];
+        };
+        RootListError: components["schemas"]["RootListOwnerIdErrorComponent"] | components["schemas"]["RootListPageErrorComponent"];
+        RootListErrorResponse400: components["schemas"]["RootListValidationError"];
+        RootListOwnerIdErrorComponent: {
+            /**
+             * @description * `owner_id` - owner_id (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "owner_id";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "null_characters_not_allowed";
+            detail: string;
+        };
+        RootListPageErrorComponent: {
+            /**
+             * @description * `page` - page (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "page";
+            /**
+             * @description * `null_characters_not_allowed` - null_characters_not_allowed
+             * @enum {string}
+             */
+            code: "null_characters_not_allowed";
+            detail: string;
+        };
+        RootListValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["RootListError"][];
+        };
+        RootPartialUpdateAddressErrorComponent: {
+            /**
+             * @description * `address` - address (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "address";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        RootPartialUpdateDescriptionErrorComponent: {
+            /**
+             * @description * `description` - description (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "description";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        RootPartialUpdateError: components["schemas"]["RootPartialUpdateNonFieldErrorsErrorComponent"] | components["schemas"]["RootPartialUpdateNameErrorComponent"] | components["schemas"]["RootPartialUpdateDescriptionErrorComponent"] | components["schemas"]["RootPartialUpdateAddressErrorComponent"] | components["schemas"]["RootPartialUpdateMaxHourlyConsumptionKwhErrorComponent"] | components["schemas"]["RootPartialUpdateOwnerIdErrorComponent"];
+        RootPartialUpdateErrorResponse400: components["schemas"]["RootPartialUpdateValidationError"] | components["schemas"]["ParseErrorResponse"];
+        RootPartialUpdateMaxHourlyConsumptionKwhErrorComponent: {
+            /**
+             * @description * `max_hourly_consumption_kwh` - max_hourly_consumption_kwh (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "max_hourly_consumption_kwh";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_decimal_places` - max_decimal_places
+             *     * `max_digits` - max_digits
+             *     * `max_string_length` - max_string_length
+             *     * `max_whole_digits` - max_whole_digits
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "max_decimal_places" | "max_digits" | "max_string_length" | "max_whole_digits" | "null" | "required";
+            detail: string;
+        };
+        RootPartialUpdateNameErrorComponent: {
+            /**
+             * @description * `name` - name (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "name";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        RootPartialUpdateNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        RootPartialUpdateOwnerIdErrorComponent: {
+            /**
+             * @description * `owner_id` - owner_id (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "owner_id";
+            /**
+             * @description * `invalid` - invalid
+             * @enum {string}
+             */
+            code: "invalid";
+            detail: string;
+        };
+        RootPartialUpdateValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["RootPartialUpdateError"][];
+        };
+        /**
+         * @description * `server_error` - Server Error
+         * @enum {string}
+         */
+        ServerErrorEnum: "server_error";
         /**
          * @description * `ok` - ok
          *     * `degraded` - degraded
          * @enum {string}
          */
         StatusEnum: "ok" | "degraded";
+        /**
+         * @description * `validation_error` - Validation Error
+         * @enum {string}
+         */
+        ValidationErrorEnum: "validation_error";
     };
     responses: never;
     parameters: never;
@@ -176,6 +620,62 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedDeviceList"];
                 };
             };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RootListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse405"];
+                };
+            };
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse406"];
+                };
+            };
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse500"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
         };
     };
     root_create: {
@@ -202,6 +702,78 @@ export interface operations {
                     "application/json": components["schemas"]["Device"];
                 };
             };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RootCreateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse405"];
+                };
+            };
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse406"];
+                };
+            };
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse415"];
+                };
+            };
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse500"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
         };
     };
     root_retrieve: {
@@ -223,6 +795,54 @@ export interface operations {
                     "application/json": components["schemas"]["Device"];
                 };
             };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse405"];
+                };
+            };
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse406"];
+                };
+            };
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse500"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
         };
     };
     root_destroy: {
@@ -242,6 +862,62 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse405"];
+                };
+            };
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse406"];
+                };
+            };
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse500"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
             };
         };
     };
@@ -266,6 +942,78 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Device"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RootPartialUpdateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse405"];
+                };
+            };
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse406"];
+                };
+            };
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse415"];
+                };
+            };
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse500"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
                 };
             };
         };
@@ -293,6 +1041,78 @@ export interface operations {
                     "application/json": components["schemas"]["Device"];
                 };
             };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignCreateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse405"];
+                };
+            };
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse406"];
+                };
+            };
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse415"];
+                };
+            };
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse500"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
         };
     };
     health_retrieve: {
@@ -305,6 +1125,46 @@ export interface operations {
         requestBody?: never;
         responses: {
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse405"];
+                };
+            };
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse406"];
+                };
+            };
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse500"];
+                };
+            };
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

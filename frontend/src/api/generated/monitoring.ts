@@ -94,7 +94,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description 200 when the database and the broker answer, 503 otherwise. */
+        /** @description 200 when the database and the broker answer, 503 (same body) otherwise. */
         get: operations["health_retrieve"];
         put?: never;
         post?: never;
@@ -159,11 +159,171 @@ export interface components {
             /** Format: date-time */
             readonly read_at: string | null;
         };
+        AlertsListDeviceIdErrorComponent: {
+            /**
+             * @description * `device_id` - device_id (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "device_id";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "null_characters_not_allowed";
+            detail: string;
+        };
+        AlertsListEndErrorComponent: {
+            /**
+             * @description * `end` - end (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "end";
+            /**
+             * @description * `datetime` - datetime
+             *     * `invalid` - invalid
+             *     * `max_value` - max_value
+             *     * `min_value` - min_value
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             * @enum {string}
+             */
+            code: "datetime" | "invalid" | "max_value" | "min_value" | "null" | "null_characters_not_allowed";
+            detail: string;
+        };
+        AlertsListError: components["schemas"]["AlertsListNonFieldErrorsErrorComponent"] | components["schemas"]["AlertsListDeviceIdErrorComponent"] | components["schemas"]["AlertsListStartErrorComponent"] | components["schemas"]["AlertsListEndErrorComponent"] | components["schemas"]["AlertsListTzErrorComponent"] | components["schemas"]["AlertsListUnreadErrorComponent"] | components["schemas"]["AlertsListPageErrorComponent"];
+        AlertsListErrorResponse400: components["schemas"]["AlertsListValidationError"];
+        AlertsListNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        AlertsListPageErrorComponent: {
+            /**
+             * @description * `page` - page (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "page";
+            /**
+             * @description * `null_characters_not_allowed` - null_characters_not_allowed
+             * @enum {string}
+             */
+            code: "null_characters_not_allowed";
+            detail: string;
+        };
+        AlertsListStartErrorComponent: {
+            /**
+             * @description * `start` - start (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "start";
+            /**
+             * @description * `datetime` - datetime
+             *     * `invalid` - invalid
+             *     * `max_value` - max_value
+             *     * `min_value` - min_value
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             * @enum {string}
+             */
+            code: "datetime" | "invalid" | "max_value" | "min_value" | "null" | "null_characters_not_allowed";
+            detail: string;
+        };
+        AlertsListTzErrorComponent: {
+            /**
+             * @description * `tz` - tz (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "tz";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        AlertsListUnreadErrorComponent: {
+            /**
+             * @description * `unread` - unread (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "unread";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "null_characters_not_allowed";
+            detail: string;
+        };
+        AlertsListValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["AlertsListError"][];
+        };
         AlertsMarkedRead: {
             updated: number;
         };
+        AlertsReadAllCreateErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        AlertsReadCreateErrorResponse400: components["schemas"]["ParseErrorResponse"];
+        /**
+         * @description * `client_error` - Client Error
+         * @enum {string}
+         */
+        ClientErrorEnum: "client_error";
+        ConsumptionDay: {
+            /** Format: date */
+            date: string;
+            /** Format: double */
+            kwh: number;
+        };
+        ConsumptionHour: {
+            /**
+             * Format: date-time
+             * @description The local hour's start, ISO-8601 with offset.
+             */
+            start: string;
+            /** @description Local hour of day. */
+            hour: number;
+            /** Format: double */
+            kwh: number;
+        };
+        ConsumptionPeak: {
+            hour: number;
+            /** Format: double */
+            kwh: number;
+        };
         DailyConsumption: {
-            hours: unknown[];
+            /** Format: uuid */
+            device_id: string;
+            /** Format: date */
+            date: string;
+            tz: string;
+            /** @description 23, 24 or 25 hours (daylight saving). */
+            hours: components["schemas"]["ConsumptionHour"][];
+            /** Format: double */
+            total_kwh: number;
+            /** @description The busiest hour; null if all 0. */
+            peak: components["schemas"]["ConsumptionPeak"] | null;
+            /** Format: double */
+            average_kwh: number;
         };
         /** @description The device shape of DESIGN §5, as last synced from device_service. */
         Device: {
@@ -177,11 +337,310 @@ export interface components {
             /** Format: uuid */
             readonly owner_id: string | null;
         };
+        DevicesListError: components["schemas"]["DevicesListPageErrorComponent"];
+        DevicesListErrorResponse400: components["schemas"]["DevicesListValidationError"];
+        DevicesListPageErrorComponent: {
+            /**
+             * @description * `page` - page (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "page";
+            /**
+             * @description * `null_characters_not_allowed` - null_characters_not_allowed
+             * @enum {string}
+             */
+            code: "null_characters_not_allowed";
+            detail: string;
+        };
+        DevicesListValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["DevicesListError"][];
+        };
+        Error401: {
+            code: components["schemas"]["Error401CodeEnum"];
+            detail: string;
+            attr: string | null;
+        };
+        /**
+         * @description * `not_authenticated` - Not Authenticated
+         *     * `authentication_failed` - Authentication Failed
+         *     * `bad_authorization_header` - Bad Authorization Header
+         *     * `token_invalid` - Token Invalid
+         *     * `token_expired` - Token Expired
+         *     * `wrong_credentials` - Wrong Credentials
+         *     * `user_not_found` - User Not Found
+         * @enum {string}
+         */
+        Error401CodeEnum: "not_authenticated" | "authentication_failed" | "bad_authorization_header" | "token_invalid" | "token_expired" | "wrong_credentials" | "user_not_found";
+        Error404: {
+            code: components["schemas"]["Error404CodeEnum"];
+            detail: string;
+            attr: string | null;
+        };
+        /**
+         * @description * `not_found` - Not Found
+         * @enum {string}
+         */
+        Error404CodeEnum: "not_found";
+        Error405: {
+            code: components["schemas"]["Error405CodeEnum"];
+            detail: string;
+            attr: string | null;
+        };
+        /**
+         * @description * `method_not_allowed` - Method Not Allowed
+         * @enum {string}
+         */
+        Error405CodeEnum: "method_not_allowed";
+        Error406: {
+            code: components["schemas"]["Error406CodeEnum"];
+            detail: string;
+            attr: string | null;
+        };
+        /**
+         * @description * `not_acceptable` - Not Acceptable
+         * @enum {string}
+         */
+        Error406CodeEnum: "not_acceptable";
+        Error415: {
+            code: components["schemas"]["Error415CodeEnum"];
+            detail: string;
+            attr: string | null;
+        };
+        /**
+         * @description * `unsupported_media_type` - Unsupported Media Type
+         * @enum {string}
+         */
+        Error415CodeEnum: "unsupported_media_type";
+        Error500: {
+            code: components["schemas"]["Error500CodeEnum"];
+            detail: string;
+            attr: string | null;
+        };
+        /**
+         * @description * `error` - Error
+         * @enum {string}
+         */
+        Error500CodeEnum: "error";
+        Error503: {
+            code: components["schemas"]["Error503CodeEnum"];
+            detail: string;
+            attr: string | null;
+        };
+        /**
+         * @description * `database_unavailable` - Database Unavailable
+         *     * `auth_unavailable` - Auth Unavailable
+         * @enum {string}
+         */
+        Error503CodeEnum: "database_unavailable" | "auth_unavailable";
+        ErrorResponse401: {
+            type: components["schemas"]["ClientErrorEnum"];
+            errors: components["schemas"]["Error401"][];
+        };
+        ErrorResponse404: {
+            type: components["schemas"]["ClientErrorEnum"];
+            errors: components["schemas"]["Error404"][];
+        };
+        ErrorResponse405: {
+            type: components["schemas"]["ClientErrorEnum"];
+            errors: components["schemas"]["Error405"][];
+        };
+        ErrorResponse406: {
+            type: components["schemas"]["ClientErrorEnum"];
+            errors: components["schemas"]["Error406"][];
+        };
+        ErrorResponse415: {
+            type: components["schemas"]["ClientErrorEnum"];
+            errors: components["schemas"]["Error415"][];
+        };
+        ErrorResponse500: {
+            type: components["schemas"]["ServerErrorEnum"];
+            errors: components["schemas"]["Error500"][];
+        };
+        ErrorResponse503: {
+            type: components["schemas"]["ServerErrorEnum"];
+            errors: components["schemas"]["Error503"][];
+        };
         Health: {
             service: string;
             status: components["schemas"]["StatusEnum"];
             database: string;
             broker: string;
+        };
+        HourlyDailyRetrieveDateErrorComponent: {
+            /**
+             * @description * `date` - date (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "date";
+            /**
+             * @description * `datetime` - datetime
+             *     * `invalid` - invalid
+             *     * `max_value` - max_value
+             *     * `min_value` - min_value
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "datetime" | "invalid" | "max_value" | "min_value" | "null" | "null_characters_not_allowed" | "required";
+            detail: string;
+        };
+        HourlyDailyRetrieveDeviceIdErrorComponent: {
+            /**
+             * @description * `device_id` - device_id (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "device_id";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "null_characters_not_allowed" | "required";
+            detail: string;
+        };
+        HourlyDailyRetrieveError: components["schemas"]["HourlyDailyRetrieveNonFieldErrorsErrorComponent"] | components["schemas"]["HourlyDailyRetrieveDeviceIdErrorComponent"] | components["schemas"]["HourlyDailyRetrieveTzErrorComponent"] | components["schemas"]["HourlyDailyRetrieveDateErrorComponent"];
+        HourlyDailyRetrieveErrorResponse400: components["schemas"]["HourlyDailyRetrieveValidationError"];
+        HourlyDailyRetrieveNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        HourlyDailyRetrieveTzErrorComponent: {
+            /**
+             * @description * `tz` - tz (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "tz";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        HourlyDailyRetrieveValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["HourlyDailyRetrieveError"][];
+        };
+        HourlyRangeRetrieveDeviceIdErrorComponent: {
+            /**
+             * @description * `device_id` - device_id (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "device_id";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "null_characters_not_allowed" | "required";
+            detail: string;
+        };
+        HourlyRangeRetrieveEndErrorComponent: {
+            /**
+             * @description * `end` - end (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "end";
+            /**
+             * @description * `datetime` - datetime
+             *     * `invalid` - invalid
+             *     * `max_value` - max_value
+             *     * `min_value` - min_value
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "datetime" | "invalid" | "max_value" | "min_value" | "null" | "null_characters_not_allowed" | "required";
+            detail: string;
+        };
+        HourlyRangeRetrieveError: components["schemas"]["HourlyRangeRetrieveNonFieldErrorsErrorComponent"] | components["schemas"]["HourlyRangeRetrieveDeviceIdErrorComponent"] | components["schemas"]["HourlyRangeRetrieveTzErrorComponent"] | components["schemas"]["HourlyRangeRetrieveStartErrorComponent"] | components["schemas"]["HourlyRangeRetrieveEndErrorComponent"];
+        HourlyRangeRetrieveErrorResponse400: components["schemas"]["HourlyRangeRetrieveValidationError"];
+        HourlyRangeRetrieveNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        HourlyRangeRetrieveStartErrorComponent: {
+            /**
+             * @description * `start` - start (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "start";
+            /**
+             * @description * `datetime` - datetime
+             *     * `invalid` - invalid
+             *     * `max_value` - max_value
+             *     * `min_value` - min_value
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "datetime" | "invalid" | "max_value" | "min_value" | "null" | "null_characters_not_allowed" | "required";
+            detail: string;
+        };
+        HourlyRangeRetrieveTzErrorComponent: {
+            /**
+             * @description * `tz` - tz (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "tz";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        HourlyRangeRetrieveValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["HourlyRangeRetrieveError"][];
         };
         PaginatedAlertList: {
             /** @example 123 */
@@ -213,15 +672,53 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Device"][];
         };
-        RangeConsumption: {
-            days: unknown[];
+        ParseError: {
+            code: components["schemas"]["ParseErrorCodeEnum"];
+            detail: string;
+            attr: string | null;
         };
+        /**
+         * @description * `parse_error` - Parse Error
+         * @enum {string}
+         */
+        ParseErrorCodeEnum: "parse_error";
+        ParseErrorResponse: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "client_error";
+            errors: components["schemas"]["ParseError"][];
+        };
+        RangeConsumption: {
+            /** Format: uuid */
+            device_id: string;
+            /** Format: date */
+            start: string;
+            /** Format: date */
+            end: string;
+            tz: string;
+            /** @description Every local day from start to end. */
+            days: components["schemas"]["ConsumptionDay"][];
+            /** Format: double */
+            total_kwh: number;
+        };
+        /**
+         * @description * `server_error` - Server Error
+         * @enum {string}
+         */
+        ServerErrorEnum: "server_error";
         /**
          * @description * `ok` - ok
          *     * `degraded` - degraded
          * @enum {string}
          */
         StatusEnum: "ok" | "degraded";
+        /**
+         * @description * `validation_error` - Validation Error
+         * @enum {string}
+         */
+        ValidationErrorEnum: "validation_error";
     };
     responses: never;
     parameters: never;
@@ -257,6 +754,62 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedAlertList"];
                 };
             };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertsListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse405"];
+                };
+            };
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse406"];
+                };
+            };
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse500"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
         };
     };
     alerts_read_create: {
@@ -278,6 +831,70 @@ export interface operations {
                     "application/json": components["schemas"]["Alert"];
                 };
             };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertsReadCreateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse405"];
+                };
+            };
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse406"];
+                };
+            };
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse415"];
+                };
+            };
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse500"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
         };
     };
     alerts_read_all_create: {
@@ -295,6 +912,70 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AlertsMarkedRead"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertsReadAllCreateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse405"];
+                };
+            };
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse406"];
+                };
+            };
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse415"];
+                };
+            };
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse500"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
                 };
             };
         };
@@ -319,6 +1000,62 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedDeviceList"];
                 };
             };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DevicesListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse405"];
+                };
+            };
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse406"];
+                };
+            };
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse500"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
         };
     };
     devices_retrieve: {
@@ -340,6 +1077,54 @@ export interface operations {
                     "application/json": components["schemas"]["Device"];
                 };
             };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse405"];
+                };
+            };
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse406"];
+                };
+            };
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse500"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
         };
     };
     health_retrieve: {
@@ -352,6 +1137,46 @@ export interface operations {
         requestBody?: never;
         responses: {
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse405"];
+                };
+            };
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse406"];
+                };
+            };
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse500"];
+                };
+            };
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -383,6 +1208,62 @@ export interface operations {
                     "application/json": components["schemas"]["DailyConsumption"];
                 };
             };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HourlyDailyRetrieveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse405"];
+                };
+            };
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse406"];
+                };
+            };
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse500"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
         };
     };
     hourly_range_retrieve: {
@@ -406,6 +1287,62 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RangeConsumption"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HourlyRangeRetrieveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse405"];
+                };
+            };
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse406"];
+                };
+            };
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse500"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
                 };
             };
         };

@@ -43,7 +43,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description 200 when the database and the broker answer, 503 otherwise. */
+        /** @description 200 when the database and the broker answer, 503 (same body) otherwise. */
         get: operations["health_retrieve"];
         put?: never;
         post?: never;
@@ -73,6 +73,130 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description * `client_error` - Client Error
+         * @enum {string}
+         */
+        ClientErrorEnum: "client_error";
+        Error401: {
+            code: components["schemas"]["Error401CodeEnum"];
+            detail: string;
+            attr: string | null;
+        };
+        /**
+         * @description * `not_authenticated` - Not Authenticated
+         *     * `authentication_failed` - Authentication Failed
+         *     * `bad_authorization_header` - Bad Authorization Header
+         *     * `token_invalid` - Token Invalid
+         *     * `token_expired` - Token Expired
+         *     * `wrong_credentials` - Wrong Credentials
+         *     * `user_not_found` - User Not Found
+         * @enum {string}
+         */
+        Error401CodeEnum: "not_authenticated" | "authentication_failed" | "bad_authorization_header" | "token_invalid" | "token_expired" | "wrong_credentials" | "user_not_found";
+        Error403: {
+            code: components["schemas"]["Error403CodeEnum"];
+            detail: string;
+            attr: string | null;
+        };
+        /**
+         * @description * `permission_denied` - Permission Denied
+         * @enum {string}
+         */
+        Error403CodeEnum: "permission_denied";
+        Error404: {
+            code: components["schemas"]["Error404CodeEnum"];
+            detail: string;
+            attr: string | null;
+        };
+        /**
+         * @description * `not_found` - Not Found
+         * @enum {string}
+         */
+        Error404CodeEnum: "not_found";
+        Error405: {
+            code: components["schemas"]["Error405CodeEnum"];
+            detail: string;
+            attr: string | null;
+        };
+        /**
+         * @description * `method_not_allowed` - Method Not Allowed
+         * @enum {string}
+         */
+        Error405CodeEnum: "method_not_allowed";
+        Error406: {
+            code: components["schemas"]["Error406CodeEnum"];
+            detail: string;
+            attr: string | null;
+        };
+        /**
+         * @description * `not_acceptable` - Not Acceptable
+         * @enum {string}
+         */
+        Error406CodeEnum: "not_acceptable";
+        Error415: {
+            code: components["schemas"]["Error415CodeEnum"];
+            detail: string;
+            attr: string | null;
+        };
+        /**
+         * @description * `unsupported_media_type` - Unsupported Media Type
+         * @enum {string}
+         */
+        Error415CodeEnum: "unsupported_media_type";
+        Error500: {
+            code: components["schemas"]["Error500CodeEnum"];
+            detail: string;
+            attr: string | null;
+        };
+        /**
+         * @description * `error` - Error
+         * @enum {string}
+         */
+        Error500CodeEnum: "error";
+        Error503: {
+            code: components["schemas"]["Error503CodeEnum"];
+            detail: string;
+            attr: string | null;
+        };
+        /**
+         * @description * `database_unavailable` - Database Unavailable
+         *     * `auth_unavailable` - Auth Unavailable
+         * @enum {string}
+         */
+        Error503CodeEnum: "database_unavailable" | "auth_unavailable";
+        ErrorResponse401: {
+            type: components["schemas"]["ClientErrorEnum"];
+            errors: components["schemas"]["Error401"][];
+        };
+        ErrorResponse403: {
+            type: components["schemas"]["ClientErrorEnum"];
+            errors: components["schemas"]["Error403"][];
+        };
+        ErrorResponse404: {
+            type: components["schemas"]["ClientErrorEnum"];
+            errors: components["schemas"]["Error404"][];
+        };
+        ErrorResponse405: {
+            type: components["schemas"]["ClientErrorEnum"];
+            errors: components["schemas"]["Error405"][];
+        };
+        ErrorResponse406: {
+            type: components["schemas"]["ClientErrorEnum"];
+            errors: components["schemas"]["Error406"][];
+        };
+        ErrorResponse415: {
+            type: components["schemas"]["ClientErrorEnum"];
+            errors: components["schemas"]["Error415"][];
+        };
+        ErrorResponse500: {
+            type: components["schemas"]["ServerErrorEnum"];
+            errors: components["schemas"]["Error500"][];
+        };
+        ErrorResponse503: {
+            type: components["schemas"]["ServerErrorEnum"];
+            errors: components["schemas"]["Error503"][];
+        };
         Health: {
             service: string;
             status: components["schemas"]["StatusEnum"];
@@ -94,8 +218,27 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Profile"][];
         };
+        ParseError: {
+            code: components["schemas"]["ParseErrorCodeEnum"];
+            detail: string;
+            attr: string | null;
+        };
+        /**
+         * @description * `parse_error` - Parse Error
+         * @enum {string}
+         */
+        ParseErrorCodeEnum: "parse_error";
+        ParseErrorResponse: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "client_error";
+            errors: components["schemas"]["ParseError"][];
+        };
         PatchedProfileUpdateRequest: {
             full_name?: string;
+            /** @description An email address, or "" when none was given. */
             email?: string;
         };
         Profile: {
@@ -104,17 +247,121 @@ export interface components {
             readonly username: string;
             readonly role: string;
             readonly full_name: string;
-            /** Format: email */
+            /** @description An email address, or "" when none was given. */
             readonly email: string;
             /** Format: date-time */
             readonly created_at: string;
         };
+        RootListError: components["schemas"]["RootListPageErrorComponent"] | components["schemas"]["RootListSearchErrorComponent"];
+        RootListErrorResponse400: components["schemas"]["RootListValidationError"];
+        RootListPageErrorComponent: {
+            /**
+             * @description * `page` - page (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "page";
+            /**
+             * @description * `null_characters_not_allowed` - null_characters_not_allowed
+             * @enum {string}
+             */
+            code: "null_characters_not_allowed";
+            detail: string;
+        };
+        RootListSearchErrorComponent: {
+            /**
+             * @description * `search` - search (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "search";
+            /**
+             * @description * `null_characters_not_allowed` - null_characters_not_allowed
+             * @enum {string}
+             */
+            code: "null_characters_not_allowed";
+            detail: string;
+        };
+        RootListValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["RootListError"][];
+        };
+        RootPartialUpdateEmailErrorComponent: {
+            /**
+             * @description * `email` - email (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "email";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        RootPartialUpdateError: components["schemas"]["RootPartialUpdateNonFieldErrorsErrorComponent"] | components["schemas"]["RootPartialUpdateFullNameErrorComponent"] | components["schemas"]["RootPartialUpdateEmailErrorComponent"];
+        RootPartialUpdateErrorResponse400: components["schemas"]["RootPartialUpdateValidationError"] | components["schemas"]["ParseErrorResponse"];
+        RootPartialUpdateFullNameErrorComponent: {
+            /**
+             * @description * `full_name` - full_name (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "full_name";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        RootPartialUpdateNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        RootPartialUpdateValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["RootPartialUpdateError"][];
+        };
+        /**
+         * @description * `server_error` - Server Error
+         * @enum {string}
+         */
+        ServerErrorEnum: "server_error";
         /**
          * @description * `ok` - ok
          *     * `degraded` - degraded
          * @enum {string}
          */
         StatusEnum: "ok" | "degraded";
+        /**
+         * @description * `validation_error` - Validation Error
+         * @enum {string}
+         */
+        ValidationErrorEnum: "validation_error";
     };
     responses: never;
     parameters: never;
@@ -146,6 +393,70 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedProfileList"];
                 };
             };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RootListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse405"];
+                };
+            };
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse406"];
+                };
+            };
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse500"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
         };
     };
     root_retrieve: {
@@ -165,6 +476,62 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Profile"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse405"];
+                };
+            };
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse406"];
+                };
+            };
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse500"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
                 };
             };
         };
@@ -192,6 +559,78 @@ export interface operations {
                     "application/json": components["schemas"]["Profile"];
                 };
             };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RootPartialUpdateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse405"];
+                };
+            };
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse406"];
+                };
+            };
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse415"];
+                };
+            };
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse500"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
         };
     };
     health_retrieve: {
@@ -204,6 +643,46 @@ export interface operations {
         requestBody?: never;
         responses: {
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse405"];
+                };
+            };
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse406"];
+                };
+            };
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse500"];
+                };
+            };
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -228,6 +707,54 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Profile"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse405"];
+                };
+            };
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse406"];
+                };
+            };
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse500"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
                 };
             };
         };
