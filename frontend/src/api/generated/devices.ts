@@ -366,11 +366,12 @@ export interface components {
              *     * `max_digits` - max_digits
              *     * `max_string_length` - max_string_length
              *     * `max_whole_digits` - max_whole_digits
+             *     * `min_value` - min_value
              *     * `null` - null
              *     * `required` - required
              * @enum {string}
              */
-            code: "invalid" | "max_decimal_places" | "max_digits" | "max_string_length" | "max_whole_digits" | "null" | "required";
+            code: "invalid" | "max_decimal_places" | "max_digits" | "max_string_length" | "max_whole_digits" | "min_value" | "null" | "required";
             detail: string;
         };
         RootCreateNameErrorComponent: {
@@ -512,11 +513,12 @@ export interface components {
              *     * `max_digits` - max_digits
              *     * `max_string_length` - max_string_length
              *     * `max_whole_digits` - max_whole_digits
+             *     * `min_value` - min_value
              *     * `null` - null
              *     * `required` - required
              * @enum {string}
              */
-            code: "invalid" | "max_decimal_places" | "max_digits" | "max_string_length" | "max_whole_digits" | "null" | "required";
+            code: "invalid" | "max_decimal_places" | "max_digits" | "max_string_length" | "max_whole_digits" | "min_value" | "null" | "required";
             detail: string;
         };
         RootPartialUpdateNameErrorComponent: {
