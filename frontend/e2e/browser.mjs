@@ -5,7 +5,8 @@
 // Each run starts a fresh browser (new profile folder), plays one scenario against the gateway
 // at `baseUrl`, and prints one JSON object on stdout: what it saw, the console errors, and the
 // screenshots it saved. Assertions live in the pytest test; a step that cannot happen (an
-// element that never shows) fails here with a message and exit code 1.
+// element that never shows) fails here with a message and exit code 1. Every page reports what
+// its Content-Security-Policy blocked (`cspViolations`): the tests require none.
 
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -25,6 +26,7 @@ const ARGS = [
   "--disable-sync",
 ];
 const STEP_MS = 20_000;
+const VIEWPORTS = { desktop: { width: 1280, height: 900 }, phone: { width: 390, height: 844 } };
 
 async function withBrowser(args, play) {
   const profile = mkdtempSync(join(tmpdir(), "ems-chromium-"));
@@ -34,10 +36,23 @@ async function withBrowser(args, play) {
     args: ARGS,
     timezoneId: args.tz ?? "UTC",
     locale: "en-GB",
-    viewport: { width: 1280, height: 900 },
+    viewport: VIEWPORTS.desktop,
   });
   const consoleErrors = [];
+  const cspViolations = [];
   const requests = [];
+  // Chromium logs a violation to the console too; the event says which directive and what.
+  await context.exposeBinding("__emsCspViolation", (_source, violation) => cspViolations.push(violation));
+  await context.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (event) => {
+      window.__emsCspViolation({
+        page: location.pathname,
+        directive: event.effectiveDirective,
+        blocked: event.blockedURI,
+        source: `${event.sourceFile}:${event.lineNumber}`,
+      });
+    });
+  });
   context.on("console", (message) => {
     if (message.type() === "error") consoleErrors.push(message.text());
   });
@@ -47,11 +62,11 @@ async function withBrowser(args, play) {
   page.setDefaultTimeout(STEP_MS);
   try {
     const result = await play(page, requests);
-    return { ok: true, ...result, consoleErrors };
+    return { ok: true, ...result, consoleErrors, cspViolations };
   } catch (error) {
     const shot = args.screenshotDir ? join(args.screenshotDir, `failure-${Date.now()}.png`) : null;
     if (shot) await page.screenshot({ path: shot, fullPage: true }).catch(() => {});
-    return { ok: false, error: String(error?.stack ?? error), url: page.url(), screenshot: shot, consoleErrors };
+    return { ok: false, error: String(error?.stack ?? error), url: page.url(), screenshot: shot, consoleErrors, cspViolations };
   } finally {
     await context.close();
     rmSync(profile, { recursive: true, force: true });
@@ -323,12 +338,73 @@ async function liveAlert(args) {
   });
 }
 
+/** Full-page screenshots of the current page at each viewport size; back to desktop after. */
+async function screenshotSizes(page, dir, name) {
+  const paths = [];
+  for (const [size, viewport] of Object.entries(VIEWPORTS)) {
+    await page.setViewportSize(viewport);
+    await page.waitForTimeout(300); // the charts redraw for the new width
+    const path = join(dir, `${name}-${size}.png`);
+    await page.screenshot({ path, fullPage: true });
+    paths.push(path);
+  }
+  await page.setViewportSize(VIEWPORTS.desktop);
+  return paths;
+}
+
+/**
+ * The pages under the gateway's Content-Security-Policy: the policy each document came with,
+ * /login and a day on /energy at desktop and phone size, the alerts socket's hello (connect-src),
+ * and every service's Swagger UI drawing its operations.
+ */
+async function pagesUnderCsp(args) {
+  return withBrowser(args, async (page) => {
+    let hello = false;
+    page.on("websocket", (socket) => {
+      socket.on("framereceived", (frame) => {
+        if (String(frame.payload).includes('"hello"')) hello = true;
+      });
+    });
+    const policies = {};
+    const login = await page.goto(`${args.baseUrl}/login`);
+    policies["/login"] = login.headers()["content-security-policy"] ?? null;
+    await page.locator('input[name="username"]').waitFor();
+    const screenshots = await screenshotSizes(page, args.screenshotDir, "csp-login");
+    await signIn(page, args.baseUrl, args.username, args.password);
+    const energy = await page.goto(`${args.baseUrl}/energy?device=${args.deviceId}&date=${args.date}`);
+    policies["/energy"] = energy.headers()["content-security-policy"] ?? null;
+    await page.locator(".recharts-bar-rectangle").first().waitFor({ state: "visible" });
+    const bars = await page.locator(".recharts-bar-rectangle").count();
+    await page.locator(".recharts-bar-rectangle").nth(Math.floor(bars / 2)).hover(); // the tooltip too
+    await eventually("the alerts socket's hello", 15_000, async () => hello);
+    await page.mouse.move(0, 0);
+    screenshots.push(...(await screenshotSizes(page, args.screenshotDir, "csp-energy")));
+    const docs = {};
+    for (const service of args.services) {
+      const response = await page.goto(`${args.baseUrl}/api/${service}/docs/`);
+      const operation = page.locator(".swagger-ui .opblock");
+      await operation.first().waitFor();
+      await operation.first().locator(".opblock-summary").click(); // expanded: its parameters and responses
+      await page.locator(".swagger-ui .opblock-body").first().waitFor();
+      docs[service] = {
+        policy: response.headers()["content-security-policy"] ?? null,
+        operations: await operation.count(),
+      };
+    }
+    const docsShot = join(args.screenshotDir, "csp-docs.png");
+    await page.screenshot({ path: docsShot, fullPage: false });
+    screenshots.push(docsShot);
+    return { policies, bars, hello, docs, screenshots };
+  });
+}
+
 const SCENARIOS = {
   "admin-assigns": adminAssigns,
   "client-dashboard": clientDashboard,
   "no-data": noData,
   "admin-refused": adminRefused,
   "live-alert": liveAlert,
+  "pages-under-csp": pagesUnderCsp,
 };
 
 const [name, raw] = process.argv.slice(2);

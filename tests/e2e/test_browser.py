@@ -5,7 +5,8 @@ the login form) against the private stack's gateway, which serves ``frontend/dis
 what the page showed against the API. The admin's setup is itself done in the browser: a client
 and a device are created on the admin pages and the device assigned to the client by name.
 Screenshots land in ``var/test-results/<run>/screenshots/``; the time from opening /energy to
-the bars being drawn is printed (median of a few page loads), not asserted.
+the bars being drawn is printed (median of a few page loads), not asserted. Every scenario runs
+under the gateway's Content-Security-Policy and fails on anything it blocks.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import pytest
 import requests
 from harness import Stack
 from harness.api import broker, login, poll
+from harness.headers import csp_directives
 from harness.stack import ROOT
 
 SCENARIOS = ROOT / "frontend" / "e2e" / "browser.mjs"
@@ -67,6 +69,7 @@ def browser(scenario: str, **arguments: Any) -> dict[str, Any]:
     report: dict[str, Any] = json.loads(lines[-1])
     assert report.get("ok"), f"{scenario} failed: {json.dumps(report, indent=2)[:6000]}"
     assert report["consoleErrors"] == [], f"{scenario}: console errors {report['consoleErrors']}"
+    assert report["cspViolations"] == [], f"{scenario}: blocked by CSP {report['cspViolations']}"
     return report
 
 
@@ -349,6 +352,7 @@ def test_an_alert_arriving_while_the_client_watches_shows_a_toast_and_the_hour_t
     report: dict[str, Any] = json.loads(lines[-1]) if lines[-1].strip() else {}
     assert report.get("ok"), f"live-alert failed: {lines}\n{stderr[-4000:]}"
     assert report["consoleErrors"] == [], report["consoleErrors"]
+    assert report["cspViolations"] == [], report["cspViolations"]
 
     assert report["before"]["overMax"] == []
     assert world["device_name"] in report["toast"]
@@ -359,3 +363,34 @@ def test_an_alert_arriving_while_the_client_watches_shows_a_toast_and_the_hour_t
     assert report["badge"] == report["before"]["badge"] + 1
     assert report["listed"] >= 1
     assert report["unreadAfter"] == 0
+
+
+def test_the_pages_work_under_the_content_security_policy(
+    stack: Stack, world: dict[str, Any]
+) -> None:
+    # browser() fails on any CSP violation or console error; here: the policy was the strict one,
+    # the chart, its tooltip and the alerts WebSocket (connect-src 'self') worked under it, and
+    # Swagger UI drew every service's operations under its own policy.
+    client = world["client"]
+    services = ["auth", "users", "devices", "monitoring"]
+    report = browser(
+        "pages-under-csp",
+        baseUrl=stack.gateway_url,
+        username=client["username"],
+        password=client["password"],
+        deviceId=world["device_id"],
+        date=DAY,
+        services=services,
+    )
+    for page, policy in report["policies"].items():
+        directives = csp_directives(policy or "")
+        assert directives.get("script-src") == ["'self'"], (page, policy)
+        assert directives.get("style-src") == ["'self'"], (page, policy)
+        assert directives.get("connect-src") == ["'self'"], (page, policy)
+    assert report["bars"] == 24
+    assert report["hello"], "the alerts WebSocket did not open under connect-src 'self'"
+    for service in services:
+        docs = report["docs"][service]
+        assert docs["operations"] > 0, service
+        assert csp_directives(docs["policy"] or "").get("script-src") == ["'self'"], service
+    assert len(report["screenshots"]) == 5
