@@ -1,7 +1,7 @@
 """The response shapes of /hourly/daily/ and /hourly/range/ (DESIGN §5), for the OpenAPI schema.
 
-The views build these bodies themselves (monitoring.api.hourly); the serializers describe them,
-and a test renders real responses through them so the two cannot drift apart.
+The views build these bodies themselves (monitoring.api.hourly); the serializers describe them.
+monitoring/tests/test_schema.py checks real responses against them, field by field.
 """
 
 from __future__ import annotations
