@@ -69,6 +69,11 @@ def _is_trusted(remote: str) -> bool:
     return any(address in network for network in settings.EMS_TRUSTED_PROXIES)
 
 
+# services.create_user refuses a taken username (any case) with 400 "unique".
+TAKEN_USERNAME = extend_validation_errors(["unique"], field_name="username", methods=["post"])
+
+
+@TAKEN_USERNAME
 class RegisterView(PublicView):
     @extend_schema(
         request=RegisterSerializer,
@@ -138,6 +143,7 @@ class MeView(APIView):
         return Response(UserSerializer(services.user_for_token(request.user.id)).data)
 
 
+@TAKEN_USERNAME
 class UserListView(generics.ListAPIView):
     permission_classes = [IsAdmin]
     serializer_class = UserSerializer

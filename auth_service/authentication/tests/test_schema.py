@@ -55,3 +55,17 @@ def test_the_key_set_is_documented(api: APIClient) -> None:
     assert response.status_code == 200
     assert response.json()["keys"]
     assert_documented(response, "GET", "/api/auth/jwks.json")
+
+
+@pytest.mark.parametrize("path", ["/api/auth/register/", "/api/auth/users/"])
+def test_a_taken_username_is_a_documented_400(
+    make_user: Callable[..., User], admin_api: APIClient, path: str
+) -> None:
+    make_user("alice")
+    body = {"username": "Alice", "password": STRONG_PASSWORD}
+
+    response = admin_api.post(path, body, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "unique"
+    assert_documented(response, "POST", path)
