@@ -559,9 +559,10 @@ export interface components {
              *     * `null_characters_not_allowed` - null_characters_not_allowed
              *     * `required` - required
              *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             *     * `unique` - unique
              * @enum {string}
              */
-            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed" | "unique";
             detail: string;
         };
         RegisterCreateValidationError: {
@@ -721,9 +722,10 @@ export interface components {
              *     * `null_characters_not_allowed` - null_characters_not_allowed
              *     * `required` - required
              *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             *     * `unique` - unique
              * @enum {string}
              */
-            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed" | "unique";
             detail: string;
         };
         UsersCreateValidationError: {
