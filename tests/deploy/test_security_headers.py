@@ -15,6 +15,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from typing import Any
 import gateway
 import pytest
 import requests
+import security_headers
 import traefik
 import yaml
 from services import all_services, nginx_binary, process_commands
@@ -71,19 +73,16 @@ def free_port() -> int:
         return port
 
 
-@pytest.fixture(scope="module")
-def local_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The rendered gateway, running, with every service (and WebSocket) port on the stub."""
+@contextmanager
+def running_gateway(var_dir: Path, services_port: int) -> Iterator[str]:
+    """The rendered gateway, running, with every service (and WebSocket) port on one port."""
     if nginx_binary() is None:
         pytest.fail("nginx is not installed (scripts/stack.py setup installs it)")
-    stub = ThreadingHTTPServer(("127.0.0.1", 0), StubService)
-    threading.Thread(target=stub.serve_forever, daemon=True).start()
-    port = str(stub.server_address[1])
-    env = {"EMS_VAR_DIR": str(tmp_path_factory.mktemp("gateway")), "GATEWAY_PORT": str(free_port())}
+    env = {"EMS_VAR_DIR": str(var_dir), "GATEWAY_PORT": str(free_port())}
     for service in all_services():
-        env[service.port_env] = port
+        env[service.port_env] = str(services_port)
         if service.websocket_port_env:
-            env[service.websocket_port_env] = port
+            env[service.websocket_port_env] = str(services_port)
     gateway.check(gateway.render(env))
     command = process_commands(env, quiet=True)["gateway"].removeprefix("exec ")
     nginx = subprocess.Popen(shlex.split(command), stderr=subprocess.PIPE)
@@ -94,6 +93,16 @@ def local_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         nginx.terminate()
         nginx.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def local_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    stub = ThreadingHTTPServer(("127.0.0.1", 0), StubService)
+    threading.Thread(target=stub.serve_forever, daemon=True).start()
+    try:
+        with running_gateway(tmp_path_factory.mktemp("gateway"), stub.server_address[1]) as url:
+            yield url
+    finally:
         stub.shutdown()
 
 
@@ -147,6 +156,17 @@ def test_the_gateway_replaces_a_services_own_values(local_gateway: str) -> None:
             # requests joins repeated headers with ", ": one value means one header.
             assert response.headers[name] != value, (service.name, name)
             assert value not in response.headers[name], (service.name, name)
+
+
+def test_the_gateways_own_error_answers_carry_the_api_headers(tmp_path: Path) -> None:
+    # No service listening: nginx answers 503 itself (@service_unavailable), headers included.
+    with running_gateway(tmp_path, free_port()) as url:
+        for service in all_services():
+            for path in (f"{service.prefix}health/", security_headers.docs_prefix(service.prefix)):
+                response = requests.get(url + path, timeout=5)
+                assert response.status_code == 503, path
+                headers = {name: response.headers.get(name) for name in SECURITY_HEADERS}
+                assert headers == dict(security_headers.API), path
 
 
 def test_the_frontend_nginx_adds_no_security_header_of_its_own() -> None:
