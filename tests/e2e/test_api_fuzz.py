@@ -93,6 +93,7 @@ def fuzz_stack() -> Iterator[Stack]:
     """A private stack of its own, with the demo client and its week of readings."""
     run_id = os.environ.get("EMS_TEST_RUN_ID") or f"{int(time.time())}{os.getpid()}"
     system = Stack(run_id=f"{run_id}fz")
+    TALLY.started = time.monotonic()  # the figures include this stack's start
     try:
         system.start()
         result = subprocess.run(
@@ -130,14 +131,21 @@ def tokens(fuzz_stack: Stack) -> dict[str, str]:
 @pytest.fixture(scope="module", autouse=True)
 def _report(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None and TALLY.examples:
-        statuses = ", ".join(f"{code}: {n}" for code, n in sorted(TALLY.statuses.items()))
-        reporter.write_line(
-            f"API fuzzing: {len(TALLY.operations)} operations x {len(CALLERS)} callers, "
-            f"{TALLY.examples} requests in {time.monotonic() - TALLY.started:.0f} s "
-            f"(at most {MAX_EXAMPLES} generated per operation and caller); statuses {statuses}"
-        )
+    if not TALLY.examples:
+        return
+    statuses = ", ".join(f"{code}: {n}" for code, n in sorted(TALLY.statuses.items()))
+    line = (
+        f"API fuzzing: {len(TALLY.operations)} operations x {len(CALLERS)} callers, "
+        f"{TALLY.examples} requests in {time.monotonic() - TALLY.started:.0f} s "
+        f"(at most {MAX_EXAMPLES} generated per operation and caller); statuses {statuses}"
+    )
+    # Past pytest's output capture, so the figures appear in make test's log.
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if capture is None:
+        print(line)
+        return
+    with capture.global_and_fixture_disabled():
+        print(f"\n{line}", flush=True)
 
 
 @pytest.fixture(scope="module", params=CALLERS)
