@@ -43,6 +43,7 @@ class ErrorCode401Enum(models.TextChoices):
     TOKEN_EXPIRED = "token_expired"
     WRONG_CREDENTIALS = "wrong_credentials"
     USER_NOT_FOUND = "user_not_found"
+    SESSION_ENDED = "session_ended"  # ems_common.sessions: the account changed since the token
 
 
 class ErrorCode503Enum(models.TextChoices):
