@@ -180,9 +180,10 @@ export interface components {
          *     * `token_expired` - Token Expired
          *     * `wrong_credentials` - Wrong Credentials
          *     * `user_not_found` - User Not Found
+         *     * `session_ended` - Session Ended
          * @enum {string}
          */
-        Error401CodeEnum: "not_authenticated" | "authentication_failed" | "bad_authorization_header" | "token_invalid" | "token_expired" | "wrong_credentials" | "user_not_found";
+        Error401CodeEnum: "not_authenticated" | "authentication_failed" | "bad_authorization_header" | "token_invalid" | "token_expired" | "wrong_credentials" | "user_not_found" | "session_ended";
         Error403: {
             code: components["schemas"]["Error403CodeEnum"];
             detail: string;
