@@ -1,4 +1,4 @@
-"""Middleware every service shares: no NUL bytes in queries, 308 slash redirects.
+"""Middleware every service shares: no NUL bytes in paths, 308 slash redirects.
 
 Each answers a request that would otherwise crash the service (a 500) or show Django's
 own HTML pages with the common JSON error shape of ``ems_common.errors``.
@@ -38,7 +38,11 @@ class CommonMiddleware(DjangoCommonMiddleware):
 
 
 class RejectNulBytesMiddleware:
-    """A NUL byte in a query parameter (PostgreSQL text cannot hold one) is a 400 naming it."""
+    """A NUL byte in the path (PostgreSQL text cannot hold one) is a 404, never a crash.
+
+    Query parameters are read through serializers, whose CharField refuses NUL bytes with a 400
+    naming the parameter; a parameter the view does not read is ignored, whatever it holds.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -46,10 +50,4 @@ class RejectNulBytesMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if "\x00" in request.path:
             return JsonResponse(error_body("client_error", "not_found", "Not found."), status=404)
-        for name, values in request.GET.lists():
-            if "\x00" in name or any("\x00" in value for value in values):
-                attr = name.replace("\x00", "")
-                detail = "Null characters are not allowed."
-                body = error_body("validation_error", "null_characters_not_allowed", detail, attr)
-                return JsonResponse(body, status=400)
         return self.get_response(request)

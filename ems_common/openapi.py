@@ -7,7 +7,7 @@ documents each operation's error responses in the one error shape, plus what EMS
 - Query parameters validated by a serializer given to ``extend_schema(parameters=[...])`` get
   their 400 documented, each parameter with the codes it can raise (the library only looks at
   request bodies and django-filter forms). Every query parameter may also be refused with
-  ``null_characters_not_allowed`` (ems_common.http.RejectNulBytesMiddleware).
+  ``null_characters_not_allowed`` (DRF's CharField, which reads them).
 - A view without authentication (login, health) declares no security requirement; the others
   declare ``jwtAuth`` once (the SECURITY setting and the authentication extension both add it).
 """

@@ -4,7 +4,7 @@ import uuid
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from ems_common.permissions import IsAdmin, IsAdminOrSelf
 from users import services
-from users.api.serializers import ProfileSerializer, ProfileUpdateSerializer
+from users.api.serializers import ProfileSearchQuery, ProfileSerializer, ProfileUpdateSerializer
 from users.models import Profile
 
 
@@ -20,13 +20,15 @@ class ProfileListView(generics.ListAPIView):
     permission_classes = [IsAdmin]
     serializer_class = ProfileSerializer
 
-    @extend_schema(parameters=[OpenApiParameter("search", str, description="part of a username")])
+    @extend_schema(parameters=[ProfileSearchQuery])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[Profile]:
         profiles = Profile.objects.all()
-        search = self.request.query_params.get("search", "").strip()
+        query = ProfileSearchQuery(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        search = query.validated_data["search"]
         if search:
             profiles = profiles.filter(username__icontains=search)
         return profiles

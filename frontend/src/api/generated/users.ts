@@ -253,8 +253,22 @@ export interface components {
             /** Format: date-time */
             readonly created_at: string;
         };
-        RootListError: components["schemas"]["RootListPageErrorComponent"] | components["schemas"]["RootListSearchErrorComponent"];
+        RootListError: components["schemas"]["RootListNonFieldErrorsErrorComponent"] | components["schemas"]["RootListSearchErrorComponent"] | components["schemas"]["RootListPageErrorComponent"];
         RootListErrorResponse400: components["schemas"]["RootListValidationError"];
+        RootListNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
         RootListPageErrorComponent: {
             /**
              * @description * `page` - page (enum property replaced by openapi-typescript)
@@ -275,10 +289,14 @@ export interface components {
              */
             attr: "search";
             /**
-             * @description * `null_characters_not_allowed` - null_characters_not_allowed
+             * @description * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
              * @enum {string}
              */
-            code: "null_characters_not_allowed";
+            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
             detail: string;
         };
         RootListValidationError: {
@@ -377,7 +395,6 @@ export interface operations {
             query?: {
                 /** @description A page number within the paginated result set. */
                 page?: number;
-                /** @description part of a username */
                 search?: string;
             };
             header?: never;
