@@ -38,12 +38,54 @@ export const routes: RouteObject[] = [
       { path: "login", element: <LoginPage /> },
       { path: "register", element: <RegisterPage /> },
       { path: "admin", element: <Navigate to="/admin/users" replace /> },
-      { path: "admin/users", element: <RequireAuth role="admin"><UsersPage /></RequireAuth> },
-      { path: "admin/devices", element: <RequireAuth role="admin"><AdminDevicesPage /></RequireAuth> },
-      { path: "admin/*", element: <RequireAuth role="admin"><NotFound /></RequireAuth> },
-      { path: "devices", element: <RequireAuth><MyDevicesPage /></RequireAuth> },
-      { path: "energy", element: <RequireAuth><EnergyPage /></RequireAuth> },
-      { path: "alerts", element: <RequireAuth><AlertsPage /></RequireAuth> },
+      {
+        path: "admin/users",
+        element: (
+          <RequireAuth role="admin">
+            <UsersPage />
+          </RequireAuth>
+        ),
+      },
+      {
+        path: "admin/devices",
+        element: (
+          <RequireAuth role="admin">
+            <AdminDevicesPage />
+          </RequireAuth>
+        ),
+      },
+      {
+        path: "admin/*",
+        element: (
+          <RequireAuth role="admin">
+            <NotFound />
+          </RequireAuth>
+        ),
+      },
+      {
+        path: "devices",
+        element: (
+          <RequireAuth>
+            <MyDevicesPage />
+          </RequireAuth>
+        ),
+      },
+      {
+        path: "energy",
+        element: (
+          <RequireAuth>
+            <EnergyPage />
+          </RequireAuth>
+        ),
+      },
+      {
+        path: "alerts",
+        element: (
+          <RequireAuth>
+            <AlertsPage />
+          </RequireAuth>
+        ),
+      },
       { path: "*", element: <NotFound /> },
     ],
   },

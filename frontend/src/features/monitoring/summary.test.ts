@@ -9,7 +9,11 @@ function day(kwh: number[], hours?: number[]): DailyConsumption {
     device_id: "d1",
     date: "2025-06-01",
     tz: "UTC",
-    hours: kwh.map((value, i) => ({ start: `2025-06-01T${String(hourList[i]).padStart(2, "0")}:00:00+00:00`, hour: hourList[i], kwh: value })),
+    hours: kwh.map((value, i) => ({
+      start: `2025-06-01T${String(hourList[i]).padStart(2, "0")}:00:00+00:00`,
+      hour: hourList[i],
+      kwh: value,
+    })),
     total_kwh: total,
     peak: null,
     average_kwh: total / kwh.length,

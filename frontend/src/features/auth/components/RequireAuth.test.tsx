@@ -10,8 +10,22 @@ const PEOPLE = [{ id: ADMIN.id, username: "admin", role: "admin", full_name: "Ad
 
 const routes = [
   { path: "/login", element: <LoginPage /> },
-  { path: "/energy", element: <RequireAuth><p>energy page</p></RequireAuth> },
-  { path: "/admin/users", element: <RequireAuth role="admin"><UsersPage /></RequireAuth> },
+  {
+    path: "/energy",
+    element: (
+      <RequireAuth>
+        <p>energy page</p>
+      </RequireAuth>
+    ),
+  },
+  {
+    path: "/admin/users",
+    element: (
+      <RequireAuth role="admin">
+        <UsersPage />
+      </RequireAuth>
+    ),
+  },
 ];
 
 describe("RequireAuth", () => {

@@ -75,19 +75,45 @@ export function AdminDevicesPage() {
                       <OwnerName ownerId={device.owner_id} />
                     </td>
                     <td className="row-actions">
-                      <button type="button" className="secondary" aria-label={`Edit ${device.name}`} onClick={() => { update.reset(); setEditing(device); }}>
+                      <button
+                        type="button"
+                        className="secondary"
+                        aria-label={`Edit ${device.name}`}
+                        onClick={() => {
+                          update.reset();
+                          setEditing(device);
+                        }}
+                      >
                         Edit
                       </button>
                       {device.owner_id ? (
-                        <button type="button" className="secondary" aria-label={`Unassign ${device.name}`} onClick={() => unassign.mutate({ id: device.id, userId: null })}>
+                        <button
+                          type="button"
+                          className="secondary"
+                          aria-label={`Unassign ${device.name}`}
+                          onClick={() => unassign.mutate({ id: device.id, userId: null })}
+                        >
                           Unassign
                         </button>
                       ) : (
-                        <button type="button" className="secondary" aria-label={`Assign ${device.name}`} onClick={() => setAssigning(device)}>
+                        <button
+                          type="button"
+                          className="secondary"
+                          aria-label={`Assign ${device.name}`}
+                          onClick={() => setAssigning(device)}
+                        >
                           Assign
                         </button>
                       )}
-                      <button type="button" className="danger" aria-label={`Delete ${device.name}`} onClick={() => { remove.reset(); setDeleting(device); }}>
+                      <button
+                        type="button"
+                        className="danger"
+                        aria-label={`Delete ${device.name}`}
+                        onClick={() => {
+                          remove.reset();
+                          setDeleting(device);
+                        }}
+                      >
                         Delete
                       </button>
                     </td>

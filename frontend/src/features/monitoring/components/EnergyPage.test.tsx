@@ -31,7 +31,15 @@ function daily(url: URL) {
     kwh: empty ? 0 : h === 20 ? 3 : 0.5,
   }));
   const total = hours.reduce((s, h) => s + h.kwh, 0);
-  return { device_id: url.searchParams.get("device_id"), date, tz: url.searchParams.get("tz"), hours, total_kwh: total, peak: null, average_kwh: total / 24 };
+  return {
+    device_id: url.searchParams.get("device_id"),
+    date,
+    tz: url.searchParams.get("tz"),
+    hours,
+    total_kwh: total,
+    peak: null,
+    average_kwh: total / 24,
+  };
 }
 
 function setup(url: string) {
@@ -100,7 +108,10 @@ describe("EnergyPage", () => {
     fakeApi({
       "/api/monitoring/devices/": () => ({ count: 1, next: null, previous: null, results: DEVICES }),
       "/api/monitoring/hourly/daily/": () =>
-        new Response(JSON.stringify({ type: "validation_error", errors: [{ code: "invalid", detail: "bad tz", attr: "tz" }] }), { status: 400 }),
+        new Response(
+          JSON.stringify({ type: "validation_error", errors: [{ code: "invalid", detail: "bad tz", attr: "tz" }] }),
+          { status: 400 },
+        ),
     });
     renderRoutes([{ path: "/energy", element: <EnergyPage /> }], "/energy?device=dev-1&date=2025-06-01");
     expect(await screen.findByRole("alert")).toHaveTextContent("tz: bad tz");

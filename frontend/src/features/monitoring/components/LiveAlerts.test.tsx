@@ -48,7 +48,9 @@ describe("live alerts in the layout", () => {
 
   it("has no badge while nothing is unread", async () => {
     signInAs(CLIENT);
-    const { calls } = fakeApi({ "/api/monitoring/alerts/": () => ({ count: 0, next: null, previous: null, results: [] }) });
+    const { calls } = fakeApi({
+      "/api/monitoring/alerts/": () => ({ count: 0, next: null, previous: null, results: [] }),
+    });
     renderRoutes([{ path: "/", element: <Layout />, children: [{ index: true, element: <p>home</p> }] }], "/");
     await waitFor(() => expect(calls.some((c) => c.searchParams.get("unread") === "true")).toBe(true));
     expect(screen.queryByTestId("unread-badge")).not.toBeInTheDocument();
