@@ -37,7 +37,7 @@ function daily(url: URL) {
     tz: url.searchParams.get("tz"),
     hours,
     total_kwh: total,
-    peak: null,
+    peak: empty ? null : { hour: 20, kwh: 3 },
     average_kwh: total / 24,
   };
 }
@@ -58,6 +58,7 @@ describe("EnergyPage", () => {
     const { dailyCalls } = setup("/energy?device=dev-2&date=2025-06-01");
     expect(await screen.findByTestId("summary-total")).toHaveTextContent("14.50 kWh");
     expect(screen.getByTestId("summary-peak")).toHaveTextContent("20:00 · 3.00 kWh");
+    expect(screen.getByTestId("summary-average")).toHaveTextContent("0.60 kWh"); // 14.5 / 24
     expect(await screen.findAllByTestId("bar")).toHaveLength(24);
     const call = dailyCalls().at(-1)!;
     expect(call.searchParams.get("device_id")).toBe("dev-2");
