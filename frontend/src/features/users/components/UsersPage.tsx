@@ -6,7 +6,7 @@ import { Modal } from "../../../components/Modal";
 import { Pagination } from "../../../components/Pagination";
 import { useCreateUser } from "../api/create-user";
 import { useDeleteUser } from "../api/delete-user";
-import { useUsers } from "../api/list-users";
+import { useUsers } from "../../../api/users/list-users";
 import type { UserProfile } from "../api/types";
 import { useUpdateUser } from "../api/update-user";
 import { UserForm } from "./UserForm";

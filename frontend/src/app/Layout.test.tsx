@@ -1,8 +1,8 @@
 import { act, screen, waitFor } from "@testing-library/react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { Layout } from "../../../components/Layout";
-import { FakeWebSocket } from "../../../test/fake-websocket";
-import { CLIENT, fakeApi, renderRoutes, signInAs } from "../../../test/render";
+import { Layout } from "./Layout";
+import { FakeWebSocket } from "../test/fake-websocket";
+import { CLIENT, fakeApi, renderRoutes, signInAs } from "../test/render";
 
 const ALERT = {
   id: "al-1",

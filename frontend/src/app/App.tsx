@@ -1,19 +1,19 @@
 import { QueryClientProvider } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { createBrowserRouter, Navigate, RouterProvider, type RouteObject } from "react-router";
-import { Layout } from "./components/Layout";
-import { LoginPage } from "./features/auth/components/LoginPage";
-import { RegisterPage } from "./features/auth/components/RegisterPage";
-import { RequireAuth } from "./features/auth/components/RequireAuth";
-import { restoreSession } from "./features/auth/api/restore-session";
-import { homePathFor, useAuth } from "./features/auth/use-auth";
-import { AdminDevicesPage } from "./features/devices/components/AdminDevicesPage";
-import { MyDevicesPage } from "./features/devices/components/MyDevicesPage";
-import { AlertsPage } from "./features/monitoring/components/AlertsPage";
-import { EnergyPage } from "./features/monitoring/components/EnergyPage";
-import { UsersPage } from "./features/users/components/UsersPage";
-import { clearOnSignOut, createQueryClient } from "./lib/query-client";
-import { Loading } from "./components/Loading";
+import { Layout } from "./Layout";
+import { LoginPage } from "../features/auth/components/LoginPage";
+import { RegisterPage } from "../features/auth/components/RegisterPage";
+import { RequireAuth } from "../features/auth/components/RequireAuth";
+import { restoreSession } from "../features/auth/api/restore-session";
+import { homePathFor, useAuth } from "../features/auth/use-auth";
+import { AdminDevicesPage } from "../features/devices/components/AdminDevicesPage";
+import { MyDevicesPage } from "../features/devices/components/MyDevicesPage";
+import { AlertsPage } from "../features/monitoring/components/AlertsPage";
+import { EnergyPage } from "../features/monitoring/components/EnergyPage";
+import { UsersPage } from "../features/users/components/UsersPage";
+import { clearOnSignOut, createQueryClient } from "../lib/query-client";
+import { Loading } from "../components/Loading";
 
 function Home() {
   const auth = useAuth();
