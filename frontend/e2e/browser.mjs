@@ -130,6 +130,7 @@ async function adminAssigns(args) {
       await page.getByTestId("users-table").waitFor();
       return (await userRow.count()) > 0;
     });
+    const screenshots = await screenshotSizes(page, args.screenshotDir, "admin-users");
 
     await page.getByRole("link", { name: "Devices" }).click();
     await page.getByTestId("devices-table").waitFor();
@@ -164,7 +165,8 @@ async function adminAssigns(args) {
     );
     const screenshot = join(args.screenshotDir, "admin-devices.png");
     await page.screenshot({ path: screenshot, fullPage: true });
-    return { landing, owner: await owner.textContent(), screenshots: [screenshot] };
+    screenshots.push(screenshot, ...(await screenshotSizes(page, args.screenshotDir, "admin-devices")));
+    return { landing, owner: await owner.textContent(), screenshots };
   });
 }
 
