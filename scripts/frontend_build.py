@@ -4,10 +4,11 @@
     .venv/bin/python scripts/frontend_build.py test     # the `frontend` component of `make test`
 
 `make up` builds the app only when its sources changed since the last build, so the gateway
-serves the current code without a rebuild each time. `make test` always lints, type-checks,
-builds (the browser tests need frontend/dist) and runs Vitest, and checks that the generated API
-types match the services' schemas (scripts/api_types.py), each step a test case in
-``<results>/frontend-checks.xml``, Vitest's own cases in ``<results>/frontend.xml``.
+serves the current code without a rebuild each time. `make test` always checks the formatting
+(Prettier), lints, type-checks, builds (the browser tests need frontend/dist) and runs Vitest,
+and checks that the generated API types match the services' schemas (scripts/api_types.py),
+each step a test case in ``<results>/frontend-checks.xml``, Vitest's own cases in
+``<results>/frontend.xml``.
 """
 
 from __future__ import annotations
@@ -137,7 +138,7 @@ def ensure_chromium() -> Step:
 
 
 def test(env: Mapping[str, str], results_dir: Path) -> int:
-    """Lint, type-check, build and unit-test the frontend; each failure counts in the summary."""
+    """Prettier, lint, type-check, build and unit-test the frontend; each failure is counted."""
     steps: list[Step] = [ensure_chromium()]
     try:
         npm = npm_binary()
@@ -152,6 +153,7 @@ def test(env: Mapping[str, str], results_dir: Path) -> int:
         # The generated API types against the services' current schemas (scripts/api_types.py).
         api_types = [sys.executable, str(ROOT / "scripts" / "api_types.py"), "--check"]
         steps.append(run_step("api types current", api_types, env, echo=False))
+        steps.append(run_step("prettier", [npm, "run", "format:check"], env, echo=False))
         steps.append(run_step("eslint", [npm, "run", "lint"], env, echo=False))
         steps.append(run_step("tsc", [npm, "run", "typecheck"], env, echo=False))
         # Vite alone: tsc just ran as its own step.

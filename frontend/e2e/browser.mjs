@@ -66,7 +66,14 @@ async function withBrowser(args, play) {
   } catch (error) {
     const shot = args.screenshotDir ? join(args.screenshotDir, `failure-${Date.now()}.png`) : null;
     if (shot) await page.screenshot({ path: shot, fullPage: true }).catch(() => {});
-    return { ok: false, error: String(error?.stack ?? error), url: page.url(), screenshot: shot, consoleErrors, cspViolations };
+    return {
+      ok: false,
+      error: String(error?.stack ?? error),
+      url: page.url(),
+      screenshot: shot,
+      consoleErrors,
+      cspViolations,
+    };
   } finally {
     await context.close();
     rmSync(profile, { recursive: true, force: true });
@@ -123,6 +130,7 @@ async function adminAssigns(args) {
       await page.getByTestId("users-table").waitFor();
       return (await userRow.count()) > 0;
     });
+    const screenshots = await screenshotSizes(page, args.screenshotDir, "admin-users");
 
     await page.getByRole("link", { name: "Devices" }).click();
     await page.getByTestId("devices-table").waitFor();
@@ -157,7 +165,8 @@ async function adminAssigns(args) {
     );
     const screenshot = join(args.screenshotDir, "admin-devices.png");
     await page.screenshot({ path: screenshot, fullPage: true });
-    return { landing, owner: await owner.textContent(), screenshots: [screenshot] };
+    screenshots.push(screenshot, ...(await screenshotSizes(page, args.screenshotDir, "admin-devices")));
+    return { landing, owner: await owner.textContent(), screenshots };
   });
 }
 
@@ -165,12 +174,15 @@ async function readDashboard(page) {
   const bars = page.locator(".recharts-bar-rectangle");
   const boxes = [];
   for (const bar of await bars.all()) boxes.push(await bar.boundingBox());
-  const table = await page.getByTestId("energy-table").locator("tbody tr").evaluateAll((rows) =>
-    rows.map((row) => ({
-      label: row.querySelector("th")?.textContent ?? "",
-      kwh: Number(row.querySelector("td")?.getAttribute("data-kwh")),
-    })),
-  );
+  const table = await page
+    .getByTestId("energy-table")
+    .locator("tbody tr")
+    .evaluateAll((rows) =>
+      rows.map((row) => ({
+        label: row.querySelector("th")?.textContent ?? "",
+        kwh: Number(row.querySelector("td")?.getAttribute("data-kwh")),
+      })),
+    );
   return {
     bars: boxes.length,
     barHeights: boxes.map((box) => box?.height ?? 0),
@@ -190,7 +202,11 @@ async function timeBars(page, url, runs) {
   await page.addInitScript(() => {
     const marks = {};
     window.__emsMarks = marks;
-    const watch = { summary: '[data-testid="summary-total"]', chart: '[data-testid="energy-bar-chart"]', bar: ".recharts-bar-rectangle" };
+    const watch = {
+      summary: '[data-testid="summary-total"]',
+      chart: '[data-testid="energy-bar-chart"]',
+      bar: ".recharts-bar-rectangle",
+    };
     new MutationObserver(() => {
       for (const [name, selector] of Object.entries(watch)) {
         if (!(name in marks) && document.querySelector(selector)) marks[name] = Math.round(performance.now());
@@ -234,12 +250,16 @@ async function clientDashboard(args) {
     const screenshot = join(args.screenshotDir, `dashboard-${args.date}.png`);
     await page.mouse.move(0, 0);
     await page.screenshot({ path: screenshot, fullPage: true });
-    const afterReload = args.reload ? await (async () => {
-      await page.reload();
-      await page.locator(".recharts-bar-rectangle").first().waitFor({ state: "visible" });
-      return { url: page.url(), bars: await page.locator(".recharts-bar-rectangle").count() };
-    })() : null;
-    const { timings, waterfall } = args.timingRuns ? await timeBars(page, url, args.timingRuns) : { timings: [], waterfall: [] };
+    const afterReload = args.reload
+      ? await (async () => {
+          await page.reload();
+          await page.locator(".recharts-bar-rectangle").first().waitFor({ state: "visible" });
+          return { url: page.url(), bars: await page.locator(".recharts-bar-rectangle").count() };
+        })()
+      : null;
+    const { timings, waterfall } = args.timingRuns
+      ? await timeBars(page, url, args.timingRuns)
+      : { timings: [], waterfall: [] };
     return { landing, ...seen, tooltip: tooltipText, afterReload, timings, waterfall, screenshots: [screenshot] };
   });
 }
@@ -318,7 +338,11 @@ async function liveAlert(args) {
     const toast = page.getByTestId("alert-toast").first();
     await toast.waitFor({ timeout: 30_000 });
     const toastText = await toast.textContent();
-    await eventually("the hour highlighted", 15_000, async () => (await overMaxHours(page)).length > before.overMax.length);
+    await eventually(
+      "the hour highlighted",
+      15_000,
+      async () => (await overMaxHours(page)).length > before.overMax.length,
+    );
     const overMax = await overMaxHours(page);
     const redBars = await page.locator('.recharts-bar-rectangle path[fill="#dc2626"]').count();
     const referenceLines = await page.getByTestId("energy-bar-chart").locator(".recharts-reference-line").count();
@@ -334,7 +358,17 @@ async function liveAlert(args) {
     await page.getByRole("button", { name: "Mark all read" }).click();
     await eventually("the badge cleared", 10_000, async () => (await unreadBadge(page)) === 0);
     const unreadAfter = await page.getByTestId("alerts-table").locator("tbody tr.unread").count();
-    return { before, toast: toastText, overMax, redBars, referenceLines, badge, listed, unreadAfter, screenshots: [screenshot] };
+    return {
+      before,
+      toast: toastText,
+      overMax,
+      redBars,
+      referenceLines,
+      badge,
+      listed,
+      unreadAfter,
+      screenshots: [screenshot],
+    };
   });
 }
 
@@ -375,7 +409,10 @@ async function pagesUnderCsp(args) {
     policies["/energy"] = energy.headers()["content-security-policy"] ?? null;
     await page.locator(".recharts-bar-rectangle").first().waitFor({ state: "visible" });
     const bars = await page.locator(".recharts-bar-rectangle").count();
-    await page.locator(".recharts-bar-rectangle").nth(Math.floor(bars / 2)).hover(); // the tooltip too
+    await page
+      .locator(".recharts-bar-rectangle")
+      .nth(Math.floor(bars / 2))
+      .hover(); // the tooltip too
     await eventually("the alerts socket's hello", 15_000, async () => hello);
     await page.mouse.move(0, 0);
     screenshots.push(...(await screenshotSizes(page, args.screenshotDir, "csp-energy")));

@@ -36,7 +36,13 @@ describe("apiFetch", () => {
     signInAs(CLIENT);
     fakeApi({
       "/api/devices/": () =>
-        new Response(JSON.stringify({ type: "validation_error", errors: [{ code: "min_value", detail: "Must be greater than 0.", attr: "max_hourly_consumption_kwh" }] }), { status: 400 }),
+        new Response(
+          JSON.stringify({
+            type: "validation_error",
+            errors: [{ code: "min_value", detail: "Must be greater than 0.", attr: "max_hourly_consumption_kwh" }],
+          }),
+          { status: 400 },
+        ),
     });
     const error = await apiFetch("/api/devices/", { method: "POST", body: {} }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);

@@ -14,9 +14,7 @@ export interface SessionUser {
 }
 
 export type AuthState =
-  | { status: "loading"; user: null }
-  | { status: "signedOut"; user: null }
-  | { status: "signedIn"; user: SessionUser };
+  { status: "loading"; user: null } | { status: "signedOut"; user: null } | { status: "signedIn"; user: SessionUser };
 
 const REFRESH_KEY = "ems.refresh";
 

@@ -35,20 +35,17 @@ export function chartRows(day: DailyConsumption, maxKwh: number | null = null): 
 }
 
 /**
- * Total, peak hour and average per hour of a day, computed from its hours (the API's own
- * total/peak/average say the same; the hours are what the chart draws, so the cards follow them).
+ * The cards: the total, peak hour and average the API computed for the day, with two decimals.
+ * The peak's label is its bar's, so the second pass of a repeated (fall-back) hour says so.
  */
 export function summarize(day: DailyConsumption): DaySummary {
-  const rows = chartRows(day);
-  const total = rows.reduce((sum, row) => sum + row.kwh, 0);
-  let peak: ChartRow | null = null;
-  for (const row of rows) {
-    if (row.kwh > 0 && (peak === null || row.kwh > peak.kwh)) peak = row;
-  }
+  const peak = day.peak;
+  const peakRow =
+    peak && chartRows(day).find((row, index) => day.hours[index].hour === peak.hour && row.kwh === peak.kwh);
   return {
     hasData: peak !== null,
-    total: formatKwh(total),
-    peak: peak ? { label: peak.label, kwh: formatKwh(peak.kwh) } : null,
-    average: formatKwh(rows.length ? total / rows.length : 0),
+    total: formatKwh(day.total_kwh),
+    peak: peak ? { label: peakRow?.label ?? hourLabel(peak.hour), kwh: formatKwh(peak.kwh) } : null,
+    average: formatKwh(day.average_kwh),
   };
 }

@@ -4,7 +4,8 @@ import { fakeApi } from "../../../test/render";
 import { restoreSession, userFromToken } from "./restore-session";
 
 function jwt(claims: object): string {
-  const part = (value: object) => btoa(JSON.stringify(value)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+  const part = (value: object) =>
+    btoa(JSON.stringify(value)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
   return `${part({ alg: "RS256" })}.${part(claims)}.signature`;
 }
 

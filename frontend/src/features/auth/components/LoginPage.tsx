@@ -29,8 +29,7 @@ export function LoginPage() {
     login.mutate(
       { username, password },
       {
-        onSuccess: (user) =>
-          navigate(returnPath(location.state) ?? homePathFor(user.role), { replace: true }),
+        onSuccess: (user) => navigate(returnPath(location.state) ?? homePathFor(user.role), { replace: true }),
       },
     );
   }
@@ -43,7 +42,14 @@ export function LoginPage() {
     <section className="card narrow">
       <h1>Sign in</h1>
       <form onSubmit={submit} noValidate>
-        <Field label="Username" name="username" autoComplete="username" required value={username} onChange={(e) => setUsername(e.target.value)} />
+        <Field
+          label="Username"
+          name="username"
+          autoComplete="username"
+          required
+          value={username}
+          onChange={(e) => setUsername(e.target.value)}
+        />
         <Field
           label="Password"
           name="password"

@@ -32,10 +32,42 @@ export function RegisterPage() {
     <section className="card narrow">
       <h1>Register</h1>
       <form onSubmit={submit} noValidate>
-        <Field label="Username" name="username" autoComplete="username" required value={form.username} onChange={set("username")} error={fields.username} />
-        <Field label="Password" name="password" type="password" autoComplete="new-password" required value={form.password} onChange={set("password")} error={fields.password} />
-        <Field label="Full name" name="full_name" autoComplete="name" value={form.full_name} onChange={set("full_name")} error={fields.full_name} />
-        <Field label="E-mail" name="email" type="email" autoComplete="email" value={form.email} onChange={set("email")} error={fields.email} />
+        <Field
+          label="Username"
+          name="username"
+          autoComplete="username"
+          required
+          value={form.username}
+          onChange={set("username")}
+          error={fields.username}
+        />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          value={form.password}
+          onChange={set("password")}
+          error={fields.password}
+        />
+        <Field
+          label="Full name"
+          name="full_name"
+          autoComplete="name"
+          value={form.full_name}
+          onChange={set("full_name")}
+          error={fields.full_name}
+        />
+        <Field
+          label="E-mail"
+          name="email"
+          type="email"
+          autoComplete="email"
+          value={form.email}
+          onChange={set("email")}
+          error={fields.email}
+        />
         {register.error && !Object.keys(fields).some((k) => k in form) && (
           <p className="alert error" role="alert">
             {errorText(register.error)}

@@ -26,7 +26,9 @@ export function RequireAuth({ role, children }: Props) {
     return (
       <section className="card narrow" data-testid="not-allowed">
         <h1>Not allowed</h1>
-        <p>This page is for {role}s only. You are signed in as {auth.user.username}.</p>
+        <p>
+          This page is for {role}s only. You are signed in as {auth.user.username}.
+        </p>
         <Link to={homePathFor(auth.user.role)}>Go to your page</Link>
       </section>
     );

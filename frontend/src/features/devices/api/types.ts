@@ -6,7 +6,10 @@ type Schemas = components["schemas"];
 export type Device = Schemas["Device"];
 
 /** What the device form sends on create and on edit (the owner is set by assign). */
-export type DeviceInput = Pick<Schemas["DeviceRequest"], "name" | "description" | "address" | "max_hourly_consumption_kwh">;
+export type DeviceInput = Pick<
+  Schemas["DeviceRequest"],
+  "name" | "description" | "address" | "max_hourly_consumption_kwh"
+>;
 
 export type DeviceList = Schemas["PaginatedDeviceList"];
 

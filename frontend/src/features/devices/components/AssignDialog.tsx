@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { errorText } from "../../../components/ErrorMessage";
 import { Modal } from "../../../components/Modal";
-import { useUsers } from "../../users/api/list-users";
+import { useUsers } from "../../../api/users/list-users";
 import { useAssignDevice } from "../api/assign-device";
 import type { Device } from "../api/types";
 

@@ -34,7 +34,13 @@ export function DeviceForm({ initial, submitLabel, busy, error, onSubmit, onCanc
   return (
     <form onSubmit={submit} noValidate>
       <Field label="Name" name="name" required value={values.name} onChange={set("name")} error={fields.name} />
-      <Field label="Description" name="description" value={values.description} onChange={set("description")} error={fields.description} />
+      <Field
+        label="Description"
+        name="description"
+        value={values.description}
+        onChange={set("description")}
+        error={fields.description}
+      />
       <Field label="Address" name="address" value={values.address} onChange={set("address")} error={fields.address} />
       <Field
         label="Max hourly consumption (kWh)"

@@ -1,4 +1,4 @@
-import { useUser } from "../../users/api/get-user";
+import { useUser } from "../../../api/users/get-user";
 
 /** A device owner's username (the id while it loads, or if the profile is not there yet). */
 export function OwnerName({ ownerId }: { ownerId?: string | null }) {

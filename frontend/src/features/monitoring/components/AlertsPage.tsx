@@ -50,8 +50,12 @@ export function AlertsPage() {
                 <tr>
                   <th scope="col">Device</th>
                   <th scope="col">Hour</th>
-                  <th scope="col" className="num">kWh</th>
-                  <th scope="col" className="num">Max</th>
+                  <th scope="col" className="num">
+                    kWh
+                  </th>
+                  <th scope="col" className="num">
+                    Max
+                  </th>
                   <th scope="col">Status</th>
                 </tr>
               </thead>

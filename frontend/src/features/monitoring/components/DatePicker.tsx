@@ -11,7 +11,13 @@ export function DatePicker({ value, onChange }: Props) {
     <div className="field inline date-picker">
       <label htmlFor="date-picker">Day</label>
       <div className="date-row">
-        <button type="button" className="secondary" aria-label="Previous day" data-testid="previous-day" onClick={() => onChange(shiftDay(value, -1))}>
+        <button
+          type="button"
+          className="secondary"
+          aria-label="Previous day"
+          data-testid="previous-day"
+          onClick={() => onChange(shiftDay(value, -1))}
+        >
           ‹
         </button>
         <input
@@ -22,7 +28,13 @@ export function DatePicker({ value, onChange }: Props) {
           value={value}
           onChange={(e) => isIsoDate(e.target.value) && onChange(e.target.value)}
         />
-        <button type="button" className="secondary" aria-label="Next day" data-testid="next-day" onClick={() => onChange(shiftDay(value, 1))}>
+        <button
+          type="button"
+          className="secondary"
+          aria-label="Next day"
+          data-testid="next-day"
+          onClick={() => onChange(shiftDay(value, 1))}
+        >
           ›
         </button>
       </div>

@@ -10,7 +10,12 @@ export function DeviceSelector({ devices, value, onChange }: Props) {
   return (
     <div className="field inline">
       <label htmlFor="device-selector">Device</label>
-      <select id="device-selector" data-testid="device-selector" value={value ?? ""} onChange={(e) => onChange(e.target.value)}>
+      <select
+        id="device-selector"
+        data-testid="device-selector"
+        value={value ?? ""}
+        onChange={(e) => onChange(e.target.value)}
+      >
         {!value && <option value="">Choose a device</option>}
         {devices.map((device) => (
           <option key={device.id} value={device.id}>

@@ -47,7 +47,13 @@ export default function EnergyCharts({ rows, maxKwh }: Props) {
             <Tooltip formatter={tooltipValue} />
             <Legend />
             {maxKwh !== null && (
-              <ReferenceLine y={maxKwh} ifOverflow="extendDomain" stroke={OVER} strokeDasharray="6 3" label={{ value: `max ${maxKwh} kWh`, position: "insideTopRight", fill: OVER }} />
+              <ReferenceLine
+                y={maxKwh}
+                ifOverflow="extendDomain"
+                stroke={OVER}
+                strokeDasharray="6 3"
+                label={{ value: `max ${maxKwh} kWh`, position: "insideTopRight", fill: OVER }}
+              />
             )}
             <Bar dataKey="kwh" name="kWh" fill={BAR} isAnimationActive={false}>
               {rows.map((row) => (
@@ -66,7 +72,15 @@ export default function EnergyCharts({ rows, maxKwh }: Props) {
             <YAxis tickFormatter={kwhTick} width={56} />
             <Tooltip formatter={tooltipValue} />
             <Legend />
-            <Line type="monotone" dataKey="kwh" name="kWh" stroke="#2563eb" strokeWidth={2} dot={false} isAnimationActive={false} />
+            <Line
+              type="monotone"
+              dataKey="kwh"
+              name="kWh"
+              stroke="#2563eb"
+              strokeWidth={2}
+              dot={false}
+              isAnimationActive={false}
+            />
           </LineChart>
         </ResponsiveContainer>
       </figure>

@@ -31,7 +31,15 @@ function daily(url: URL) {
     kwh: empty ? 0 : h === 20 ? 3 : 0.5,
   }));
   const total = hours.reduce((s, h) => s + h.kwh, 0);
-  return { device_id: url.searchParams.get("device_id"), date, tz: url.searchParams.get("tz"), hours, total_kwh: total, peak: null, average_kwh: total / 24 };
+  return {
+    device_id: url.searchParams.get("device_id"),
+    date,
+    tz: url.searchParams.get("tz"),
+    hours,
+    total_kwh: total,
+    peak: empty ? null : { hour: 20, kwh: 3 },
+    average_kwh: total / 24,
+  };
 }
 
 function setup(url: string) {
@@ -50,6 +58,7 @@ describe("EnergyPage", () => {
     const { dailyCalls } = setup("/energy?device=dev-2&date=2025-06-01");
     expect(await screen.findByTestId("summary-total")).toHaveTextContent("14.50 kWh");
     expect(screen.getByTestId("summary-peak")).toHaveTextContent("20:00 · 3.00 kWh");
+    expect(screen.getByTestId("summary-average")).toHaveTextContent("0.60 kWh"); // 14.5 / 24
     expect(await screen.findAllByTestId("bar")).toHaveLength(24);
     const call = dailyCalls().at(-1)!;
     expect(call.searchParams.get("device_id")).toBe("dev-2");
@@ -100,7 +109,10 @@ describe("EnergyPage", () => {
     fakeApi({
       "/api/monitoring/devices/": () => ({ count: 1, next: null, previous: null, results: DEVICES }),
       "/api/monitoring/hourly/daily/": () =>
-        new Response(JSON.stringify({ type: "validation_error", errors: [{ code: "invalid", detail: "bad tz", attr: "tz" }] }), { status: 400 }),
+        new Response(
+          JSON.stringify({ type: "validation_error", errors: [{ code: "invalid", detail: "bad tz", attr: "tz" }] }),
+          { status: 400 },
+        ),
     });
     renderRoutes([{ path: "/energy", element: <EnergyPage /> }], "/energy?device=dev-1&date=2025-06-01");
     expect(await screen.findByRole("alert")).toHaveTextContent("tz: bad tz");

@@ -75,7 +75,11 @@ export function EnergyPage() {
       {devices.data && devices.data.length > 0 && (
         <>
           <div className="toolbar">
-            <DeviceSelector devices={devices.data} value={device?.id ?? null} onChange={(id) => select({ deviceId: id })} />
+            <DeviceSelector
+              devices={devices.data}
+              value={device?.id ?? null}
+              onChange={(id) => select({ deviceId: id })}
+            />
             <DatePicker value={selection.date} onChange={(date) => select({ date })} />
           </div>
           <h2 className="day-title">

@@ -1,5 +1,5 @@
 import type { QueryClient } from "@tanstack/react-query";
-import { USERS_KEY } from "./list-users";
+import { USERS_KEY } from "../../../api/users/list-users";
 
 /**
  * Accounts change in auth_service and reach user_service's list through an event a moment

@@ -28,8 +28,7 @@ export async function updateUser(user: UserProfile, changes: UserChanges): Promi
 export function useUpdateUser() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ user, changes }: { user: UserProfile; changes: UserChanges }) =>
-      updateUser(user, changes),
+    mutationFn: ({ user, changes }: { user: UserProfile; changes: UserChanges }) => updateUser(user, changes),
     onSuccess: () => refreshUsersLater(queryClient),
   });
 }

@@ -39,12 +39,41 @@ export function UserForm({ initial, editing, busy, error, onSubmit, onCancel }: 
     <form onSubmit={submit} noValidate>
       {!editing && (
         <>
-          <Field label="Username" name="username" required value={values.username} onChange={set("username")} error={fields.username} />
-          <Field label="Password" name="password" type="password" autoComplete="new-password" required value={values.password} onChange={set("password")} error={fields.password} />
+          <Field
+            label="Username"
+            name="username"
+            required
+            value={values.username}
+            onChange={set("username")}
+            error={fields.username}
+          />
+          <Field
+            label="Password"
+            name="password"
+            type="password"
+            autoComplete="new-password"
+            required
+            value={values.password}
+            onChange={set("password")}
+            error={fields.password}
+          />
         </>
       )}
-      <Field label="Full name" name="full_name" value={values.full_name} onChange={set("full_name")} error={fields.full_name} />
-      <Field label="E-mail" name="email" type="email" value={values.email} onChange={set("email")} error={fields.email} />
+      <Field
+        label="Full name"
+        name="full_name"
+        value={values.full_name}
+        onChange={set("full_name")}
+        error={fields.full_name}
+      />
+      <Field
+        label="E-mail"
+        name="email"
+        type="email"
+        value={values.email}
+        onChange={set("email")}
+        error={fields.email}
+      />
       <div className="field">
         <label htmlFor="user-role">Role</label>
         <select id="user-role" name="role" value={values.role} onChange={set("role")}>

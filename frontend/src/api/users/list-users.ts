@@ -1,5 +1,5 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { apiFetch, type Page } from "../../../lib/api-client";
+import { apiFetch, type Page } from "../../lib/api-client";
 import type { UserProfile } from "./types";
 
 export const USERS_KEY = ["users"] as const;

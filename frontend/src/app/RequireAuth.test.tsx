@@ -1,17 +1,31 @@
 import { screen, waitFor } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
-import { ADMIN, CLIENT, fakeApi, renderRoutes, signInAs } from "../../../test/render";
-import { authStore } from "../../../lib/auth-store";
-import { UsersPage } from "../../users/components/UsersPage";
-import { LoginPage } from "./LoginPage";
-import { RequireAuth } from "./RequireAuth";
+import { ADMIN, CLIENT, fakeApi, renderRoutes, signInAs } from "../test/render";
+import { authStore } from "../lib/auth-store";
+import { UsersPage } from "../features/users/components/UsersPage";
+import { LoginPage } from "../features/auth/components/LoginPage";
+import { RequireAuth } from "../features/auth/components/RequireAuth";
 
 const PEOPLE = [{ id: ADMIN.id, username: "admin", role: "admin", full_name: "Ada Admin", email: "", created_at: "" }];
 
 const routes = [
   { path: "/login", element: <LoginPage /> },
-  { path: "/energy", element: <RequireAuth><p>energy page</p></RequireAuth> },
-  { path: "/admin/users", element: <RequireAuth role="admin"><UsersPage /></RequireAuth> },
+  {
+    path: "/energy",
+    element: (
+      <RequireAuth>
+        <p>energy page</p>
+      </RequireAuth>
+    ),
+  },
+  {
+    path: "/admin/users",
+    element: (
+      <RequireAuth role="admin">
+        <UsersPage />
+      </RequireAuth>
+    ),
+  },
 ];
 
 describe("RequireAuth", () => {

@@ -1,8 +1,8 @@
 import { act, screen, waitFor } from "@testing-library/react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { Layout } from "../../../components/Layout";
-import { FakeWebSocket } from "../../../test/fake-websocket";
-import { CLIENT, fakeApi, renderRoutes, signInAs } from "../../../test/render";
+import { Layout } from "./Layout";
+import { FakeWebSocket } from "../test/fake-websocket";
+import { CLIENT, fakeApi, renderRoutes, signInAs } from "../test/render";
 
 const ALERT = {
   id: "al-1",
@@ -48,7 +48,9 @@ describe("live alerts in the layout", () => {
 
   it("has no badge while nothing is unread", async () => {
     signInAs(CLIENT);
-    const { calls } = fakeApi({ "/api/monitoring/alerts/": () => ({ count: 0, next: null, previous: null, results: [] }) });
+    const { calls } = fakeApi({
+      "/api/monitoring/alerts/": () => ({ count: 0, next: null, previous: null, results: [] }),
+    });
     renderRoutes([{ path: "/", element: <Layout />, children: [{ index: true, element: <p>home</p> }] }], "/");
     await waitFor(() => expect(calls.some((c) => c.searchParams.get("unread") === "true")).toBe(true));
     expect(screen.queryByTestId("unread-badge")).not.toBeInTheDocument();

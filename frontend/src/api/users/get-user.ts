@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { apiFetch } from "../../../lib/api-client";
+import { apiFetch } from "../../lib/api-client";
 import { USERS_KEY } from "./list-users";
 import type { UserProfile } from "./types";
 

@@ -1,0 +1,106 @@
+import { QueryClientProvider } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import { createBrowserRouter, Navigate, RouterProvider, type RouteObject } from "react-router";
+import { Layout } from "./Layout";
+import { LoginPage } from "../features/auth/components/LoginPage";
+import { RegisterPage } from "../features/auth/components/RegisterPage";
+import { RequireAuth } from "../features/auth/components/RequireAuth";
+import { restoreSession } from "../features/auth/api/restore-session";
+import { homePathFor, useAuth } from "../features/auth/use-auth";
+import { AdminDevicesPage } from "../features/devices/components/AdminDevicesPage";
+import { MyDevicesPage } from "../features/devices/components/MyDevicesPage";
+import { AlertsPage } from "../features/monitoring/components/AlertsPage";
+import { EnergyPage } from "../features/monitoring/components/EnergyPage";
+import { UsersPage } from "../features/users/components/UsersPage";
+import { clearOnSignOut, createQueryClient } from "../lib/query-client";
+import { Loading } from "../components/Loading";
+
+function Home() {
+  const auth = useAuth();
+  if (auth.status === "loading") return <Loading label="Signing you in…" />;
+  return <Navigate to={auth.status === "signedIn" ? homePathFor(auth.user.role) : "/login"} replace />;
+}
+
+function NotFound() {
+  return (
+    <section className="card narrow">
+      <h1>Page not found</h1>
+      <p>There is nothing at this address.</p>
+    </section>
+  );
+}
+
+export const routes: RouteObject[] = [
+  {
+    element: <Layout />,
+    children: [
+      { index: true, element: <Home /> },
+      { path: "login", element: <LoginPage /> },
+      { path: "register", element: <RegisterPage /> },
+      { path: "admin", element: <Navigate to="/admin/users" replace /> },
+      {
+        path: "admin/users",
+        element: (
+          <RequireAuth role="admin">
+            <UsersPage />
+          </RequireAuth>
+        ),
+      },
+      {
+        path: "admin/devices",
+        element: (
+          <RequireAuth role="admin">
+            <AdminDevicesPage />
+          </RequireAuth>
+        ),
+      },
+      {
+        path: "admin/*",
+        element: (
+          <RequireAuth role="admin">
+            <NotFound />
+          </RequireAuth>
+        ),
+      },
+      {
+        path: "devices",
+        element: (
+          <RequireAuth>
+            <MyDevicesPage />
+          </RequireAuth>
+        ),
+      },
+      {
+        path: "energy",
+        element: (
+          <RequireAuth>
+            <EnergyPage />
+          </RequireAuth>
+        ),
+      },
+      {
+        path: "alerts",
+        element: (
+          <RequireAuth>
+            <AlertsPage />
+          </RequireAuth>
+        ),
+      },
+      { path: "*", element: <NotFound /> },
+    ],
+  },
+];
+
+export function App() {
+  const [queryClient] = useState(createQueryClient);
+  const [router] = useState(() => createBrowserRouter(routes));
+  useEffect(() => clearOnSignOut(queryClient), [queryClient]);
+  useEffect(() => {
+    void restoreSession();
+  }, []);
+  return (
+    <QueryClientProvider client={queryClient}>
+      <RouterProvider router={router} />
+    </QueryClientProvider>
+  );
+}
