@@ -124,7 +124,7 @@ def require(data: dict[str, Any], name: str, kind: type[T], *, nullable: bool = 
     # bool is an int in Python, but never a valid count or version.
     wrong_bool = isinstance(value, bool) and kind is not bool
     if wrong_bool or not isinstance(value, kind):
-        raise InvalidEvent(f"{name} must be {_kind_name(kind)}, not {_json_type(value)}")
+        raise InvalidEvent(f"{name} must be {_kind_name(kind)}, not {json_type_name(value)}")
     return value
 
 
@@ -154,7 +154,7 @@ def data_decimal(data: dict[str, Any], name: str, *, nullable: bool = False) -> 
     if value is None and nullable:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise InvalidEvent(f"{name} must be a number, not {_json_type(value)}")
+        raise InvalidEvent(f"{name} must be a number, not {json_type_name(value)}")
     try:
         number = Decimal(str(value))
     except ArithmeticError:
@@ -189,7 +189,8 @@ def _kind_name(kind: type) -> str:
     return _TYPE_NAMES.get(kind, kind.__name__)
 
 
-def _json_type(value: Any) -> str:
+def json_type_name(value: Any) -> str:
+    """How JSON would call ``value``'s type: "a string", "null", ..."""
     return _TYPE_NAMES.get(type(value), type(value).__name__)
 
 
