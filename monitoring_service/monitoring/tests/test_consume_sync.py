@@ -13,7 +13,7 @@ from ems_common.messaging.sync import EventConsumer
 from ems_common.messaging.topology import dlq_name
 from ems_common.testing.broker import drain, publish_raw, wait_until
 from monitoring.models import Device
-from monitoring.sync_consumer import handle_event
+from monitoring.sync.consumers import handle_event
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 
 from ems_common.messaging.sync import run_event_consumer
 from ems_common.messaging.topology import sync_queue
-from monitoring.sync_consumer import SYNC_SERVICE, handle_event
+from monitoring.sync.consumers import SYNC_SERVICE, handle_event
 
 
 class Command(BaseCommand):

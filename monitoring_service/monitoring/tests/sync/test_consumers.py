@@ -6,7 +6,7 @@ import pytest
 
 from ems_common.events import InvalidEvent, encode_envelope, make_envelope, parse_envelope
 from monitoring.models import Device, User
-from monitoring.sync_consumer import handle_event
+from monitoring.sync.consumers import handle_event
 
 pytestmark = pytest.mark.django_db
 

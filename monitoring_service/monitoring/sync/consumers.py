@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from ems_common.events import Envelope, InvalidEvent, data_decimal, data_uuid, require
-from monitoring import sync_services
+from monitoring.sync import services as sync_services
 
 SYNC_SERVICE = "monitoring_service"
 MAX_KWH_LIMIT = Decimal(10**9)  # what Device.max_hourly_consumption_kwh (12 digits, 3 places) holds
