@@ -1,7 +1,8 @@
-"""The event envelope every ``ems.sync`` message carries (DESIGN.md section 3).
+"""The envelope every event carries, on ``ems.sync`` and ``ems.alerts`` alike.
 
 ``{"event_id": uuid, "type": "user.created", "version": int, "occurred_at": ISO-8601 UTC,
-"source": "auth_service", "data": {...}}``
+"source": "auth_service", "data": {...}}``; what ``data`` holds for each type is in
+``ems_common.contracts``.
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ def json_safe(value: Any) -> Any:
     if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, Decimal):
-        # DESIGN.md sends amounts such as max_hourly_consumption_kwh as JSON numbers.
+        # Amounts such as max_hourly_consumption_kwh travel as JSON numbers, as they always have.
         return float(value)
     if isinstance(value, dt.datetime):
         return _utc_iso(value) if value.tzinfo else value.isoformat()
@@ -124,44 +125,8 @@ def require(data: dict[str, Any], name: str, kind: type[T], *, nullable: bool = 
     # bool is an int in Python, but never a valid count or version.
     wrong_bool = isinstance(value, bool) and kind is not bool
     if wrong_bool or not isinstance(value, kind):
-        raise InvalidEvent(f"{name} must be {_kind_name(kind)}, not {_json_type(value)}")
+        raise InvalidEvent(f"{name} must be {_kind_name(kind)}, not {json_type_name(value)}")
     return value
-
-
-@overload
-def data_uuid(
-    data: dict[str, Any], name: str, *, nullable: Literal[False] = False
-) -> uuid.UUID: ...
-@overload
-def data_uuid(data: dict[str, Any], name: str, *, nullable: bool) -> uuid.UUID | None: ...
-def data_uuid(data: dict[str, Any], name: str, *, nullable: bool = False) -> uuid.UUID | None:
-    """``data[name]`` as a UUID (None only when ``nullable`` and the value is null)."""
-    value = require(data, name, str, nullable=nullable)
-    return None if value is None else _uuid(value, name)
-
-
-@overload
-def data_decimal(
-    data: dict[str, Any], name: str, *, nullable: Literal[False] = False
-) -> Decimal: ...
-@overload
-def data_decimal(data: dict[str, Any], name: str, *, nullable: bool) -> Decimal | None: ...
-def data_decimal(data: dict[str, Any], name: str, *, nullable: bool = False) -> Decimal | None:
-    """``data[name]``, a JSON number (or numeric string), as a Decimal."""
-    if name not in data:
-        raise InvalidEvent(f"{name} is missing")
-    value = data[name]
-    if value is None and nullable:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise InvalidEvent(f"{name} must be a number, not {_json_type(value)}")
-    try:
-        number = Decimal(str(value))
-    except ArithmeticError:
-        raise InvalidEvent(f"{name} must be a number, not {value!r}") from None
-    if not number.is_finite():
-        raise InvalidEvent(f"{name} must be a finite number")
-    return number
 
 
 def _uuid(value: str, name: str) -> uuid.UUID:
@@ -189,7 +154,8 @@ def _kind_name(kind: type) -> str:
     return _TYPE_NAMES.get(kind, kind.__name__)
 
 
-def _json_type(value: Any) -> str:
+def json_type_name(value: Any) -> str:
+    """How JSON would call ``value``'s type: "a string", "null", ..."""
     return _TYPE_NAMES.get(type(value), type(value).__name__)
 
 

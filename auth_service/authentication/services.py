@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -17,6 +16,7 @@ from authentication import throttling
 from authentication.keys import current_key
 from authentication.models import Role, User
 from ems_common import auth, sessions
+from ems_common.contracts import UserCreated, UserDeleted, UserUpdated
 from ems_common.errors import field_error
 from ems_common.outbox.services import publish_event
 
@@ -25,16 +25,6 @@ SOURCE = "auth_service"
 
 class SelfProtectionError(Exception):
     """An admin tried to delete or demote their own account."""
-
-
-def user_event_data(user: User) -> dict[str, Any]:
-    return {
-        "id": str(user.id),
-        "username": user.username,
-        "role": user.role,
-        "full_name": user.full_name,
-        "email": user.email,
-    }
 
 
 def check_password_strength(password: str, user: User) -> None:
@@ -70,9 +60,7 @@ def create_user(
     try:
         with transaction.atomic():
             user.save(force_insert=True)
-            publish_event(
-                "user.created", user_event_data(user), version=user.version, source=SOURCE
-            )
+            publish_event(UserCreated.of(user), version=user.version, source=SOURCE)
     except IntegrityError as exc:
         # Two registrations of the same name at once: the unique index decides.
         raise field_error(
@@ -111,9 +99,7 @@ def update_user(
             locked.set_password(password)
         locked.version += 1
         locked.save()
-        publish_event(
-            "user.updated", user_event_data(locked), version=locked.version, source=SOURCE
-        )
+        publish_event(UserUpdated.of(locked), version=locked.version, source=SOURCE)
     return locked
 
 
@@ -125,7 +111,7 @@ def delete_user(user: User, *, acting_user_id: uuid.UUID | None = None) -> None:
         # The deletion is one more change: consumers holding this version or older drop the copy.
         version = locked.version + 1
         locked.delete()
-        publish_event("user.deleted", {"id": str(user.id)}, version=version, source=SOURCE)
+        publish_event(UserDeleted(id=user.id), version=version, source=SOURCE)
 
 
 def ensure_user(username: str, password: str, role: str) -> tuple[User, bool]:

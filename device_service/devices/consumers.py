@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 from devices import services
-from ems_common.events import Envelope, InvalidEvent, data_uuid, require
+from ems_common.contracts import UserCreated, UserDeleted, UserUpdated
+from ems_common.messaging.sync import SyncHandlers
 
-SYNC_SERVICE = "device_service"
+sync = SyncHandlers("device_service")
 
 
-def handle_event(event: Envelope) -> None:
-    """Decode one user.* event and apply it (inside the consumer's transaction)."""
-    user_id = data_uuid(event.data, "id")
-    assert user_id is not None  # not nullable
-    if event.type in ("user.created", "user.updated"):
-        fields = {
-            "username": require(event.data, "username", str),
-            "role": require(event.data, "role", str),
-        }
-        services.apply_user_upsert(user_id, event.version, fields)
-    elif event.type == "user.deleted":
-        services.apply_user_deleted(user_id, event.version)
-    else:
-        raise InvalidEvent(f"unexpected event type {event.type!r} on the device sync queue")
+@sync.handles(UserCreated, UserUpdated)
+def user_changed(event: UserCreated | UserUpdated, version: int) -> bool:
+    return services.apply_user_upsert(
+        event.id, version, {"username": event.username, "role": event.role}
+    )
+
+
+@sync.handles(UserDeleted)
+def user_deleted(event: UserDeleted, version: int) -> bool:
+    return services.apply_user_deleted(event.id, version)

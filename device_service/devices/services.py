@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import logging
 import uuid
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 
 from devices.models import Device, User
+from ems_common.contracts import DeviceCreated, DeviceDeleted, DeviceUpdated
 from ems_common.errors import field_error
 from ems_common.inbox.services import apply_delete, apply_upsert
 from ems_common.outbox.services import publish_event
@@ -22,18 +22,6 @@ from ems_common.outbox.services import publish_event
 log = logging.getLogger(__name__)
 
 EDITABLE_FIELDS = ("name", "description", "address", "max_hourly_consumption_kwh")
-
-
-def device_data(device: Device) -> dict[str, Any]:
-    """The data of device.created / device.updated: the device's full state."""
-    return {
-        "id": str(device.id),
-        "name": device.name,
-        "description": device.description,
-        "address": device.address,
-        "owner_id": str(device.owner_id) if device.owner_id else None,
-        "max_hourly_consumption_kwh": float(Decimal(device.max_hourly_consumption_kwh)),
-    }
 
 
 def known_owner(user_id: uuid.UUID | None, attr: str = "owner_id") -> User | None:
@@ -52,7 +40,7 @@ def create_device(fields: dict[str, Any], owner_id: uuid.UUID | None = None) -> 
     device = Device(**{name: fields[name] for name in EDITABLE_FIELDS if name in fields})
     device.owner = known_owner(owner_id)
     device.save()
-    publish_event("device.created", device_data(device), version=device.version)
+    publish_event(DeviceCreated.of(device), version=device.version)
     return device
 
 
@@ -64,7 +52,7 @@ def _locked(device_id: uuid.UUID) -> Device:
 def _save_change(device: Device) -> Device:
     device.version += 1
     device.save()
-    publish_event("device.updated", device_data(device), version=device.version)
+    publish_event(DeviceUpdated.of(device), version=device.version)
     return device
 
 
@@ -93,7 +81,7 @@ def assign_device(device_id: uuid.UUID, user_id: uuid.UUID | None) -> Device:
 @transaction.atomic
 def delete_device(device_id: uuid.UUID) -> None:
     device = _locked(device_id)
-    publish_event("device.deleted", {"id": str(device.id)}, version=device.version + 1)
+    publish_event(DeviceDeleted(id=device.id), version=device.version + 1)
     device.delete()
 
 

@@ -6,16 +6,15 @@ import logging
 import uuid
 from collections.abc import Iterable
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
+from ems_common.contracts import Event
 from ems_common.events import encode_envelope, make_envelope
 from ems_common.messaging.publisher import MessageUnroutable, Publisher, PublishError
-from ems_common.messaging.topology import SYNC_EXCHANGE
 from ems_common.outbox.models import OutboxEvent
 from ems_common.settings import service_module
 
@@ -30,31 +29,28 @@ def default_source() -> str:
 
 
 def publish_event(
-    type: str,
-    data: dict[str, Any],
+    event: Event,
     *,
     version: int,
     source: str | None = None,
-    exchange: str = SYNC_EXCHANGE,
     using: str = DEFAULT_DB_ALIAS,
 ) -> OutboxEvent:
-    """Queue an event (``ems.sync`` by default) in the caller's transaction; published after commit.
+    """Queue ``event`` (on its type's exchange) in the caller's transaction; published after commit.
 
     Must run inside ``transaction.atomic()`` together with the change it announces, so that
     either both are stored or neither is.
     """
-    [event] = publish_events([(type, data, version)], source=source, exchange=exchange, using=using)
-    return event
+    [row] = publish_events([(event, version)], source=source, using=using)
+    return row
 
 
 def publish_events(
-    events: Iterable[tuple[str, dict[str, Any], int]],
+    events: Iterable[tuple[Event, int]],
     *,
     source: str | None = None,
-    exchange: str = SYNC_EXCHANGE,
     using: str = DEFAULT_DB_ALIAS,
 ) -> list[OutboxEvent]:
-    """``publish_event`` for many ``(type, data, version)`` at once: one INSERT, one NOTIFY."""
+    """``publish_event`` for many ``(event, version)`` at once: one INSERT, one NOTIFY."""
     connection = connections[using]
     if not connection.in_atomic_block:
         raise TransactionManagementError(
@@ -62,13 +58,13 @@ def publish_events(
         )
     source = source or default_source()
     rows = []
-    for type, data, version in events:
-        envelope = make_envelope(type, data, version=version, source=source)
+    for event, version in events:
+        envelope = make_envelope(event.type, event.data(), version=version, source=source)
         rows.append(
             OutboxEvent(
                 id=uuid.UUID(envelope["event_id"]),
-                exchange=exchange,
-                routing_key=type,
+                exchange=event.exchange,
+                routing_key=event.type,
                 payload=envelope,
             )
         )

@@ -10,8 +10,6 @@ from hypothesis import strategies as st
 
 from ems_common.events import (
     InvalidEvent,
-    data_decimal,
-    data_uuid,
     encode_envelope,
     make_envelope,
     parse_envelope,
@@ -100,21 +98,14 @@ def test_parse_envelope_raises_only_invalid_event_on_garbage(body):
         parse_envelope(body)
 
 
-def test_data_helpers_validate_fields():
-    some_id = uuid.uuid4()
-    data = {"id": str(some_id), "owner_id": None, "kwh": 1.25, "name": "x", "flag": True}
+def test_require_names_the_field_and_the_type_it_wanted():
+    data = {"name": "x", "flag": True, "nothing": None}
 
-    assert data_uuid(data, "id") == some_id
-    assert data_uuid(data, "owner_id", nullable=True) is None
-    assert data_decimal(data, "kwh") == Decimal("1.25")
     assert require(data, "name", str) == "x"
-    with pytest.raises(InvalidEvent, match="owner_id must be a string, not null"):
-        data_uuid(data, "owner_id")
-    with pytest.raises(InvalidEvent, match="name is not a UUID"):
-        data_uuid(data, "name")
-    with pytest.raises(InvalidEvent, match="flag must be a number"):
-        data_decimal(data, "flag")
+    assert require(data, "nothing", str, nullable=True) is None
     with pytest.raises(InvalidEvent, match="missing is missing"):
         require(data, "missing", str)
-    with pytest.raises(InvalidEvent, match="kwh must be a finite number"):
-        data_decimal({"kwh": "NaN"}, "kwh")
+    with pytest.raises(InvalidEvent, match="flag must be an integer, not a boolean"):
+        require(data, "flag", int)
+    with pytest.raises(InvalidEvent, match="nothing must be a string, not null"):
+        require(data, "nothing", str)

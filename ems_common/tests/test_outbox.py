@@ -9,6 +9,7 @@ from django.db import connections, transaction
 from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
+from ems_common.contracts import DeviceDeleted, Event
 from ems_common.events import parse_envelope
 from ems_common.messaging.publisher import BrokerUnavailable, Publisher
 from ems_common.messaging.topology import SYNC_EXCHANGE
@@ -16,6 +17,18 @@ from ems_common.outbox.models import OutboxEvent
 from ems_common.outbox.relay import OutboxRelay
 from ems_common.outbox.services import prune_sent, publish_event, relay_pending
 from ems_common.testing.broker import drain, wait_until
+
+
+class Probe(Event):
+    """An event of no real type, so no running system's queue receives it."""
+
+    type = "test.probe"
+    id: uuid.UUID
+    n: int = 0
+
+
+def probe(event_type: str, exchange: str = SYNC_EXCHANGE) -> type[Probe]:
+    return type("Probe", (Probe,), {"type": event_type, "exchange": exchange})
 
 
 @pytest.fixture
@@ -28,10 +41,9 @@ def event_type(rabbit_channel, unique_queue):
 
 
 def write_events(event_type, count):
+    event = probe(event_type)
     with transaction.atomic():
-        return [
-            publish_event(event_type, {"id": uuid.uuid4(), "n": n}, version=1) for n in range(count)
-        ]
+        return [publish_event(event(id=uuid.uuid4(), n=n), version=1) for n in range(count)]
 
 
 def received_ids(queue, count, timeout=5.0):
@@ -42,13 +54,13 @@ def received_ids(queue, count, timeout=5.0):
 def test_publish_event_writes_the_envelope_in_the_callers_transaction():
     device_id = uuid.uuid4()
     with transaction.atomic():
-        event = publish_event("device.created", {"id": device_id}, version=3)
+        event = publish_event(DeviceDeleted(id=device_id), version=3)
 
     stored = OutboxEvent.objects.get()
     assert stored.id == event.id
     assert (stored.exchange, stored.routing_key, stored.sent_at) == (
         SYNC_EXCHANGE,
-        "device.created",
+        "device.deleted",
         None,
     )
     envelope = parse_envelope(json.dumps(stored.payload).encode())
@@ -60,7 +72,7 @@ def test_publish_event_writes_the_envelope_in_the_callers_transaction():
 @pytest.mark.django_db
 def test_rolled_back_transaction_leaves_no_event():
     with pytest.raises(RuntimeError), transaction.atomic():
-        publish_event("device.created", {"id": uuid.uuid4()}, version=1)
+        publish_event(DeviceDeleted(id=uuid.uuid4()), version=1)
         raise RuntimeError("the change failed")
 
     assert not OutboxEvent.objects.exists()
@@ -69,7 +81,7 @@ def test_rolled_back_transaction_leaves_no_event():
 @pytest.mark.django_db(transaction=True)
 def test_publish_event_outside_a_transaction_is_refused():
     with pytest.raises(TransactionManagementError):
-        publish_event("device.created", {"id": uuid.uuid4()}, version=1)
+        publish_event(DeviceDeleted(id=uuid.uuid4()), version=1)
     assert not OutboxEvent.objects.exists()
 
 
@@ -96,7 +108,7 @@ def test_an_event_for_another_exchange_is_relayed_there(
     rabbit_channel.exchange_declare(exchange, exchange_type="topic", auto_delete=True)
     rabbit_channel.queue_bind(unique_queue, exchange, routing_key="alert.#")
     with transaction.atomic():
-        event = publish_event("alert.raised", {"n": 1}, version=1, exchange=exchange)
+        event = publish_event(probe("alert.raised", exchange)(id=uuid.uuid4(), n=1), version=1)
 
     with Publisher(broker_config) as publisher:
         assert relay_pending(publisher) == 1
@@ -139,7 +151,7 @@ def test_relay_keeps_events_while_the_broker_is_down_and_sends_them_later(
 @pytest.mark.django_db
 def test_event_nobody_subscribes_to_is_marked_sent_with_a_note(broker_config):
     with transaction.atomic():
-        publish_event(f"nobody{uuid.uuid4().hex}.created", {}, version=1)
+        publish_event(probe(f"nobody{uuid.uuid4().hex}.created")(id=uuid.uuid4()), version=1)
 
     with Publisher(broker_config) as publisher:
         assert relay_pending(publisher) == 1

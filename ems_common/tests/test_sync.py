@@ -1,15 +1,29 @@
 import uuid
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from ems_common.events import Envelope, InvalidEvent, data_decimal, encode_envelope, make_envelope
+from ems_common.contracts import EVENT_TYPES, Event, UserCreated, UserDeleted
+from ems_common.events import (
+    Envelope,
+    InvalidEvent,
+    encode_envelope,
+    make_envelope,
+    parse_envelope,
+)
 from ems_common.inbox.services import apply_upsert
 from ems_common.messaging.consumer import ERROR_HEADER, ConsumerRunner
-from ems_common.messaging.sync import EventConsumer, with_fresh_db_connection
+from ems_common.messaging.sync import (
+    ConsumeSyncCommand,
+    EventConsumer,
+    SyncHandlers,
+    with_fresh_db_connection,
+)
 from ems_common.messaging.topology import dlq_name
 from ems_common.testing.broker import drain, message_count, publish_raw, wait_until
+from ems_common.tests.test_contracts import MALFORMED, VALID
 from ems_common.tests.testapp.models import SyncedDevice
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,7 +39,7 @@ def apply_device(event: Envelope) -> None:
         raise InvalidEvent("name is missing")
     fields = {
         "name": event.data["name"],
-        "max_hourly_consumption_kwh": data_decimal(event.data, "max_hourly_consumption_kwh"),
+        "max_hourly_consumption_kwh": Decimal(str(event.data["max_hourly_consumption_kwh"])),
     }
     apply_upsert(SyncedDevice, event.data["id"], event.version, fields)
 
@@ -156,3 +170,91 @@ def test_batch_handler_outside_a_transaction_recovers_from_a_lost_connection(
 
     wait_until(lambda: "stored" in handled)
     assert handled == ["connection killed", "stored"]
+
+
+def every_type_handlers(applied: list[Event]) -> SyncHandlers:
+    """A service that handles every type of the contract, recording what it was given."""
+    handlers = SyncHandlers(f"test{uuid.uuid4().hex[:8]}")
+
+    @handlers.handles(*EVENT_TYPES.values())
+    def record(event: Event, version: int) -> None:
+        applied.append(event)
+
+    return handlers
+
+
+def test_a_malformed_event_of_each_type_is_dead_lettered_naming_the_field(
+    broker_config, unique_queue, start_in_thread
+):
+    applied: list[Event] = []
+    bad = [
+        (event_type, {**VALID[event_type], **changes}, reason)
+        for event_type, changes, reason in MALFORMED
+    ]
+    for event_type, data, _ in bad:
+        publish_raw(
+            unique_queue, encode_envelope(make_envelope(event_type, data, version=1, source="t"))
+        )
+    marker = make_envelope("user.deleted", {"id": str(uuid.uuid4())}, version=1, source="t")
+    publish_raw(unique_queue, encode_envelope(marker))
+    handlers = every_type_handlers(applied)
+    start_in_thread(handlers.consumer(unique_queue, config=broker_config, declare=None))
+
+    dead = dead_letters(unique_queue, len(bad))
+    wait_until(lambda: len(applied) == 1)
+    # Dead-lettered in the order they came, each with its own reason.
+    for message, (_, _, reason) in zip(dead, bad, strict=True):
+        assert message.headers[ERROR_HEADER].startswith("invalid event: ")
+        assert reason in message.headers[ERROR_HEADER]
+    assert isinstance(applied[0], UserDeleted)
+
+
+def test_an_event_the_service_does_not_handle_is_dead_lettered(
+    broker_config, unique_queue, start_in_thread
+):
+    handlers = SyncHandlers("device_service")
+    handlers.handles(UserDeleted)(lambda event, version: None)
+    device = make_envelope("device.created", VALID["device.created"], version=1, source="t")
+    publish_raw(unique_queue, encode_envelope(device))
+    start_in_thread(handlers.consumer(unique_queue, config=broker_config, declare=None))
+
+    [dead] = dead_letters(unique_queue, 1)
+    assert dead.headers[ERROR_HEADER] == (
+        "invalid event: unexpected event type 'device.created' on sync_queue.device_service"
+    )
+
+
+def test_a_type_has_one_handler_per_service():
+    handlers = SyncHandlers("device_service")
+    handlers.handles(UserDeleted)(lambda event, version: None)
+
+    with pytest.raises(ValueError, match="already handles user.deleted"):
+        handlers.handles(UserDeleted)(lambda event, version: None)
+
+
+def test_the_handler_gets_the_typed_event_and_its_version():
+    handlers = SyncHandlers("user_service")
+    handlers.handles(UserDeleted)(lambda event, version: (event, version))
+    user_id = uuid.uuid4()
+    body = encode_envelope(
+        make_envelope("user.deleted", {"id": str(user_id)}, version=4, source="t")
+    )
+
+    assert handlers(parse_envelope(body)) == (UserDeleted(id=user_id), 4)
+
+
+def test_consume_sync_names_its_events_and_queue_and_takes_another_queue():
+    handlers = SyncHandlers("device_service")
+    handlers.handles(UserCreated, UserDeleted)(lambda event, version: None)
+
+    class Command(ConsumeSyncCommand):
+        pass
+
+    Command.handlers = handlers
+    parser = Command().create_parser("manage.py", "consume_sync")
+
+    assert Command().help == (
+        "Apply user.created, user.deleted events from sync_queue.device_service until SIGTERM."
+    )
+    assert parser.parse_args([]).queue == "sync_queue.device_service"
+    assert parser.parse_args(["--queue", "q"]).queue == "q"

@@ -14,12 +14,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from ems_common.auth import TokenUser
-from ems_common.messaging.topology import ALERTS_EXCHANGE
+from ems_common.contracts import AlertRaised, AlertShape
 from ems_common.outbox.services import publish_events
 from monitoring.api.alert_serializers import AlertSerializer
 from monitoring.models import Alert
 
-ALERT_EVENT = "alert.overconsumption"
+ALERT_EVENT = AlertRaised.type
 # Alerts never change after creation (read_at is the reader's state), so every event is version 1.
 ALERT_EVENT_VERSION = 1
 
@@ -38,10 +38,12 @@ def queue_alert_events(alert_ids: Iterable[uuid.UUID]) -> None:
     shapes = AlertSerializer(alerts, many=True).data
     publish_events(
         [
-            (ALERT_EVENT, {"owner_id": alert.owner_id, "alert": shape}, ALERT_EVENT_VERSION)
+            (
+                AlertRaised(owner_id=alert.owner_id, alert=AlertShape.model_validate(shape)),
+                ALERT_EVENT_VERSION,
+            )
             for alert, shape in zip(alerts, shapes, strict=True)
-        ],
-        exchange=ALERTS_EXCHANGE,
+        ]
     )
 
 

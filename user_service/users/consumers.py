@@ -1,20 +1,19 @@
-"""The sync consumer: decode, call the service function, ack (ems_common does the rest)."""
+"""``sync_queue.user_service``: user.* events keep the profiles."""
 
 from __future__ import annotations
 
-from typing import Any
+from ems_common.contracts import UserCreated, UserDeleted, UserUpdated
+from ems_common.messaging.sync import SyncHandlers
+from users import services
 
-from ems_common.events import Envelope
-from ems_common.messaging.sync import EventConsumer
-from ems_common.messaging.topology import sync_queue
-from users.services import apply_user_event
-
-QUEUE = sync_queue("user_service")
+sync = SyncHandlers("user_service")
 
 
-def handle_event(envelope: Envelope) -> None:
-    apply_user_event(envelope)
+@sync.handles(UserCreated, UserUpdated)
+def user_changed(event: UserCreated | UserUpdated, version: int) -> bool:
+    return services.apply_user(event, version)
 
 
-def user_event_consumer(queue: str = QUEUE, **options: Any) -> EventConsumer:
-    return EventConsumer(queue, handle_event, **options)
+@sync.handles(UserDeleted)
+def user_deleted(event: UserDeleted, version: int) -> bool:
+    return services.apply_user_deleted(event.id, version)

@@ -3,55 +3,30 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from django.db import transaction
 
-from ems_common.auth import ROLES
-from ems_common.events import Envelope, InvalidEvent, data_uuid, require
+from ems_common.contracts import UserCreated, UserUpdated
 from ems_common.inbox.services import apply_delete, apply_upsert
 from users.models import Profile
 
-USER_EVENTS = ("user.created", "user.updated", "user.deleted")
 
+def apply_user(event: UserCreated | UserUpdated, version: int) -> bool:
+    """Apply user.created / user.updated; False when it changed nothing (duplicate, stale, deleted).
 
-def _optional_text(data: dict[str, Any], name: str) -> str:
-    if data.get(name) is None:
-        return ""
-    return require(data, name, str)
-
-
-def _identity_fields(data: dict[str, Any]) -> dict[str, Any]:
-    username = require(data, "username", str)
-    if not username:
-        raise InvalidEvent("username must not be empty")
-    role = require(data, "role", str)
-    if role not in ROLES:
-        raise InvalidEvent(f"role must be one of {', '.join(ROLES)}, not {role!r}")
-    return {"username": username, "role": role}
-
-
-def apply_user_event(envelope: Envelope) -> bool:
-    """Apply one user.* event; False when it changed nothing (duplicate, stale, or deleted).
-
-    user.updated moves only username and role: full_name and email belong to user_service after
-    the profile exists (see docs/ARCHITECTURE.md). A user.updated for a profile we never saw
-    (user.created lost to an old DLQ) creates it with everything the event carries.
+    user.updated moves only username and role: full_name and email belong to user_service once
+    the profile exists, so an edit made here is never overwritten by auth's older copy. A
+    user.updated for a profile we never saw (user.created lost to an old DLQ) creates it with
+    everything the event carries.
     """
-    if envelope.type not in USER_EVENTS:
-        raise InvalidEvent(f"unknown event type {envelope.type!r}")
-    user_id = data_uuid(envelope.data, "id")
-    assert user_id is not None
-    if envelope.type == "user.deleted":
-        return apply_delete(Profile, user_id, envelope.version)
-    fields = _identity_fields(envelope.data)
-    contact = {
-        "full_name": _optional_text(envelope.data, "full_name"),
-        "email": _optional_text(envelope.data, "email"),
-    }
-    if envelope.type == "user.created" or not Profile.objects.filter(pk=user_id).exists():
-        fields.update(contact)
-    return apply_upsert(Profile, user_id, envelope.version, fields)
+    fields = {"username": event.username, "role": event.role}
+    if isinstance(event, UserCreated) or not Profile.objects.filter(pk=event.id).exists():
+        fields.update(full_name=event.full_name, email=event.email)
+    return apply_upsert(Profile, event.id, version, fields)
+
+
+def apply_user_deleted(user_id: uuid.UUID, version: int) -> bool:
+    return apply_delete(Profile, user_id, version)
 
 
 def update_contact(profile: Profile, **changes: str) -> Profile:

@@ -3,7 +3,7 @@ from typing import Any
 
 import pytest
 
-from devices.consumers import handle_event
+from devices.consumers import sync
 from devices.models import Device, User
 from devices.tests.factories import DeviceFactory, UserFactory
 from ems_common.events import Envelope, InvalidEvent, encode_envelope, make_envelope, parse_envelope
@@ -23,7 +23,7 @@ def user_event(event_type: str, user_id: uuid.UUID, version: int, **data: Any) -
 def test_user_created_stores_a_copy() -> None:
     user_id = uuid.uuid4()
 
-    handle_event(user_event("user.created", user_id, 1, username="ann", role="admin"))
+    sync(user_event("user.created", user_id, 1, username="ann", role="admin"))
 
     user = User.objects.get(id=user_id)
     assert (user.username, user.role, user.version) == ("ann", "admin", 1)
@@ -31,9 +31,9 @@ def test_user_created_stores_a_copy() -> None:
 
 def test_an_older_user_update_changes_nothing() -> None:
     user_id = uuid.uuid4()
-    handle_event(user_event("user.updated", user_id, 3, username="new"))
+    sync(user_event("user.updated", user_id, 3, username="new"))
 
-    handle_event(user_event("user.updated", user_id, 2, username="old"))
+    sync(user_event("user.updated", user_id, 2, username="old"))
 
     assert User.objects.get(id=user_id).username == "new"
 
@@ -43,7 +43,7 @@ def test_user_deleted_forgets_the_user_and_unassigns_its_devices_with_events() -
     first, second = DeviceFactory.create(owner=user), DeviceFactory.create(owner=user, version=3)
     untouched = DeviceFactory.create()
 
-    handle_event(user_event("user.deleted", user.id, 2))
+    sync(user_event("user.deleted", user.id, 2))
 
     assert not User.objects.filter(id=user.id).exists()
     assert not Device.objects.filter(owner_id=user.id).exists()
@@ -63,8 +63,8 @@ def test_the_same_user_deleted_twice_publishes_once() -> None:
     DeviceFactory.create(owner=user)
     event = user_event("user.deleted", user.id, 2)
 
-    handle_event(event)
-    handle_event(event)
+    sync(event)
+    sync(event)
 
     assert OutboxEvent.objects.filter(routing_key="device.updated").count() == 1
 
@@ -75,11 +75,13 @@ def test_a_user_event_without_username_is_invalid() -> None:
     )
 
     with pytest.raises(InvalidEvent, match="username"):
-        handle_event(parse_envelope(encode_envelope(envelope)))
+        sync(parse_envelope(encode_envelope(envelope)))
 
 
 def test_an_unexpected_event_type_is_invalid() -> None:
     envelope = make_envelope("device.created", {"id": str(uuid.uuid4())}, version=1, source="t")
 
-    with pytest.raises(InvalidEvent, match="unexpected event type"):
-        handle_event(parse_envelope(encode_envelope(envelope)))
+    with pytest.raises(
+        InvalidEvent, match="unexpected event type 'device.created' on sync_queue.device_service"
+    ):
+        sync(parse_envelope(encode_envelope(envelope)))

@@ -9,17 +9,16 @@ import pytest
 
 from ems_common.events import encode_envelope, make_envelope
 from ems_common.messaging.consumer import ERROR_HEADER
-from ems_common.messaging.sync import EventConsumer
 from ems_common.messaging.topology import dlq_name
 from ems_common.testing.broker import drain, publish_raw, wait_until
+from monitoring.management.commands.consume_sync import Command
 from monitoring.models import Device
-from monitoring.sync_consumer import handle_event
 
 
 @pytest.fixture
 def running_consumer(transactional_db: None, unique_queue: str) -> Iterator[str]:
     """``consume_sync``'s consumer on a private queue, in a thread; yields the queue."""
-    consumer = EventConsumer(unique_queue, handle_event, declare=None, max_retry_delay=1.0)
+    consumer = Command.handlers.consumer(unique_queue, declare=None, max_retry_delay=1.0)
     thread = threading.Thread(target=consumer.run, daemon=True)
     thread.start()
     yield unique_queue

@@ -10,7 +10,7 @@ from ems_common.messaging.sync import EventConsumer
 from ems_common.messaging.topology import dlq_name
 from ems_common.settings import BrokerConfig
 from ems_common.testing.broker import drain, publish_raw, wait_until
-from users.consumers import user_event_consumer
+from users.consumers import sync
 from users.models import Profile
 from users.tests.factories import user_event_body
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def running_consumer(unique_queue: str, broker_config: BrokerConfig) -> Iterator[EventConsumer]:
-    consumer = user_event_consumer(unique_queue, config=broker_config, declare=None)
+    consumer = sync.consumer(unique_queue, config=broker_config, declare=None)
     thread = threading.Thread(target=consumer.run, daemon=True)
     thread.start()
     yield consumer

@@ -3,8 +3,8 @@ import uuid
 import pytest
 
 from ems_common.events import InvalidEvent
+from users.consumers import sync
 from users.models import Profile
-from users.services import apply_user_event
 from users.tests.factories import user_event
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 def test_user_created_makes_a_profile() -> None:
     user_id = uuid.uuid4()
-    assert apply_user_event(user_event("user.created", user_id, 1, username="ann"))
+    assert sync(user_event("user.created", user_id, 1, username="ann"))
     profile = Profile.objects.get(pk=user_id)
     assert (profile.username, profile.role, profile.full_name, profile.email, profile.version) == (
         "ann",
@@ -26,27 +26,25 @@ def test_user_created_makes_a_profile() -> None:
 def test_the_same_event_twice_makes_one_profile() -> None:
     user_id = uuid.uuid4()
     event = user_event("user.created", user_id, 1)
-    assert apply_user_event(event)
-    assert not apply_user_event(event)
+    assert sync(event)
+    assert not sync(event)
     assert Profile.objects.filter(pk=user_id).count() == 1
 
 
 def test_an_older_version_does_not_overwrite_a_newer_one() -> None:
     user_id = uuid.uuid4()
-    apply_user_event(user_event("user.created", user_id, 1))
-    apply_user_event(user_event("user.updated", user_id, 3, role="admin"))
-    assert not apply_user_event(user_event("user.updated", user_id, 2, role="client"))
+    sync(user_event("user.created", user_id, 1))
+    sync(user_event("user.updated", user_id, 3, role="admin"))
+    assert not sync(user_event("user.updated", user_id, 2, role="client"))
     profile = Profile.objects.get(pk=user_id)
     assert (profile.role, profile.version) == ("admin", 3)
 
 
 def test_user_updated_moves_username_and_role_but_keeps_local_contact_details() -> None:
     user_id = uuid.uuid4()
-    apply_user_event(user_event("user.created", user_id, 1))
+    sync(user_event("user.created", user_id, 1))
     Profile.objects.filter(pk=user_id).update(full_name="Edited Here", email="edited@example.com")
-    apply_user_event(
-        user_event("user.updated", user_id, 2, username="anna", full_name="Stale", email="s@x.io")
-    )
+    sync(user_event("user.updated", user_id, 2, username="anna", full_name="Stale", email="s@x.io"))
     profile = Profile.objects.get(pk=user_id)
     assert (profile.username, profile.full_name, profile.email) == (
         "anna",
@@ -57,23 +55,23 @@ def test_user_updated_moves_username_and_role_but_keeps_local_contact_details() 
 
 def test_user_updated_for_an_unknown_profile_creates_it_whole() -> None:
     user_id = uuid.uuid4()
-    apply_user_event(user_event("user.updated", user_id, 2, full_name="Late Ann"))
+    sync(user_event("user.updated", user_id, 2, full_name="Late Ann"))
     assert Profile.objects.get(pk=user_id).full_name == "Late Ann"
 
 
 def test_user_deleted_removes_the_profile() -> None:
     user_id = uuid.uuid4()
-    apply_user_event(user_event("user.created", user_id, 1))
-    assert apply_user_event(user_event("user.deleted", user_id, 2))
+    sync(user_event("user.created", user_id, 1))
+    assert sync(user_event("user.deleted", user_id, 2))
     assert not Profile.objects.filter(pk=user_id).exists()
 
 
 def test_an_update_after_the_delete_is_ignored() -> None:
     user_id = uuid.uuid4()
-    apply_user_event(user_event("user.created", user_id, 1))
-    apply_user_event(user_event("user.deleted", user_id, 3))
+    sync(user_event("user.created", user_id, 1))
+    sync(user_event("user.deleted", user_id, 3))
     # Published before the deletion, delivered after it.
-    assert not apply_user_event(user_event("user.updated", user_id, 2))
+    assert not sync(user_event("user.updated", user_id, 2))
     assert not Profile.objects.filter(pk=user_id).exists()
 
 
@@ -89,7 +87,7 @@ def test_an_update_after_the_delete_is_ignored() -> None:
 )
 def test_invalid_user_events_are_rejected(event_type: str, data: dict, reason: str) -> None:
     with pytest.raises(InvalidEvent, match=reason):
-        apply_user_event(user_event(event_type, uuid.uuid4(), 1, **data))
+        sync(user_event(event_type, uuid.uuid4(), 1, **data))
     assert not Profile.objects.exists()
 
 
@@ -97,4 +95,4 @@ def test_an_event_without_id_is_rejected() -> None:
     event = user_event("user.created", uuid.uuid4(), 1)
     del event.data["id"]
     with pytest.raises(InvalidEvent, match="id is missing"):
-        apply_user_event(event)
+        sync(event)

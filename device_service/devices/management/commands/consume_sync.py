@@ -1,17 +1,6 @@
-from typing import Any
-
-from django.core.management.base import BaseCommand
-
-from devices.consumers import SYNC_SERVICE, handle_event
-from ems_common.messaging.sync import run_event_consumer
-from ems_common.messaging.topology import sync_queue
+from devices.consumers import sync
+from ems_common.messaging.sync import ConsumeSyncCommand
 
 
-class Command(BaseCommand):
-    help = "Apply user.* events from sync_queue.device_service until SIGTERM."
-
-    def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--queue", default=sync_queue(SYNC_SERVICE), help="queue to consume")
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        run_event_consumer(options["queue"], handle_event)
+class Command(ConsumeSyncCommand):
+    handlers = sync

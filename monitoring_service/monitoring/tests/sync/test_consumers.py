@@ -6,14 +6,14 @@ import pytest
 
 from ems_common.events import InvalidEvent, encode_envelope, make_envelope, parse_envelope
 from monitoring.models import Device, User
-from monitoring.sync_consumer import handle_event
+from monitoring.sync.consumers import sync
 
 pytestmark = pytest.mark.django_db
 
 
 def apply(event_type: str, version: int, data: dict[str, Any]) -> None:
     envelope = make_envelope(event_type, data, version=version, source="test")
-    handle_event(parse_envelope(encode_envelope(envelope)))
+    sync(parse_envelope(encode_envelope(envelope)))
 
 
 def device_data(device_id: uuid.UUID, **changes: Any) -> dict[str, Any]:
@@ -145,7 +145,12 @@ def test_user_deleted_forgets_the_user_and_unassigns_its_devices() -> None:
             "owner_id",
         ),
         ("user.created", {"id": str(uuid.uuid4()), "role": "client"}, "username"),
-        ("invoice.paid", {"id": str(uuid.uuid4())}, "unexpected event type"),
+        ("invoice.paid", {"id": str(uuid.uuid4())}, "unknown event type 'invoice.paid'"),
+        (
+            "alert.overconsumption",
+            {"owner_id": None, "alert": {}},
+            "unexpected event type 'alert.overconsumption' on sync_queue.monitoring_service",
+        ),
     ],
 )
 def test_an_invalid_event_is_rejected_with_its_reason(
