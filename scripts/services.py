@@ -11,6 +11,8 @@ import json
 import os
 import shlex
 import shutil
+import socket
+import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,7 +73,7 @@ class Service:
         return env.get(self.db_env) or self.default_db
 
     def has_command(self, command: str) -> bool:
-        """Whether ``manage.py <command>`` exists yet (in the service or in ems_common)."""
+        """Whether ``manage.py <command>`` exists (in the service or in ems_common)."""
         pattern = f"**/management/commands/{command}.py"
         return any(True for base in (self.path, SHARED_PACKAGE) for _ in base.glob(pattern))
 
@@ -197,20 +199,46 @@ def manage_command(service: Service, args: str) -> str:
     return f"{shlex.quote(str(PYTHON))} {shlex.quote(str(service.manage_py))} {args}"
 
 
-def web_command(service: Service, env: Mapping[str, str]) -> str:
-    workers = env_int(env, "WEB_CONCURRENCY", service.web_workers)
-    return " ".join(
-        [
-            shlex.quote(str(VENV_BIN / "gunicorn")),
-            f"--chdir {shlex.quote(str(service.path))}",
-            f"{service.project}.wsgi:application",
-            f"--bind 127.0.0.1:{service.port(env)}",
-            f"--workers {workers}",
-            "--graceful-timeout 10",
-            "--no-control-socket",
-            "--access-logfile -",
-        ]
+def run_manage(
+    service: Service, args: str, env: Mapping[str, str]
+) -> subprocess.CompletedProcess[str]:
+    """``manage.py <args>`` of a service, its output captured."""
+    return subprocess.run(
+        manage_command(service, args),
+        shell=True,
+        cwd=ROOT,
+        env=dict(env),
+        capture_output=True,
+        text=True,
+        check=False,
     )
+
+
+def gunicorn_command(
+    service: Service, *, program: str, folder: str, bind: str, workers: int
+) -> list[str]:
+    """A service's ``web`` process, locally (the Procfile) and in its image (the Dockerfile)."""
+    return [
+        program,
+        f"--chdir={folder}",
+        f"{service.project}.wsgi:application",
+        f"--bind={bind}",
+        f"--workers={workers}",
+        "--graceful-timeout=10",
+        "--no-control-socket",
+        "--access-logfile=-",
+    ]
+
+
+def web_command(service: Service, env: Mapping[str, str]) -> str:
+    command = gunicorn_command(
+        service,
+        program=str(VENV_BIN / "gunicorn"),
+        folder=str(service.path),
+        bind=f"127.0.0.1:{service.port(env)}",
+        workers=env_int(env, "WEB_CONCURRENCY", service.web_workers),
+    )
+    return shlex.join(command)
 
 
 def process_commands(env: Mapping[str, str], *, quiet: bool = False) -> dict[str, str]:
@@ -228,12 +256,7 @@ def process_commands(env: Mapping[str, str], *, quiet: bool = False) -> dict[str
             if spec == "web":
                 commands[name] = "exec " + web_command(service, env)
             elif spec.startswith("manage.py "):
-                args = spec.removeprefix("manage.py ").strip()
-                if not service.has_command(args.split()[0]):
-                    if not quiet:
-                        note(f"process {name}: `{spec}` does not exist yet in {service.folder}")
-                    continue
-                commands[name] = "exec " + manage_command(service, args)
+                commands[name] = "exec " + manage_command(service, spec.removeprefix("manage.py "))
             else:
                 command = spec.format(
                     python=shlex.quote(str(PYTHON)),
@@ -249,6 +272,14 @@ def process_commands(env: Mapping[str, str], *, quiet: bool = False) -> dict[str
         command = extra.command.format(python=shlex.quote(str(PYTHON)), root=shlex.quote(str(ROOT)))
         commands[extra.name] = f"exec {command}"
     return commands
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on now, for a private stack's processes (e2e, bench)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
 
 
 def note(message: str) -> None:

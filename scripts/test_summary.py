@@ -16,11 +16,11 @@ import xml.etree.ElementTree as ElementTree
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+
+from pytest import ExitCode
 
 # Written by scripts/run_tests.py beside the XML files: component -> runner exit code.
 EXIT_CODES_FILE = "exit-codes.json"
-NO_TESTS_COLLECTED = 5
 
 
 @dataclass
@@ -35,13 +35,14 @@ class Counts:
         self.skipped += other.skipped
 
 
-class Outcome(Protocol):
+@dataclass
+class Outcome:
     """One step that ran as a test case: a static check, an install, a build."""
 
     name: str
     code: int
     seconds: float
-    output: str
+    output: str = ""
 
 
 def write_junit(path: Path, suite_name: str, outcomes: Sequence[Outcome]) -> None:
@@ -93,9 +94,9 @@ def summarize(results: Path) -> Counts:
         counts = read_junit(xml) if xml.is_file() else Counts()
         code = exit_codes.get(component)
         note = ""
-        if code == NO_TESTS_COLLECTED and counts == Counts():
+        if code == ExitCode.NO_TESTS_COLLECTED and counts == Counts():
             note = "  (no tests yet)"
-        elif code not in (None, 0, NO_TESTS_COLLECTED) and counts.failed == 0:
+        elif code not in (None, 0, ExitCode.NO_TESTS_COLLECTED) and counts.failed == 0:
             counts.failed += 1
             note = f"  (runner exited {code} without a failing test: counted as 1 failure)"
         elif code not in (None, 0) and counts.failed:
