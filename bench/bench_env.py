@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,12 +19,14 @@ import pika
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
-PYTHON = ROOT / ".venv" / "bin" / "python"
-MONITORING = ROOT / "monitoring_service"
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
+
+from services import PYTHON, all_services  # noqa: E402
 
 from ems_common.messaging.connection import connect  # noqa: E402
 from ems_common.messaging.topology import declare_queue, dlq_name  # noqa: E402
+
+MONITORING = next(service for service in all_services() if service.name == "monitoring")
 
 
 def pg_params(database: str) -> dict[str, object]:
@@ -38,13 +39,6 @@ def pg_params(database: str) -> dict[str, object]:
     }
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 class BenchEnv:
     """The environment of the bench's processes: its database, production-like settings."""
 
@@ -53,7 +47,7 @@ class BenchEnv:
         self.database = f"bench_{run_id}_monitoring"
         self.env = {
             **os.environ,
-            "MONITORING_DB_NAME": self.database,
+            MONITORING.db_env: self.database,
             "EMS_ENV": "production",
             "DJANGO_SECRET_KEY": f"bench-{run_id}-not-secret",
             "EMS_LOG_LEVEL": "WARNING",
@@ -70,7 +64,7 @@ class BenchEnv:
 
     def manage(self, *args: str, env: Mapping[str, str] | None = None) -> subprocess.Popen[bytes]:
         return subprocess.Popen(
-            [str(PYTHON), "manage.py", *args], cwd=MONITORING, env=dict(env or self.env)
+            [str(PYTHON), "manage.py", *args], cwd=MONITORING.path, env=dict(env or self.env)
         )
 
 
