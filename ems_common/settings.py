@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cache
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
@@ -41,20 +41,18 @@ class ServiceEntry:
 
 
 @cache
+def routes_table() -> dict[str, Any]:
+    """deploy/routes.json as read once per process (scripts/services.py reads it here too)."""
+    table: dict[str, Any] = json.loads(ROUTES_FILE.read_text())
+    return table
+
+
 def services() -> dict[str, ServiceEntry]:
     """Service name -> its entry, in the order of deploy/routes.json."""
-    table = json.loads(ROUTES_FILE.read_text())
+    names = [field.name for field in fields(ServiceEntry)]
     return {
-        item["name"]: ServiceEntry(
-            name=item["name"],
-            project=item["project"],
-            prefix=item["prefix"],
-            port_env=item["port_env"],
-            default_port=int(item["default_port"]),
-            db_env=item["db_env"],
-            default_db=item["default_db"],
-        )
-        for item in table["services"]
+        item["name"]: ServiceEntry(**{name: item[name] for name in names})
+        for item in routes_table()["services"]
     }
 
 
@@ -180,8 +178,9 @@ def build_settings(
 ) -> dict[str, Any]:
     """The Django settings of one service (its name in deploy/routes.json).
 
-    ``database`` is the default database name (routes.json's, unless given). ``account_model`` is the service's table of accounts (its synced copy of auth_service's
-    users), against which ems_common.sessions checks every token.
+    ``database`` is the default database name (routes.json's, unless given). ``account_model``
+    is the service's table of accounts (its synced copy of auth_service's users), against which
+    ems_common.sessions checks every token.
     """
     entry = services()[service]
     secret = os.environ.get("DJANGO_SECRET_KEY")

@@ -7,7 +7,6 @@ module, so adding a service means adding one entry there.
 
 from __future__ import annotations
 
-import json
 import os
 import shlex
 import shutil
@@ -16,10 +15,10 @@ import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+
+from ems_common.settings import routes_table
 
 ROOT = Path(__file__).resolve().parent.parent
-ROUTES_FILE = ROOT / "deploy" / "routes.json"
 VENV_BIN = ROOT / ".venv" / "bin"
 PYTHON = VENV_BIN / "python"
 # Where management commands shared by every service live (relay_outbox, ...).
@@ -122,40 +121,22 @@ def env_int(env: Mapping[str, str], name: str, default: int) -> int:
         raise SystemExit(f"error: {name}={raw!r} is not a number") from None
 
 
-def load_table() -> dict[str, Any]:
-    with ROUTES_FILE.open() as handle:
-        table: dict[str, Any] = json.load(handle)
-    return table
-
-
 def all_services() -> list[Service]:
     return [
         Service(
-            name=item["name"],
-            folder=item["folder"],
-            project=item["project"],
-            port_env=item["port_env"],
-            default_port=int(item["default_port"]),
-            db_env=item["db_env"],
-            default_db=item["default_db"],
-            prefix=item["prefix"],
-            websocket_prefixes=tuple(item.get("websocket_prefixes", [])),
-            processes=tuple(item.get("processes", {}).items()),
-            bootstrap=tuple(item.get("bootstrap", [])),
-            web_workers=int(item.get("web_workers", 2)),
-            websocket_process=item.get("websocket_process"),
-            websocket_port_env=item.get("websocket_port_env"),
-            websocket_default_port=item.get("websocket_default_port"),
+            **{
+                **item,
+                "websocket_prefixes": tuple(item.get("websocket_prefixes", [])),
+                "processes": tuple(item.get("processes", {}).items()),
+                "bootstrap": tuple(item.get("bootstrap", [])),
+            }
         )
-        for item in load_table()["services"]
+        for item in routes_table()["services"]
     ]
 
 
 def extra_processes() -> list[ExtraProcess]:
-    return [
-        ExtraProcess(name=item["name"], command=item["command"], switch_env=item.get("switch_env"))
-        for item in load_table().get("extra_processes", [])
-    ]
+    return [ExtraProcess(**item) for item in routes_table().get("extra_processes", [])]
 
 
 def present_services(*, quiet: bool = False) -> list[Service]:
@@ -170,14 +151,7 @@ def present_services(*, quiet: bool = False) -> list[Service]:
 
 
 def gateway() -> Gateway:
-    item = load_table()["gateway"]
-    return Gateway(
-        host_env=item["host_env"],
-        default_host=item["default_host"],
-        port_env=item["port_env"],
-        default_port=int(item["default_port"]),
-        static_root=item["static_root"],
-    )
+    return Gateway(**routes_table()["gateway"])
 
 
 def var_dir(env: Mapping[str, str]) -> Path:
