@@ -173,19 +173,26 @@ def manage_command(service: Service, args: str) -> str:
     return f"{shlex.quote(str(PYTHON))} {shlex.quote(str(service.manage_py))} {args}"
 
 
-def run_manage(
-    service: Service, args: str, env: Mapping[str, str]
+def run_captured(
+    command: list[str] | str, env: Mapping[str, str], *, cwd: Path = ROOT
 ) -> subprocess.CompletedProcess[str]:
-    """``manage.py <args>`` of a service, its output captured."""
+    """A command (a string runs through the shell), its output captured, its code not checked."""
     return subprocess.run(
-        manage_command(service, args),
-        shell=True,
-        cwd=ROOT,
+        command,
+        shell=isinstance(command, str),
+        cwd=cwd,
         env=dict(env),
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def run_manage(
+    service: Service, args: str, env: Mapping[str, str]
+) -> subprocess.CompletedProcess[str]:
+    """``manage.py <args>`` of a service, its output captured."""
+    return run_captured(manage_command(service, args), env)
 
 
 def gunicorn_command(
