@@ -22,8 +22,14 @@ from pathlib import Path
 import infra
 import test_summary
 from pytest import ExitCode
-from services import PYTHON, ROOT, VENV_BIN, manage_command, present_services
-from stack import load_env_file
+from services import (
+    PYTHON,
+    ROOT,
+    VENV_BIN,
+    child_environment,
+    manage_command,
+    present_services,
+)
 from test_summary import Outcome
 
 TIMED_OUT = 124
@@ -174,10 +180,9 @@ def main() -> int:
     args = parser.parse_args()
 
     started = time.monotonic()
-    load_env_file()
-    run_id = os.environ.get("EMS_TEST_RUN_ID") or f"{int(time.time())}{os.getpid()}"
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    env.update(EMS_TEST_RUN_ID=run_id, EMS_ENV_FILE="", PYTHONUNBUFFERED="1")
+    env = child_environment(os.environ)
+    run_id = env.get("EMS_TEST_RUN_ID") or f"{int(time.time())}{os.getpid()}"
+    env["EMS_TEST_RUN_ID"] = run_id
     results_dir = results_folder(run_id)
     print(f"test run {run_id}: results in {results_dir}", flush=True)
 

@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from honcho.environ import parse as parse_env_file
+
 from ems_common.settings import routes_table
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -152,6 +154,23 @@ def present_services(*, quiet: bool = False) -> list[Service]:
 
 def gateway() -> Gateway:
     return Gateway(**routes_table()["gateway"])
+
+
+def with_env_file(env: Mapping[str, str]) -> dict[str, str]:
+    """``env`` with .env applied the way honcho applies it (its values win), so both see the
+    same settings; EMS_ENV_FILE names another file, or none when empty."""
+    name = env.get("EMS_ENV_FILE", ".env")
+    path = ROOT / name
+    return {**env, **(parse_env_file(path.read_text()) if name and path.is_file() else {})}
+
+
+def child_environment(env: Mapping[str, str]) -> dict[str, str]:
+    """What the processes of a test run get: .env applied here once (EMS_ENV_FILE is empty from
+    then on), no DJANGO_SETTINGS_MODULE left over from the caller, unbuffered output."""
+    child = with_env_file(env)
+    child.pop("DJANGO_SETTINGS_MODULE", None)
+    child.update(EMS_ENV_FILE="", PYTHONUNBUFFERED="1")
+    return child
 
 
 def var_dir(env: Mapping[str, str]) -> Path:

@@ -26,7 +26,6 @@ import frontend_build
 import gateway
 import infra
 import traefik
-from honcho.environ import parse as parse_env_file
 from services import (
     PYTHON,
     ROOT,
@@ -37,19 +36,14 @@ from services import (
     process_commands,
     run_manage,
     var_dir,
+    with_env_file,
 )
 
 Env = Mapping[str, str]
 
 
 def load_env_file() -> None:
-    """Apply .env the way honcho does (its values win), so both see the same settings."""
-    name = os.environ.get("EMS_ENV_FILE", ".env")
-    if not name:
-        return
-    path = ROOT / name
-    if path.is_file():
-        os.environ.update(parse_env_file(path.read_text()))
+    os.environ.update(with_env_file(os.environ))
 
 
 def run_checked(command: str, env: Env, what: str) -> None:

@@ -18,8 +18,7 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 import requests
-from honcho.environ import parse as parse_env_file
-from services import PYTHON, ROOT, all_services, free_port
+from services import PYTHON, ROOT, all_services, child_environment, free_port
 
 from harness.processes import Supervisor, read_procfile
 from harness.tcp_proxy import TcpProxy
@@ -41,14 +40,7 @@ class Credentials(NamedTuple):
 
 def base_environment() -> dict[str, str]:
     """The caller's environment with .env applied (as `make up` would), minus test leftovers."""
-    env = dict(os.environ)
-    env_file = env.get("EMS_ENV_FILE", ".env")
-    if env_file and (ROOT / env_file).is_file():
-        env.update(parse_env_file((ROOT / env_file).read_text()))
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    env["EMS_ENV_FILE"] = ""  # everything is in env from here on
-    env["PYTHONUNBUFFERED"] = "1"
-    return env
+    return child_environment(os.environ)
 
 
 def stack_script(command: list[str], env: Mapping[str, str], *, capture: bool = False) -> str:
