@@ -21,22 +21,13 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
+import infra  # noqa: E402
 from services import PYTHON, all_services  # noqa: E402
 
 from ems_common.messaging.connection import connect  # noqa: E402
 from ems_common.messaging.topology import declare_queue, dlq_name  # noqa: E402
 
 MONITORING = next(service for service in all_services() if service.name == "monitoring")
-
-
-def pg_params(database: str) -> dict[str, object]:
-    return {
-        "host": os.environ.get("POSTGRES_HOST", "127.0.0.1"),
-        "port": int(os.environ.get("POSTGRES_PORT") or 5432),
-        "user": os.environ.get("POSTGRES_USER", "postgres"),
-        "password": os.environ.get("POSTGRES_PASSWORD", "postgres"),
-        "dbname": database,
-    }
 
 
 class BenchEnv:
@@ -60,7 +51,7 @@ class BenchEnv:
         return f"bench.{self.run_id}.{name}"
 
     def sql(self) -> psycopg.Connection:
-        return psycopg.connect(**pg_params(self.database), autocommit=True)  # type: ignore[arg-type]
+        return infra.postgres_connect(os.environ, self.database)
 
     def manage(self, *args: str, env: Mapping[str, str] | None = None) -> subprocess.Popen[bytes]:
         return subprocess.Popen(
@@ -71,7 +62,7 @@ class BenchEnv:
 @contextmanager
 def bench_database(bench: BenchEnv) -> Iterator[None]:
     """Create and migrate the bench's monitoring database; drop it afterwards."""
-    with psycopg.connect(**pg_params("postgres"), autocommit=True) as admin:  # type: ignore[arg-type]
+    with infra.postgres_connect(os.environ) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{bench.database}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{bench.database}"')
     try:
@@ -80,7 +71,7 @@ def bench_database(bench: BenchEnv) -> Iterator[None]:
             raise SystemExit("migrating the bench database failed")
         yield
     finally:
-        with psycopg.connect(**pg_params("postgres"), autocommit=True) as admin:  # type: ignore[arg-type]
+        with infra.postgres_connect(os.environ) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{bench.database}" WITH (FORCE)')
 
 
