@@ -1,8 +1,9 @@
 """The services of EMS as listed in ``deploy/routes.json``, resolved against an environment.
 
 ``deploy/routes.json`` is the one list of services: ports, databases, gateway prefixes, and the
-processes each service runs. Everything in ``scripts/`` and the e2e harness reads it through this
-module, so adding a service means adding one entry there.
+processes each service runs. ems_common.settings reads the file (the services' Django settings
+use it too); ``scripts/``, the e2e harness and bench/ read it through this module, so adding a
+service means adding one entry there.
 """
 
 from __future__ import annotations
