@@ -14,7 +14,6 @@ import shlex
 import shutil
 import statistics
 import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -24,12 +23,13 @@ from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import jwt
-from bench_env import ROOT, BenchEnv, free_port, stop, wait_for
+from bench_env import MONITORING, ROOT, BenchEnv, stop, wait_for
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-sys.path.insert(0, str(ROOT / "scripts"))
-import gateway as gateway_config  # noqa: E402
-import services as stack_services  # noqa: E402
+# isort: split
+# From scripts/, which bench_env puts on the path.
+import gateway as gateway_config
+import services as stack_services
 
 KID = "bench-key"
 FIRST_DAY = date(2025, 1, 1)
@@ -113,16 +113,15 @@ def web_and_gateway(bench: BenchEnv, jwks_url: str) -> Iterator[int]:
     """Monitoring under gunicorn and the nginx gateway in front; yields the gateway port."""
     env = {
         **bench.env,
-        "MONITORING_PORT": str(free_port()),
-        "GATEWAY_PORT": str(free_port()),
+        MONITORING.port_env: str(stack_services.free_port()),
+        "GATEWAY_PORT": str(stack_services.free_port()),
         "GATEWAY_HOST": "127.0.0.1",
         "EMS_VAR_DIR": str(ROOT / "var" / "bench" / bench.run_id),
         "EMS_JWKS_URL": jwks_url,
     }
-    monitoring = next(s for s in stack_services.all_services() if s.name == "monitoring")
     gateway_config.render(env)
     commands = [
-        stack_services.web_command(monitoring, env),
+        stack_services.web_command(MONITORING, env),
         stack_services.process_commands(env, quiet=True)["gateway"].removeprefix("exec "),
     ]
     processes = [

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,29 +19,15 @@ import pika
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
-PYTHON = ROOT / ".venv" / "bin" / "python"
-MONITORING = ROOT / "monitoring_service"
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
+
+import infra  # noqa: E402
+from services import PYTHON, all_services  # noqa: E402
 
 from ems_common.messaging.connection import connect  # noqa: E402
 from ems_common.messaging.topology import declare_queue, dlq_name  # noqa: E402
 
-
-def pg_params(database: str) -> dict[str, object]:
-    return {
-        "host": os.environ.get("POSTGRES_HOST", "127.0.0.1"),
-        "port": int(os.environ.get("POSTGRES_PORT") or 5432),
-        "user": os.environ.get("POSTGRES_USER", "postgres"),
-        "password": os.environ.get("POSTGRES_PASSWORD", "postgres"),
-        "dbname": database,
-    }
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+MONITORING = next(service for service in all_services() if service.name == "monitoring")
 
 
 class BenchEnv:
@@ -53,7 +38,7 @@ class BenchEnv:
         self.database = f"bench_{run_id}_monitoring"
         self.env = {
             **os.environ,
-            "MONITORING_DB_NAME": self.database,
+            MONITORING.db_env: self.database,
             "EMS_ENV": "production",
             "DJANGO_SECRET_KEY": f"bench-{run_id}-not-secret",
             "EMS_LOG_LEVEL": "WARNING",
@@ -66,18 +51,18 @@ class BenchEnv:
         return f"bench.{self.run_id}.{name}"
 
     def sql(self) -> psycopg.Connection:
-        return psycopg.connect(**pg_params(self.database), autocommit=True)  # type: ignore[arg-type]
+        return infra.postgres_connect(os.environ, self.database)
 
     def manage(self, *args: str, env: Mapping[str, str] | None = None) -> subprocess.Popen[bytes]:
         return subprocess.Popen(
-            [str(PYTHON), "manage.py", *args], cwd=MONITORING, env=dict(env or self.env)
+            [str(PYTHON), "manage.py", *args], cwd=MONITORING.path, env=dict(env or self.env)
         )
 
 
 @contextmanager
 def bench_database(bench: BenchEnv) -> Iterator[None]:
     """Create and migrate the bench's monitoring database; drop it afterwards."""
-    with psycopg.connect(**pg_params("postgres"), autocommit=True) as admin:  # type: ignore[arg-type]
+    with infra.postgres_connect(os.environ) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{bench.database}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{bench.database}"')
     try:
@@ -86,7 +71,7 @@ def bench_database(bench: BenchEnv) -> Iterator[None]:
             raise SystemExit("migrating the bench database failed")
         yield
     finally:
-        with psycopg.connect(**pg_params("postgres"), autocommit=True) as admin:  # type: ignore[arg-type]
+        with infra.postgres_connect(os.environ) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{bench.database}" WITH (FORCE)')
 
 

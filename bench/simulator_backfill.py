@@ -28,45 +28,32 @@ import pika
 
 ROOT = Path(__file__).resolve().parent.parent
 SIMULATOR = ROOT / "device_simulator" / "simulator.py"
-sys.path.insert(0, str(SIMULATOR.parent))
+sys.path[:0] = [str(SIMULATOR.parent), str(ROOT)]
 
 from options import settings_from  # noqa: E402 (the simulator's own modules)
 from readings import plan  # noqa: E402
+
+from ems_common.messaging.connection import connection_parameters  # noqa: E402
+from ems_common.settings import broker_config  # noqa: E402
 
 DEVICE = "3f0c2b1e-8d1e-4a57-9a35-2b6c8f0b7a11"
 FIRST_DAY = date(2025, 1, 1)
 DONE = re.compile(r"done: (\d+) reading\(s\) confirmed in ([\d.]+) s")
 
 
-def broker() -> dict[str, str]:
-    return {
-        "host": os.environ.get("RABBITMQ_HOST", "127.0.0.1"),
-        "port": os.environ.get("RABBITMQ_PORT") or "5672",
-        "user": os.environ.get("RABBITMQ_USER", "ems"),
-        "password": os.environ.get("RABBITMQ_PASS", "ems"),
-        "vhost": os.environ.get("RABBITMQ_VHOST", "/"),
-    }
-
-
 def parameters() -> pika.ConnectionParameters:
-    env = broker()
-    return pika.ConnectionParameters(
-        host=env["host"],
-        port=int(env["port"]),
-        virtual_host=env["vhost"],
-        credentials=pika.PlainCredentials(env["user"], env["password"]),
-    )
+    return connection_parameters(broker_config(), name="ems bench")
 
 
 def simulator_args(config: Path, queue: str, days: int, devices: int) -> list[str]:
-    env = broker()
+    broker = broker_config()
     last = FIRST_DAY + timedelta(days=days - 1)
     # The default exchange, straight to the queue: the same path as the bare pika publisher.
     args = ["--config", str(config), "--exchange", "", "--queue", queue, "--seed", "1",
             "--backfill-from", FIRST_DAY.isoformat(), "--backfill-to", last.isoformat(),
-            "--rabbitmq-host", env["host"], "--rabbitmq-port", env["port"],
-            "--rabbitmq-user", env["user"], "--rabbitmq-password", env["password"],
-            "--rabbitmq-vhost", env["vhost"]]  # fmt: skip
+            "--rabbitmq-host", broker.host, "--rabbitmq-port", str(broker.port),
+            "--rabbitmq-user", broker.user, "--rabbitmq-password", broker.password,
+            "--rabbitmq-vhost", broker.vhost]  # fmt: skip
     return [*args, "--devices", str(devices)] if devices > 1 else [*args, "--device-id", DEVICE]
 
 

@@ -2,14 +2,20 @@
 
 A service's ``settings.py`` is one call::
 
-    globals().update(build_settings(service="auth", apps=[...], database=..., account_model=...))
+    globals().update(build_settings(service="auth", apps=[...], account_model=...))
+
+Which services exist, and their ports, databases and URL prefixes, is read from
+``deploy/routes.json``, the list scripts/ and the deployment read too.
 """
 
 from __future__ import annotations
 
+import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from functools import cache
 from ipaddress import IPv4Network, IPv6Network, ip_network
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -17,13 +23,37 @@ from django.core.exceptions import ImproperlyConfigured
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
 
-# Service name -> (URL prefix under /api/, port variable, default port, database variable).
-SERVICES: dict[str, tuple[str, str, int, str]] = {
-    "auth": ("auth", "AUTH_PORT", 8000, "AUTH_DB_NAME"),
-    "users": ("users", "USER_PORT", 8001, "USER_DB_NAME"),
-    "devices": ("devices", "DEVICE_PORT", 8002, "DEVICE_DB_NAME"),
-    "monitoring": ("monitoring", "MONITORING_PORT", 8003, "MONITORING_DB_NAME"),
-}
+# Every image copies it to the same place beside ems_common (scripts/images.py).
+ROUTES_FILE = Path(__file__).resolve().parent.parent / "deploy" / "routes.json"
+
+
+@dataclass(frozen=True)
+class ServiceEntry:
+    """One service of deploy/routes.json, as the Django settings need it."""
+
+    name: str
+    project: str  # the Django project package: urls, wsgi
+    prefix: str  # its gateway prefix, /api/<name>/
+    port_env: str
+    default_port: int
+    db_env: str
+    default_db: str
+
+
+@cache
+def routes_table() -> dict[str, Any]:
+    """deploy/routes.json as read once per process (scripts/services.py reads it here too)."""
+    table: dict[str, Any] = json.loads(ROUTES_FILE.read_text())
+    return table
+
+
+def services() -> dict[str, ServiceEntry]:
+    """Service name -> its entry, in the order of deploy/routes.json."""
+    names = [field.name for field in fields(ServiceEntry)]
+    return {
+        item["name"]: ServiceEntry(**{name: item[name] for name in names})
+        for item in routes_table()["services"]
+    }
 
 
 def env(name: str, default: str | None = None) -> str:
@@ -134,30 +164,31 @@ def production() -> bool:
 
 
 def service_port(service: str) -> int:
-    _, port_env, default_port, _ = SERVICES[service]
-    return env_int(port_env, default_port)
+    entry = services()[service]
+    return env_int(entry.port_env, entry.default_port)
 
 
 def build_settings(
     *,
     service: str,
     apps: list[str],
-    database: str,
     account_model: str,
+    database: str | None = None,
     extra_apps: list[str] | None = None,
 ) -> dict[str, Any]:
-    """The Django settings of one service; ``service`` is its URL prefix under /api/.
+    """The Django settings of one service (its name in deploy/routes.json).
 
-    ``account_model`` is the service's table of accounts (its synced copy of auth_service's
-    users), against which ems_common.sessions checks every token.
+    ``database`` is the default database name (routes.json's, unless given). ``account_model``
+    is the service's table of accounts (its synced copy of auth_service's users), against which
+    ems_common.sessions checks every token.
     """
-    prefix, _, _, database_env = SERVICES[service]
+    entry = services()[service]
     secret = os.environ.get("DJANGO_SECRET_KEY")
     if not secret:
         if production():
             raise ImproperlyConfigured("DJANGO_SECRET_KEY is required when EMS_ENV=production")
         secret = "insecure-local-development-key-" + service
-    auth_port = env_int("AUTH_PORT", 8000)
+    auth_port = service_port("auth")
     return {
         "EMS_SERVICE": service,
         "EMS_ACCOUNT_MODEL": account_model,
@@ -186,8 +217,8 @@ def build_settings(
             "ems_common.http.RejectNulBytesMiddleware",
             "ems_common.http.CommonMiddleware",
         ],
-        "ROOT_URLCONF": f"{service_module(service)}.urls",
-        "WSGI_APPLICATION": f"{service_module(service)}.wsgi.application",
+        "ROOT_URLCONF": f"{entry.project}.urls",
+        "WSGI_APPLICATION": f"{entry.project}.wsgi.application",
         "TEMPLATES": [
             {
                 "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -196,13 +227,13 @@ def build_settings(
                 "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
             }
         ],
-        "DATABASES": {"default": database_config(database_env, database)},
+        "DATABASES": {"default": database_config(entry.db_env, database or entry.default_db)},
         "DEFAULT_AUTO_FIELD": "django.db.models.BigAutoField",
         "USE_TZ": True,
         "TIME_ZONE": "UTC",
         "LANGUAGE_CODE": "en-us",
         "USE_I18N": False,
-        "STATIC_URL": f"/api/{prefix}/static/",
+        "STATIC_URL": f"{entry.prefix}static/",
         # Unset locally: whitenoise serves the apps' static files (Swagger UI) through the finders.
         "STATIC_ROOT": os.environ.get("DJANGO_STATIC_ROOT") or None,
         "WHITENOISE_USE_FINDERS": True,
@@ -261,9 +292,5 @@ def build_settings(
 
 
 def service_module(service: str) -> str:
-    return {
-        "auth": "auth_service",
-        "users": "user_service",
-        "devices": "device_service",
-        "monitoring": "monitoring_service",
-    }[service]
+    """The service's Django project package (``auth_service`` for ``auth``)."""
+    return services()[service].project

@@ -15,14 +15,13 @@ import argparse
 import difflib
 import os
 import shlex
-import subprocess
 import sys
 import tempfile
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from services import ROOT, Service, manage_command, present_services
+from services import ROOT, Service, manage_command, present_services, run_captured
 
 FRONTEND = ROOT / "frontend"
 GENERATED = FRONTEND / "src" / "api" / "generated"
@@ -34,15 +33,7 @@ class GenerationError(Exception):
 
 
 def run(command: list[str] | str, env: Mapping[str, str], cwd: Path = ROOT) -> None:
-    result = subprocess.run(
-        command,
-        shell=isinstance(command, str),
-        cwd=cwd,
-        env=dict(env),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_captured(command, env, cwd=cwd)
     if result.returncode != 0:
         shown = command if isinstance(command, str) else shlex.join(command)
         raise GenerationError(f"`{shown}` failed:\n{result.stdout}{result.stderr}")

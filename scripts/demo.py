@@ -32,10 +32,11 @@ from types import FrameType
 from typing import Any, Protocol
 
 import requests
-from services import PYTHON, ROOT, Service, manage_command, present_services, var_dir
+from services import PYTHON, ROOT, Service, present_services, run_manage, var_dir
 from stack import load_env_file
 
 from ems_common.messaging import identities
+from ems_common.messaging.connection import Backoff
 from ems_common.messaging.topology import READINGS_EXCHANGE
 
 USERNAME = "demo"
@@ -119,15 +120,7 @@ def login(api: Api, username: str, password: str) -> dict[str, Any] | None:
 
 def ensure_account(env: Mapping[str, str], auth: Service) -> None:
     args = f"ensure_user --username {USERNAME} --password {PASSWORD} --role client"
-    result = subprocess.run(
-        manage_command(auth, args),
-        shell=True,
-        cwd=ROOT,
-        env=dict(env),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_manage(auth, args, env)
     output = (result.stdout + result.stderr).strip()
     if result.returncode != 0:
         raise NotYet(f"manage.py ensure_user failed: {output[-500:]}")
@@ -257,7 +250,7 @@ def prepare_with_retries(
     api: Api, env: Mapping[str, str], services: list[Service], give_up_after: float | None
 ) -> Demo:
     started = time.monotonic()
-    backoff = 1.0
+    backoff = Backoff(initial=1.0, maximum=MAX_BACKOFF_SECONDS)
     while True:
         try:
             return prepare(api, env, services)
@@ -267,9 +260,9 @@ def prepare_with_retries(
             waited = time.monotonic() - started
             if give_up_after is not None and waited > give_up_after:
                 raise SystemExit(f"demo: giving up after {waited:.0f} s: {exc}") from None
-            log.info("%s; trying again in %.0f s", exc, backoff)
-            time.sleep(backoff)
-            backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
+            delay = backoff.next_delay()
+            log.info("%s; trying again in %.0f s", exc, delay)
+            time.sleep(delay)
 
 
 def _exit_now(signum: int, frame: FrameType | None) -> None:

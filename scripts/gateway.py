@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import re
+import string
 import subprocess
 from collections.abc import Mapping
 from html import escape
@@ -13,7 +13,6 @@ import security_headers
 from services import ROOT, Service, all_services, gateway, nginx_binary, var_dir
 
 TEMPLATES = ROOT / "deploy" / "nginx"
-PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
 MIME_TYPES = Path("/etc/nginx/mime.types")
 MINIMAL_TYPES = """types {
         text/html html; text/css css; application/javascript js mjs; application/json json;
@@ -29,16 +28,18 @@ TEMP_PATHS = {
 }
 
 
+class Template(string.Template):
+    """``{{ name }}`` placeholders, as nginx's own ``$variables`` use the usual ``$``.
+
+    ``substitute`` raises KeyError for a name without a value, rather than leaving it empty.
+    """
+
+    # A str, as Template compiles its pattern itself; the forms other than ``named`` never match.
+    pattern = r"\{\{\s*(?P<named>\w+)\s*\}\}|(?P<braced>(?!))|(?P<escaped>(?!))|(?P<invalid>(?!))"  # type: ignore[assignment]
+
+
 def fill(template: str, values: Mapping[str, object]) -> str:
-    """Replace ``{{ name }}``; a name without a value is an error, not an empty string."""
-
-    def value(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name not in values:
-            raise KeyError(f"template placeholder {{{{ {name} }}}} has no value")
-        return str(values[name])
-
-    return PLACEHOLDER.sub(value, template)
+    return Template(template).substitute(values)
 
 
 def read_template(name: str) -> str:

@@ -20,7 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import rabbitmq_init
-from services import ROOT, Service, all_services
+from services import ROOT, Service, all_services, gunicorn_command
 
 DEPLOY = ROOT / "deploy"
 INIT_DB_FILE = DEPLOY / "postgres" / "init-databases.sh"
@@ -75,16 +75,13 @@ def dockerfile_path(service: Service) -> Path:
 
 def web_command(service: Service) -> list[str]:
     """The gunicorn command line of a service's web process inside its container."""
-    return [
-        "gunicorn",
-        f"--chdir={APP_DIR}/{service.folder}",
-        f"{service.project}.wsgi:application",
-        f"--bind=0.0.0.0:{service.default_port}",
-        f"--workers={service.web_workers}",
-        "--graceful-timeout=10",
-        "--no-control-socket",
-        "--access-logfile=-",
-    ]
+    return gunicorn_command(
+        service,
+        program="gunicorn",
+        folder=f"{APP_DIR}/{service.folder}",
+        bind=f"0.0.0.0:{service.default_port}",
+        workers=service.web_workers,
+    )
 
 
 def dockerfile(service: Service) -> str:

@@ -21,10 +21,16 @@ from pathlib import Path
 
 import infra
 import test_summary
-from services import PYTHON, ROOT, VENV_BIN, manage_command, present_services
-from stack import load_env_file
+from services import (
+    PYTHON,
+    ROOT,
+    VENV_BIN,
+    child_environment,
+    manage_command,
+    present_services,
+)
+from test_summary import Outcome
 
-NO_TESTS_COLLECTED = 5
 TIMED_OUT = 124
 # Top-level folders of standalone scripts, type-checked on their own (their module names are
 # top-level too, and could clash with each other's).
@@ -38,15 +44,9 @@ class Check:
     cwd: Path = ROOT
 
 
-@dataclass
-class Result:
-    name: str
-    code: int
-    seconds: float
-    output: str = ""
-
-
-def run(command: str, env: Mapping[str, str], *, cwd: Path = ROOT, capture: bool = False) -> Result:
+def run(
+    command: str, env: Mapping[str, str], *, cwd: Path = ROOT, capture: bool = False
+) -> Outcome:
     """A shell command in its own process group, killed whole when it overruns its time."""
     timeout = float(env.get("EMS_TEST_TIMEOUT") or 1200)
     started = time.monotonic()
@@ -73,7 +73,7 @@ def run(command: str, env: Mapping[str, str], *, cwd: Path = ROOT, capture: bool
             output, _ = process.communicate()
         print(f"timed out after {timeout:.0f} s: {command}", flush=True)
         code = TIMED_OUT
-    return Result(command, code, time.monotonic() - started, output or "")
+    return Outcome(command, code, time.monotonic() - started, output or "")
 
 
 def banner(text: str) -> None:
@@ -90,9 +90,7 @@ def static_checks() -> list[Check]:
             f"{bin_}/mypy ems_common scripts tests/e2e tests/deploy",
         ),
     ]
-    for folder in EXTRA_MYPY_FOLDERS:
-        if (ROOT / folder).is_dir():
-            checks.append(Check(f"mypy {folder}", f"{bin_}/mypy {folder}"))
+    checks += [Check(f"mypy {folder}", f"{bin_}/mypy {folder}") for folder in EXTRA_MYPY_FOLDERS]
     for service in present_services(quiet=True):
         # One mypy per service: every service has its own manage.py, conftest and tests package.
         checks.append(
@@ -117,30 +115,23 @@ def static_checks() -> list[Check]:
     return checks
 
 
-def run_checks(env: Mapping[str, str], results_dir: Path, setup_result: Result | None) -> bool:
+def run_checks(env: Mapping[str, str], results_dir: Path, setup_result: Outcome | None) -> bool:
     """Static checks as test cases of a ``checks`` component, so the summary counts them."""
     outcomes = [setup_result] if setup_result else []
     for check in static_checks():
         banner(check.name)
         result = run(check.command, env, cwd=check.cwd, capture=True)
         print(result.output, end="", flush=True)
-        outcomes.append(Result(check.name, result.code, result.seconds, result.output))
+        outcomes.append(Outcome(check.name, result.code, result.seconds, result.output))
     test_summary.write_junit(results_dir / "checks.xml", "checks", outcomes)
     return all(outcome.code == 0 for outcome in outcomes)
 
 
 def pytest_components() -> list[tuple[str, str, Path]]:
     """(component, pytest arguments, working folder), each with its own Django settings."""
-    components = []
-    if (ROOT / "ems_common" / "pytest.ini").is_file():
-        components.append(("ems_common", "-c ems_common/pytest.ini ems_common", ROOT))
-    for service in present_services(quiet=True):
-        if (service.path / "pytest.ini").is_file():
-            components.append((service.folder, "", service.path))
-    if (ROOT / "device_simulator" / "pytest.ini").is_file():
-        components.append(
-            ("device_simulator", "-c device_simulator/pytest.ini device_simulator", ROOT)
-        )
+    components = [("ems_common", "-c ems_common/pytest.ini ems_common", ROOT)]
+    components += [(service.folder, "", service.path) for service in present_services(quiet=True)]
+    components.append(("device_simulator", "-c device_simulator/pytest.ini device_simulator", ROOT))
     components.append(("deploy", "-c tests/deploy/pytest.ini tests/deploy", ROOT))
     components.append(("e2e", "-c tests/e2e/pytest.ini tests/e2e", ROOT))
     return components
@@ -188,10 +179,9 @@ def main() -> int:
     args = parser.parse_args()
 
     started = time.monotonic()
-    load_env_file()
-    run_id = os.environ.get("EMS_TEST_RUN_ID") or f"{int(time.time())}{os.getpid()}"
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    env.update(EMS_TEST_RUN_ID=run_id, EMS_ENV_FILE="", PYTHONUNBUFFERED="1")
+    env = child_environment(os.environ)
+    run_id = env.get("EMS_TEST_RUN_ID") or f"{int(time.time())}{os.getpid()}"
+    env["EMS_TEST_RUN_ID"] = run_id
     results_dir = results_folder(run_id)
     print(f"test run {run_id}: results in {results_dir}", flush=True)
 
@@ -221,7 +211,7 @@ def main() -> int:
             drop_leftover_databases(env, run_id)
     (results_dir / test_summary.EXIT_CODES_FILE).write_text(json.dumps(codes))
 
-    ok = ok and all(code in (0, NO_TESTS_COLLECTED) for code in codes.values())
+    ok = ok and all(code in (0, test_summary.NO_TESTS_COLLECTED) for code in codes.values())
     print(f"\nmake test took {time.monotonic() - started:.0f} s", flush=True)
     total = test_summary.summarize(results_dir)
     return 0 if ok and not total.failed else 1

@@ -31,39 +31,29 @@ COMMON = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
 }
-PAGE_POLICY = {
-    "base_uri": "'self'",
-    "form_action": "'self'",
-    "frame_ancestors": "'none'",
-    "object_src": "'none'",
-}
 
-APP = {
-    "Content-Security-Policy": policy(
+
+def page_policy(style_src: str) -> str:
+    """A page's policy (the app's, Swagger UI's): everything from its own origin only."""
+    return policy(
         default_src="'self'",
         script_src="'self'",
-        style_src="'self'",
+        style_src=style_src,
         img_src="'self' data:",
         connect_src="'self'",
-        **PAGE_POLICY,
-    ),
-    **COMMON,
-}
+        base_uri="'self'",
+        form_action="'self'",
+        frame_ancestors="'none'",
+        object_src="'none'",
+    )
+
+
+APP = {"Content-Security-Policy": page_policy("'self'"), **COMMON}
 API = {
     "Content-Security-Policy": policy(default_src="'none'", frame_ancestors="'none'"),
     **COMMON,
 }
-DOCS = {
-    "Content-Security-Policy": policy(
-        default_src="'self'",
-        script_src="'self'",
-        style_src="'self' 'unsafe-inline'",
-        img_src="'self' data:",
-        connect_src="'self'",
-        **PAGE_POLICY,
-    ),
-    **COMMON,
-}
+DOCS = {"Content-Security-Policy": page_policy("'self' 'unsafe-inline'"), **COMMON}
 SETS: dict[str, Mapping[str, str]] = {"app": APP, "api": API, "docs": DOCS}
 NAMES = sorted({name for headers in SETS.values() for name in headers})
 

@@ -1,23 +1,27 @@
 """The services of EMS as listed in ``deploy/routes.json``, resolved against an environment.
 
 ``deploy/routes.json`` is the one list of services: ports, databases, gateway prefixes, and the
-processes each service runs. Everything in ``scripts/`` and the e2e harness reads it through this
-module, so adding a service means adding one entry there.
+processes each service runs. ems_common.settings reads the file (the services' Django settings
+use it too); ``scripts/``, the e2e harness and bench/ read it through this module, so adding a
+service means adding one entry there.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import shlex
 import shutil
+import socket
+import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+
+from honcho.environ import parse as parse_env_file
+
+from ems_common.settings import routes_table
 
 ROOT = Path(__file__).resolve().parent.parent
-ROUTES_FILE = ROOT / "deploy" / "routes.json"
 VENV_BIN = ROOT / ".venv" / "bin"
 PYTHON = VENV_BIN / "python"
 # Where management commands shared by every service live (relay_outbox, ...).
@@ -71,7 +75,7 @@ class Service:
         return env.get(self.db_env) or self.default_db
 
     def has_command(self, command: str) -> bool:
-        """Whether ``manage.py <command>`` exists yet (in the service or in ems_common)."""
+        """Whether ``manage.py <command>`` exists (in the service or in ems_common)."""
         pattern = f"**/management/commands/{command}.py"
         return any(True for base in (self.path, SHARED_PACKAGE) for _ in base.glob(pattern))
 
@@ -120,40 +124,22 @@ def env_int(env: Mapping[str, str], name: str, default: int) -> int:
         raise SystemExit(f"error: {name}={raw!r} is not a number") from None
 
 
-def load_table() -> dict[str, Any]:
-    with ROUTES_FILE.open() as handle:
-        table: dict[str, Any] = json.load(handle)
-    return table
-
-
 def all_services() -> list[Service]:
     return [
         Service(
-            name=item["name"],
-            folder=item["folder"],
-            project=item["project"],
-            port_env=item["port_env"],
-            default_port=int(item["default_port"]),
-            db_env=item["db_env"],
-            default_db=item["default_db"],
-            prefix=item["prefix"],
-            websocket_prefixes=tuple(item.get("websocket_prefixes", [])),
-            processes=tuple(item.get("processes", {}).items()),
-            bootstrap=tuple(item.get("bootstrap", [])),
-            web_workers=int(item.get("web_workers", 2)),
-            websocket_process=item.get("websocket_process"),
-            websocket_port_env=item.get("websocket_port_env"),
-            websocket_default_port=item.get("websocket_default_port"),
+            **{
+                **item,
+                "websocket_prefixes": tuple(item.get("websocket_prefixes", [])),
+                "processes": tuple(item.get("processes", {}).items()),
+                "bootstrap": tuple(item.get("bootstrap", [])),
+            }
         )
-        for item in load_table()["services"]
+        for item in routes_table()["services"]
     ]
 
 
 def extra_processes() -> list[ExtraProcess]:
-    return [
-        ExtraProcess(name=item["name"], command=item["command"], switch_env=item.get("switch_env"))
-        for item in load_table().get("extra_processes", [])
-    ]
+    return [ExtraProcess(**item) for item in routes_table().get("extra_processes", [])]
 
 
 def present_services(*, quiet: bool = False) -> list[Service]:
@@ -168,14 +154,24 @@ def present_services(*, quiet: bool = False) -> list[Service]:
 
 
 def gateway() -> Gateway:
-    item = load_table()["gateway"]
-    return Gateway(
-        host_env=item["host_env"],
-        default_host=item["default_host"],
-        port_env=item["port_env"],
-        default_port=int(item["default_port"]),
-        static_root=item["static_root"],
-    )
+    return Gateway(**routes_table()["gateway"])
+
+
+def with_env_file(env: Mapping[str, str]) -> dict[str, str]:
+    """``env`` with .env applied the way honcho applies it (its values win), so both see the
+    same settings; EMS_ENV_FILE names another file, or none when empty."""
+    name = env.get("EMS_ENV_FILE", ".env")
+    path = ROOT / name
+    return {**env, **(parse_env_file(path.read_text()) if name and path.is_file() else {})}
+
+
+def child_environment(env: Mapping[str, str]) -> dict[str, str]:
+    """What the processes of a test run get: .env applied here once (EMS_ENV_FILE is empty from
+    then on), no DJANGO_SETTINGS_MODULE left over from the caller, unbuffered output."""
+    child = with_env_file(env)
+    child.pop("DJANGO_SETTINGS_MODULE", None)
+    child.update(EMS_ENV_FILE="", PYTHONUNBUFFERED="1")
+    return child
 
 
 def var_dir(env: Mapping[str, str]) -> Path:
@@ -197,20 +193,53 @@ def manage_command(service: Service, args: str) -> str:
     return f"{shlex.quote(str(PYTHON))} {shlex.quote(str(service.manage_py))} {args}"
 
 
-def web_command(service: Service, env: Mapping[str, str]) -> str:
-    workers = env_int(env, "WEB_CONCURRENCY", service.web_workers)
-    return " ".join(
-        [
-            shlex.quote(str(VENV_BIN / "gunicorn")),
-            f"--chdir {shlex.quote(str(service.path))}",
-            f"{service.project}.wsgi:application",
-            f"--bind 127.0.0.1:{service.port(env)}",
-            f"--workers {workers}",
-            "--graceful-timeout 10",
-            "--no-control-socket",
-            "--access-logfile -",
-        ]
+def run_captured(
+    command: list[str] | str, env: Mapping[str, str], *, cwd: Path = ROOT
+) -> subprocess.CompletedProcess[str]:
+    """A command (a string runs through the shell), its output captured, its code not checked."""
+    return subprocess.run(
+        command,
+        shell=isinstance(command, str),
+        cwd=cwd,
+        env=dict(env),
+        capture_output=True,
+        text=True,
+        check=False,
     )
+
+
+def run_manage(
+    service: Service, args: str, env: Mapping[str, str]
+) -> subprocess.CompletedProcess[str]:
+    """``manage.py <args>`` of a service, its output captured."""
+    return run_captured(manage_command(service, args), env)
+
+
+def gunicorn_command(
+    service: Service, *, program: str, folder: str, bind: str, workers: int
+) -> list[str]:
+    """A service's ``web`` process, locally (the Procfile) and in its image (the Dockerfile)."""
+    return [
+        program,
+        f"--chdir={folder}",
+        f"{service.project}.wsgi:application",
+        f"--bind={bind}",
+        f"--workers={workers}",
+        "--graceful-timeout=10",
+        "--no-control-socket",
+        "--access-logfile=-",
+    ]
+
+
+def web_command(service: Service, env: Mapping[str, str]) -> str:
+    command = gunicorn_command(
+        service,
+        program=str(VENV_BIN / "gunicorn"),
+        folder=str(service.path),
+        bind=f"127.0.0.1:{service.port(env)}",
+        workers=env_int(env, "WEB_CONCURRENCY", service.web_workers),
+    )
+    return shlex.join(command)
 
 
 def process_commands(env: Mapping[str, str], *, quiet: bool = False) -> dict[str, str]:
@@ -228,12 +257,7 @@ def process_commands(env: Mapping[str, str], *, quiet: bool = False) -> dict[str
             if spec == "web":
                 commands[name] = "exec " + web_command(service, env)
             elif spec.startswith("manage.py "):
-                args = spec.removeprefix("manage.py ").strip()
-                if not service.has_command(args.split()[0]):
-                    if not quiet:
-                        note(f"process {name}: `{spec}` does not exist yet in {service.folder}")
-                    continue
-                commands[name] = "exec " + manage_command(service, args)
+                commands[name] = "exec " + manage_command(service, spec.removeprefix("manage.py "))
             else:
                 command = spec.format(
                     python=shlex.quote(str(PYTHON)),
@@ -249,6 +273,14 @@ def process_commands(env: Mapping[str, str], *, quiet: bool = False) -> dict[str
         command = extra.command.format(python=shlex.quote(str(PYTHON)), root=shlex.quote(str(ROOT)))
         commands[extra.name] = f"exec {command}"
     return commands
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on now, for a private stack's processes (e2e, bench)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
 
 
 def note(message: str) -> None:

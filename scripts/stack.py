@@ -26,30 +26,24 @@ import frontend_build
 import gateway
 import infra
 import traefik
-from honcho.environ import parse as parse_env_file
 from services import (
     PYTHON,
     ROOT,
     VENV_BIN,
     all_services,
     manage_command,
-    note,
     present_services,
     process_commands,
+    run_manage,
     var_dir,
+    with_env_file,
 )
 
 Env = Mapping[str, str]
 
 
 def load_env_file() -> None:
-    """Apply .env the way honcho does (its values win), so both see the same settings."""
-    name = os.environ.get("EMS_ENV_FILE", ".env")
-    if not name:
-        return
-    path = ROOT / name
-    if path.is_file():
-        os.environ.update(parse_env_file(path.read_text()))
+    os.environ.update(with_env_file(os.environ))
 
 
 def run_checked(command: str, env: Env, what: str) -> None:
@@ -77,19 +71,7 @@ def migrate(env: Env) -> None:
     """Every service's migrations, side by side (each is mostly Django starting up)."""
     services = present_services(quiet=True)
     with ThreadPoolExecutor(max_workers=len(services) or 1) as pool:
-        runs = [
-            pool.submit(
-                subprocess.run,
-                manage_command(service, "migrate --noinput"),
-                shell=True,
-                cwd=ROOT,
-                env=dict(env),
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            for service in services
-        ]
+        runs = [pool.submit(run_manage, service, "migrate --noinput", env) for service in services]
     failed = []
     for service, run in zip(services, runs, strict=True):
         result = run.result()
@@ -102,9 +84,6 @@ def migrate(env: Env) -> None:
 
 
 def topology(env: Env) -> None:
-    if not (ROOT / "ems_common" / "messaging" / "topology.py").is_file():
-        note("ems_common/messaging/topology.py not found: no RabbitMQ topology declared")
-        return
     vhost = env.get("RABBITMQ_VHOST") or "/"
     run_checked(
         f"{shlex.quote(str(PYTHON))} -m ems_common.messaging.topology",
@@ -117,9 +96,6 @@ def bootstrap(env: Env) -> None:
     """First data: the admin account (auth's ensure_admin), later the demo."""
     for service in present_services(quiet=True):
         for command in service.bootstrap:
-            if not service.has_command(command):
-                note(f"{service.folder}: `manage.py {command}` does not exist yet; skipped")
-                continue
             run_checked(manage_command(service, command), env, f"{service.folder}: {command}")
 
 
@@ -159,7 +135,7 @@ def prepare(env: Env) -> None:
 def setup(env: Env) -> None:
     for step in (ensure_services, create_databases, migrate, topology, bootstrap, render_gateway):
         step(env)
-    process_commands(env)  # notes about processes that do not exist yet
+    process_commands(env)  # notes about processes left out (a switch_env set to 0)
     write_procfile(env)
 
 

@@ -16,10 +16,10 @@ import xml.etree.ElementTree as ElementTree
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 # Written by scripts/run_tests.py beside the XML files: component -> runner exit code.
 EXIT_CODES_FILE = "exit-codes.json"
+# pytest.ExitCode.NO_TESTS_COLLECTED, not imported: the images run scripts/ without pytest.
 NO_TESTS_COLLECTED = 5
 
 
@@ -35,13 +35,14 @@ class Counts:
         self.skipped += other.skipped
 
 
-class Outcome(Protocol):
+@dataclass
+class Outcome:
     """One step that ran as a test case: a static check, an install, a build."""
 
     name: str
     code: int
     seconds: float
-    output: str
+    output: str = ""
 
 
 def write_junit(path: Path, suite_name: str, outcomes: Sequence[Outcome]) -> None:

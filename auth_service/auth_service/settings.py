@@ -6,7 +6,6 @@ globals().update(
     build_settings(
         service="auth",
         apps=["authentication"],
-        database="auth_db",
         account_model="authentication.User",
     )
 )

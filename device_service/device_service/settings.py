@@ -2,8 +2,4 @@
 
 from ems_common.settings import build_settings
 
-globals().update(
-    build_settings(
-        service="devices", apps=["devices"], database="device_db", account_model="devices.User"
-    )
-)
+globals().update(build_settings(service="devices", apps=["devices"], account_model="devices.User"))

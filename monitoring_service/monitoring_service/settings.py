@@ -6,7 +6,6 @@ globals().update(
     build_settings(
         service="monitoring",
         apps=["monitoring"],
-        database="monitoring_db",
         account_model="monitoring.User",
     )
 )

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import shlex
-import socket
 import subprocess
 import threading
 import time
@@ -26,7 +25,7 @@ import requests
 import security_headers
 import traefik
 import yaml
-from services import all_services, nginx_binary, process_commands
+from services import all_services, free_port, nginx_binary, process_commands
 
 RULE = re.compile(r"^PathPrefix\(`([^`]+)`\)$")
 
@@ -64,13 +63,6 @@ class StubService(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @contextmanager

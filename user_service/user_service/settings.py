@@ -2,8 +2,4 @@
 
 from ems_common.settings import build_settings
 
-globals().update(
-    build_settings(
-        service="users", apps=["users"], database="user_db", account_model="users.Profile"
-    )
-)
+globals().update(build_settings(service="users", apps=["users"], account_model="users.Profile"))

@@ -11,24 +11,19 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any, NamedTuple
 
 import requests
-from honcho.environ import parse as parse_env_file
+from services import PYTHON, ROOT, all_services, child_environment, free_port
 
 from harness.processes import Supervisor, read_procfile
 from harness.tcp_proxy import TcpProxy
 
-ROOT = Path(__file__).resolve().parents[3]
-PYTHON = ROOT / ".venv" / "bin" / "python"
 STACK_SCRIPT = ROOT / "scripts" / "stack.py"
-ROUTES_FILE = ROOT / "deploy" / "routes.json"
 E2E_VAR = ROOT / "var" / "e2e"
 START_TIMEOUT_SECONDS = float(os.environ.get("E2E_START_TIMEOUT", "180"))
 OLD_RUN_SECONDS = 24 * 3600
@@ -43,23 +38,9 @@ class Credentials(NamedTuple):
     password: str
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def base_environment() -> dict[str, str]:
     """The caller's environment with .env applied (as `make up` would), minus test leftovers."""
-    env = dict(os.environ)
-    env_file = env.get("EMS_ENV_FILE", ".env")
-    if env_file and (ROOT / env_file).is_file():
-        env.update(parse_env_file((ROOT / env_file).read_text()))
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    env["EMS_ENV_FILE"] = ""  # everything is in env from here on
-    env["PYTHONUNBUFFERED"] = "1"
-    return env
+    return child_environment(os.environ)
 
 
 def stack_script(command: list[str], env: Mapping[str, str], *, capture: bool = False) -> str:
@@ -113,9 +94,9 @@ class Stack:
         for service in services:
             env[service["db_env"]] = f"e2e_{self.run_id}_{service['name']}"
             env[service["port_env"]] = str(free_port())
-        for item in json.loads(ROUTES_FILE.read_text())["services"]:
-            if item.get("websocket_port_env"):  # a WebSocket process on a port of its own
-                env[item["websocket_port_env"]] = str(free_port())
+        for item in all_services():
+            if item.websocket_port_env:  # a WebSocket process on a port of its own
+                env[item.websocket_port_env] = str(free_port())
         env.update(
             GATEWAY_HOST="127.0.0.1",
             GATEWAY_PORT=str(free_port()),
