@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.db import connection
+
+from monitoring.consumption.local_days import day_start
 
 ONE_HOUR = timedelta(hours=1)
 MAX_RANGE_DAYS = 366
@@ -52,12 +54,6 @@ class HourTotal:
 class DayTotal:
     day: date
     kwh: Decimal
-
-
-def day_start(day: date, zone: tzinfo) -> datetime:
-    """The first instant of ``day`` in ``zone``, in UTC (a skipped local midnight moves it on)."""
-    local = datetime(day.year, day.month, day.day, tzinfo=zone)
-    return local.astimezone(UTC)
 
 
 def hour_bounds(day: date, zone: tzinfo) -> list[datetime]:
