@@ -13,7 +13,6 @@ from rest_framework.views import APIView
 
 from monitoring.alerts import services as alerts
 from monitoring.api.alert_serializers import AlertSerializer
-from monitoring.api.errors import domain_errors
 from monitoring.api.queries import TimeZoneQuery, day_field, tz_field, tz_parameter
 from monitoring.models import Alert
 
@@ -51,15 +50,14 @@ class AlertListView(generics.ListAPIView):
         query = AlertQuery(data=self.request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        with domain_errors():
-            return alerts.filter_alerts(
-                visible,
-                zone=params["tz"],
-                device_id=params.get("device_id"),
-                start=params.get("start"),
-                end=params.get("end"),
-                unread=params.get("unread"),
-            )
+        return alerts.filter_alerts(
+            visible,
+            zone=params["tz"],
+            device_id=params.get("device_id"),
+            start=params.get("start"),
+            end=params.get("end"),
+            unread=params.get("unread"),
+        )
 
 
 class AlertReadView(generics.GenericAPIView):

@@ -16,7 +16,6 @@ from monitoring.api.consumption_serializers import (
     DailyConsumptionSerializer,
     RangeConsumptionSerializer,
 )
-from monitoring.api.errors import domain_errors
 from monitoring.api.queries import TimeZoneQuery, day_field, tz_field, tz_parameter
 from monitoring.consumption.summary import DaySummary, RangeSummary, day_summary, range_summary
 
@@ -76,10 +75,9 @@ class DailyView(APIView):
         query = DailyQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        with domain_errors():
-            summary = day_summary(
-                params["device_id"], params["date"], params["tz"], owner_filter(request.user)
-            )
+        summary = day_summary(
+            params["device_id"], params["date"], params["tz"], owner_filter(request.user)
+        )
         return Response(daily_body(params, summary))
 
 
@@ -93,12 +91,11 @@ class RangeView(APIView):
         query = RangeQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        with domain_errors():
-            summary = range_summary(
-                params["device_id"],
-                params["start"],
-                params["end"],
-                params["tz"],
-                owner_filter(request.user),
-            )
+        summary = range_summary(
+            params["device_id"],
+            params["start"],
+            params["end"],
+            params["tz"],
+            owner_filter(request.user),
+        )
         return Response(range_body(params, summary))

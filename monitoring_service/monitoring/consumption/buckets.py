@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection
 
+from ems_common.exceptions import NotFound
 from monitoring.consumption.local_days import day_start
 
 ONE_HOUR = timedelta(hours=1)
@@ -40,8 +41,8 @@ HOURLY_BUCKETS_SQL = BUCKETS_SQL.format(
 RAW_BUCKETS_SQL = BUCKETS_SQL.format(table="monitoring_reading", column="ts", value="value")
 
 
-class DeviceNotVisible(LookupError):
-    """No such device, or it belongs to someone else."""
+class DeviceNotVisible(NotFound):
+    """No such device, or it belongs to someone else (the caller cannot tell which)."""
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def bucket_sums(
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     if not rows:
-        raise DeviceNotVisible(device_id)
+        raise DeviceNotVisible()
     sums = [Decimal(0)] * (len(bounds) - 1)
     for bucket, kwh in rows:
         if bucket is not None:  # None: the device exists, without readings in the period

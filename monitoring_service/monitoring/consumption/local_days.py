@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime, tzinfo
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
+from ems_common.exceptions import InvalidField
+
 # Files in the zoneinfo folder that are not IANA zone names.
 NOT_ZONES = {"localtime", "posixrules", "posix", "right"}
 
@@ -32,12 +34,11 @@ def day_start(day: date, zone: tzinfo) -> datetime:
     return local.astimezone(UTC)
 
 
-class InvalidPeriod(ValueError):
-    """A period of local days that cannot be asked for; ``field`` is the end at fault."""
+class InvalidPeriod(InvalidField):
+    """A period of local days that cannot be asked for; the fault is its ``end``."""
 
-    def __init__(self, message: str, field: str = "end") -> None:
-        super().__init__(message)
-        self.field = field
+    def __init__(self, message: str) -> None:
+        super().__init__("end", message)
 
 
 def period_days(first: date, last: date, max_days: int | None = None) -> int:
