@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from monitoring.alerts import services as alerts
 from monitoring.api.alert_serializers import AlertSerializer
-from monitoring.api.queries import TimeZoneQuery, day_field, tz_field, tz_parameter
+from monitoring.api.queries import TimeZoneQuery, day_field, query_params, tz_field, tz_parameter
 from monitoring.models import Alert
 
 
@@ -47,9 +47,7 @@ class AlertListView(generics.ListAPIView):
         visible = alerts.visible_alerts(getattr(self.request, "user", None))
         if getattr(self, "swagger_fake_view", False):
             return visible
-        query = AlertQuery(data=self.request.query_params)
-        query.is_valid(raise_exception=True)
-        params = query.validated_data
+        params = query_params(AlertQuery, self.request)
         return alerts.filter_alerts(
             visible,
             zone=params["tz"],

@@ -16,7 +16,7 @@ from monitoring.api.consumption_serializers import (
     DailyConsumptionSerializer,
     RangeConsumptionSerializer,
 )
-from monitoring.api.queries import TimeZoneQuery, day_field, tz_field, tz_parameter
+from monitoring.api.queries import TimeZoneQuery, day_field, query_params, tz_field, tz_parameter
 from monitoring.consumption.summary import DaySummary, RangeSummary, day_summary, range_summary
 
 
@@ -72,9 +72,7 @@ class DailyView(APIView):
         description="The hours of a local day (23, 24 or 25) with kWh each, total, peak, average.",
     )
     def get(self, request: Request) -> Response:
-        query = DailyQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        params = query.validated_data
+        params = query_params(DailyQuery, request)
         summary = day_summary(
             params["device_id"], params["date"], params["tz"], owner_filter(request.user)
         )
@@ -88,9 +86,7 @@ class RangeView(APIView):
         description="kWh per local day from start to end (both included, at most 366 days).",
     )
     def get(self, request: Request) -> Response:
-        query = RangeQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        params = query.validated_data
+        params = query_params(RangeQuery, request)
         summary = range_summary(
             params["device_id"],
             params["start"],

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
+from rest_framework.request import Request
 
 from monitoring.consumption.local_days import UnknownTimeZone, zone_named
 
@@ -46,3 +48,10 @@ class TimeZoneQuery(serializers.Serializer):
 
 def tz_parameter() -> OpenApiParameter:
     return OpenApiParameter("tz", str, description="IANA time zone, e.g. Europe/Bucharest (UTC)")
+
+
+def query_params(query: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+    """The request's query parameters validated by ``query``; a 400 naming each one at fault."""
+    serializer = query(data=request.query_params)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
