@@ -7,7 +7,8 @@ API errors come from drf-standardized-errors::
 ``type`` is ``validation_error`` (400, ``attr`` names the field or query parameter),
 ``client_error`` (401/403/404/405/415/429) or ``server_error`` (5xx). A database that is
 unreachable gives 503 ``database_unavailable`` (try again), not a 500. The handlers below give
-requests that never reach a DRF view (unknown URL, crash in middleware) the same shape.
+requests that never reach a DRF view (unknown URL, crash in middleware) the same shape, and
+the domain's own errors (ems_common.exceptions) their HTTP form.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from django.http import HttpRequest, JsonResponse
 from drf_standardized_errors.handler import ExceptionHandler
 from rest_framework import exceptions
 from rest_framework.exceptions import ValidationError
+
+from ems_common import exceptions as domain
 
 
 def error_body(error_type: str, code: str, detail: str, attr: str | None = None) -> dict[str, Any]:
@@ -49,9 +52,15 @@ class DatabaseUnavailable(exceptions.APIException):
 
 
 class EmsExceptionHandler(ExceptionHandler):
-    """drf-standardized-errors' handler, plus: a lost database is a 503, not a crash."""
+    """drf-standardized-errors' handler, plus: a lost database is a 503, not a crash, and the
+    domain's errors are the API's 400 and 404."""
 
     def convert_known_exceptions(self, exc: Exception) -> Exception:
         if isinstance(exc, OperationalError | InterfaceError):
             return DatabaseUnavailable()
+        if isinstance(exc, domain.InvalidField):
+            errors = [ValidationError(message, code=exc.code).detail[0] for message in exc.messages]
+            return ValidationError({exc.field: errors})
+        if isinstance(exc, domain.NotFound):
+            return exceptions.NotFound(str(exc))
         return super().convert_known_exceptions(exc)

@@ -17,10 +17,11 @@ from authentication.keys import current_key
 from authentication.models import Role, User
 from ems_common import auth, sessions
 from ems_common.contracts import UserCreated, UserDeleted, UserUpdated
-from ems_common.errors import field_error
+from ems_common.exceptions import InvalidField, NotFound
 from ems_common.outbox.services import publish_event
 
 SOURCE = "auth_service"
+USERNAME_TAKEN = "A user with that username already exists."
 
 
 class SelfProtectionError(Exception):
@@ -31,7 +32,7 @@ def check_password_strength(password: str, user: User) -> None:
     try:
         validate_password(password, user)
     except DjangoValidationError as exc:
-        raise exceptions.ValidationError({"password": list(exc.messages)}) from exc
+        raise InvalidField("password", *exc.messages) from exc
 
 
 def username_taken(username: str, exclude: uuid.UUID | None = None) -> bool:
@@ -53,7 +54,7 @@ def create_user(
     """A new user and its user.created event, in one transaction."""
     user = User(username=username, full_name=full_name, email=email, role=role, version=1)
     if username_taken(username):
-        raise field_error("username", "A user with that username already exists.", "unique")
+        raise InvalidField("username", USERNAME_TAKEN, code="unique")
     if validate:
         check_password_strength(password, user)
     user.set_password(password)
@@ -63,9 +64,7 @@ def create_user(
             publish_event(UserCreated.of(user), version=user.version, source=SOURCE)
     except IntegrityError as exc:
         # Two registrations of the same name at once: the unique index decides.
-        raise field_error(
-            "username", "A user with that username already exists.", "unique"
-        ) from exc
+        raise InvalidField("username", USERNAME_TAKEN, code="unique") from exc
     return user
 
 
@@ -73,7 +72,7 @@ def _locked(user: User) -> User:
     """``user`` re-read under a row lock; 404 if another request deleted it meanwhile."""
     locked = User.objects.select_for_update().filter(pk=user.pk).first()
     if locked is None:
-        raise exceptions.NotFound("No user with that id.")
+        raise NotFound("No user with that id.")
     return locked
 
 

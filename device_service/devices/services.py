@@ -11,11 +11,10 @@ import uuid
 from typing import Any
 
 from django.db import transaction
-from django.shortcuts import get_object_or_404
 
 from devices.models import Device, User
 from ems_common.contracts import DeviceCreated, DeviceDeleted, DeviceUpdated
-from ems_common.errors import field_error
+from ems_common.exceptions import InvalidField, NotFound
 from ems_common.inbox.services import apply_delete, apply_upsert
 from ems_common.outbox.services import publish_event
 
@@ -25,13 +24,13 @@ EDITABLE_FIELDS = ("name", "description", "address", "max_hourly_consumption_kwh
 
 
 def known_owner(user_id: uuid.UUID | None, attr: str = "owner_id") -> User | None:
-    """The synced user ``user_id`` (locked until commit), or a 400 naming ``attr``."""
+    """The synced user ``user_id`` (locked until commit), or InvalidField naming ``attr``."""
     if user_id is None:
         return None
     # The lock keeps a user.deleted from removing the owner between this check and our commit.
     owner = User.objects.select_for_update().filter(id=user_id).first()
     if owner is None:
-        raise field_error(attr, f"No user with id {user_id} is known to the device service.")
+        raise InvalidField(attr, f"No user with id {user_id} is known to the device service.")
     return owner
 
 
@@ -46,7 +45,10 @@ def create_device(fields: dict[str, Any], owner_id: uuid.UUID | None = None) -> 
 
 def _locked(device_id: uuid.UUID) -> Device:
     # A device deleted since the caller looked it up is a 404, not a crash.
-    return get_object_or_404(Device.objects.select_for_update(), id=device_id)
+    device = Device.objects.select_for_update().filter(id=device_id).first()
+    if device is None:
+        raise NotFound()
+    return device
 
 
 def _save_change(device: Device) -> Device:

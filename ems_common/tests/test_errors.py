@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.test import APIClient
 from rest_framework.views import APIView
 
+from ems_common import exceptions as domain
 from ems_common.errors import field_error
 
 
@@ -31,9 +32,27 @@ class FieldErrorView(APIView):
         raise field_error("date", "Use YYYY-MM-DD.")
 
 
+class DomainInvalidFieldView(APIView):
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+
+    def get(self, request: Request) -> Response:
+        raise domain.InvalidField("password", "Too short.", "Too common.", code="password")
+
+
+class DomainNotFoundView(APIView):
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+
+    def get(self, request: Request) -> Response:
+        raise domain.NotFound("No user with that id.")
+
+
 urlpatterns = [
     path("lost-db/", LostDatabaseView.as_view()),
     path("field-error/", FieldErrorView.as_view()),
+    path("domain-invalid-field/", DomainInvalidFieldView.as_view()),
+    path("domain-not-found/", DomainNotFoundView.as_view()),
 ]
 handler404 = "ems_common.errors.not_found"
 
@@ -69,3 +88,28 @@ def test_unknown_url_is_json_404() -> None:
     response = APIClient().get("/no-such-page/")
     assert response.status_code == 404
     assert response.json()["errors"][0]["code"] == "not_found"
+
+
+def test_a_domain_invalid_field_is_a_400_naming_it_once_per_message() -> None:
+    response = APIClient().get("/domain-invalid-field/")
+    assert response.status_code == 400
+    assert response.json() == {
+        "type": "validation_error",
+        "errors": [
+            {"code": "password", "detail": "Too short.", "attr": "password"},
+            {"code": "password", "detail": "Too common.", "attr": "password"},
+        ],
+    }
+
+
+def test_a_domain_not_found_is_a_404_with_its_message() -> None:
+    response = APIClient().get("/domain-not-found/")
+    assert response.status_code == 404
+    assert response.json() == {
+        "type": "client_error",
+        "errors": [{"code": "not_found", "detail": "No user with that id.", "attr": None}],
+    }
+
+
+def test_a_domain_not_found_says_not_found_by_default() -> None:
+    assert str(domain.NotFound()) == "Not found."

@@ -15,8 +15,8 @@ django_application = get_asgi_application()
 # Imported after Django is set up: they use the settings and the app registry.
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.urls import path  # noqa: E402
-from monitoring.lifespan import with_alert_feed  # noqa: E402
-from monitoring.websocket import AlertsConsumer  # noqa: E402
+from monitoring.alerts.lifespan import with_alert_feed  # noqa: E402
+from monitoring.alerts.websocket import AlertsConsumer  # noqa: E402
 
 application = with_alert_feed(
     ProtocolTypeRouter(

@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from authentication import services
 from authentication.models import User
+from ems_common.exceptions import InvalidField, NotFound
 from ems_common.outbox.models import OutboxEvent
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +103,25 @@ def test_an_update_that_changes_nothing_writes_no_event(make_user: Callable[...,
     user.refresh_from_db()
     assert user.version == 1
     assert [kind for kind, _, _ in events()] == ["user.created", "user.created"]
+
+
+def test_a_taken_username_is_refused_naming_it_whatever_its_case(
+    make_user: Callable[..., User],
+) -> None:
+    make_user("alice")
+    with pytest.raises(InvalidField) as caught:
+        services.create_user(username="ALICE", password=STRONG_PASSWORD)
+    assert (caught.value.field, caught.value.code) == ("username", "unique")
+
+
+def test_a_weak_password_is_refused_naming_the_field_with_every_reason() -> None:
+    with pytest.raises(InvalidField) as caught:
+        services.create_user(username="bob", password="1")
+    assert caught.value.field == "password" and len(caught.value.messages) >= 2
+
+
+def test_changing_a_user_deleted_meanwhile_is_not_found(make_user: Callable[..., User]) -> None:
+    user = make_user("carol")
+    User.objects.filter(pk=user.pk).delete()
+    with pytest.raises(NotFound, match="No user with that id"):
+        services.update_user(user, role="admin")

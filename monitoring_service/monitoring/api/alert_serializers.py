@@ -1,4 +1,8 @@
-"""The alert shape of the API and of the WebSocket push (DESIGN §5 plus device_name and read_at)."""
+"""The alert shape of the API, the one clients rely on.
+
+The WebSocket push carries the same shape, built by the domain (monitoring.alerts.events, which
+must not import the API); monitoring/tests/alerts/test_events.py keeps the two equal.
+"""
 
 from __future__ import annotations
 

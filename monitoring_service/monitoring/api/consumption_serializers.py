@@ -1,7 +1,8 @@
-"""The response shapes of /hourly/daily/ and /hourly/range/ (DESIGN §5), for the OpenAPI schema.
+"""The response shapes of /hourly/daily/ and /hourly/range/, for the OpenAPI schema.
 
-The views build these bodies themselves (monitoring.api.hourly); the serializers describe them.
-monitoring/tests/test_schema.py checks real responses against them, field by field.
+The views build these bodies themselves (monitoring.api.hourly, from the domain's summaries in
+monitoring.consumption.summary); the serializers describe them, for the frontend's generated
+types. monitoring/tests/api/test_schema.py checks real responses against them, field by field.
 """
 
 from __future__ import annotations

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from rest_framework import generics, serializers
-from rest_framework.request import Request
 
-from ems_common.permissions import is_admin
+from monitoring.access import visible_devices
 from monitoring.models import Device
 
 
@@ -23,24 +22,15 @@ class DeviceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-def visible_devices(request: Request | None) -> QuerySet[Device]:
-    """Admins see every device, anyone else only their own (another's is a 404)."""
-    if request is None or request.user is None:  # schema generation: no caller
-        return Device.objects.none()
-    if is_admin(request):
-        return Device.objects.all()
-    return Device.objects.filter(owner_id=request.user.id)
-
-
 class DeviceListView(generics.ListAPIView):
     serializer_class = DeviceSerializer
 
     def get_queryset(self) -> QuerySet[Device]:
-        return visible_devices(self.request)
+        return visible_devices(getattr(self.request, "user", None))
 
 
 class DeviceDetailView(generics.RetrieveAPIView):
     serializer_class = DeviceSerializer
 
     def get_queryset(self) -> QuerySet[Device]:
-        return visible_devices(self.request)
+        return visible_devices(getattr(self.request, "user", None))

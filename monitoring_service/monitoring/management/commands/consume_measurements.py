@@ -7,7 +7,7 @@ from ems_common.messaging.consumer import ConsumerRunner
 from ems_common.messaging.sync import with_fresh_db_connection
 from ems_common.messaging.topology import DEVICE_DATA_QUEUE
 from ems_common.settings import env, env_float, env_int
-from monitoring.ingestion import handle_batch
+from monitoring.ingestion.consumer import handle_batch
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 
 from ems_common.messaging.topology import DEVICE_DATA_QUEUE, dlq_name
 from ems_common.settings import env
-from monitoring.dlq import replay_dead_letters
+from monitoring.ingestion.dlq import replay_dead_letters
 
 
 class Command(BaseCommand):

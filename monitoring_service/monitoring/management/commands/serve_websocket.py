@@ -31,7 +31,7 @@ class Command(BaseCommand):
             "monitoring_service.asgi:application",
             host=options["host"],
             port=options["port"],
-            # The alert feed starts and stops with the server (monitoring/lifespan.py).
+            # The alert feed starts and stops with the server (monitoring/alerts/lifespan.py).
             lifespan="on",
             # Pings keep an idle socket open through the gateway and notice dead clients.
             ws_ping_interval=20,

@@ -15,7 +15,7 @@ from django.db import connections
 
 from ems_common.messaging.consumer import ConsumerRunner
 from ems_common.settings import BrokerConfig
-from monitoring.ingestion import handle_batch
+from monitoring.ingestion.consumer import handle_batch
 from monitoring.models import Device, HourlyConsumption, Reading
 
 

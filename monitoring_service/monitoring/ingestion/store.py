@@ -9,20 +9,14 @@ give exact totals, and a batch redelivered after a crash adds nothing twice.
 
 from __future__ import annotations
 
-import logging
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import connection, transaction
 
-from ems_common.messaging.consumer import Message
-from monitoring.alerts import queue_alert_events
-from monitoring.readings import InvalidReading, Reading, parse_reading
-
-log = logging.getLogger(__name__)
-
-UNKNOWN_DEVICE = "unknown device {device_id}: not (yet) synced to monitoring"
+from monitoring.alerts.events import queue_alert_events
+from monitoring.ingestion.readings import Reading
 
 # One statement: which devices of the batch monitoring knows, the readings of those (sorted by
 # key, so concurrent consumers take row locks in the same order) inserted once, and only the
@@ -115,26 +109,3 @@ def store_readings(readings: Sequence[Reading]) -> StoreResult:
 def array_literal(items: Iterable[str]) -> str:
     """A PostgreSQL array literal of items that need no quoting (UUIDs, ISO instants, numbers)."""
     return "{" + ",".join(items) + "}"
-
-
-def handle_batch(messages: Sequence[Message]) -> Mapping[int, str]:
-    """ConsumerRunner handler: store the valid readings; return the others with their reason."""
-    rejects: dict[int, str] = {}
-    parsed: list[tuple[int, Reading]] = []
-    for message in messages:
-        try:
-            parsed.append((message.delivery_tag, parse_reading(message.body)))
-        except InvalidReading as exc:
-            rejects[message.delivery_tag] = str(exc)
-    result = store_readings([reading for _, reading in parsed])
-    if result.unknown_devices:
-        for tag, reading in parsed:
-            if str(reading.device_id) in result.unknown_devices:
-                rejects[tag] = UNKNOWN_DEVICE.format(device_id=reading.device_id)
-    log.debug(
-        "batch of %d: %d stored, %d dead-lettered",
-        len(messages),
-        result.stored,
-        len(rejects),
-    )
-    return rejects

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from monitoring.consumption import daily_hours, daily_totals
-from monitoring.ingestion import store_readings
-from monitoring.readings import Reading
-from monitoring.tests.measurement_helpers import make_device
+from monitoring.consumption.buckets import daily_hours, daily_totals
+from monitoring.ingestion.readings import Reading
+from monitoring.ingestion.store import store_readings
+from monitoring.tests.ingestion.helpers import make_device
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from monitoring.ingestion import store_readings
-from monitoring.readings import Reading, parse_reading
-from monitoring.tests.measurement_helpers import (
+from monitoring.ingestion.readings import Reading, parse_reading
+from monitoring.ingestion.store import store_readings
+from monitoring.tests.ingestion.helpers import (
     day_of_readings,
     expected_hourly,
     hourly,

@@ -20,12 +20,12 @@ from ems_common.messaging.publisher import Publisher
 from ems_common.messaging.topology import declare_topology
 from ems_common.outbox.services import relay_pending
 from ems_common.settings import BrokerConfig
-from monitoring.alert_feed import AlertFeed, forward
-from monitoring.ingestion import store_readings
+from monitoring.alerts.feed import AlertFeed, forward
+from monitoring.ingestion.readings import Reading
+from monitoring.ingestion.store import store_readings
 from monitoring.models import User
-from monitoring.readings import Reading
-from monitoring.tests.test_alert_detection import device_with_max
-from monitoring.tests.ws_client import WebSocketClient
+from monitoring.tests.alerts.test_detection import device_with_max
+from monitoring.tests.alerts.ws_client import WebSocketClient
 
 # The handshake reads the account copy (ems_common.sessions) from a worker thread.
 pytestmark = pytest.mark.django_db(transaction=True)

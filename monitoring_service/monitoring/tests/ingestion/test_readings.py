@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from monitoring.readings import InvalidReading, parse_reading
+from monitoring.ingestion.readings import InvalidReading, parse_reading
 
 DEVICE = uuid.UUID("6f1c2d3e-0000-4000-8000-000000000001")
 INSTANT = datetime(2026, 3, 29, 12, 30, tzinfo=UTC)

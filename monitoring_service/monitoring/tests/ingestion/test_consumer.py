@@ -25,7 +25,7 @@ from ems_common.testing.broker import (
     wait_until,
 )
 from monitoring.models import Device
-from monitoring.tests.measurement_helpers import (
+from monitoring.tests.ingestion.helpers import (
     body,
     day_of_readings,
     epoch_ms,
@@ -39,7 +39,7 @@ from monitoring.tests.measurement_helpers import (
 pytestmark = pytest.mark.django_db(transaction=True)
 
 DAY = datetime(2026, 6, 1, tzinfo=UTC)
-SERVICE_DIR = Path(__file__).resolve().parents[2]
+SERVICE_DIR = Path(__file__).resolve().parents[3]
 
 
 def publish_all(queue: str, bodies: list[bytes], config: BrokerConfig) -> None:

@@ -10,10 +10,10 @@ from django.db import connections
 
 from ems_common.messaging.topology import ALERTS_EXCHANGE
 from ems_common.outbox.models import OutboxEvent
-from monitoring.alerts import ALERT_EVENT
-from monitoring.ingestion import store_readings
+from monitoring.alerts.events import ALERT_EVENT
+from monitoring.ingestion.readings import Reading
+from monitoring.ingestion.store import store_readings
 from monitoring.models import Alert, Device
-from monitoring.readings import Reading
 
 HOUR = datetime(2026, 3, 2, 10, tzinfo=UTC)
 FIFTH = Decimal("0.2")

@@ -2,8 +2,9 @@
 
 The token is verified at the handshake like a ``Bearer`` header (ems_common.auth); a missing,
 bad or expired one closes the socket before it is accepted, which the server answers with HTTP
-403. A client joins its own group, an admin the admins' group; alert_feed sends each alert to
-its owner's group and to the admins' group (an admin who owns the device gets it once).
+403. A client joins its own group, an admin the admins' group; the alert feed (feed.py) sends
+each alert to its owner's group and to the admins' group (an admin who owns the device gets it
+once).
 The socket is closed when its token expires, or at the next alert once its session has ended
 (ems_common.sessions), so the client reconnects with a fresh token or signs in again.
 """
@@ -93,7 +94,7 @@ class AlertsConsumer(AsyncJsonWebsocketConsumer):
         """Clients have nothing to say; anything they send is ignored."""
 
     async def alert_push(self, event: dict[str, Any]) -> None:
-        """A group message from alert_feed: forward its payload as is.
+        """A group message from the alert feed: forward its payload as is.
 
         Unless the account changed since the socket opened (an admin demoted, say): then the
         socket closes as if its token had expired, and the client must sign in again.

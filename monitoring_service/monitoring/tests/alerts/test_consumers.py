@@ -7,9 +7,9 @@ import pytest
 from ems_common.settings import BrokerConfig
 from ems_common.testing.broker import message_count, wait_until
 from monitoring.models import Alert, Device
-from monitoring.tests.measurement_helpers import body, epoch_ms, running_consumer, stored_count
-from monitoring.tests.test_alert_detection import device_with_max
-from monitoring.tests.test_measurements_consumer import publish_all
+from monitoring.tests.alerts.test_detection import device_with_max
+from monitoring.tests.ingestion.helpers import body, epoch_ms, running_consumer, stored_count
+from monitoring.tests.ingestion.test_consumer import publish_all
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

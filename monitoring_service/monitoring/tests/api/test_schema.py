@@ -12,9 +12,9 @@ import pytest
 from rest_framework.test import APIClient
 
 from ems_common.testing.openapi import assert_documented, service_schema
-from monitoring.ingestion import store_readings
-from monitoring.readings import Reading
-from monitoring.tests.measurement_helpers import make_device
+from monitoring.ingestion.readings import Reading
+from monitoring.ingestion.store import store_readings
+from monitoring.tests.ingestion.helpers import make_device
 
 pytestmark = pytest.mark.django_db
 

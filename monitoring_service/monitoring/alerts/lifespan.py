@@ -8,7 +8,7 @@ import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from monitoring.alert_feed import AlertFeed
+from monitoring.alerts.feed import AlertFeed
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from channels.layers import get_channel_layer
 
 from ems_common.messaging.topology import ALERTS_EXCHANGE
 from ems_common.settings import BrokerConfig, broker_config
-from monitoring.websocket import ADMINS_GROUP, owner_group
+from monitoring.alerts.websocket import ADMINS_GROUP, owner_group
 
 log = logging.getLogger(__name__)
 

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.db import connection
+
+from ems_common.exceptions import NotFound
+from monitoring.consumption.local_days import day_start
 
 ONE_HOUR = timedelta(hours=1)
 MAX_RANGE_DAYS = 366
@@ -38,8 +41,8 @@ HOURLY_BUCKETS_SQL = BUCKETS_SQL.format(
 RAW_BUCKETS_SQL = BUCKETS_SQL.format(table="monitoring_reading", column="ts", value="value")
 
 
-class DeviceNotVisible(LookupError):
-    """No such device, or it belongs to someone else."""
+class DeviceNotVisible(NotFound):
+    """No such device, or it belongs to someone else (the caller cannot tell which)."""
 
 
 @dataclass(frozen=True)
@@ -52,12 +55,6 @@ class HourTotal:
 class DayTotal:
     day: date
     kwh: Decimal
-
-
-def day_start(day: date, zone: tzinfo) -> datetime:
-    """The first instant of ``day`` in ``zone``, in UTC (a skipped local midnight moves it on)."""
-    local = datetime(day.year, day.month, day.day, tzinfo=zone)
-    return local.astimezone(UTC)
 
 
 def hour_bounds(day: date, zone: tzinfo) -> list[datetime]:
@@ -96,7 +93,7 @@ def bucket_sums(
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     if not rows:
-        raise DeviceNotVisible(device_id)
+        raise DeviceNotVisible()
     sums = [Decimal(0)] * (len(bounds) - 1)
     for bucket, kwh in rows:
         if bucket is not None:  # None: the device exists, without readings in the period

@@ -1,0 +1,29 @@
+"""What a service's domain refuses, said without HTTP.
+
+Domain modules (services, consumers, commands) raise these; they never import DRF's HTTP
+exceptions. The API's exception handler (ems_common.errors) turns them into the one error format:
+InvalidField into a 400 naming the field or parameter, NotFound into a 404.
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A request the domain refuses; ``str()`` says why."""
+
+
+class InvalidField(DomainError):
+    """A value the domain cannot accept; ``field`` names the body field or query parameter."""
+
+    def __init__(self, field: str, *messages: str, code: str = "invalid") -> None:
+        super().__init__("; ".join(messages))
+        self.field = field
+        self.messages = list(messages)
+        self.code = code
+
+
+class NotFound(DomainError):
+    """No such object, or not one the caller may see (both answer the same)."""
+
+    def __init__(self, message: str = "Not found.") -> None:
+        super().__init__(message)

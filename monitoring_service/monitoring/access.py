@@ -1,0 +1,24 @@
+"""Who sees which device: an admin every one, anyone else the devices they own now."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db.models import QuerySet
+
+from ems_common.auth import TokenUser
+from monitoring.models import Device
+
+
+def visible_devices(user: TokenUser | None) -> QuerySet[Device]:
+    """The devices ``user`` may see (another's is a 404 to them)."""
+    if user is None:  # schema generation: no caller
+        return Device.objects.none()
+    if user.is_admin:
+        return Device.objects.all()
+    return Device.objects.filter(owner_id=user.id)
+
+
+def owner_filter(user: TokenUser) -> uuid.UUID | None:
+    """Whose devices the caller may see: None for an admin (all), else the caller's own."""
+    return None if user.is_admin else user.id

@@ -1,0 +1,1 @@
+"""Overconsumption alerts: who sees which, their events, and the live WebSocket push."""

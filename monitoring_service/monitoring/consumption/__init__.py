@@ -1,0 +1,1 @@
+"""Consumption over local days: bucket sums, the day summary, time zones."""
