@@ -18,7 +18,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, JsonResponse
 from drf_standardized_errors.handler import ExceptionHandler
 from rest_framework import exceptions
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import ErrorDetail, ValidationError
 
 
 def error_body(error_type: str, code: str, detail: str, attr: str | None = None) -> dict[str, Any]:
@@ -39,7 +39,7 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Jso
 
 def field_error(attr: str, detail: str, code: str = "invalid") -> ValidationError:
     """A 400 naming ``attr`` (a body field or query parameter)."""
-    return ValidationError({attr: [ValidationError(detail, code=code).detail[0]]})
+    return ValidationError({attr: [ErrorDetail(detail, code=code)]})
 
 
 class DatabaseUnavailable(exceptions.APIException):

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ems_common.auth import caller
 from monitoring import alerts
 from monitoring.api.alert_serializers import AlertSerializer
 from monitoring.api.hourly import day_field, known_zones, tz_parameter
@@ -103,4 +104,4 @@ class AlertReadAllView(APIView):
         description="Mark every unread alert the caller sees as read.",
     )
     def post(self, request: Request) -> Response:
-        return Response({"updated": alerts.mark_all_read(request.user)})
+        return Response({"updated": alerts.mark_all_read(caller(request))})

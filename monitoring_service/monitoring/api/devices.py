@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from rest_framework import generics, serializers
 from rest_framework.request import Request
 
+from ems_common.auth import caller
 from ems_common.permissions import is_admin
 from monitoring.models import Device
 
@@ -29,7 +30,7 @@ def visible_devices(request: Request | None) -> QuerySet[Device]:
         return Device.objects.none()
     if is_admin(request):
         return Device.objects.all()
-    return Device.objects.filter(owner_id=request.user.id)
+    return Device.objects.filter(owner_id=caller(request).id)
 
 
 class DeviceListView(generics.ListAPIView):

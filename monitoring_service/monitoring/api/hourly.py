@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ems_common.auth import caller
 from ems_common.permissions import is_admin
 from monitoring import consumption
 from monitoring.api.consumption_serializers import (
@@ -77,7 +78,7 @@ class RangeQuery(DeviceDayQuery):
 
 def owner_filter(request: Request) -> uuid.UUID | None:
     """Whose devices the caller may see: None for an admin (all), else the caller's own."""
-    return None if is_admin(request) else request.user.id
+    return None if is_admin(request) else caller(request).id
 
 
 def kwh(value: Decimal) -> float:
