@@ -1,4 +1,4 @@
-"""Settings every service shares, read from the environment with local defaults.
+"""The readers of the services' settings (the environment, with local defaults), and the service.
 
 The settings themselves are plain names in ems_common/base_settings.py; a service's
 ``settings.py`` names the service, then imports them::
@@ -191,11 +191,11 @@ def choose_service(service: str, *, apps: list[str], account_model: str) -> None
     (base_settings, already imported, would keep the first one's values).
     """
     global _choice
+    if service not in services():
+        raise ImproperlyConfigured(f"{service!r} is not a service of {ROUTES_FILE}")
     choice = ServiceChoice(service=service, apps=tuple(apps), account_model=account_model)
     if _choice is not None and _choice != choice:
         raise ImproperlyConfigured(f"settings already chosen for {_choice}, not {choice}")
-    if service not in services():
-        raise ImproperlyConfigured(f"{service!r} is not a service of {ROUTES_FILE}")
     _choice = choice
 
 
