@@ -28,7 +28,7 @@ COPY scripts/ scripts/
 COPY deploy/routes.json deploy/routes.json
 COPY auth_service/ auth_service/
 RUN uv sync --frozen --no-dev
-# Production settings: a missing DJANGO_SECRET_KEY fails at start (ems_common/settings.py).
+# Production settings: a missing DJANGO_SECRET_KEY fails at start (ems_common/base_settings.py).
 # Swagger UI's files are served by whitenoise from the installed packages, so there is no
 # collectstatic step. EMS_ENV_FILE is empty: settings come from compose, never from a file.
 ENV EMS_ENV=production \

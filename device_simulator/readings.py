@@ -1,8 +1,8 @@
 """What to send and when: live readings on the clock, a backfill range, or a CSV file's values.
 
-A reading is the kWh of the interval ending at its timestamp (DESIGN §4 of the project). Its
-value comes from the daily pattern for the hour holding the timestamp, in the configured zone:
-the hour monitoring counts it in, so each hour of a chart follows the pattern exactly.
+A reading is the kWh used in the interval that ends at its timestamp. Its value comes from the
+daily pattern for the hour holding the timestamp, in the configured zone: the hour monitoring
+counts it in, so each hour of a chart follows the pattern exactly.
 """
 
 from __future__ import annotations

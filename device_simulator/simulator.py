@@ -5,9 +5,10 @@
     python device_simulator/simulator.py --config device_simulator/config.json
 
 Standalone: it needs pika and tqdm, nothing of the EMS project. Each reading is
-``{"timestamp": epoch ms, "device_id": uuid, "measurement_value": kWh}`` (DESIGN §4), persistent,
-with publisher confirms; a reading is kept until the broker confirmed it. Modes: live (default),
-backfill (``--backfill-from/--backfill-to``), CSV replay (``--csv``). See README.md.
+``{"timestamp": epoch ms, "device_id": uuid, "measurement_value": kWh}`` (what monitoring_service
+reads), persistent, with publisher confirms; a reading is kept until the broker confirmed it.
+Modes: live (default), backfill (``--backfill-from/--backfill-to``), CSV replay (``--csv``). See
+README.md.
 
 Exit codes: 0 done (or stopped with every reading confirmed), 1 stopped with readings left
 unconfirmed, 2 a bad setting, 3 the broker refused the user, vhost, exchange or queue.

@@ -57,6 +57,18 @@ class TokenUser:
         return self.role == "admin"
 
 
+def caller(request: Request) -> TokenUser:
+    """The authenticated caller, for views and permissions that run after authentication.
+
+    DRF types ``request.user`` as Django's user classes; here it is the token's TokenUser
+    (JWTAuthentication), or None for an anonymous caller (UNAUTHENTICATED_USER), a 401.
+    """
+    user = request.user
+    if not isinstance(user, TokenUser):
+        raise exceptions.NotAuthenticated()
+    return user
+
+
 def set_key_resolver(resolver: KeyResolver | None) -> None:
     """Replace how public keys are found (auth_service uses its own key; tests use theirs)."""
     global _resolver

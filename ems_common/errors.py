@@ -19,7 +19,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, JsonResponse
 from drf_standardized_errors.handler import ExceptionHandler
 from rest_framework import exceptions
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import ErrorDetail, ValidationError
 
 from ems_common import exceptions as domain
 
@@ -42,7 +42,7 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Jso
 
 def field_error(attr: str, detail: str, code: str = "invalid") -> ValidationError:
     """A 400 naming ``attr`` (a body field or query parameter)."""
-    return ValidationError({attr: [ValidationError(detail, code=code).detail[0]]})
+    return ValidationError({attr: [ErrorDetail(detail, code=code)]})
 
 
 class DatabaseUnavailable(exceptions.APIException):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -17,7 +19,8 @@ EMAIL_MAX_LENGTH = 254
 class OptionalEmailField(serializers.EmailField):
     """An email that may be empty: ``format: email`` alone would make ``""`` a schema violation."""
 
-    def __init__(self, **kwargs: object) -> None:
+    # EmailField's own keyword arguments, passed through (each has its own type).
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("allow_blank", True)
         # The column's length (Django's EmailField): a longer address is a 400, not a database
         # error. Read-only fields validate nothing, and DRF refuses max_length on them.

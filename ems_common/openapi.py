@@ -59,7 +59,8 @@ class Error401Serializer(serializers.Serializer):
 
 class ErrorResponse401Serializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
-    errors = Error401Serializer(many=True)
+    # A declared field: DRF's metaclass takes it off the class, so Serializer.errors is intact.
+    errors = Error401Serializer(many=True)  # type: ignore[assignment]
 
 
 class Error503Serializer(serializers.Serializer):
@@ -70,7 +71,7 @@ class Error503Serializer(serializers.Serializer):
 
 class ErrorResponse503Serializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=ServerErrorEnum.choices)
-    errors = Error503Serializer(many=True)
+    errors = Error503Serializer(many=True)  # type: ignore[assignment]  # as above
 
 
 class AutoSchema(openapi.AutoSchema):

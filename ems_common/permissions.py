@@ -8,6 +8,8 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from ems_common.auth import caller
+
 
 def is_admin(request: Request) -> bool:
     user = request.user
@@ -34,7 +36,7 @@ class IsAdminOrSelf(Authenticated):
     message = "You may only see or change your own account."
 
     def has_object_permission(self, request: Request, view: APIView, obj: Any) -> bool:
-        return is_admin(request) or obj.id == request.user.id
+        return is_admin(request) or obj.id == caller(request).id
 
 
 class IsOwnerOrAdmin(Authenticated):
@@ -43,4 +45,4 @@ class IsOwnerOrAdmin(Authenticated):
     message = "This belongs to another user."
 
     def has_object_permission(self, request: Request, view: APIView, obj: Any) -> bool:
-        return is_admin(request) or obj.owner_id == request.user.id
+        return is_admin(request) or obj.owner_id == caller(request).id

@@ -1,8 +1,10 @@
-"""Settings every service shares, read from the environment with local defaults.
+"""The readers of the services' settings (the environment, with local defaults), and the service.
 
-A service's ``settings.py`` is one call::
+The settings themselves are plain names in ems_common/base_settings.py; a service's
+``settings.py`` names the service, then imports them::
 
-    globals().update(build_settings(service="auth", apps=[...], account_model=...))
+    choose_service("auth", apps=["authentication"], account_model="authentication.User")
+    from ems_common.base_settings import *
 
 Which services exist, and their ports, databases and URL prefixes, is read from
 ``deploy/routes.json``, the list scripts/ and the deployment read too.
@@ -168,127 +170,41 @@ def service_port(service: str) -> int:
     return env_int(entry.port_env, entry.default_port)
 
 
-def build_settings(
-    *,
-    service: str,
-    apps: list[str],
-    account_model: str,
-    database: str | None = None,
-    extra_apps: list[str] | None = None,
-) -> dict[str, Any]:
-    """The Django settings of one service (its name in deploy/routes.json).
+@dataclass(frozen=True)
+class ServiceChoice:
+    """Which service a process's settings are for: what ems_common.base_settings reads."""
 
-    ``database`` is the default database name (routes.json's, unless given). ``account_model``
-    is the service's table of accounts (its synced copy of auth_service's users), against which
-    ems_common.sessions checks every token.
+    service: str  # its name in deploy/routes.json
+    apps: tuple[str, ...]  # its own Django apps, after the shared ones
+    # Its table of accounts (its synced copy of auth_service's users), against which
+    # ems_common.sessions checks every token.
+    account_model: str
+
+
+_choice: ServiceChoice | None = None
+
+
+def choose_service(service: str, *, apps: list[str], account_model: str) -> None:
+    """Name the service whose settings ems_common.base_settings builds; call it before the import.
+
+    A process has one settings module, so one service: a second, different choice is an error
+    (base_settings, already imported, would keep the first one's values).
     """
-    entry = services()[service]
-    secret = os.environ.get("DJANGO_SECRET_KEY")
-    if not secret:
-        if production():
-            raise ImproperlyConfigured("DJANGO_SECRET_KEY is required when EMS_ENV=production")
-        secret = "insecure-local-development-key-" + service
-    auth_port = service_port("auth")
-    return {
-        "EMS_SERVICE": service,
-        "EMS_ACCOUNT_MODEL": account_model,
-        "SECRET_KEY": secret,
-        # Never Django's debug pages, not even locally: they show settings, paths and source to
-        # any client. Errors are JSON (ems_common.errors); tracebacks go to the log.
-        "DEBUG": False,
-        "ALLOWED_HOSTS": env_list("DJANGO_ALLOWED_HOSTS", "*"),
-        "CSRF_TRUSTED_ORIGINS": env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:8080"),
-        "INSTALLED_APPS": [
-            "django.contrib.contenttypes",
-            "django.contrib.staticfiles",
-            "rest_framework",
-            "drf_spectacular",
-            "drf_spectacular_sidecar",
-            "drf_standardized_errors",
-            "django_filters",
-            "ems_common.outbox",
-            "ems_common.inbox",
-            *(extra_apps or []),
-            *apps,
-        ],
-        "MIDDLEWARE": [
-            "django.middleware.security.SecurityMiddleware",
-            "whitenoise.middleware.WhiteNoiseMiddleware",
-            "ems_common.http.RejectNulBytesMiddleware",
-            "ems_common.http.CommonMiddleware",
-        ],
-        "ROOT_URLCONF": f"{entry.project}.urls",
-        "WSGI_APPLICATION": f"{entry.project}.wsgi.application",
-        "TEMPLATES": [
-            {
-                "BACKEND": "django.template.backends.django.DjangoTemplates",
-                "DIRS": [],
-                "APP_DIRS": True,
-                "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
-            }
-        ],
-        "DATABASES": {"default": database_config(entry.db_env, database or entry.default_db)},
-        "DEFAULT_AUTO_FIELD": "django.db.models.BigAutoField",
-        "USE_TZ": True,
-        "TIME_ZONE": "UTC",
-        "LANGUAGE_CODE": "en-us",
-        "USE_I18N": False,
-        "STATIC_URL": f"{entry.prefix}static/",
-        # Unset locally: whitenoise serves the apps' static files (Swagger UI) through the finders.
-        "STATIC_ROOT": os.environ.get("DJANGO_STATIC_ROOT") or None,
-        "WHITENOISE_USE_FINDERS": True,
-        "APPEND_SLASH": True,
-        "REST_FRAMEWORK": {
-            "DEFAULT_AUTHENTICATION_CLASSES": ["ems_common.auth.JWTAuthentication"],
-            "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-            "DEFAULT_SCHEMA_CLASS": "ems_common.openapi.AutoSchema",
-            "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-            "PAGE_SIZE": 50,
-            "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-            "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
-            "UNAUTHENTICATED_USER": None,
-            "COERCE_DECIMAL_TO_STRING": False,
-            "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-            # JSON bodies only: another site's HTML form cannot post to the API (415).
-            "DEFAULT_PARSER_CLASSES": ["ems_common.parsers.JSONParser"],
-        },
-        "DRF_STANDARDIZED_ERRORS": {
-            "EXCEPTION_HANDLER_CLASS": "ems_common.errors.EmsExceptionHandler",
-        },
-        "SPECTACULAR_SETTINGS": {
-            "TITLE": f"EMS {service} service API",
-            "VERSION": "1.0.0",
-            "SERVE_INCLUDE_SCHEMA": False,
-            "SWAGGER_UI_DIST": "SIDECAR",
-            "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-            "REDOC_DIST": "SIDECAR",
-            "COMPONENT_SPLIT_REQUEST": True,
-            # The error shape's "type" choices (drf-standardized-errors) get stable names.
-            "ENUM_NAME_OVERRIDES": {
-                f"{kind}Enum": f"drf_standardized_errors.openapi_serializers.{kind}Enum.choices"
-                for kind in ("ValidationError", "ClientError", "ServerError")
-            },
-            "POSTPROCESSING_HOOKS": [
-                "drf_standardized_errors.openapi_hooks.postprocess_schema_enums"
-            ],
-            "SECURITY": [{"jwtAuth": []}],
-            "APPEND_COMPONENTS": {
-                "securitySchemes": {
-                    "jwtAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
-                }
-            },
-        },
-        "EMS_JWKS_URL": env("EMS_JWKS_URL", f"http://127.0.0.1:{auth_port}/api/auth/jwks.json"),
-        "EMS_JWT_ISSUER": env("EMS_JWT_ISSUER", "ems-auth"),
-        "LOGGING": {
-            "version": 1,
-            "disable_existing_loggers": False,
-            "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-            "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-            "root": {"handlers": ["console"], "level": env("EMS_LOG_LEVEL", "INFO")},
-            "loggers": {"pika": {"level": "WARNING"}},
-        },
-    }
+    global _choice
+    if service not in services():
+        raise ImproperlyConfigured(f"{service!r} is not a service of {ROUTES_FILE}")
+    choice = ServiceChoice(service=service, apps=tuple(apps), account_model=account_model)
+    if _choice is not None and _choice != choice:
+        raise ImproperlyConfigured(f"settings already chosen for {_choice}, not {choice}")
+    _choice = choice
+
+
+def chosen_service() -> ServiceChoice:
+    if _choice is None:
+        raise ImproperlyConfigured(
+            "ems_common.base_settings needs ems_common.settings.choose_service() called first"
+        )
+    return _choice
 
 
 def service_module(service: str) -> str:

@@ -1,4 +1,5 @@
-"""The first-run demo (DESIGN §6): client demo/demo owning "Demo meter", a week of readings, live.
+"""The first-run demo, so a new install has something to show: client demo/demo owning
+"Demo meter", a week of readings, live.
 
 `make up` runs it as the Procfile's `demo` process (``EMS_DEMO=0`` leaves it out):
 

@@ -35,6 +35,8 @@ TIMED_OUT = 124
 # Top-level folders of standalone scripts, type-checked on their own (their module names are
 # top-level too, and could clash with each other's).
 EXTRA_MYPY_FOLDERS = ("bench", "device_simulator")
+# The Django settings of the mypy runs outside a service: ems_common's own tests'.
+SHARED_SETTINGS = "ems_common.tests.settings"
 
 
 @dataclass
@@ -80,6 +82,11 @@ def banner(text: str) -> None:
     print(f"\n=== {text} ===", flush=True)
 
 
+def mypy_command(settings_module: str, arguments: str) -> str:
+    """mypy with django-stubs' plugin, which loads the Django settings the run names."""
+    return f"DJANGO_SETTINGS_MODULE={settings_module} {VENV_BIN}/mypy {arguments}"
+
+
 def static_checks() -> list[Check]:
     bin_ = VENV_BIN
     checks = [
@@ -87,16 +94,21 @@ def static_checks() -> list[Check]:
         Check("ruff format", f"{bin_}/ruff format --check ."),
         Check(
             "mypy ems_common scripts tests/e2e tests/deploy",
-            f"{bin_}/mypy ems_common scripts tests/e2e tests/deploy",
+            mypy_command(SHARED_SETTINGS, "ems_common scripts tests/e2e tests/deploy"),
         ),
     ]
-    checks += [Check(f"mypy {folder}", f"{bin_}/mypy {folder}") for folder in EXTRA_MYPY_FOLDERS]
+    checks += [
+        Check(f"mypy {folder}", mypy_command(SHARED_SETTINGS, folder))
+        for folder in EXTRA_MYPY_FOLDERS
+    ]
     for service in present_services(quiet=True):
         # One mypy per service: every service has its own manage.py, conftest and tests package.
         checks.append(
             Check(
                 f"mypy {service.folder}",
-                f"{bin_}/mypy --config-file {ROOT / 'pyproject.toml'} .",
+                mypy_command(
+                    f"{service.project}.settings", f"--config-file {ROOT / 'pyproject.toml'} ."
+                ),
                 cwd=service.path,
             )
         )

@@ -1,14 +1,10 @@
 """Settings of the auth_service: everything comes from ems_common and the environment."""
 
-from ems_common.settings import build_settings, env_int, env_networks
+from ems_common.settings import choose_service, env_int, env_networks
 
-globals().update(
-    build_settings(
-        service="auth",
-        apps=["authentication"],
-        account_model="authentication.User",
-    )
-)
+choose_service("auth", apps=["authentication"], account_model="authentication.User")
+from ems_common.base_settings import *  # noqa: E402, F403 (the shared settings, as plain names)
+
 # The users table is the source of truth: a token whose account is not in it is refused.
 EMS_ACCOUNT_MODEL_IS_SOURCE = True
 

@@ -30,7 +30,9 @@ class SelfProtectionError(Exception):
 
 def check_password_strength(password: str, user: User) -> None:
     try:
-        validate_password(password, user)
+        # The validators read only the attributes they name (user_attributes); the stubs want
+        # django.contrib.auth's user class, which auth_service does not use.
+        validate_password(password, user)  # type: ignore[arg-type]
     except DjangoValidationError as exc:
         raise InvalidField("password", *exc.messages) from exc
 

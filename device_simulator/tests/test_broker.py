@@ -118,7 +118,8 @@ def test_a_backfilled_day_puts_exactly_144_readings_ten_minutes_apart_on_the_que
     assert len(messages) == 144
     for properties, body in messages:
         assert properties.delivery_mode == 2  # persistent
-        assert list(body) == ["timestamp", "device_id", "measurement_value"]  # DESIGN §4
+        # Exactly the fields monitoring_service reads, in this order.
+        assert list(body) == ["timestamp", "device_id", "measurement_value"]
         assert body["device_id"] == DEVICE
         assert isinstance(body["timestamp"], int)
         assert isinstance(body["measurement_value"], float) and body["measurement_value"] >= 0

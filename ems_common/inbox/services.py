@@ -31,7 +31,7 @@ def apply_upsert(
             return False
         created = row is None
         if row is None:
-            row = model(pk=entity_id)
+            row = model(id=entity_id)
         for name, value in fields.items():
             setattr(row, name, value)
         row.version = version

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.test import APIClient
 from rest_framework.views import APIView
 
+from ems_common.auth import caller
 from ems_common.inbox.services import apply_delete, apply_upsert
 from ems_common.tests.testapp.models import SyncedDevice
 
@@ -22,7 +23,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.urls("ems_common.tests.test_ses
 
 class WhoAmI(APIView):
     def get(self, request: Request) -> Response:
-        return Response({"id": str(request.user.id), "role": request.user.role})
+        user = caller(request)
+        return Response({"id": str(user.id), "role": user.role})
 
 
 urlpatterns = [path("whoami/", WhoAmI.as_view())]

@@ -66,6 +66,7 @@ def test_event_is_applied_and_acked(unique_queue, consume):
     consumer = consume()
 
     device = wait_until(lambda: SyncedDevice.objects.filter(pk=device_id).first())
+    assert device is not None
     assert (device.name, device.version) == ("meter", 1)
     consumer.stop()
     wait_until(lambda: message_count(unique_queue) == 0)

@@ -1,14 +1,9 @@
 """Settings of the monitoring_service: everything comes from ems_common and the environment."""
 
-from ems_common.settings import build_settings
+from ems_common.settings import choose_service
 
-globals().update(
-    build_settings(
-        service="monitoring",
-        apps=["monitoring"],
-        account_model="monitoring.User",
-    )
-)
+choose_service("monitoring", apps=["monitoring"], account_model="monitoring.User")
+from ems_common.base_settings import *  # noqa: E402, F403 (the shared settings, as plain names)
 
 # The WebSocket process (asgi.py) fans alerts out to its own sockets only: every process gets
 # every alert from its own RabbitMQ queue, so an in-process layer is all it needs.

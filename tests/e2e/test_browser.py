@@ -1,4 +1,4 @@
-"""The frontend in a real browser (issue 6, plan check 9.4): Debian's Chromium + playwright-core.
+"""The frontend as a user meets it, in a real browser: Debian's Chromium + playwright-core.
 
 Each test runs one scenario of ``frontend/e2e/browser.mjs`` (a fresh browser, signed in through
 the login form) against the private stack's gateway, which serves ``frontend/dist``, and checks

@@ -1,4 +1,4 @@
-"""The first-run demo (scripts/demo.py, DESIGN §6): demo/demo sees "Demo meter" with a week of data.
+"""The first-run demo (scripts/demo.py): demo/demo sees "Demo meter" with a week of data.
 
 The session stack runs without the `demo` process (EMS_DEMO=0, so the other tests see no demo
 data); this test runs the script once (`--once`: set up and backfill, no live simulator) against

@@ -1,5 +1,6 @@
 """Settings of the user_service: everything comes from ems_common and the environment."""
 
-from ems_common.settings import build_settings
+from ems_common.settings import choose_service
 
-globals().update(build_settings(service="users", apps=["users"], account_model="users.Profile"))
+choose_service("users", apps=["users"], account_model="users.Profile")
+from ems_common.base_settings import *  # noqa: E402, F403 (the shared settings, as plain names)

@@ -28,6 +28,7 @@ from authentication.api.serializers import (
     UserSerializer,
 )
 from authentication.models import User
+from ems_common.auth import caller
 from ems_common.openapi import ErrorResponse401Serializer
 from ems_common.permissions import IsAdmin
 
@@ -140,7 +141,7 @@ class JwksView(PublicView):
 class MeView(APIView):
     @extend_schema(responses={200: UserSerializer})
     def get(self, request: Request) -> Response:
-        return Response(UserSerializer(services.user_for_token(request.user.id)).data)
+        return Response(UserSerializer(services.user_for_token(caller(request).id)).data)
 
 
 @TAKEN_USERNAME
@@ -184,7 +185,7 @@ class UserDetailView(generics.RetrieveAPIView):
         serializer.is_valid(raise_exception=True)
         try:
             user = services.update_user(
-                user, acting_user_id=request.user.id, **serializer.validated_data
+                user, acting_user_id=caller(request).id, **serializer.validated_data
             )
         except services.SelfProtectionError as exc:
             raise exceptions.ValidationError({"role": [str(exc)]}) from exc
@@ -193,7 +194,7 @@ class UserDetailView(generics.RetrieveAPIView):
     def delete(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         user = self.get_object()
         try:
-            services.delete_user(user, acting_user_id=request.user.id)
+            services.delete_user(user, acting_user_id=caller(request).id)
         except services.SelfProtectionError as exc:
             raise exceptions.ValidationError({"non_field_errors": [str(exc)]}) from exc
         return Response(status=status.HTTP_204_NO_CONTENT)

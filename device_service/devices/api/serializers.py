@@ -6,7 +6,7 @@ from devices.models import Device
 
 
 class DeviceSerializer(serializers.ModelSerializer):
-    """The device shape of DESIGN §5; ``owner_id`` must name a user this service knows."""
+    """A device as the API sends and takes it; ``owner_id`` must name a user this service knows."""
 
     owner_id = serializers.UUIDField(allow_null=True, required=False)
     # Above 0: with 3 decimal places the smallest is 0.001, which the schema states as its minimum.

@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from devices import services
 from devices.api.serializers import AssignSerializer, DeviceSerializer
 from devices.models import Device
+from ems_common.auth import caller
 from ems_common.errors import field_error
 from ems_common.permissions import IsAdmin, is_admin
 
@@ -27,7 +28,7 @@ def visible_devices(request: Request) -> QuerySet[Device]:
     devices = Device.objects.all()
     if is_admin(request):
         return devices
-    return devices.filter(owner_id=request.user.id)
+    return devices.filter(owner_id=caller(request).id)
 
 
 def owner_filter(request: Request) -> uuid.UUID | None:
@@ -40,10 +41,8 @@ def owner_filter(request: Request) -> uuid.UUID | None:
         raise field_error("owner_id", "Must be a valid UUID.") from None
 
 
-class AdminWritesMixin:
+class AdminWritesMixin(APIView):
     """Reading needs a login; every change needs an admin (403 before any lookup)."""
-
-    request: Request
 
     def get_permissions(self) -> list[Any]:
         if self.request.method in SAFE_METHODS:

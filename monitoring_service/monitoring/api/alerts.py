@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ems_common.auth import caller
 from monitoring.alerts import services as alerts
 from monitoring.api.alert_serializers import AlertSerializer
 from monitoring.api.queries import TimeZoneQuery, day_field, query_params, tz_field, tz_parameter
@@ -77,4 +78,4 @@ class AlertReadAllView(APIView):
         description="Mark every unread alert the caller sees as read.",
     )
     def post(self, request: Request) -> Response:
-        return Response({"updated": alerts.mark_all_read(request.user)})
+        return Response({"updated": alerts.mark_all_read(caller(request))})

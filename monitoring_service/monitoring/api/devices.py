@@ -10,7 +10,7 @@ from monitoring.models import Device
 
 
 class DeviceSerializer(serializers.ModelSerializer):
-    """The device shape of DESIGN §5, as last synced from device_service."""
+    """A device as device_service serves it (the same fields), as last synced from there."""
 
     max_hourly_consumption_kwh = serializers.DecimalField(
         max_digits=12, decimal_places=3, coerce_to_string=False

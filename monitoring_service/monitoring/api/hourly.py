@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ems_common.auth import caller
 from monitoring.access import owner_filter
 from monitoring.api.consumption_serializers import (
     DailyConsumptionSerializer,
@@ -74,7 +75,7 @@ class DailyView(APIView):
     def get(self, request: Request) -> Response:
         params = query_params(DailyQuery, request)
         summary = day_summary(
-            params["device_id"], params["date"], params["tz"], owner_filter(request.user)
+            params["device_id"], params["date"], params["tz"], owner_filter(caller(request))
         )
         return Response(daily_body(params, summary))
 
@@ -92,6 +93,6 @@ class RangeView(APIView):
             params["start"],
             params["end"],
             params["tz"],
-            owner_filter(request.user),
+            owner_filter(caller(request)),
         )
         return Response(range_body(params, summary))

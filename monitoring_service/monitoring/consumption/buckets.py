@@ -82,7 +82,7 @@ def bucket_sums(
     """
     aligned = all(b.minute == 0 and b.second == 0 and b.microsecond == 0 for b in bounds)
     sql = HOURLY_BUCKETS_SQL if aligned else RAW_BUCKETS_SQL
-    params = {
+    params: dict[str, list[datetime] | datetime | uuid.UUID | None] = {
         "bounds": bounds,
         "device": device_id,
         "owner": owner_id,

@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ems_common.auth import caller
 from ems_common.permissions import IsAdmin, IsAdminOrSelf
 from users import services
 from users.api.serializers import ProfileSearchQuery, ProfileSerializer, ProfileUpdateSerializer
@@ -64,7 +65,7 @@ class ProfileDetailView(generics.RetrieveAPIView):
 class MyProfileView(APIView):
     @extend_schema(responses={200: ProfileSerializer})
     def get(self, request: Request) -> Response:
-        profile = services.profile_or_none(request.user.id)
+        profile = services.profile_or_none(caller(request).id)
         if profile is None:
             raise exceptions.NotFound(
                 "Your profile has not reached the user service yet; try again in a moment."

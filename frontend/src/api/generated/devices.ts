@@ -125,7 +125,7 @@ export interface components {
          * @enum {string}
          */
         ClientErrorEnum: "client_error";
-        /** @description The device shape of DESIGN §5; ``owner_id`` must name a user this service knows. */
+        /** @description A device as the API sends and takes it; ``owner_id`` must name a user this service knows. */
         Device: {
             /** Format: uuid */
             readonly id: string;
@@ -141,7 +141,7 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
         };
-        /** @description The device shape of DESIGN §5; ``owner_id`` must name a user this service knows. */
+        /** @description A device as the API sends and takes it; ``owner_id`` must name a user this service knows. */
         DeviceRequest: {
             name: string;
             description?: string;
@@ -310,7 +310,7 @@ export interface components {
             type: "client_error";
             errors: components["schemas"]["ParseError"][];
         };
-        /** @description The device shape of DESIGN §5; ``owner_id`` must name a user this service knows. */
+        /** @description A device as the API sends and takes it; ``owner_id`` must name a user this service knows. */
         PatchedDeviceRequest: {
             name?: string;
             description?: string;

@@ -325,7 +325,7 @@ export interface components {
             /** Format: double */
             average_kwh: number;
         };
-        /** @description The device shape of DESIGN §5, as last synced from device_service. */
+        /** @description A device as device_service serves it (the same fields), as last synced from there. */
         Device: {
             /** Format: uuid */
             readonly id: string;

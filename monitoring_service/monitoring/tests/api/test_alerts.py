@@ -92,15 +92,15 @@ def test_filters_by_device_local_dates_and_unread(admin_api: APIClient) -> None:
     b = make_alert(device, late_evening, read_at=timezone.now())
     make_alert(other, late_evening)
 
-    assert ids(admin_api.get(URL, {"device_id": device.id})) == [str(b.id), str(a.id)]
-    by_day = {"device_id": device.id, "start": "2026-04-02", "end": "2026-04-02"}
+    assert ids(admin_api.get(URL, {"device_id": str(device.id)})) == [str(b.id), str(a.id)]
+    by_day = {"device_id": str(device.id), "start": "2026-04-02", "end": "2026-04-02"}
     assert ids(admin_api.get(URL, {**by_day, "tz": "Europe/Bucharest"})) == [str(b.id)]
     assert ids(admin_api.get(URL, {**by_day, "start": "2026-04-01", "end": "2026-04-01"})) == [
         str(b.id),
         str(a.id),
     ]
-    assert ids(admin_api.get(URL, {"device_id": device.id, "unread": "true"})) == [str(a.id)]
-    assert ids(admin_api.get(URL, {"device_id": device.id, "unread": "false"})) == [str(b.id)]
+    assert ids(admin_api.get(URL, {"device_id": str(device.id), "unread": "true"})) == [str(a.id)]
+    assert ids(admin_api.get(URL, {"device_id": str(device.id), "unread": "false"})) == [str(b.id)]
 
 
 @pytest.mark.parametrize(
