@@ -59,7 +59,7 @@ class EmsExceptionHandler(ExceptionHandler):
         if isinstance(exc, OperationalError | InterfaceError):
             return DatabaseUnavailable()
         if isinstance(exc, domain.InvalidField):
-            errors = [ValidationError(message, code=exc.code).detail[0] for message in exc.messages]
+            errors = [ErrorDetail(message, code=exc.code) for message in exc.messages]
             return ValidationError({exc.field: errors})
         if isinstance(exc, domain.NotFound):
             return exceptions.NotFound(str(exc))
