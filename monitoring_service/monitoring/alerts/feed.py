@@ -11,8 +11,8 @@ and a client reloads the list when it reconnects).
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
+import uuid
 from typing import Any
 from urllib.parse import quote
 
@@ -20,6 +20,8 @@ import aio_pika
 from aio_pika.abc import AbstractIncomingMessage, AbstractRobustConnection
 from channels.layers import get_channel_layer
 
+from ems_common.contracts import AlertRaised, decode
+from ems_common.events import InvalidEvent, parse_envelope
 from ems_common.messaging.topology import ALERTS_EXCHANGE
 from ems_common.settings import BrokerConfig, broker_config
 from monitoring.alerts.websocket import ADMINS_GROUP, owner_group
@@ -35,20 +37,19 @@ def amqp_url(config: BrokerConfig) -> str:
     return f"amqp://{user}:{password}@{config.host}:{config.port}/{quote(config.vhost, safe='')}"
 
 
-def push_for(envelope: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
-    """The owner to tell and the WebSocket message, from an ``alert.overconsumption`` event."""
-    data = envelope["data"]
-    return data.get("owner_id"), {"type": PUSH_TYPE, "alert": data["alert"]}
+def push_for(event: AlertRaised) -> tuple[uuid.UUID | None, dict[str, Any]]:
+    """The owner to tell and the WebSocket message: the alert's API shape, as it was published."""
+    return event.owner_id, {"type": PUSH_TYPE, "alert": event.data()["alert"]}
 
 
-async def forward(envelope: dict[str, Any]) -> None:
-    owner_id, message = push_for(envelope)
+async def forward(event: AlertRaised) -> None:
+    owner_id, message = push_for(event)
     layer = get_channel_layer()
     assert layer is not None, "CHANNEL_LAYERS is not configured"
-    event = {"type": "alert.push", "message": message}
+    push = {"type": "alert.push", "message": message}
     if owner_id:
-        await layer.group_send(owner_group(owner_id), event)
-    await layer.group_send(ADMINS_GROUP, event)
+        await layer.group_send(owner_group(owner_id), push)
+    await layer.group_send(ADMINS_GROUP, push)
 
 
 class AlertFeed:
@@ -85,11 +86,16 @@ class AlertFeed:
         log.info("alert feed: queue %s bound to %s", queue.name, ALERTS_EXCHANGE)
 
     async def on_message(self, message: AbstractIncomingMessage) -> None:
+        # Validated once, against the contract; a push is best effort, so a bad one is dropped.
         try:
-            envelope = json.loads(message.body)
-            await forward(envelope)
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            log.warning("alert feed: ignoring a malformed alert event: %s", exc)
+            event = decode(parse_envelope(message.body))
+        except InvalidEvent as exc:
+            log.warning("alert feed: ignoring a malformed alert event: %s", exc.reason)
+            return
+        if not isinstance(event, AlertRaised):
+            log.warning("alert feed: ignoring %s on %s", event.type, ALERTS_EXCHANGE)
+            return
+        await forward(event)
 
     async def close(self) -> None:
         if self.connection is not None:

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -15,6 +15,8 @@ from channels.layers import channel_layers
 from django.db import connections
 from monitoring_service.asgi import application
 
+from ems_common.contracts import AlertRaised, AlertShape
+from ems_common.events import encode_envelope, make_envelope
 from ems_common.inbox.services import apply_upsert
 from ems_common.messaging.publisher import Publisher
 from ems_common.messaging.topology import declare_topology
@@ -49,10 +51,18 @@ async def connected(token: str) -> WebSocketClient:
     return socket
 
 
-def alert_event(owner_id: uuid.UUID | None) -> dict[str, Any]:
-    alert = {"id": str(uuid.uuid4()), "device_id": str(uuid.uuid4()), "kwh": 1.2}
-    data = {"owner_id": str(owner_id) if owner_id else None, "alert": alert}
-    return {"type": "alert.overconsumption", "data": data}
+def alert_event(owner_id: uuid.UUID | None) -> AlertRaised:
+    hour = datetime(2026, 1, 5, 18, tzinfo=UTC)
+    alert = AlertShape(
+        id=uuid.uuid4(),
+        device_id=uuid.uuid4(),
+        device_name="Meter",
+        hour_start=hour,
+        kwh=Decimal("1.2"),
+        max_kwh=Decimal("1.0"),
+        created_at=hour + timedelta(hours=1),
+    )
+    return AlertRaised(owner_id=owner_id, alert=alert)
 
 
 @pytest.mark.parametrize("case", ["missing", "garbage", "expired", "refresh"])
@@ -115,13 +125,43 @@ def test_the_owner_and_admins_receive_an_alert_and_other_clients_do_not(
 
         await forward(event)
 
-        expected = {"type": "overconsumption", "alert": event["data"]["alert"]}
+        expected = {"type": "overconsumption", "alert": event.data()["alert"]}
         assert await owners.receive_json_from(WAIT) == expected
         assert await admins.receive_json_from(WAIT) == expected
         assert await strangers.receive_nothing(0.3)
         assert await admins.receive_nothing(0.1)  # once, not once per group
         for socket in (owners, strangers, admins):
             await socket.disconnect()
+
+    run(scenario)
+
+
+class Delivery:
+    """What AlertFeed.on_message reads of an aio-pika message: its body."""
+
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+
+
+def test_the_feed_drops_an_alert_event_that_breaks_the_contract_and_forwards_the_next(
+    make_token: Callable[..., str],
+) -> None:
+    owner = uuid.uuid4()
+    good = alert_event(owner)
+    broken = {"owner_id": str(owner), "alert": {"kwh": 1.2}}  # no id, device, hour...
+
+    def body(data: dict[str, Any]) -> Any:
+        return Delivery(encode_envelope(make_envelope(good.type, data, version=1, source="t")))
+
+    async def scenario() -> None:
+        socket = await connected(make_token(owner))
+        feed = AlertFeed()
+        for delivery in (Delivery(b"not json"), body(broken)):
+            await feed.on_message(cast(Any, delivery))
+        assert await socket.receive_nothing(0.3)
+        await feed.on_message(body(good.data()))
+        assert (await socket.receive_json_from(WAIT))["alert"] == good.data()["alert"]
+        await socket.disconnect()
 
     run(scenario)
 
