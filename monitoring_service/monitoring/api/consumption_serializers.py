@@ -43,3 +43,41 @@ class RangeConsumptionSerializer(serializers.Serializer):
     tz = serializers.CharField()
     days = ConsumptionDaySerializer(many=True, help_text="Every local day from start to end.")
     total_kwh = serializers.FloatField()
+
+
+class PeriodBucketSerializer(serializers.Serializer):
+    start = serializers.DateTimeField(help_text="The bucket's local start, ISO-8601 with offset.")
+    kwh = serializers.FloatField()
+    readings = serializers.IntegerField(min_value=0, help_text="Readings stored in the bucket.")
+    expected_readings = serializers.IntegerField(
+        min_value=0,
+        help_text="Readings the device's interval gives for the elapsed part of the bucket.",
+    )
+    cost = serializers.FloatField(allow_null=True, help_text="Null when no tariff applies.")
+
+
+class PeriodTotalSerializer(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField(help_text="Exclusive.")
+    total_kwh = serializers.FloatField()
+    total_cost = serializers.FloatField(allow_null=True)
+
+
+class PeriodConsumptionSerializer(serializers.Serializer):
+    device_id = serializers.UUIDField()
+    period = serializers.ChoiceField(choices=["day", "week", "month", "year"])
+    start = serializers.DateTimeField(help_text="The period's local start, with offset.")
+    end = serializers.DateTimeField(help_text="The period's local end (exclusive), with offset.")
+    tz = serializers.CharField()
+    bucket = serializers.ChoiceField(choices=["hour", "day", "month"])
+    buckets = PeriodBucketSerializer(many=True, help_text="They tile the period, in order.")
+    total_kwh = serializers.FloatField()
+    total_cost = serializers.FloatField(allow_null=True)
+    currency = serializers.CharField(allow_null=True, help_text="ISO 4217; null without tariff.")
+    # Serializer.partial is DRF's own attribute; the metaclass takes the field out of the class.
+    partial = serializers.BooleanField(help_text="The period is not over yet.")  # type: ignore[assignment]
+    last_reading_at = serializers.DateTimeField(
+        allow_null=True, help_text="The device's latest reading in the period."
+    )
+    previous = PeriodTotalSerializer(help_text="The period before this one.")
+    last_year = PeriodTotalSerializer(help_text="The same kind of period, a year earlier.")
