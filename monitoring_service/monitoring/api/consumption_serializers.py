@@ -81,3 +81,37 @@ class PeriodConsumptionSerializer(serializers.Serializer):
     )
     previous = PeriodTotalSerializer(help_text="The period before this one.")
     last_year = PeriodTotalSerializer(help_text="The same kind of period, a year earlier.")
+
+
+class FleetOverMaxSerializer(serializers.Serializer):
+    device_id = serializers.UUIDField()
+    name = serializers.CharField()
+    hours_over = serializers.IntegerField(
+        min_value=1, help_text="UTC hours of the local day whose kWh went over the maximum."
+    )
+
+
+class FleetSilentSerializer(serializers.Serializer):
+    device_id = serializers.UUIDField()
+    name = serializers.CharField()
+    last_reading_at = serializers.DateTimeField(
+        allow_null=True, help_text="Its latest reading ever; null: it never sent one."
+    )
+
+
+class FleetTopSerializer(serializers.Serializer):
+    device_id = serializers.UUIDField()
+    name = serializers.CharField()
+    kwh = serializers.FloatField()
+
+
+class FleetOverviewSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    tz = serializers.CharField()
+    devices = serializers.IntegerField(min_value=0, help_text="How many devices there are.")
+    total_kwh = serializers.FloatField(help_text="Every device's kWh on the local day.")
+    over_max = FleetOverMaxSerializer(many=True, help_text="Most hours over first.")
+    silent = FleetSilentSerializer(
+        many=True, help_text="No reading for more than 3 of its intervals before now."
+    )
+    top = FleetTopSerializer(many=True, help_text="The 10 biggest consumers of the day.")

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from monitoring.api import alerts, consumption, devices, hourly
+from monitoring.api import alerts, consumption, devices, fleet, hourly
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("devices/", devices.DeviceListView.as_view(), name="monitoring-device-list"),
@@ -15,4 +15,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
         consumption.PeriodConsumptionView.as_view(),
         name="monitoring-consumption",
     ),
+    path("fleet/", fleet.FleetView.as_view(), name="monitoring-fleet"),
 ]
