@@ -29,36 +29,45 @@ ONE_DAY = timedelta(days=1)
 Table = Literal["day", "hour", "raw"]
 
 RANGES = "unnest(%({t}_lo)s::timestamptz[], %({t}_hi)s::timestamptz[], %({t}_bucket)s::int[])"
+# Per range, a LATERAL aggregate: the range's bounds become the index condition of one index
+# range scan (a plain join lets the planner read all of the device's rows and filter them).
+PIECE_SQL = """
+    SELECT r.bucket, s.kwh, s.readings
+    FROM {ranges} AS r(lo, hi, bucket)
+    CROSS JOIN LATERAL (
+        SELECT sum(c.{value}) AS kwh, {count} AS readings
+        FROM {table} AS c
+        WHERE c.device_id = %(device)s AND c.{column} >= r.lo AND c.{column} < r.hi
+    ) AS s"""
 ROLLUP_SQL = f"""
-WITH device AS (
-    SELECT id, reading_interval_minutes
+WITH device AS MATERIALIZED (
+    SELECT reading_interval_minutes,
+           (SELECT max(ts) FROM monitoring_reading
+            WHERE device_id = %(device)s AND ts >= %(last_from)s AND ts < %(last_to)s) AS last
     FROM monitoring_device
     WHERE id = %(device)s AND (%(owner)s::uuid IS NULL OR owner_id = %(owner)s::uuid)
 ), parts AS (
-    SELECT r.bucket, c.kwh, c.readings
-    FROM {RANGES.format(t="day")} AS r(lo, hi, bucket)
-    JOIN monitoring_daily_consumption AS c
-      ON c.device_id = %(device)s AND c.day_start >= r.lo AND c.day_start < r.hi
+    {PIECE_SQL.format(
+        ranges=RANGES.format(t="day"), table="monitoring_daily_consumption",
+        column="day_start", value="kwh", count="sum(c.readings)",
+    )}
     UNION ALL
-    SELECT r.bucket, c.kwh, c.readings
-    FROM {RANGES.format(t="hour")} AS r(lo, hi, bucket)
-    JOIN monitoring_hourly_consumption AS c
-      ON c.device_id = %(device)s AND c.hour_start >= r.lo AND c.hour_start < r.hi
+    {PIECE_SQL.format(
+        ranges=RANGES.format(t="hour"), table="monitoring_hourly_consumption",
+        column="hour_start", value="kwh", count="sum(c.readings)",
+    )}
     UNION ALL
-    SELECT r.bucket, c.value, 1
-    FROM {RANGES.format(t="raw")} AS r(lo, hi, bucket)
-    JOIN monitoring_reading AS c
-      ON c.device_id = %(device)s AND c.ts >= r.lo AND c.ts < r.hi
+    {PIECE_SQL.format(
+        ranges=RANGES.format(t="raw"), table="monitoring_reading",
+        column="ts", value="value", count="count(*)",
+    )}
 ), totals AS (
     SELECT bucket, sum(kwh) AS kwh, sum(readings) AS readings FROM parts GROUP BY bucket
 )
-SELECT d.reading_interval_minutes,
-       (SELECT max(ts) FROM monitoring_reading
-        WHERE device_id = d.id AND ts >= %(last_from)s AND ts < %(last_to)s),
-       t.bucket, t.kwh, t.readings
+SELECT d.reading_interval_minutes, d.last, t.bucket, t.kwh, t.readings
 FROM device AS d
 LEFT JOIN totals AS t ON true
-"""
+"""  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -148,7 +157,7 @@ def rollup_sums(
     kwh = [Decimal(0)] * len(ranges)
     readings = [0] * len(ranges)
     for _interval, _last, bucket, bucket_kwh, bucket_readings in rows:
-        if bucket is not None:  # None: the device has no readings in any range
+        if bucket is not None and bucket_kwh is not None:  # None: no rows in its pieces
             kwh[bucket] = bucket_kwh
             readings[bucket] = int(bucket_readings)
     interval, last = rows[0][0], rows[0][1]
