@@ -118,11 +118,9 @@ def fleet_day(day: date, zone: ZoneInfo, now: datetime | None = None) -> FleetDa
     """Every device on the local ``day`` (see the module's docstring for the definitions)."""
     start, end = day_start(day, zone), day_start(day + timedelta(days=1), zone)
     ranges: dict[str, list[datetime]] = {"hour_lo": [], "hour_hi": [], "raw_lo": [], "raw_hi": []}
-    for piece in pieces(start, end):
-        # A day piece (a UTC day, tz=UTC) is read as its hours: hours_over needs them anyway.
-        kind = "raw" if piece.table == "raw" else "hour"
-        ranges[f"{kind}_lo"].append(piece.lo)
-        ranges[f"{kind}_hi"].append(piece.hi)
+    for piece in pieces(start, end, days=False):  # hours_over needs the hours anyway
+        ranges[f"{piece.table}_lo"].append(piece.lo)
+        ranges[f"{piece.table}_hi"].append(piece.hi)
     params: dict[str, Any] = {
         **ranges,
         "now": now or datetime.now(UTC),
