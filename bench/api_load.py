@@ -199,15 +199,23 @@ def http_status(port: int, path: str) -> int:
 
 
 async def client(
-    port: int, token: str, paths: list[str], until: float, latencies: list[float]
+    port: int,
+    token: str,
+    paths: list[str],
+    until: float,
+    latencies: list[float],
+    by_path: dict[str, list[float]] | None = None,
 ) -> int:
-    """One keep-alive connection sending requests until ``until``; returns the non-200 count."""
+    """One keep-alive connection sending requests until ``until``; returns the non-200 count.
+
+    ``by_path``: also each latency under its path (views measured together, in one window)."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     failures = 0
     rng = random.Random()
     while time.monotonic() < until:
+        path = rng.choice(paths)
         request = (
-            f"GET {rng.choice(paths)} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
             f"Authorization: Bearer {token}\r\nConnection: keep-alive\r\n\r\n"
         )
         started = time.perf_counter()
@@ -219,6 +227,8 @@ async def client(
                 length = int(line.split(b":")[1])
         await reader.readexactly(length)
         latencies.append((time.perf_counter() - started) * 1000)
+        if by_path is not None:
+            by_path.setdefault(path, []).append(latencies[-1])
         if not head.startswith(b"HTTP/1.1 200"):
             failures += 1
     writer.close()
@@ -226,12 +236,17 @@ async def client(
 
 
 async def load(
-    port: int, token: str, paths: list[str], clients: int, seconds: float
+    port: int,
+    token: str,
+    paths: list[str],
+    clients: int,
+    seconds: float,
+    by_path: dict[str, list[float]] | None = None,
 ) -> tuple[list[float], int]:
     latencies: list[float] = []
     until = time.monotonic() + seconds
     failures = await asyncio.gather(
-        *(client(port, token, paths, until, latencies) for _ in range(clients))
+        *(client(port, token, paths, until, latencies, by_path) for _ in range(clients))
     )
     return latencies, sum(failures)
 
@@ -385,11 +400,13 @@ def measure_periods(
             get_once(port, client_token, paths[view][0])
         get_once(port, admin_token, fleet_path(last_days[0]))
         asyncio.run(load(port, client_token, paths["day"], clients, 2.0))  # workers, JWKS cache
+        # The three views mixed in one window, so a change in the machine's load hits them alike.
+        by_path: dict[str, list[float]] = {}
+        mixed = [path for view in PERIOD_VIEWS for path in paths[view]]
+        _, failed = asyncio.run(load(port, client_token, mixed, clients, 3 * seconds, by_path))
+        failures += failed
         for view in PERIOD_VIEWS:
-            warm[view], failed = asyncio.run(
-                load(port, client_token, paths[view], clients, seconds)
-            )
-            failures += failed
+            warm[view] = [ms for path in set(paths[view]) for ms in by_path.get(path, [])]
         fleet = [fleet_path(day) for day in last_days]
         warm["fleet"], failed = asyncio.run(load(port, admin_token, fleet, clients, seconds))
         failures += failed
@@ -406,7 +423,8 @@ def measure_periods(
             failures += status != 200
     print(
         f"  via gateway ({bench.env['WEB_CONCURRENCY']} gunicorn workers), tz {ZONE};"
-        f" warm: {clients} clients x {seconds:.0f} s each; cold: {cold_samples} samples each,"
+        f" warm: {clients} clients, the views mixed for {3 * seconds:.0f} s, then the fleet"
+        f" for {seconds:.0f} s; cold: {cold_samples} samples each,"
         f" one request per cold start on a new connection; cold method: {method}",
         flush=True,
     )
