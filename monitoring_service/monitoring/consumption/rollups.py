@@ -9,8 +9,8 @@ counts once, in the bucket holding its instant (boundaries included at the start
 come from the same ingestion statement, so a day row is the sum of its hour rows. A year costs
 about 365 day rows plus a few dozen hour rows, where the hours alone would be 8,760.
 
-Every piece is a range of one table's primary key (device_id, start): one SQL statement joins the
-``unnest``-ed ranges to each table by index range scan and groups the rows by bucket.
+Every piece is a range of one table's primary key (device_id, start): one SQL statement reads
+each ``unnest``-ed range with a LATERAL aggregate (one index range scan) and groups by bucket.
 """
 
 from __future__ import annotations
