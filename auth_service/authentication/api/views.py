@@ -1,11 +1,9 @@
 from __future__ import annotations
 
 import ipaddress
-import uuid
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from drf_standardized_errors.openapi_serializers import ErrorResponse429Serializer
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
@@ -164,19 +162,7 @@ class UserListView(generics.ListAPIView):
 class UserDetailView(generics.RetrieveAPIView):
     permission_classes = [IsAdmin]
     serializer_class = UserSerializer
-
-    def get_queryset(self) -> QuerySet[User]:
-        return User.objects.all()
-
-    def get_object(self) -> User:
-        try:
-            pk = uuid.UUID(str(self.kwargs["pk"]))
-        except ValueError:
-            raise exceptions.NotFound("No user with that id.") from None
-        user = User.objects.filter(pk=pk).first()
-        if user is None:
-            raise exceptions.NotFound("No user with that id.")
-        return user
+    queryset = User.objects.all()
 
     @extend_schema(request=AdminUpdateUserSerializer, responses={200: UserSerializer})
     def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:

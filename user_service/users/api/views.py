@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.db.models import QuerySet
@@ -38,20 +37,7 @@ class ProfileListView(generics.ListAPIView):
 class ProfileDetailView(generics.RetrieveAPIView):
     permission_classes = [IsAdminOrSelf]
     serializer_class = ProfileSerializer
-
-    def get_queryset(self) -> QuerySet[Profile]:
-        return Profile.objects.all()
-
-    def get_object(self) -> Profile:
-        try:
-            pk = uuid.UUID(str(self.kwargs["pk"]))
-        except ValueError:
-            raise exceptions.NotFound("No profile with that id.") from None
-        profile = services.profile_or_none(pk)
-        if profile is None:
-            raise exceptions.NotFound("No profile with that id.")
-        self.check_object_permissions(self.request, profile)
-        return profile
+    queryset = Profile.objects.all()
 
     @extend_schema(request=ProfileUpdateSerializer, responses={200: ProfileSerializer})
     def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
