@@ -35,6 +35,7 @@ import pytest
 import requests
 import schemathesis
 from harness import Stack
+from harness.demo import run_demo_once
 from harness.stack import PYTHON, ROOT, base_environment, stack_script
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -48,7 +49,6 @@ CALLERS = ("anonymous", "client", "admin")
 MAX_EXAMPLES = int(os.environ.get("EMS_FUZZ_MAX_EXAMPLES") or 10)
 RANDOM = os.environ.get("EMS_FUZZ_RANDOM") == "1"
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance, ignored_auth]
-DEMO_SCRIPT = ROOT / "scripts" / "demo.py"
 DEMO_CLIENT = ("demo", "demo")  # scripts/demo.py's account
 
 
@@ -96,16 +96,7 @@ def fuzz_stack() -> Iterator[Stack]:
     TALLY.started = time.monotonic()  # the figures include this stack's start
     try:
         system.start()
-        result = subprocess.run(
-            [str(PYTHON), str(DEMO_SCRIPT), "--once", "--timeout", "60"],
-            cwd=ROOT,
-            env=system.env,
-            capture_output=True,
-            text=True,
-            timeout=180,
-            check=False,
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
+        run_demo_once(system, timeout=180)
         yield system
     finally:
         system.close()
