@@ -23,8 +23,8 @@ SOURCE = "auth_service"
 USERNAME_TAKEN = "A user with that username already exists."
 
 
-class SelfProtectionError(Exception):
-    """An admin tried to delete or demote their own account."""
+class SelfProtectionError(InvalidField):
+    """An admin tried to delete or demote their own account (``field``: what was refused)."""
 
 
 def check_password_strength(password: str, user: User) -> None:
@@ -86,7 +86,7 @@ def update_user(
 ) -> User:
     """Change role and/or password; the version grows and user.updated goes out."""
     if role is not None and role != Role.ADMIN and user.id == acting_user_id:
-        raise SelfProtectionError("You cannot remove the admin role from your own account.")
+        raise SelfProtectionError("role", "You cannot remove the admin role from your own account.")
     if password is not None:
         check_password_strength(password, user)
     if role in (None, user.role) and password is None:
@@ -105,7 +105,7 @@ def update_user(
 
 def delete_user(user: User, *, acting_user_id: uuid.UUID | None = None) -> None:
     if user.id == acting_user_id:
-        raise SelfProtectionError("You cannot delete your own account.")
+        raise SelfProtectionError("non_field_errors", "You cannot delete your own account.")
     with transaction.atomic():
         locked = _locked(user)
         # The deletion is one more change: consumers holding this version or older drop the copy.

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from ems_common.auth import caller
 from ems_common.permissions import IsAdmin, IsAdminOrSelf
+from ems_common.validation import validated
 from users import services
 from users.api.serializers import ProfileSearchQuery, ProfileSerializer, ProfileUpdateSerializer
 from users.models import Profile
@@ -26,9 +27,7 @@ class ProfileListView(generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet[Profile]:
         profiles = Profile.objects.all()
-        query = ProfileSearchQuery(data=self.request.query_params)
-        query.is_valid(raise_exception=True)
-        search = query.validated_data["search"]
+        search = validated(ProfileSearchQuery, self.request.query_params)["search"]
         if search:
             profiles = profiles.filter(username__icontains=search)
         return profiles
@@ -42,9 +41,8 @@ class ProfileDetailView(generics.RetrieveAPIView):
     @extend_schema(request=ProfileUpdateSerializer, responses={200: ProfileSerializer})
     def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         profile = self.get_object()
-        serializer = ProfileUpdateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        profile = services.update_contact(profile, **serializer.validated_data)
+        changes = validated(ProfileUpdateSerializer, request.data)
+        profile = services.update_contact(profile, **changes)
         return Response(ProfileSerializer(profile).data)
 
 
