@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import os
 import string
-import subprocess
 from collections.abc import Mapping
 from html import escape
 from pathlib import Path
 
 import security_headers
-from services import ROOT, Service, all_services, gateway, nginx_binary, var_dir
+from services import ROOT, Service, all_services, gateway, nginx_binary, run_captured, var_dir
 
 TEMPLATES = ROOT / "deploy" / "nginx"
 MIME_TYPES = Path("/etc/nginx/mime.types")
@@ -88,7 +87,7 @@ def built_modules() -> set[str]:
     nginx = nginx_binary()
     if nginx is None:
         return set(TEMP_PATHS)
-    result = subprocess.run([nginx, "-V"], capture_output=True, text=True, check=False)
+    result = run_captured([nginx, "-V"])
     flags = result.stderr + result.stdout
     return {name for name in TEMP_PATHS if f"--without-http_{name}_module" not in flags}
 
@@ -153,11 +152,7 @@ def check(conf: Path) -> None:
     nginx = nginx_binary()
     if nginx is None:
         raise SystemExit("error: nginx is not installed (scripts/stack.py ensure-services)")
-    result = subprocess.run(
-        [nginx, "-t", "-q", "-e", "stderr", "-p", f"{conf.parent}/", "-c", str(conf)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    command = [nginx, "-t", "-q", "-e", "stderr", "-p", f"{conf.parent}/", "-c", str(conf)]
+    result = run_captured(command)
     if result.returncode != 0:
         raise SystemExit(f"error: the rendered gateway config is invalid:\n{result.stderr}")

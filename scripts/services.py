@@ -179,14 +179,14 @@ def var_dir(env: Mapping[str, str]) -> Path:
     return Path(env.get("EMS_VAR_DIR") or ROOT / "var").resolve()
 
 
+def system_program(name: str) -> str | None:
+    """``shutil.which``, also in the sbin folders a non-root PATH lacks (nginx, rabbitmqctl)."""
+    path = os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/usr/local/sbin"])
+    return shutil.which(name, path=path)
+
+
 def nginx_binary() -> str | None:
-    found = shutil.which("nginx")
-    if found:
-        return found
-    for candidate in ("/usr/sbin/nginx", "/usr/local/sbin/nginx"):
-        if os.access(candidate, os.X_OK):
-            return candidate
-    return None
+    return system_program("nginx")
 
 
 def manage_command(service: Service, args: str) -> str:
@@ -194,16 +194,23 @@ def manage_command(service: Service, args: str) -> str:
 
 
 def run_captured(
-    command: list[str] | str, env: Mapping[str, str], *, cwd: Path = ROOT
+    command: list[str] | str,
+    env: Mapping[str, str] | None = None,
+    *,
+    cwd: Path = ROOT,
+    stdin: str | None = None,
+    timeout: float | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """A command (a string runs through the shell), its output captured, its code not checked."""
     return subprocess.run(
         command,
         shell=isinstance(command, str),
         cwd=cwd,
-        env=dict(env),
+        env=dict(os.environ if env is None else env),
+        input=stdin,
         capture_output=True,
         text=True,
+        timeout=timeout,
         check=False,
     )
 
@@ -254,17 +261,11 @@ def process_commands(env: Mapping[str, str], *, quiet: bool = False) -> dict[str
     }
     for service in present_services(quiet=quiet):
         for name, spec in service.processes:
+            # "web" or "manage.py CMD ARGS": the only two kinds compose can run (tests/deploy).
             if spec == "web":
                 commands[name] = "exec " + web_command(service, env)
-            elif spec.startswith("manage.py "):
-                commands[name] = "exec " + manage_command(service, spec.removeprefix("manage.py "))
             else:
-                command = spec.format(
-                    python=shlex.quote(str(PYTHON)),
-                    folder=shlex.quote(str(service.path)),
-                    port=service.port(env),
-                )
-                commands[name] = f"exec {command}"
+                commands[name] = "exec " + manage_command(service, spec.removeprefix("manage.py "))
     for extra in extra_processes():
         if not extra.enabled(env):
             if not quiet:

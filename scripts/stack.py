@@ -13,10 +13,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shlex
 import shutil
 import socket
-import subprocess
 import sys
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -34,6 +32,7 @@ from services import (
     manage_command,
     present_services,
     process_commands,
+    run_captured,
     run_manage,
     var_dir,
     with_env_file,
@@ -44,13 +43,6 @@ Env = Mapping[str, str]
 
 def load_env_file() -> None:
     os.environ.update(with_env_file(os.environ))
-
-
-def run_checked(command: str, env: Env, what: str) -> None:
-    print(f"+ {what}", flush=True)
-    result = subprocess.run(command, shell=True, cwd=ROOT, env=dict(env), check=False)
-    if result.returncode != 0:
-        raise infra.SetupError(f"{what} failed (exit code {result.returncode})")
 
 
 # --- steps ---------------------------------------------------------------------------------
@@ -85,18 +77,16 @@ def migrate(env: Env) -> None:
 
 def topology(env: Env) -> None:
     vhost = env.get("RABBITMQ_VHOST") or "/"
-    run_checked(
-        f"{shlex.quote(str(PYTHON))} -m ems_common.messaging.topology",
-        env,
-        f"RabbitMQ topology (vhost {vhost})",
-    )
+    command = [str(PYTHON), "-m", "ems_common.messaging.topology"]
+    infra.run(command, env=env, what=f"RabbitMQ topology (vhost {vhost})")
 
 
 def bootstrap(env: Env) -> None:
     """First data: the admin account (auth's ensure_admin), later the demo."""
     for service in present_services(quiet=True):
         for command in service.bootstrap:
-            run_checked(manage_command(service, command), env, f"{service.folder}: {command}")
+            what = f"{service.folder}: {command}"
+            infra.run(manage_command(service, command), env=env, what=what)
 
 
 def render_gateway(env: Env) -> None:
@@ -156,10 +146,8 @@ def wanted_ports(env: Env) -> dict[str, int]:
 def port_holder(port: int) -> str:
     if shutil.which("ss") is None:
         return ""
-    result = subprocess.run(
-        ["ss", "-ltnpH", f"sport = :{port}"], capture_output=True, text=True, check=False
-    )
-    return result.stdout.strip().splitlines()[0] if result.stdout.strip() else ""
+    lines = run_captured(["ss", "-ltnpH", f"sport = :{port}"]).stdout.strip().splitlines()
+    return lines[0] if lines else ""
 
 
 def check_ports(env: Env) -> None:
