@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import os
-import string
 from collections.abc import Mapping
 from html import escape
 from pathlib import Path
 
 import security_headers
-from services import ROOT, Service, all_services, gateway, nginx_binary, run_captured, var_dir
+from services import (
+    ROOT,
+    Service,
+    all_services,
+    fill_template,
+    gateway,
+    nginx_binary,
+    run_captured,
+    var_dir,
+)
 
 TEMPLATES = ROOT / "deploy" / "nginx"
 MIME_TYPES = Path("/etc/nginx/mime.types")
@@ -25,24 +33,6 @@ TEMP_PATHS = {
     "uwsgi": "uwsgi_temp_path",
     "scgi": "scgi_temp_path",
 }
-
-
-class Template(string.Template):
-    """``{{ name }}`` placeholders, as nginx's own ``$variables`` use the usual ``$``.
-
-    ``substitute`` raises KeyError for a name without a value, rather than leaving it empty.
-    """
-
-    # A str, as Template compiles its pattern itself; the forms other than ``named`` never match.
-    pattern = r"\{\{\s*(?P<named>\w+)\s*\}\}|(?P<braced>(?!))|(?P<escaped>(?!))|(?P<invalid>(?!))"  # type: ignore[assignment]
-
-
-def fill(template: str, values: Mapping[str, object]) -> str:
-    return Template(template).substitute(values)
-
-
-def read_template(name: str) -> str:
-    return (TEMPLATES / name).read_text()
 
 
 def locations(env: Mapping[str, str]) -> str:
@@ -79,7 +69,7 @@ def route_block(
             [security_headers.nginx_hide_upstream(), security_headers.nginx_directives(headers)]
         ),
     }
-    return fill(read_template(template), values).rstrip("\n")
+    return fill_template(TEMPLATES / template, values).rstrip("\n")
 
 
 def built_modules() -> set[str]:
@@ -110,7 +100,7 @@ def placeholder_page() -> str:
         f' <a href="{s.prefix}docs/">{s.prefix}docs/</a></li>'
         for s in all_services()
     )
-    return fill(read_template("placeholder.html"), {"service_links": links})
+    return fill_template(TEMPLATES / "placeholder.html", {"service_links": links})
 
 
 def listen_address(env: Mapping[str, str]) -> str:
@@ -143,7 +133,7 @@ def render(env: Mapping[str, str]) -> Path:
         "api_headers": security_headers.nginx_directives(security_headers.API),
     }
     conf = gateway_dir / "nginx.conf"
-    conf.write_text(fill(read_template("gateway.conf.template"), values))
+    conf.write_text(fill_template(TEMPLATES / "gateway.conf.template", values))
     return conf
 
 

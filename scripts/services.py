@@ -12,6 +12,7 @@ import os
 import shlex
 import shutil
 import socket
+import string
 import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -187,6 +188,21 @@ def system_program(name: str) -> str | None:
 
 def nginx_binary() -> str | None:
     return system_program("nginx")
+
+
+class Template(string.Template):
+    """``{{ name }}`` placeholders, as nginx, Dockerfiles and shell use ``$`` themselves.
+
+    ``substitute`` raises KeyError for a name without a value, rather than leaving it empty.
+    """
+
+    # A str, as Template compiles its pattern itself; the forms other than ``named`` never match.
+    pattern = r"\{\{\s*(?P<named>\w+)\s*\}\}|(?P<braced>(?!))|(?P<escaped>(?!))|(?P<invalid>(?!))"  # type: ignore[assignment]
+
+
+def fill_template(path: Path, values: Mapping[str, object]) -> str:
+    """The file at ``path`` (deploy/**/*.template) with its placeholders filled."""
+    return Template(path.read_text()).substitute(values)
 
 
 def manage_command(service: Service, args: str) -> str:
