@@ -22,10 +22,10 @@ RUN uv sync --frozen --no-dev --no-install-project
 
 FROM base AS monitoring
 # What every process of the service needs: the shared package, the setup steps
-# (scripts/stack.py prepare reads deploy/routes.json) and the service itself.
+# (scripts/stack.py prepare reads deploy/routes.json), the health check and the service itself.
 COPY ems_common/ ems_common/
 COPY scripts/ scripts/
-COPY deploy/routes.json deploy/routes.json
+COPY deploy/routes.json deploy/healthcheck.py deploy/
 COPY monitoring_service/ monitoring_service/
 RUN uv sync --frozen --no-dev
 # Production settings: a missing DJANGO_SECRET_KEY fails at start (ems_common/base_settings.py).

@@ -34,7 +34,7 @@ from test_summary import Outcome
 TIMED_OUT = 124
 # Top-level folders of standalone scripts, type-checked on their own (their module names are
 # top-level too, and could clash with each other's).
-EXTRA_MYPY_FOLDERS = ("bench", "device_simulator")
+EXTRA_MYPY_FOLDERS = ("bench", "deploy", "device_simulator")
 # The Django settings of the mypy runs outside a service: ems_common's own tests'.
 SHARED_SETTINGS = "ems_common.tests.settings"
 

@@ -127,7 +127,7 @@ def test_workers_check_their_own_process(services: dict[str, Any]) -> None:
             continue
         test = services[process.compose_name]["healthcheck"]["test"]
         command = process.spec.split()[1]
-        assert test == ["CMD", "python", "scripts/healthcheck.py", "worker", command]
+        assert test == ["CMD", "python", "deploy/healthcheck.py", "worker", command]
 
 
 def test_dependencies_wait_for_health(services: dict[str, Any]) -> None:
