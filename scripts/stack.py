@@ -11,7 +11,6 @@ steps against its own databases, vhost and ports.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import socket
@@ -192,31 +191,6 @@ def up(env: Env) -> None:
 # --- inspection and teardown ---------------------------------------------------------------
 
 
-def describe(env: Env) -> None:
-    """The stack as this environment resolves it, as JSON (read by the e2e harness)."""
-    gw = gateway.gateway()
-    data = {
-        "gateway": {"host": gw.host(env), "port": gw.port(env)},
-        "var_dir": str(var_dir(env)),
-        "procfile": str(var_dir(env) / "Procfile"),
-        "services": [
-            {
-                "name": s.name,
-                "folder": s.folder,
-                "present": s.exists(),
-                "port_env": s.port_env,
-                "port": s.port(env),
-                "db_env": s.db_env,
-                "database": s.database(env),
-                "prefix": s.prefix,
-                "health_path": s.health_path,
-            }
-            for s in all_services()
-        ],
-    }
-    print(json.dumps(data, indent=2))
-
-
 def drop_databases(env: Env, *, yes: bool) -> None:
     names = [service.database(env) for service in all_services()]
     if not yes:
@@ -245,7 +219,6 @@ def main(argv: list[str] | None = None) -> int:
         "setup": setup,
         "check-ports": check_ports,
         "up": up,
-        "describe": describe,
         "delete-vhost": infra.delete_vhost,
     }
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
