@@ -16,14 +16,16 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import shlex
 import shutil
-import subprocess
 import sys
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 import infra
+import run_tests
 import test_summary
 from services import ROOT
 
@@ -76,20 +78,10 @@ def needs_build() -> bool:
 
 def run_step(name: str, command: list[str], env: Mapping[str, str], *, echo: bool) -> Step:
     print(f"+ frontend: {name}", flush=True)
-    started = time.monotonic()
-    result = subprocess.run(
-        command,
-        cwd=FRONTEND,
-        env={**env, "CI": env.get("CI", "true"), "NO_COLOR": "1"},
-        stdout=None if echo else subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        check=False,
-    )
-    output = result.stdout or ""
-    if not echo:
-        print(output, end="", flush=True)
-    return Step(name, result.returncode, time.monotonic() - started, output)
+    step_env = {**env, "CI": env.get("CI", "true"), "NO_COLOR": "1"}
+    step = run_tests.run(shlex.join(command), step_env, cwd=FRONTEND, capture=not echo)
+    print(step.output, end="", flush=True)
+    return replace(step, name=name)
 
 
 def install(env: Mapping[str, str], *, echo: bool = True) -> Step | None:
