@@ -207,7 +207,7 @@ def main() -> int:
     ok = ok and all(code in (0, test_summary.NO_TESTS_COLLECTED) for code in codes.values())
     print(f"\nmake test took {time.monotonic() - started:.0f} s", flush=True)
     total = test_summary.summarize(results_dir)
-    return 0 if ok and not total.failed else 1
+    return 0 if ok and not total["failed"] else 1
 
 
 if __name__ == "__main__":
