@@ -25,8 +25,6 @@ from ems_common.settings import routes_table
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 PYTHON = VENV_BIN / "python"
-# Where management commands shared by every service live (relay_outbox, ...).
-SHARED_PACKAGE = ROOT / "ems_common"
 
 
 @dataclass(frozen=True)
@@ -74,11 +72,6 @@ class Service:
 
     def database(self, env: Mapping[str, str]) -> str:
         return env.get(self.db_env) or self.default_db
-
-    def has_command(self, command: str) -> bool:
-        """Whether ``manage.py <command>`` exists (in the service or in ems_common)."""
-        pattern = f"**/management/commands/{command}.py"
-        return any(True for base in (self.path, SHARED_PACKAGE) for _ in base.glob(pattern))
 
 
 @dataclass(frozen=True)
