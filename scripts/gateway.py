@@ -25,14 +25,8 @@ MINIMAL_TYPES = """types {
         text/html html; text/css css; application/javascript js mjs; application/json json;
         image/svg+xml svg; image/png png; image/x-icon ico; font/woff2 woff2;
     }"""
-# Temporary-file paths nginx creates at start for each module it was built with.
-TEMP_PATHS = {
-    "client_body": "client_body_temp_path",
-    "proxy": "proxy_temp_path",
-    "fastcgi": "fastcgi_temp_path",
-    "uwsgi": "uwsgi_temp_path",
-    "scgi": "scgi_temp_path",
-}
+# Modules whose temporary-file path (``<name>_temp_path``) nginx creates at start, when built in.
+TEMP_PATHS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
 
 
 def locations(env: Mapping[str, str]) -> str:
@@ -115,9 +109,7 @@ def render(env: Mapping[str, str]) -> Path:
     temp_dir.mkdir(parents=True, exist_ok=True)
     modules = built_modules()
     temp_paths = "\n".join(
-        f"    {directive} {temp_dir / name};"
-        for name, directive in TEMP_PATHS.items()
-        if name in modules
+        f"    {name}_temp_path {temp_dir / name};" for name in TEMP_PATHS if name in modules
     )
     values = {
         # Workers as root read the frontend wherever the checkout lives; without root the

@@ -11,7 +11,7 @@ import subprocess
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pika
@@ -120,15 +120,13 @@ def nginx_package() -> str:
 
 
 def ensure_packages(env: Mapping[str, str]) -> None:
-    missing = []
-    if postgres_is_local(env) and not postgres_installed():
-        missing.append("postgresql")
-    if rabbitmq_is_local(env) and not rabbitmq_installed():
-        missing.append("rabbitmq-server")
-    if nginx_binary() is None:
-        missing.append("nginx")
-    if shutil.which("jq") is None:  # the README's and API_DOCUMENTATION.md's curl examples
-        missing.append("jq")
+    needed = {
+        "postgresql": postgres_is_local(env) and not postgres_installed(),
+        "rabbitmq-server": rabbitmq_is_local(env) and not rabbitmq_installed(),
+        "nginx": nginx_binary() is None,
+        "jq": shutil.which("jq") is None,  # the README's and API_DOCUMENTATION.md's curl examples
+    }
+    missing = [package for package, missing in needed.items() if missing]
     if missing:
         apt_install(missing)
 
@@ -165,16 +163,8 @@ def postgres_settings(env: Mapping[str, str]) -> PostgresSettings:
 
 
 def postgres_connect(env: Mapping[str, str], dbname: str = "postgres") -> psycopg.Connection:
-    pg = postgres_settings(env)
-    return psycopg.connect(
-        host=pg.host,
-        port=pg.port,
-        user=pg.user,
-        password=pg.password,
-        dbname=dbname,
-        autocommit=True,
-        connect_timeout=3,
-    )
+    settings = asdict(postgres_settings(env))  # host, port, user, password
+    return psycopg.connect(**settings, dbname=dbname, autocommit=True, connect_timeout=3)
 
 
 def postgres_problem(env: Mapping[str, str]) -> str | None:
