@@ -98,14 +98,8 @@ class ExtraProcess:
     switch_env: str | None = None
 
     def enabled(self, env: Mapping[str, str]) -> bool:
-        return not self.switch_env or env_flag(env, self.switch_env, default=True)
-
-
-def env_flag(env: Mapping[str, str], name: str, *, default: bool) -> bool:
-    raw = env.get(name, "").strip().lower()
-    if not raw:
-        return default
-    return raw not in {"0", "false", "no", "off"}
+        switch = env.get(self.switch_env, "") if self.switch_env else ""
+        return switch.strip().lower() not in {"0", "false", "no", "off"}
 
 
 def env_int(env: Mapping[str, str], name: str, default: int) -> int:
