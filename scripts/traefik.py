@@ -49,12 +49,11 @@ def web_name(service: Service) -> str:
 
 
 def compose_processes() -> list[ComposeProcess]:
-    processes = []
-    for service in all_services():
-        for name, spec in service.processes:
-            compose_name = web_name(service) if spec == "web" else name.replace("_", "-")
-            processes.append(ComposeProcess(compose_name, service, spec))
-    return processes
+    return [
+        ComposeProcess(web_name(s) if spec == "web" else name.replace("_", "-"), s, spec)
+        for s in all_services()
+        for name, spec in s.processes
+    ]
 
 
 def websocket_container(service: Service) -> str | None:
@@ -68,14 +67,12 @@ def routers_and_services() -> tuple[dict[str, Any], dict[str, Any]]:
     routers: dict[str, Any] = {}
     services: dict[str, Any] = {}
     for service in all_services():
-        target = f"http://{web_name(service)}:{service.default_port}"
-        services[service.name] = {"loadBalancer": {"servers": [{"url": target}]}}
+        services[service.name] = backend(web_name(service), service.default_port)
         ws_service = service.name
         ws_container = websocket_container(service)
         if ws_container and service.websocket_prefixes:
             ws_service = ws_container
-            ws_target = f"http://{ws_container}:{service.websocket_default_port}"
-            services[ws_service] = {"loadBalancer": {"servers": [{"url": ws_target}]}}
+            services[ws_service] = backend(ws_container, service.websocket_default_port)
         # Traefik ranks routers by rule length, so a WebSocket prefix inside a service prefix
         # wins anyway. Upgrades need no extra configuration.
         for index, prefix in enumerate(service.websocket_prefixes):
@@ -85,10 +82,12 @@ def routers_and_services() -> tuple[dict[str, Any], dict[str, Any]]:
         docs = security_headers.docs_prefix(service.prefix)
         routers[f"{service.name}-docs"] = router(docs, service.name, "docs")
     routers[FRONTEND_SERVICE] = {**router("/", FRONTEND_SERVICE, "app"), "priority": 1}
-    services[FRONTEND_SERVICE] = {
-        "loadBalancer": {"servers": [{"url": f"http://{FRONTEND_SERVICE}:{FRONTEND_PORT}"}]}
-    }
+    services[FRONTEND_SERVICE] = backend(FRONTEND_SERVICE, FRONTEND_PORT)
     return routers, services
+
+
+def backend(container: str, port: int | None) -> dict[str, Any]:
+    return {"loadBalancer": {"servers": [{"url": f"http://{container}:{port}"}]}}
 
 
 def router(prefix: str, service: str, headers: str) -> dict[str, Any]:
