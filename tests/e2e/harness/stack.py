@@ -25,6 +25,7 @@ from services import (
     child_environment,
     free_port,
     present_services,
+    run_captured,
 )
 
 from harness.processes import Supervisor, read_procfile
@@ -187,15 +188,8 @@ class Stack:
         self, service: str, *args: str, timeout: float = 120
     ) -> subprocess.CompletedProcess[str]:
         """``manage.py <args>`` of a service, with the stack's environment."""
-        return subprocess.run(
-            [str(PYTHON), str(self.service(service).manage_py), *args],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
+        command = [str(PYTHON), str(self.service(service).manage_py), *args]
+        return run_captured(command, self.env, timeout=timeout)
 
     def log_tail(self, process: str | None = None, lines: int = 40) -> str:
         if self.processes is None:
