@@ -10,6 +10,7 @@ The rabbitmq image has no Python, hence a shell script; tests/deploy runs it and
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from pathlib import Path
@@ -40,12 +41,11 @@ def init_script() -> str:
     # All but the vhost, which defaults to /.
     checks = [f': "${{{name}:?set {name} (docs/DEPLOYMENT.md)}}"' for name in VARIABLES[1:]]
     users = [identity.user_env for identity in identities.IDENTITIES]
-    for index, first in enumerate(users):
-        for second in users[index + 1 :]:  # as identities.definitions() refuses it
-            checks.append(
-                f'[ "${first}" != "${second}" ] || {{ echo "init.sh: {first} and {second} '
-                f'name the same user; each RabbitMQ identity needs its own" >&2; exit 1; }}'
-            )
+    for first, second in itertools.combinations(users, 2):  # as identities.definitions() does
+        checks.append(
+            f'[ "${first}" != "${second}" ] || {{ echo "init.sh: {first} and {second} '
+            f'name the same user; each RabbitMQ identity needs its own" >&2; exit 1; }}'
+        )
     json_values = [f'json_{VHOST_ENV}=$(json "${{{VHOST_ENV}:-/}}")']
     json_values += [f'json_{name}=$(json "${name}")' for name in VARIABLES[1:]]
     values = {
