@@ -7,10 +7,6 @@ each to its ``<name>-web`` container, and ``/`` to the ``frontend`` container; e
 the security headers of scripts/security_headers.py, as the local gateway does), plus the files of
 scripts/images.py (a Dockerfile per service, PostgreSQL's init script). All are committed;
 tests/deploy fails when they are stale.
-
-A compose service exists for every process of every service in routes.json: the ``web`` process
-``<name>`` becomes ``<name>-web``, any other process its name with ``-`` for ``_``
-(``monitoring_measurements`` -> ``monitoring-measurements``).
 """
 
 from __future__ import annotations
@@ -49,6 +45,7 @@ def web_name(service: Service) -> str:
 
 
 def compose_processes() -> list[ComposeProcess]:
+    """Every process of routes.json: ``web`` as ``<name>-web``, the others with ``-`` for ``_``."""
     return [
         ComposeProcess(web_name(s) if spec == "web" else name.replace("_", "-"), s, spec)
         for s in all_services()
