@@ -37,28 +37,23 @@ def locations(env: Mapping[str, str]) -> str:
     api, docs = security_headers.API, security_headers.DOCS
     blocks = []
     for service in all_services():
+        port = service.websocket_port(env)
         for prefix in service.websocket_prefixes:
-            port = service.websocket_port(env)
-            blocks.append(route_block("websocket.conf.template", service, prefix, env, api, port))
+            blocks.append(route_block("websocket.conf.template", service, prefix, port, api))
     for service in all_services():
-        blocks.append(route_block("location.conf.template", service, service.prefix, env, api))
-        docs_prefix = security_headers.docs_prefix(service.prefix)
-        blocks.append(route_block("location.conf.template", service, docs_prefix, env, docs))
+        port, docs_prefix = service.port(env), security_headers.docs_prefix(service.prefix)
+        blocks.append(route_block("location.conf.template", service, service.prefix, port, api))
+        blocks.append(route_block("location.conf.template", service, docs_prefix, port, docs))
     return "\n".join(blocks)
 
 
 def route_block(
-    template: str,
-    service: Service,
-    prefix: str,
-    env: Mapping[str, str],
-    headers: Mapping[str, str],
-    port: int | None = None,
+    template: str, service: Service, prefix: str, port: int, headers: Mapping[str, str]
 ) -> str:
     values = {
         "prefix": prefix,
         "service": service.name,
-        "port": port or service.port(env),
+        "port": port,
         "security_headers": "\n".join(
             [security_headers.nginx_hide_upstream(), security_headers.nginx_directives(headers)]
         ),
