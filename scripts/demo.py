@@ -110,8 +110,7 @@ def login(api: Api, username: str, password: str) -> dict[str, Any] | None:
         return None
     if response.status_code != 200:
         raise NotYet(f"login as {username}: {response.status_code} {response.text[:200]}")
-    answer: dict[str, Any] = response.json()
-    return answer
+    return response.json()
 
 
 def ensure_account(env: Mapping[str, str], auth: Service) -> None:
