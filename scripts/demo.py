@@ -33,7 +33,7 @@ from types import FrameType
 from typing import Any, Protocol
 
 import requests
-from services import PYTHON, ROOT, Service, present_services, run_manage, var_dir
+from services import PYTHON, ROOT, Service, manage_command, present_services, run_captured, var_dir
 from stack import load_env_file
 
 from ems_common.messaging import identities
@@ -115,7 +115,7 @@ def login(api: Api, username: str, password: str) -> dict[str, Any] | None:
 
 def ensure_account(env: Mapping[str, str], auth: Service) -> None:
     args = f"ensure_user --username {USERNAME} --password {PASSWORD} --role client"
-    result = run_manage(auth, args, env)
+    result = run_captured(manage_command(auth, args), env)
     output = (result.stdout + result.stderr).strip()
     if result.returncode != 0:
         raise NotYet(f"manage.py ensure_user failed: {output[-500:]}")
@@ -130,8 +130,7 @@ def demo_user(api: Api, env: Mapping[str, str], auth: Service) -> dict[str, Any]
         answer = login(api, USERNAME, PASSWORD)
     if answer is None:
         raise NotYet(f"user {USERNAME!r} exists but {USERNAME}/{PASSWORD} does not log in")
-    user: dict[str, Any] = answer["user"]
-    return user
+    return answer["user"]
 
 
 def find_device(api: Api, token: str, owner_id: str) -> dict[str, Any] | None:
@@ -144,8 +143,7 @@ def find_device(api: Api, token: str, owner_id: str) -> dict[str, Any] | None:
         body = response.json()
         for device in body["results"]:
             if device["name"] == DEVICE_NAME:
-                found: dict[str, Any] = device
-                return found
+                return device
         if not body.get("next"):
             return None
         page += 1

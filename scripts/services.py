@@ -218,13 +218,6 @@ def run_captured(
     )
 
 
-def run_manage(
-    service: Service, args: str, env: Mapping[str, str]
-) -> subprocess.CompletedProcess[str]:
-    """``manage.py <args>`` of a service, its output captured."""
-    return run_captured(manage_command(service, args), env)
-
-
 def gunicorn_command(
     service: Service, *, program: str, folder: str, bind: str, workers: int
 ) -> list[str]:

@@ -31,7 +31,6 @@ from services import (
     present_services,
     process_commands,
     run_captured,
-    run_manage,
     var_dir,
     with_env_file,
 )
@@ -61,7 +60,8 @@ def migrate(env: Env) -> None:
     """Every service's migrations, side by side (each is mostly Django starting up)."""
     services = present_services(quiet=True)
     with ThreadPoolExecutor(max_workers=len(services) or 1) as pool:
-        runs = [pool.submit(run_manage, service, "migrate --noinput", env) for service in services]
+        migrations = [manage_command(service, "migrate --noinput") for service in services]
+        runs = [pool.submit(run_captured, command, env) for command in migrations]
     failed = []
     for service, run in zip(services, runs, strict=True):
         result = run.result()
@@ -134,17 +134,17 @@ def wanted_ports(env: Env) -> dict[str, int]:
     for service in present_services(quiet=True):
         ports[f"{service.name} ({service.port_env})"] = service.port(env)
         if service.websocket_process and service.websocket_port_env:
-            ports[f"{service.websocket_process} ({service.websocket_port_env})"] = (
-                service.websocket_port(env)
-            )
+            websocket = f"{service.websocket_process} ({service.websocket_port_env})"
+            ports[websocket] = service.websocket_port(env)
     return ports
 
 
 def port_holder(port: int) -> str:
+    """`` by: <the listening process>``, when ss can tell."""
     if shutil.which("ss") is None:
         return ""
     lines = run_captured(["ss", "-ltnpH", f"sport = :{port}"]).stdout.strip().splitlines()
-    return lines[0] if lines else ""
+    return f" by: {lines[0]}" if lines else ""
 
 
 def check_ports(env: Env) -> None:
@@ -160,10 +160,7 @@ def check_ports(env: Env) -> None:
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:
-                holder = port_holder(port)
-                problems.append(
-                    f"port {port} for {what} is taken" + (f" by: {holder}" if holder else "")
-                )
+                problems.append(f"port {port} for {what} is taken{port_holder(port)}")
     if problems:
         hint = "stop whatever holds it (another `make up`?) or set the variable in .env"
         raise infra.SetupError("\n  ".join(["ports not free:", *problems, hint]))
