@@ -122,7 +122,7 @@ def nginx_package() -> str:
 def ensure_packages(env: Mapping[str, str]) -> None:
     needed = {
         "postgresql": postgres_is_local(env) and not postgres_installed(),
-        "rabbitmq-server": rabbitmq_is_local(env) and not rabbitmq_installed(),
+        "rabbitmq-server": rabbitmq_is_local(env) and not system_program("rabbitmq-server"),
         "nginx": nginx_binary() is None,
         "jq": shutil.which("jq") is None,  # the README's and API_DOCUMENTATION.md's curl examples
     }
@@ -258,10 +258,6 @@ def databases_of_run(env: Mapping[str, str], run_id: str) -> list[str]:
 
 def rabbitmq_is_local(env: Mapping[str, str]) -> bool:
     return env.get("RABBITMQ_HOST", "127.0.0.1") in LOCAL_HOSTS
-
-
-def rabbitmq_installed() -> bool:
-    return system_program("rabbitmq-server") is not None
 
 
 def rabbitmqctl(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
