@@ -126,7 +126,7 @@ def ensure_packages(env: Mapping[str, str]) -> None:
         "nginx": nginx_binary() is None,
         "jq": shutil.which("jq") is None,  # the README's and API_DOCUMENTATION.md's curl examples
     }
-    missing = [package for package, missing in needed.items() if missing]
+    missing = [package for package, absent in needed.items() if absent]
     if missing:
         apt_install(missing)
 
