@@ -36,7 +36,7 @@ import requests
 import schemathesis
 from harness import Stack
 from harness.demo import run_demo_once
-from harness.stack import PYTHON, ROOT, base_environment, stack_script
+from harness.stack import PYTHON, ROOT, base_environment, present_services
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -55,12 +55,11 @@ DEMO_CLIENT = ("demo", "demo")  # scripts/demo.py's account
 def generated_schemas() -> dict[str, dict[str, Any]]:
     """Each service's OpenAPI schema as its code generates it (in parallel: ~2 s each)."""
     env = base_environment()
-    layout = json.loads(stack_script(["describe"], env, capture=True))
     running = {}
-    for service in (s for s in layout["services"] if s["present"]):
-        command = [str(PYTHON), str(ROOT / service["folder"] / "manage.py"), "spectacular"]
+    for service in present_services(quiet=True):
+        command = [str(PYTHON), str(service.manage_py), "spectacular"]
         command += ["--format", "openapi-json"]
-        running[service["name"]] = subprocess.Popen(
+        running[service.name] = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
     schemas = {}

@@ -5,20 +5,14 @@ from __future__ import annotations
 import subprocess
 
 from harness.stack import PYTHON, ROOT, Stack
+from services import run_captured
 
 DEMO_SCRIPT = ROOT / "scripts" / "demo.py"
 
 
 def run_demo_once(stack: Stack, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """``demo.py --once`` (set up and backfill, no live simulator); fails the test if it fails."""
-    result = subprocess.run(
-        [str(PYTHON), str(DEMO_SCRIPT), "--once", "--timeout", "60"],
-        cwd=ROOT,
-        env=stack.env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+    command = [str(PYTHON), str(DEMO_SCRIPT), "--once", "--timeout", "60"]
+    result = run_captured(command, stack.env, timeout=timeout)
     assert result.returncode == 0, result.stdout + result.stderr
     return result
