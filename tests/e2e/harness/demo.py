@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import subprocess
 
-from harness.stack import PYTHON, ROOT, Stack
 from services import run_captured
+
+from harness.stack import PYTHON, ROOT, Stack
 
 DEMO_SCRIPT = ROOT / "scripts" / "demo.py"
 
