@@ -86,6 +86,12 @@ class AutoSchema(openapi.AutoSchema):
                 unique.append(requirement)
         return unique
 
+    def get_request_serializer(self) -> Any:
+        patch = getattr(self.view, "patch_serializer_class", None)
+        if self.method == "PATCH" and patch is not None:  # ems_common.views.PatchedDetailView
+            return patch
+        return super().get_request_serializer()
+
     def _get_allowed_error_status_codes(self) -> list[str]:
         return [*super()._get_allowed_error_status_codes(), UNAVAILABLE]
 

@@ -30,6 +30,7 @@ from ems_common.auth import caller
 from ems_common.openapi import ErrorResponse401Serializer
 from ems_common.permissions import IsAdmin
 from ems_common.validation import validated
+from ems_common.views import PatchedDetailView
 
 
 class PublicView(APIView):
@@ -152,17 +153,14 @@ class UserListView(generics.ListAPIView):
 # An admin may not take away their own admin role, nor delete themselves (SelfProtectionError).
 @extend_validation_errors(["invalid"], field_name="role", methods=["patch"])
 @extend_validation_errors(["invalid"], field_name="non_field_errors", methods=["delete"])
-class UserDetailView(generics.RetrieveAPIView):
+class UserDetailView(PatchedDetailView):
     permission_classes = [IsAdmin]
     serializer_class = UserSerializer
+    patch_serializer_class = AdminUpdateUserSerializer
     queryset = User.objects.all()
 
-    @extend_schema(request=AdminUpdateUserSerializer, responses={200: UserSerializer})
-    def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        user = self.get_object()
-        changes = validated(AdminUpdateUserSerializer, request.data)
-        user = services.update_user(user, acting_user_id=caller(request).id, **changes)
-        return Response(UserSerializer(user).data)
+    def apply_patch(self, instance: User, changes: dict[str, Any]) -> User:
+        return services.update_user(instance, acting_user_id=caller(self.request).id, **changes)
 
     def delete(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         services.delete_user(self.get_object(), acting_user_id=caller(request).id)

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from ems_common.auth import caller
 from ems_common.permissions import IsAdmin, IsAdminOrSelf
 from ems_common.validation import validated
+from ems_common.views import PatchedDetailView
 from users import services
 from users.api.serializers import ProfileSearchQuery, ProfileSerializer, ProfileUpdateSerializer
 from users.models import Profile
@@ -33,17 +34,14 @@ class ProfileListView(generics.ListAPIView):
         return profiles
 
 
-class ProfileDetailView(generics.RetrieveAPIView):
+class ProfileDetailView(PatchedDetailView):
     permission_classes = [IsAdminOrSelf]
     serializer_class = ProfileSerializer
+    patch_serializer_class = ProfileUpdateSerializer
     queryset = Profile.objects.all()
 
-    @extend_schema(request=ProfileUpdateSerializer, responses={200: ProfileSerializer})
-    def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        profile = self.get_object()
-        changes = validated(ProfileUpdateSerializer, request.data)
-        profile = services.update_contact(profile, **changes)
-        return Response(ProfileSerializer(profile).data)
+    def apply_patch(self, instance: Profile, changes: dict[str, Any]) -> Profile:
+        return services.update_contact(instance, **changes)
 
 
 class MyProfileView(APIView):
