@@ -11,6 +11,7 @@ from authentication.models import User
 from rest_framework.test import APIClient
 
 from ems_common import auth
+from ems_common.testing.jwt import bearer_client
 
 STRONG_PASSWORD = "correct-horse-battery-9"
 
@@ -41,9 +42,7 @@ def make_user(db: None) -> Callable[..., User]:
 @pytest.fixture
 def api_as() -> Callable[[User], APIClient]:
     def build(user: User) -> APIClient:
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {services.issue_access(user)}")
-        return client
+        return bearer_client(services.issue_access(user))
 
     return build
 

@@ -53,7 +53,7 @@ class DatabaseUnavailable(exceptions.APIException):
 
 class EmsExceptionHandler(ExceptionHandler):
     """drf-standardized-errors' handler, plus: a lost database is a 503, not a crash, and the
-    domain's errors are the API's 400 and 404."""
+    domain's errors are the API's 400, 401, 404 and 429."""
 
     def convert_known_exceptions(self, exc: Exception) -> Exception:
         if isinstance(exc, OperationalError | InterfaceError):
@@ -63,4 +63,13 @@ class EmsExceptionHandler(ExceptionHandler):
             return ValidationError({exc.field: errors})
         if isinstance(exc, domain.NotFound):
             return exceptions.NotFound(str(exc))
+        if isinstance(exc, domain.NotAuthenticated):
+            failed = exceptions.AuthenticationFailed(str(exc), exc.code)
+            # What DRF's APIView adds to its own AuthenticationFailed: the challenge of a 401.
+            view, request = self.context.get("view"), self.context.get("request")
+            if view is not None and request is not None:
+                failed.auth_header = view.get_authenticate_header(request)  # type: ignore[attr-defined]
+            return failed
+        if isinstance(exc, domain.TryLater):
+            return exceptions.Throttled(wait=exc.wait, detail=str(exc))
         return super().convert_known_exceptions(exc)

@@ -2,7 +2,8 @@
 
 Domain modules (services, consumers, commands) raise these; they never import DRF's HTTP
 exceptions. The API's exception handler (ems_common.errors) turns them into the one error format:
-InvalidField into a 400 naming the field or parameter, NotFound into a 404.
+InvalidField into a 400 naming the field or parameter, NotFound into a 404, NotAuthenticated
+into a 401 with its code, TryLater into a 429 with Retry-After.
 """
 
 from __future__ import annotations
@@ -27,3 +28,19 @@ class NotFound(DomainError):
 
     def __init__(self, message: str = "Not found.") -> None:
         super().__init__(message)
+
+
+class NotAuthenticated(DomainError):
+    """Credentials or a token the domain refuses; ``code`` tells the client which case it is."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class TryLater(DomainError):
+    """Refused for now: the caller may ask again after ``wait`` seconds."""
+
+    def __init__(self, message: str, wait: float) -> None:
+        super().__init__(message)
+        self.wait = wait

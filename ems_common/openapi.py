@@ -51,27 +51,29 @@ class ErrorCode503Enum(models.TextChoices):
     AUTH_UNAVAILABLE = "auth_unavailable"
 
 
-class Error401Serializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=ErrorCode401Enum.choices)
-    detail = serializers.CharField()
-    attr = serializers.CharField(allow_null=True)
+def error_response_serializer(
+    status: int, codes: type[models.TextChoices], kind: type[models.TextChoices]
+) -> type[serializers.Serializer]:
+    """``ErrorResponse<status>Serializer``: the error shape with ``codes`` as its codes.
+
+    The class names are what drf-spectacular names the schema components after
+    (``Error401``, ``ErrorResponse401``, ...), as drf-standardized-errors does for its own.
+    """
+    error = type(
+        f"Error{status}Serializer",
+        (serializers.Serializer,),
+        {
+            "code": serializers.ChoiceField(choices=codes.choices),
+            "detail": serializers.CharField(),
+            "attr": serializers.CharField(allow_null=True),
+        },
+    )
+    fields = {"type": serializers.ChoiceField(choices=kind.choices), "errors": error(many=True)}
+    return type(f"ErrorResponse{status}Serializer", (serializers.Serializer,), fields)
 
 
-class ErrorResponse401Serializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
-    # A declared field: DRF's metaclass takes it off the class, so Serializer.errors is intact.
-    errors = Error401Serializer(many=True)  # type: ignore[assignment]
-
-
-class Error503Serializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=ErrorCode503Enum.choices)
-    detail = serializers.CharField()
-    attr = serializers.CharField(allow_null=True)
-
-
-class ErrorResponse503Serializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=ServerErrorEnum.choices)
-    errors = Error503Serializer(many=True)  # type: ignore[assignment]  # as above
+ErrorResponse401Serializer = error_response_serializer(401, ErrorCode401Enum, ClientErrorEnum)
+ErrorResponse503Serializer = error_response_serializer(503, ErrorCode503Enum, ServerErrorEnum)
 
 
 class AutoSchema(openapi.AutoSchema):
@@ -83,6 +85,12 @@ class AutoSchema(openapi.AutoSchema):
             if requirement not in unique:
                 unique.append(requirement)
         return unique
+
+    def get_request_serializer(self) -> Any:
+        patch = getattr(self.view, "patch_serializer_class", None)
+        if self.method == "PATCH" and patch is not None:  # ems_common.views.PatchedDetailView
+            return patch
+        return super().get_request_serializer()
 
     def _get_allowed_error_status_codes(self) -> list[str]:
         return [*super()._get_allowed_error_status_codes(), UNAVAILABLE]

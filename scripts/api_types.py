@@ -15,6 +15,7 @@ import argparse
 import difflib
 import os
 import shlex
+import subprocess
 import sys
 import tempfile
 from collections.abc import Mapping
@@ -28,15 +29,8 @@ GENERATED = FRONTEND / "src" / "api" / "generated"
 COMMAND = ".venv/bin/python scripts/api_types.py"
 
 
-class GenerationError(Exception):
-    pass
-
-
 def run(command: list[str] | str, env: Mapping[str, str], cwd: Path = ROOT) -> None:
-    result = run_captured(command, env, cwd=cwd)
-    if result.returncode != 0:
-        shown = command if isinstance(command, str) else shlex.join(command)
-        raise GenerationError(f"`{shown}` failed:\n{result.stdout}{result.stderr}")
+    run_captured(command, env, cwd=cwd).check_returncode()  # CalledProcessError, with the output
 
 
 def generate_one(service: Service, schemas: Path, target: Path, env: Mapping[str, str]) -> Path:
@@ -64,22 +58,18 @@ def generate(target: Path, env: Mapping[str, str]) -> list[Path]:
 
 def stale_files(env: Mapping[str, str]) -> list[str]:
     """What differs between the committed types and freshly generated ones (a short diff each)."""
-    problems = []
     with tempfile.TemporaryDirectory(prefix="ems-api-types-") as fresh_dir:
-        fresh = {path.name: path for path in generate(Path(fresh_dir), env)}
-        committed = {path.name: path for path in GENERATED.glob("*.ts")}
-        for name in sorted(committed.keys() - fresh.keys()):
-            problems.append(f"{name}: no service generates it any more")
-        for name, path in sorted(fresh.items()):
-            current = committed.get(name)
-            if current is None:
-                problems.append(f"{name}: missing")
-                continue
-            new_lines = path.read_text().splitlines(keepends=True)
-            old_lines = current.read_text().splitlines(keepends=True)
-            if new_lines != old_lines:
-                diff = difflib.unified_diff(old_lines, new_lines, f"committed/{name}", name)
-                problems.append(f"{name}: stale\n{''.join(list(diff)[:40])}")
+        fresh = {path.name: path.read_text() for path in generate(Path(fresh_dir), env)}
+    committed = {path.name: path.read_text() for path in GENERATED.glob("*.ts")}
+    gone = sorted(committed.keys() - fresh.keys())
+    problems = [f"{name}: no service generates it any more" for name in gone]
+    for name, text in sorted(fresh.items()):
+        if name not in committed:
+            problems.append(f"{name}: missing")
+        elif text != committed[name]:
+            old, new = committed[name].splitlines(True), text.splitlines(True)
+            diff = difflib.unified_diff(old, new, f"committed/{name}", name)
+            problems.append(f"{name}: stale\n{''.join(list(diff)[:40])}")
     return problems
 
 
@@ -94,8 +84,9 @@ def main() -> int:
                 print(f"wrote {path.relative_to(ROOT)}")
             return 0
         problems = stale_files(env)
-    except GenerationError as exc:
-        print(exc, file=sys.stderr)
+    except subprocess.CalledProcessError as exc:
+        shown = exc.cmd if isinstance(exc.cmd, str) else shlex.join(exc.cmd)
+        print(f"`{shown}` failed:\n{exc.stdout}{exc.stderr}", file=sys.stderr)
         return 1
     if problems:
         print("\n".join(problems))

@@ -26,14 +26,14 @@ import subprocess
 import sys
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import FrameType
 from typing import Any, Protocol
 
 import requests
-from services import PYTHON, ROOT, Service, present_services, run_manage, var_dir
+from services import PYTHON, ROOT, Service, manage_command, present_services, run_captured, var_dir
 from stack import load_env_file
 
 from ems_common.messaging import identities
@@ -86,11 +86,6 @@ class ServiceApi:
             raise NotYet(f"{method} {path}: {exc.__class__.__name__}") from exc
 
 
-@dataclass(frozen=True)
-class Demo:
-    device_id: str
-
-
 # --- steps (each idempotent) ----------------------------------------------------------------
 
 
@@ -115,13 +110,12 @@ def login(api: Api, username: str, password: str) -> dict[str, Any] | None:
         return None
     if response.status_code != 200:
         raise NotYet(f"login as {username}: {response.status_code} {response.text[:200]}")
-    answer: dict[str, Any] = response.json()
-    return answer
+    return response.json()
 
 
 def ensure_account(env: Mapping[str, str], auth: Service) -> None:
     args = f"ensure_user --username {USERNAME} --password {PASSWORD} --role client"
-    result = run_manage(auth, args, env)
+    result = run_captured(manage_command(auth, args), env)
     output = (result.stdout + result.stderr).strip()
     if result.returncode != 0:
         raise NotYet(f"manage.py ensure_user failed: {output[-500:]}")
@@ -136,8 +130,7 @@ def demo_user(api: Api, env: Mapping[str, str], auth: Service) -> dict[str, Any]
         answer = login(api, USERNAME, PASSWORD)
     if answer is None:
         raise NotYet(f"user {USERNAME!r} exists but {USERNAME}/{PASSWORD} does not log in")
-    user: dict[str, Any] = answer["user"]
-    return user
+    return answer["user"]
 
 
 def find_device(api: Api, token: str, owner_id: str) -> dict[str, Any] | None:
@@ -150,8 +143,7 @@ def find_device(api: Api, token: str, owner_id: str) -> dict[str, Any] | None:
         body = response.json()
         for device in body["results"]:
             if device["name"] == DEVICE_NAME:
-                found: dict[str, Any] = device
-                return found
+                return device
         if not body.get("next"):
             return None
         page += 1
@@ -190,8 +182,8 @@ def wait_monitoring_knows(api: Api, token: str, device_id: str, sync_seconds: fl
         time.sleep(0.25)
 
 
-def prepare(api: Api, env: Mapping[str, str], services: list[Service]) -> Demo:
-    """Everything up to the readings: account, device, both synced."""
+def prepare(api: Api, env: Mapping[str, str], services: list[Service]) -> str:
+    """Everything up to the readings: account, device, both synced; the device's id."""
     check_health(api, services)
     admin_name = env.get("EMS_ADMIN_USERNAME") or "admin"
     admin = login(api, admin_name, env.get("EMS_ADMIN_PASSWORD") or "admin")
@@ -202,7 +194,7 @@ def prepare(api: Api, env: Mapping[str, str], services: list[Service]) -> Demo:
     user = demo_user(api, env, auth)
     device_id = ensure_device(api, token, user["id"], SYNC_SECONDS)
     wait_monitoring_knows(api, token, device_id, SYNC_SECONDS)
-    return Demo(device_id)
+    return device_id
 
 
 # --- the simulator --------------------------------------------------------------------------
@@ -211,18 +203,8 @@ def prepare(api: Api, env: Mapping[str, str], services: list[Service]) -> Demo:
 def simulator_config(env: Mapping[str, str]) -> Path:
     """The simulator's broker settings, in a file (not on the command line: a password): the
     services' broker and vhost, as a meter reaches it (the meter identity, ems.readings)."""
-    meter = identities.METER.broker_config(env)
-    config = {
-        "rabbitmq": {
-            "host": meter.host,
-            "port": meter.port,
-            "user": meter.user,
-            "password": meter.password,
-            "vhost": meter.vhost,
-            "exchange": READINGS_EXCHANGE,
-        },
-        "interval_seconds": 600,
-    }
+    meter = asdict(identities.METER.broker_config(env))  # host, port, user, password, vhost
+    config = {"rabbitmq": {**meter, "exchange": READINGS_EXCHANGE}, "interval_seconds": 600}
     path = var_dir(env) / "demo" / "simulator.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.touch(mode=0o600)
@@ -230,18 +212,16 @@ def simulator_config(env: Mapping[str, str]) -> Path:
     return path
 
 
-def backfill_command(config: Path, device_id: str, today: date) -> list[str]:
-    """The readings of the last 7 whole UTC days and of today up to now; then it exits."""
-    first = today - timedelta(days=BACKFILL_DAYS)
-    return [
-        str(PYTHON), str(SIMULATOR), "--config", str(config), "--device-id", device_id,
-        "--backfill-from", first.isoformat(), "--backfill-to", today.isoformat(),
-    ]  # fmt: skip
-
-
 def live_command(config: Path, device_id: str) -> list[str]:
     """A reading every 10 minutes from now on, until Ctrl+C / SIGTERM."""
     return [str(PYTHON), str(SIMULATOR), "--config", str(config), "--device-id", device_id]
+
+
+def backfill_command(config: Path, device_id: str, today: date) -> list[str]:
+    """The readings of the last 7 whole UTC days and of today up to now; then it exits."""
+    first = today - timedelta(days=BACKFILL_DAYS)
+    backfill = ["--backfill-from", first.isoformat(), "--backfill-to", today.isoformat()]
+    return [*live_command(config, device_id), *backfill]
 
 
 # --- main -----------------------------------------------------------------------------------
@@ -249,7 +229,7 @@ def live_command(config: Path, device_id: str) -> list[str]:
 
 def prepare_with_retries(
     api: Api, env: Mapping[str, str], services: list[Service], give_up_after: float | None
-) -> Demo:
+) -> str:
     started = time.monotonic()
     backoff = Backoff(initial=1.0, maximum=MAX_BACKOFF_SECONDS)
     while True:
@@ -283,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     env = dict(os.environ)
     services = present_services(quiet=True)
     try:
-        demo = prepare_with_retries(
+        device_id = prepare_with_retries(
             ServiceApi(env, services), env, services, args.timeout if args.once else None
         )
         config = simulator_config(env)
@@ -295,19 +275,17 @@ def main(argv: list[str] | None = None) -> int:
             USERNAME,
             PASSWORD,
             DEVICE_NAME,
-            demo.device_id,
+            device_id,
         )
-        backfill = backfill_command(config, demo.device_id, datetime.now(UTC).date())
+        backfill = backfill_command(config, device_id, datetime.now(UTC).date())
         code = subprocess.run(backfill, cwd=ROOT, env=env, check=False).returncode
         if args.once:
             return code
         if code != 0:
             log.info("the backfill exited with code %d; going live anyway", code)
-        if args.once:
-            return 0
     except KeyboardInterrupt:
         return 0
-    command = live_command(config, demo.device_id)
+    command = live_command(config, device_id)
     logging.shutdown()
     os.execve(command[0], command, env)  # the simulator, live, until Ctrl+C / SIGTERM
 

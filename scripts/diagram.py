@@ -32,22 +32,17 @@ def source_hash(source: Path = SOURCE) -> str:
     return hashlib.sha256(source.read_bytes()).hexdigest()
 
 
-def png_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
+def png_text(data: bytes, key: bytes) -> str | None:
+    """The value of the PNG's ``tEXt`` chunk named ``key``, if it has one."""
     if not data.startswith(PNG_SIGNATURE):
         raise ValueError("not a PNG file")
-    chunks, offset = [], len(PNG_SIGNATURE)
+    offset = len(PNG_SIGNATURE)
     while offset < len(data):
         (length,) = struct.unpack(">I", data[offset : offset + 4])
-        kind = data[offset + 4 : offset + 8]
-        chunks.append((kind, data[offset + 8 : offset + 8 + length]))
-        offset += 12 + length
-    return chunks
-
-
-def png_text(data: bytes, key: bytes) -> str | None:
-    for kind, body in png_chunks(data):
+        kind, body = data[offset + 4 : offset + 8], data[offset + 8 : offset + 8 + length]
         if kind == b"tEXt" and body.split(b"\0", 1)[0] == key:
             return body.split(b"\0", 1)[1].decode("latin-1")
+        offset += 12 + length
     return None
 
 

@@ -4,11 +4,9 @@
     .venv/bin/python scripts/frontend_build.py test     # the `frontend` component of `make test`
 
 `make up` builds the app only when its sources changed since the last build, so the gateway
-serves the current code without a rebuild each time. `make test` always checks the formatting
-(Prettier), lints, type-checks, builds (the browser tests need frontend/dist) and runs Vitest,
-and checks that the generated API types match the services' schemas (scripts/api_types.py),
-each step a test case in ``<results>/frontend-checks.xml``, Vitest's own cases in
-``<results>/frontend.xml``.
+serves the current code without a rebuild each time. `make test` always runs every step of
+test() (the browser tests need the build), each a test case in ``<results>/frontend-checks.xml``,
+Vitest's own cases in ``<results>/frontend.xml``.
 """
 
 from __future__ import annotations
@@ -16,14 +14,16 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import shlex
 import shutil
-import subprocess
 import sys
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 import infra
+import run_tests
 import test_summary
 from services import ROOT
 
@@ -70,26 +70,12 @@ def newest_source_mtime() -> float:
     return newest
 
 
-def needs_build() -> bool:
-    return not DIST_INDEX.is_file() or DIST_INDEX.stat().st_mtime < newest_source_mtime()
-
-
 def run_step(name: str, command: list[str], env: Mapping[str, str], *, echo: bool) -> Step:
     print(f"+ frontend: {name}", flush=True)
-    started = time.monotonic()
-    result = subprocess.run(
-        command,
-        cwd=FRONTEND,
-        env={**env, "CI": env.get("CI", "true"), "NO_COLOR": "1"},
-        stdout=None if echo else subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        check=False,
-    )
-    output = result.stdout or ""
-    if not echo:
-        print(output, end="", flush=True)
-    return Step(name, result.returncode, time.monotonic() - started, output)
+    step_env = {**env, "CI": env.get("CI", "true"), "NO_COLOR": "1"}
+    step = run_tests.run(shlex.join(command), step_env, cwd=FRONTEND, capture=not echo)
+    print(step.output, end="", flush=True)
+    return replace(step, name=name)
 
 
 def install(env: Mapping[str, str], *, echo: bool = True) -> Step | None:
@@ -107,7 +93,7 @@ def ensure_built(env: Mapping[str, str]) -> None:
     step = install(env)
     if step and step.code:
         raise infra.SetupError("frontend: `npm ci` failed (output above)")
-    if not needs_build():
+    if DIST_INDEX.is_file() and DIST_INDEX.stat().st_mtime >= newest_source_mtime():
         print("frontend: build is current (frontend/dist)", flush=True)
         return
     step = run_step("npm run build", [npm_binary(), "run", "build"], env, echo=True)

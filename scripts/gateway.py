@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import os
-import string
-import subprocess
 from collections.abc import Mapping
 from html import escape
 from pathlib import Path
 
 import security_headers
-from services import ROOT, Service, all_services, gateway, nginx_binary, var_dir
+from services import (
+    ROOT,
+    Service,
+    all_services,
+    fill_template,
+    gateway,
+    nginx_binary,
+    run_captured,
+    var_dir,
+)
 
 TEMPLATES = ROOT / "deploy" / "nginx"
 MIME_TYPES = Path("/etc/nginx/mime.types")
@@ -18,32 +25,8 @@ MINIMAL_TYPES = """types {
         text/html html; text/css css; application/javascript js mjs; application/json json;
         image/svg+xml svg; image/png png; image/x-icon ico; font/woff2 woff2;
     }"""
-# Temporary-file paths nginx creates at start for each module it was built with.
-TEMP_PATHS = {
-    "client_body": "client_body_temp_path",
-    "proxy": "proxy_temp_path",
-    "fastcgi": "fastcgi_temp_path",
-    "uwsgi": "uwsgi_temp_path",
-    "scgi": "scgi_temp_path",
-}
-
-
-class Template(string.Template):
-    """``{{ name }}`` placeholders, as nginx's own ``$variables`` use the usual ``$``.
-
-    ``substitute`` raises KeyError for a name without a value, rather than leaving it empty.
-    """
-
-    # A str, as Template compiles its pattern itself; the forms other than ``named`` never match.
-    pattern = r"\{\{\s*(?P<named>\w+)\s*\}\}|(?P<braced>(?!))|(?P<escaped>(?!))|(?P<invalid>(?!))"  # type: ignore[assignment]
-
-
-def fill(template: str, values: Mapping[str, object]) -> str:
-    return Template(template).substitute(values)
-
-
-def read_template(name: str) -> str:
-    return (TEMPLATES / name).read_text()
+# Modules whose temporary-file path (``<name>_temp_path``) nginx creates at start, when built in.
+TEMP_PATHS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
 
 
 def locations(env: Mapping[str, str]) -> str:
@@ -54,33 +37,28 @@ def locations(env: Mapping[str, str]) -> str:
     api, docs = security_headers.API, security_headers.DOCS
     blocks = []
     for service in all_services():
+        port = service.websocket_port(env)
         for prefix in service.websocket_prefixes:
-            port = service.websocket_port(env)
-            blocks.append(route_block("websocket.conf.template", service, prefix, env, api, port))
+            blocks.append(route_block("websocket.conf.template", service, prefix, port, api))
     for service in all_services():
-        blocks.append(route_block("location.conf.template", service, service.prefix, env, api))
-        docs_prefix = security_headers.docs_prefix(service.prefix)
-        blocks.append(route_block("location.conf.template", service, docs_prefix, env, docs))
+        port, docs_prefix = service.port(env), security_headers.docs_prefix(service.prefix)
+        blocks.append(route_block("location.conf.template", service, service.prefix, port, api))
+        blocks.append(route_block("location.conf.template", service, docs_prefix, port, docs))
     return "\n".join(blocks)
 
 
 def route_block(
-    template: str,
-    service: Service,
-    prefix: str,
-    env: Mapping[str, str],
-    headers: Mapping[str, str],
-    port: int | None = None,
+    template: str, service: Service, prefix: str, port: int, headers: Mapping[str, str]
 ) -> str:
     values = {
         "prefix": prefix,
         "service": service.name,
-        "port": port or service.port(env),
+        "port": port,
         "security_headers": "\n".join(
             [security_headers.nginx_hide_upstream(), security_headers.nginx_directives(headers)]
         ),
     }
-    return fill(read_template(template), values).rstrip("\n")
+    return fill_template(TEMPLATES / template, values).rstrip("\n")
 
 
 def built_modules() -> set[str]:
@@ -88,7 +66,7 @@ def built_modules() -> set[str]:
     nginx = nginx_binary()
     if nginx is None:
         return set(TEMP_PATHS)
-    result = subprocess.run([nginx, "-V"], capture_output=True, text=True, check=False)
+    result = run_captured([nginx, "-V"])
     flags = result.stderr + result.stdout
     return {name for name in TEMP_PATHS if f"--without-http_{name}_module" not in flags}
 
@@ -111,7 +89,7 @@ def placeholder_page() -> str:
         f' <a href="{s.prefix}docs/">{s.prefix}docs/</a></li>'
         for s in all_services()
     )
-    return fill(read_template("placeholder.html"), {"service_links": links})
+    return fill_template(TEMPLATES / "placeholder.html", {"service_links": links})
 
 
 def listen_address(env: Mapping[str, str]) -> str:
@@ -126,9 +104,7 @@ def render(env: Mapping[str, str]) -> Path:
     temp_dir.mkdir(parents=True, exist_ok=True)
     modules = built_modules()
     temp_paths = "\n".join(
-        f"    {directive} {temp_dir / name};"
-        for name, directive in TEMP_PATHS.items()
-        if name in modules
+        f"    {name}_temp_path {temp_dir / name};" for name in TEMP_PATHS if name in modules
     )
     values = {
         # Workers as root read the frontend wherever the checkout lives; without root the
@@ -144,7 +120,7 @@ def render(env: Mapping[str, str]) -> Path:
         "api_headers": security_headers.nginx_directives(security_headers.API),
     }
     conf = gateway_dir / "nginx.conf"
-    conf.write_text(fill(read_template("gateway.conf.template"), values))
+    conf.write_text(fill_template(TEMPLATES / "gateway.conf.template", values))
     return conf
 
 
@@ -153,11 +129,7 @@ def check(conf: Path) -> None:
     nginx = nginx_binary()
     if nginx is None:
         raise SystemExit("error: nginx is not installed (scripts/stack.py ensure-services)")
-    result = subprocess.run(
-        [nginx, "-t", "-q", "-e", "stderr", "-p", f"{conf.parent}/", "-c", str(conf)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    command = [nginx, "-t", "-q", "-e", "stderr", "-p", f"{conf.parent}/", "-c", str(conf)]
+    result = run_captured(command)
     if result.returncode != 0:
         raise SystemExit(f"error: the rendered gateway config is invalid:\n{result.stderr}")

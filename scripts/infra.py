@@ -11,14 +11,14 @@ import subprocess
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pika
 import pika.exceptions
 import psycopg
 from psycopg import sql
-from services import nginx_binary, note
+from services import ROOT, nginx_binary, note, run_captured, system_program
 
 from ems_common.messaging import identities
 from ems_common.messaging.connection import connection_parameters
@@ -55,17 +55,34 @@ def wait_until(check: Callable[[], bool], what: str, timeout: float) -> None:
     raise SetupError(f"{what} did not come up within {timeout:.0f} s")
 
 
-def run(command: list[str], *, timeout: float = 600, quiet: bool = False) -> None:
-    print("+ " + " ".join(command), flush=True)
+def run(
+    command: list[str] | str,
+    *,
+    env: Mapping[str, str] | None = None,
+    what: str | None = None,
+    timeout: float = 600,
+    quiet: bool = False,
+) -> None:
+    """A command (a string runs through the shell) shown as ``+ what``; a failure stops setup."""
+    what = what or (command if isinstance(command, str) else " ".join(command))
+    print(f"+ {what}", flush=True)
     result = subprocess.run(
         command,
+        shell=isinstance(command, str),
+        cwd=ROOT,
         timeout=timeout,
         check=False,
         stdout=subprocess.DEVNULL if quiet else None,
-        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        env={**(os.environ if env is None else env), "DEBIAN_FRONTEND": "noninteractive"},
     )
     if result.returncode != 0:
-        raise SetupError(f"`{' '.join(command)}` failed with exit code {result.returncode}")
+        raise SetupError(f"`{what}` failed with exit code {result.returncode}")
+
+
+def last_line(result: subprocess.CompletedProcess[str]) -> str:
+    """The reason a captured command gives for failing: its last line of output."""
+    lines = (result.stderr or result.stdout).strip().splitlines()
+    return lines[-1] if lines else "no output"
 
 
 # --- Debian packages ---------------------------------------------------------------------
@@ -98,22 +115,18 @@ def apt_install(packages: list[str]) -> None:
 
 
 def nginx_package() -> str:
-    result = subprocess.run(
-        ["apt-cache", "show", "nginx-light"], capture_output=True, text=True, check=False
-    )
+    result = run_captured(["apt-cache", "show", "nginx-light"])
     return "nginx-light" if result.returncode == 0 and result.stdout.strip() else "nginx"
 
 
 def ensure_packages(env: Mapping[str, str]) -> None:
-    missing = []
-    if postgres_is_local(env) and not postgres_installed():
-        missing.append("postgresql")
-    if rabbitmq_is_local(env) and not rabbitmq_installed():
-        missing.append("rabbitmq-server")
-    if nginx_binary() is None:
-        missing.append("nginx")
-    if shutil.which("jq") is None:  # the README's and API_DOCUMENTATION.md's curl examples
-        missing.append("jq")
+    needed = {
+        "postgresql": postgres_is_local(env) and not postgres_installed(),
+        "rabbitmq-server": rabbitmq_is_local(env) and not system_program("rabbitmq-server"),
+        "nginx": nginx_binary() is None,
+        "jq": shutil.which("jq") is None,  # the README's and API_DOCUMENTATION.md's curl examples
+    }
+    missing = [package for package, absent in needed.items() if absent]
     if missing:
         apt_install(missing)
 
@@ -150,16 +163,8 @@ def postgres_settings(env: Mapping[str, str]) -> PostgresSettings:
 
 
 def postgres_connect(env: Mapping[str, str], dbname: str = "postgres") -> psycopg.Connection:
-    pg = postgres_settings(env)
-    return psycopg.connect(
-        host=pg.host,
-        port=pg.port,
-        user=pg.user,
-        password=pg.password,
-        dbname=dbname,
-        autocommit=True,
-        connect_timeout=3,
-    )
+    settings = asdict(postgres_settings(env))  # host, port, user, password
+    return psycopg.connect(**settings, dbname=dbname, autocommit=True, connect_timeout=3)
 
 
 def postgres_problem(env: Mapping[str, str]) -> str | None:
@@ -192,16 +197,13 @@ def ensure_postgres(env: Mapping[str, str]) -> None:
 
 
 def start_postgres() -> None:
-    for conf in sorted(glob.glob("/etc/postgresql/*/main")):
-        version = Path(conf).parent.name
-        if shutil.which("pg_ctlcluster") is None:
-            break
-        run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start"], timeout=120)
-        return
-    raise SetupError(
-        "PostgreSQL is not running and no local cluster was found; install it (Debian: "
-        "`apt-get install postgresql`) or point POSTGRES_HOST at a running server"
-    )
+    if not postgres_installed():
+        raise SetupError(
+            "PostgreSQL is not running and no local cluster was found; install it (Debian: "
+            "`apt-get install postgresql`) or point POSTGRES_HOST at a running server"
+        )
+    version = Path(sorted(glob.glob("/etc/postgresql/*/main"))[0]).parent.name
+    run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start"], timeout=120)
 
 
 def set_postgres_password(pg: PostgresSettings) -> None:
@@ -215,12 +217,8 @@ def set_postgres_password(pg: PostgresSettings) -> None:
         f" ELSE CREATE ROLE {role} WITH LOGIN SUPERUSER PASSWORD {password}; END IF; END $$;"
     )
     print(f"+ setting the password of PostgreSQL role {pg.user} (POSTGRES_PASSWORD)", flush=True)
-    result = subprocess.run(
-        ["runuser", "-u", "postgres", "--", "psql", "-q", "-v", "ON_ERROR_STOP=1", "-c", statement],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    psql = ["runuser", "-u", "postgres", "--", "psql", "-q", "-v", "ON_ERROR_STOP=1"]
+    result = run_captured([*psql, "-c", statement])
     if result.returncode != 0:
         raise SetupError(f"could not set the password of role {pg.user}: {result.stderr.strip()}")
 
@@ -262,26 +260,10 @@ def rabbitmq_is_local(env: Mapping[str, str]) -> bool:
     return env.get("RABBITMQ_HOST", "127.0.0.1") in LOCAL_HOSTS
 
 
-def rabbitmq_installed() -> bool:
-    return shutil.which("rabbitmq-server") is not None or Path("/usr/sbin/rabbitmq-server").exists()
-
-
-def rabbitmqctl(
-    *args: str, check: bool = True, stdin: str | None = None
-) -> subprocess.CompletedProcess[str]:
-    command = shutil.which("rabbitmqctl") or "/usr/sbin/rabbitmqctl"
-    result = subprocess.run(
-        [command, "-q", *args],
-        input=stdin,  # passwords go through stdin, never on a command line
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-    if check and result.returncode != 0:
-        output = (result.stderr or result.stdout).strip()
-        raise SetupError(f"`rabbitmqctl {' '.join(args)}` failed: {output}")
-    return result
+def rabbitmqctl(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Its exit code is the caller's to judge; passwords go through stdin, never as arguments."""
+    command = [system_program("rabbitmqctl") or "rabbitmqctl", "-q", *args]
+    return run_captured(command, stdin=stdin, timeout=120)
 
 
 def ensure_rabbitmq(env: Mapping[str, str]) -> None:
@@ -295,11 +277,10 @@ def ensure_rabbitmq(env: Mapping[str, str]) -> None:
         raise SetupError(f"{where} is not reachable")
     if not is_root():
         raise SetupError(f"{where} is not running; start it (`sudo rabbitmq-server -detached`)")
-    server = shutil.which("rabbitmq-server") or "/usr/sbin/rabbitmq-server"
-    run([server, "-detached"], timeout=60)
+    run([system_program("rabbitmq-server") or "rabbitmq-server", "-detached"], timeout=60)
     # The AMQP listener opens late in the boot; await_startup then confirms the app is running.
     wait_until(lambda: port_open(host, port), where, 120)
-    rabbitmqctl("--timeout", "60", "await_startup", check=False)
+    rabbitmqctl("--timeout", "60", "await_startup")
     print(f"{where}: started", flush=True)
 
 
@@ -311,21 +292,15 @@ def enable_rabbitmq_management(env: Mapping[str, str]) -> None:
     if port_open(host, 15672):
         print(f"RabbitMQ management: {url}", flush=True)
         return
-    plugins = shutil.which("rabbitmq-plugins") or "/usr/sbin/rabbitmq-plugins"
-    if not rabbitmq_is_local(env) or not Path(plugins).exists():
+    plugins = system_program("rabbitmq-plugins")
+    if not rabbitmq_is_local(env) or plugins is None:
         return
-    result = subprocess.run(
-        [plugins, "-q", "enable", "rabbitmq_management"],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    result = run_captured([plugins, "-q", "enable", "rabbitmq_management"], timeout=120)
     if result.returncode == 0:
         print(f"RabbitMQ management: enabled, {url}", flush=True)
     else:
-        reason = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["unknown"]
-        note(f"could not enable RabbitMQ's management UI ({reason[0]}); the system runs without it")
+        reason = last_line(result)
+        note(f"could not enable RabbitMQ's management UI ({reason}); the system runs without it")
 
 
 def ensure_vhost(env: Mapping[str, str]) -> None:
@@ -339,15 +314,15 @@ def ensure_vhost(env: Mapping[str, str]) -> None:
         document = identities.definitions(env, vhost)
     except identities.IdentityError as exc:
         raise SetupError(str(exc)) from None
-    result = rabbitmqctl("import_definitions", stdin=json.dumps(document), check=False)
+    result = rabbitmqctl("import_definitions", stdin=json.dumps(document))
     if result.returncode != 0:
         # Not root (rabbitmqctl needs the node's cookie): fine if the identities already work.
         refused = [i.user_env for i in identities.IDENTITIES if not amqp_login(env, i)]
         if refused:
-            output = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["?"]
             raise SetupError(
                 f"cannot set up RabbitMQ's users ({', '.join(refused)}) on vhost {vhost}: "
-                f"`rabbitmqctl import_definitions` failed ({output[0]}); run this as root once"
+                f"`rabbitmqctl import_definitions` failed ({last_line(result)}); "
+                "run this as root once"
             )
         note(f"rabbitmqctl is not usable here; the RabbitMQ users on vhost {vhost} already work")
         return
@@ -368,6 +343,5 @@ def delete_vhost(env: Mapping[str, str]) -> None:
     vhost = env.get("RABBITMQ_VHOST") or "/"
     if vhost == "/":
         raise SetupError("refusing to delete the default vhost /")
-    result = rabbitmqctl("delete_vhost", vhost, check=False)
-    if result.returncode == 0:
+    if rabbitmqctl("delete_vhost", vhost).returncode == 0:
         print(f"RabbitMQ vhost {vhost}: deleted", flush=True)

@@ -34,7 +34,7 @@ from test_summary import Outcome
 TIMED_OUT = 124
 # Top-level folders of standalone scripts, type-checked on their own (their module names are
 # top-level too, and could clash with each other's).
-EXTRA_MYPY_FOLDERS = ("bench", "device_simulator")
+EXTRA_MYPY_FOLDERS = ("bench", "deploy", "device_simulator")
 # The Django settings of the mypy runs outside a service: ems_common's own tests'.
 SHARED_SETTINGS = "ems_common.tests.settings"
 
@@ -88,42 +88,23 @@ def mypy_command(settings_module: str, arguments: str) -> str:
 
 
 def static_checks() -> list[Check]:
-    bin_ = VENV_BIN
     checks = [
-        Check("ruff check", f"{bin_}/ruff check ."),
-        Check("ruff format", f"{bin_}/ruff format --check ."),
-        Check(
-            "mypy ems_common scripts tests/e2e tests/deploy",
-            mypy_command(SHARED_SETTINGS, "ems_common scripts tests/e2e tests/deploy"),
-        ),
+        Check("ruff check", f"{VENV_BIN}/ruff check ."),
+        Check("ruff format", f"{VENV_BIN}/ruff format --check ."),
     ]
-    checks += [
-        Check(f"mypy {folder}", mypy_command(SHARED_SETTINGS, folder))
-        for folder in EXTRA_MYPY_FOLDERS
-    ]
+    for folders in ("ems_common scripts tests/e2e tests/deploy", *EXTRA_MYPY_FOLDERS):
+        checks.append(Check(f"mypy {folders}", mypy_command(SHARED_SETTINGS, folders)))
+    config = f"--config-file {ROOT / 'pyproject.toml'} ."
     for service in present_services(quiet=True):
         # One mypy per service: every service has its own manage.py, conftest and tests package.
-        checks.append(
-            Check(
-                f"mypy {service.folder}",
-                mypy_command(
-                    f"{service.project}.settings", f"--config-file {ROOT / 'pyproject.toml'} ."
-                ),
-                cwd=service.path,
-            )
-        )
-        checks.append(
-            Check(
-                f"makemigrations --check {service.folder}",
-                manage_command(service, "makemigrations --check --dry-run"),
-            )
-        )
-        checks.append(
-            Check(
-                f"OpenAPI schema {service.folder}",
-                manage_command(service, "spectacular --validate --fail-on-warn --file /dev/null"),
-            )
-        )
+        mypy = mypy_command(f"{service.project}.settings", config)
+        migrations = manage_command(service, "makemigrations --check --dry-run")
+        schema = manage_command(service, "spectacular --validate --fail-on-warn --file /dev/null")
+        checks += [
+            Check(f"mypy {service.folder}", mypy, cwd=service.path),
+            Check(f"makemigrations --check {service.folder}", migrations),
+            Check(f"OpenAPI schema {service.folder}", schema),
+        ]
     return checks
 
 
@@ -226,7 +207,7 @@ def main() -> int:
     ok = ok and all(code in (0, test_summary.NO_TESTS_COLLECTED) for code in codes.values())
     print(f"\nmake test took {time.monotonic() - started:.0f} s", flush=True)
     total = test_summary.summarize(results_dir)
-    return 0 if ok and not total.failed else 1
+    return 0 if ok and not total["failed"] else 1
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import os
 import shlex
 import shutil
 import socket
+import string
 import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -24,8 +25,6 @@ from ems_common.settings import routes_table
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 PYTHON = VENV_BIN / "python"
-# Where management commands shared by every service live (relay_outbox, ...).
-SHARED_PACKAGE = ROOT / "ems_common"
 
 
 @dataclass(frozen=True)
@@ -74,11 +73,6 @@ class Service:
     def database(self, env: Mapping[str, str]) -> str:
         return env.get(self.db_env) or self.default_db
 
-    def has_command(self, command: str) -> bool:
-        """Whether ``manage.py <command>`` exists (in the service or in ems_common)."""
-        pattern = f"**/management/commands/{command}.py"
-        return any(True for base in (self.path, SHARED_PACKAGE) for _ in base.glob(pattern))
-
 
 @dataclass(frozen=True)
 class Gateway:
@@ -104,14 +98,8 @@ class ExtraProcess:
     switch_env: str | None = None
 
     def enabled(self, env: Mapping[str, str]) -> bool:
-        return not self.switch_env or env_flag(env, self.switch_env, default=True)
-
-
-def env_flag(env: Mapping[str, str], name: str, *, default: bool) -> bool:
-    raw = env.get(name, "").strip().lower()
-    if not raw:
-        return default
-    return raw not in {"0", "false", "no", "off"}
+        switch = env.get(self.switch_env, "") if self.switch_env else ""
+        return switch.strip().lower() not in {"0", "false", "no", "off"}
 
 
 def env_int(env: Mapping[str, str], name: str, default: int) -> int:
@@ -179,14 +167,29 @@ def var_dir(env: Mapping[str, str]) -> Path:
     return Path(env.get("EMS_VAR_DIR") or ROOT / "var").resolve()
 
 
+def system_program(name: str) -> str | None:
+    """``shutil.which``, also in the sbin folders a non-root PATH lacks (nginx, rabbitmqctl)."""
+    path = os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/usr/local/sbin"])
+    return shutil.which(name, path=path)
+
+
 def nginx_binary() -> str | None:
-    found = shutil.which("nginx")
-    if found:
-        return found
-    for candidate in ("/usr/sbin/nginx", "/usr/local/sbin/nginx"):
-        if os.access(candidate, os.X_OK):
-            return candidate
-    return None
+    return system_program("nginx")
+
+
+class Template(string.Template):
+    """``{{ name }}`` placeholders, as nginx, Dockerfiles and shell use ``$`` themselves.
+
+    ``substitute`` raises KeyError for a name without a value, rather than leaving it empty.
+    """
+
+    # A str, as Template compiles its pattern itself; the forms other than ``named`` never match.
+    pattern = r"\{\{\s*(?P<named>\w+)\s*\}\}|(?P<braced>(?!))|(?P<escaped>(?!))|(?P<invalid>(?!))"  # type: ignore[assignment]
+
+
+def fill_template(path: Path, values: Mapping[str, object]) -> str:
+    """The file at ``path`` (deploy/**/*.template) with its placeholders filled."""
+    return Template(path.read_text()).substitute(values)
 
 
 def manage_command(service: Service, args: str) -> str:
@@ -194,25 +197,25 @@ def manage_command(service: Service, args: str) -> str:
 
 
 def run_captured(
-    command: list[str] | str, env: Mapping[str, str], *, cwd: Path = ROOT
+    command: list[str] | str,
+    env: Mapping[str, str] | None = None,
+    *,
+    cwd: Path = ROOT,
+    stdin: str | None = None,
+    timeout: float | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """A command (a string runs through the shell), its output captured, its code not checked."""
     return subprocess.run(
         command,
         shell=isinstance(command, str),
         cwd=cwd,
-        env=dict(env),
+        env=dict(os.environ if env is None else env),
+        input=stdin,
         capture_output=True,
         text=True,
+        timeout=timeout,
         check=False,
     )
-
-
-def run_manage(
-    service: Service, args: str, env: Mapping[str, str]
-) -> subprocess.CompletedProcess[str]:
-    """``manage.py <args>`` of a service, its output captured."""
-    return run_captured(manage_command(service, args), env)
 
 
 def gunicorn_command(
@@ -254,17 +257,11 @@ def process_commands(env: Mapping[str, str], *, quiet: bool = False) -> dict[str
     }
     for service in present_services(quiet=quiet):
         for name, spec in service.processes:
+            # "web" or "manage.py CMD ARGS": the only two kinds compose can run (tests/deploy).
             if spec == "web":
                 commands[name] = "exec " + web_command(service, env)
-            elif spec.startswith("manage.py "):
-                commands[name] = "exec " + manage_command(service, spec.removeprefix("manage.py "))
             else:
-                command = spec.format(
-                    python=shlex.quote(str(PYTHON)),
-                    folder=shlex.quote(str(service.path)),
-                    port=service.port(env),
-                )
-                commands[name] = f"exec {command}"
+                commands[name] = "exec " + manage_command(service, spec.removeprefix("manage.py "))
     for extra in extra_processes():
         if not extra.enabled(env):
             if not quiet:

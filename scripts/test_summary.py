@@ -13,6 +13,7 @@ import argparse
 import json
 import sys
 import xml.etree.ElementTree as ElementTree
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,16 +24,7 @@ EXIT_CODES_FILE = "exit-codes.json"
 NO_TESTS_COLLECTED = 5
 
 
-@dataclass
-class Counts:
-    passed: int = 0
-    failed: int = 0
-    skipped: int = 0
-
-    def add(self, other: Counts) -> None:
-        self.passed += other.passed
-        self.failed += other.failed
-        self.skipped += other.skipped
+Counts = Counter[str]  # "passed", "failed", "skipped"
 
 
 @dataclass
@@ -65,20 +57,18 @@ def write_junit(path: Path, suite_name: str, outcomes: Sequence[Outcome]) -> Non
 def read_junit(path: Path) -> Counts:
     root = ElementTree.parse(path).getroot()
     suites = [root] if root.tag == "testsuite" else root.iter("testsuite")
-    counts = Counts()
+    counts: Counts = Counter()
     for suite in suites:
         tests = int(suite.get("tests", 0))
         failed = int(suite.get("failures", 0)) + int(suite.get("errors", 0))
         skipped = int(suite.get("skipped", 0))
-        counts.failed += failed
-        counts.skipped += skipped
-        counts.passed += max(tests - failed - skipped, 0)
+        counts.update(failed=failed, skipped=skipped, passed=max(tests - failed - skipped, 0))
     return counts
 
 
 def closing_line(total: Counts) -> str:
-    line = f"{total.passed} passed, {total.failed} failed"
-    return line + (f", {total.skipped} skipped" if total.skipped else "")
+    line = f"{total['passed']} passed, {total['failed']} failed"
+    return line + (f", {total['skipped']} skipped" if total["skipped"] else "")
 
 
 def summarize(results: Path) -> Counts:
@@ -87,21 +77,21 @@ def summarize(results: Path) -> Counts:
     if codes_file.is_file():
         exit_codes = json.loads(codes_file.read_text())
     components = sorted({p.stem for p in results.glob("*.xml")} | set(exit_codes))
-    total = Counts()
+    total: Counts = Counter()
     print(f"\nTest summary ({results}):")
     for component in components:
         xml = results / f"{component}.xml"
-        counts = read_junit(xml) if xml.is_file() else Counts()
+        counts = read_junit(xml) if xml.is_file() else Counter()
         code = exit_codes.get(component)
         note = ""
-        if code == NO_TESTS_COLLECTED and counts == Counts():
+        if code == NO_TESTS_COLLECTED and not counts.total():
             note = "  (no tests yet)"
-        elif code not in (None, 0, NO_TESTS_COLLECTED) and counts.failed == 0:
-            counts.failed += 1
+        elif code not in (None, 0, NO_TESTS_COLLECTED) and counts["failed"] == 0:
+            counts["failed"] += 1
             note = f"  (runner exited {code} without a failing test: counted as 1 failure)"
-        elif code not in (None, 0) and counts.failed:
+        elif code not in (None, 0) and counts["failed"]:
             note = "  FAILED"
-        total.add(counts)
+        total.update(counts)
         print(f"  {component:<22} {closing_line(counts)}{note}")
     print(closing_line(total), flush=True)
     return total
@@ -112,7 +102,7 @@ def main() -> int:
     parser.add_argument("results", type=Path, help="folder holding <component>.xml files")
     args = parser.parse_args()
     total = summarize(args.results)
-    return 1 if total.failed else 0
+    return 1 if total["failed"] else 0
 
 
 if __name__ == "__main__":

@@ -7,10 +7,6 @@ each to its ``<name>-web`` container, and ``/`` to the ``frontend`` container; e
 the security headers of scripts/security_headers.py, as the local gateway does), plus the files of
 scripts/images.py (a Dockerfile per service, PostgreSQL's init script). All are committed;
 tests/deploy fails when they are stale.
-
-A compose service exists for every process of every service in routes.json: the ``web`` process
-``<name>`` becomes ``<name>-web``, any other process its name with ``-`` for ``_``
-(``monitoring_measurements`` -> ``monitoring-measurements``).
 """
 
 from __future__ import annotations
@@ -49,12 +45,12 @@ def web_name(service: Service) -> str:
 
 
 def compose_processes() -> list[ComposeProcess]:
-    processes = []
-    for service in all_services():
-        for name, spec in service.processes:
-            compose_name = web_name(service) if spec == "web" else name.replace("_", "-")
-            processes.append(ComposeProcess(compose_name, service, spec))
-    return processes
+    """Every process of routes.json: ``web`` as ``<name>-web``, the others with ``-`` for ``_``."""
+    return [
+        ComposeProcess(web_name(s) if spec == "web" else name.replace("_", "-"), s, spec)
+        for s in all_services()
+        for name, spec in s.processes
+    ]
 
 
 def websocket_container(service: Service) -> str | None:
@@ -68,14 +64,12 @@ def routers_and_services() -> tuple[dict[str, Any], dict[str, Any]]:
     routers: dict[str, Any] = {}
     services: dict[str, Any] = {}
     for service in all_services():
-        target = f"http://{web_name(service)}:{service.default_port}"
-        services[service.name] = {"loadBalancer": {"servers": [{"url": target}]}}
+        services[service.name] = backend(web_name(service), service.default_port)
         ws_service = service.name
         ws_container = websocket_container(service)
         if ws_container and service.websocket_prefixes:
             ws_service = ws_container
-            ws_target = f"http://{ws_container}:{service.websocket_default_port}"
-            services[ws_service] = {"loadBalancer": {"servers": [{"url": ws_target}]}}
+            services[ws_service] = backend(ws_container, service.websocket_default_port)
         # Traefik ranks routers by rule length, so a WebSocket prefix inside a service prefix
         # wins anyway. Upgrades need no extra configuration.
         for index, prefix in enumerate(service.websocket_prefixes):
@@ -85,10 +79,12 @@ def routers_and_services() -> tuple[dict[str, Any], dict[str, Any]]:
         docs = security_headers.docs_prefix(service.prefix)
         routers[f"{service.name}-docs"] = router(docs, service.name, "docs")
     routers[FRONTEND_SERVICE] = {**router("/", FRONTEND_SERVICE, "app"), "priority": 1}
-    services[FRONTEND_SERVICE] = {
-        "loadBalancer": {"servers": [{"url": f"http://{FRONTEND_SERVICE}:{FRONTEND_PORT}"}]}
-    }
+    services[FRONTEND_SERVICE] = backend(FRONTEND_SERVICE, FRONTEND_PORT)
     return routers, services
+
+
+def backend(container: str, port: int | None) -> dict[str, Any]:
+    return {"loadBalancer": {"servers": [{"url": f"http://{container}:{port}"}]}}
 
 
 def router(prefix: str, service: str, headers: str) -> dict[str, Any]:

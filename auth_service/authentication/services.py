@@ -10,22 +10,21 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
-from rest_framework import exceptions
 
 from authentication import throttling
 from authentication.keys import current_key
 from authentication.models import Role, User
 from ems_common import auth, sessions
 from ems_common.contracts import UserCreated, UserDeleted, UserUpdated
-from ems_common.exceptions import InvalidField, NotFound
+from ems_common.exceptions import InvalidField, NotAuthenticated, NotFound, TryLater
 from ems_common.outbox.services import publish_event
 
 SOURCE = "auth_service"
 USERNAME_TAKEN = "A user with that username already exists."
 
 
-class SelfProtectionError(Exception):
-    """An admin tried to delete or demote their own account."""
+class SelfProtectionError(InvalidField):
+    """An admin tried to delete or demote their own account (``field``: what was refused)."""
 
 
 def check_password_strength(password: str, user: User) -> None:
@@ -87,7 +86,7 @@ def update_user(
 ) -> User:
     """Change role and/or password; the version grows and user.updated goes out."""
     if role is not None and role != Role.ADMIN and user.id == acting_user_id:
-        raise SelfProtectionError("You cannot remove the admin role from your own account.")
+        raise SelfProtectionError("role", "You cannot remove the admin role from your own account.")
     if password is not None:
         check_password_strength(password, user)
     if role in (None, user.role) and password is None:
@@ -106,7 +105,7 @@ def update_user(
 
 def delete_user(user: User, *, acting_user_id: uuid.UUID | None = None) -> None:
     if user.id == acting_user_id:
-        raise SelfProtectionError("You cannot delete your own account.")
+        raise SelfProtectionError("non_field_errors", "You cannot delete your own account.")
     with transaction.atomic():
         locked = _locked(user)
         # The deletion is one more change: consumers holding this version or older drop the copy.
@@ -171,16 +170,14 @@ def login(username: str, password: str, ip: str) -> tuple[User, TokenPair]:
     """Tokens for the right password; 401 otherwise, 429 while this caller must wait."""
     wait = throttling.seconds_until_allowed(username, ip)
     if wait:
-        raise exceptions.Throttled(
-            wait=wait, detail="Too many failed login attempts; try again later."
-        )
+        raise TryLater("Too many failed login attempts; try again later.", wait)
     user = User.objects.filter(username__iexact=username).first()
     if user is None:
         # The same hashing work as for a real user, so the answer's timing tells nothing.
         User().set_password(password)
     if user is None or not user.check_password(password):
         throttling.record_failure(username, ip)
-        raise exceptions.AuthenticationFailed("Wrong username or password.", "wrong_credentials")
+        raise NotAuthenticated("Wrong username or password.", "wrong_credentials")
     throttling.clear_failures(username, ip)
     return user, issue_pair(user)
 
@@ -194,12 +191,12 @@ def refresh_access(refresh_token: str) -> str:
     claims = auth.decode_token(refresh_token, expected_type="refresh")
     user = User.objects.filter(pk=claims["sub"]).first()
     if user is None or user.version != claims["ver"]:
-        raise exceptions.AuthenticationFailed(sessions.ENDED, "session_ended")
+        raise NotAuthenticated(sessions.ENDED, "session_ended")
     return issue_access(user)
 
 
 def user_for_token(user_id: uuid.UUID) -> User:
     user = User.objects.filter(pk=user_id).first()
     if user is None:
-        raise exceptions.AuthenticationFailed("The user no longer exists.", "user_not_found")
+        raise NotAuthenticated("The user no longer exists.", "user_not_found")
     return user

@@ -7,6 +7,8 @@ race on the same entity (even one that does not exist yet) apply their events on
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connections, router, transaction
@@ -19,11 +21,7 @@ def apply_upsert(
     model: type[SyncedEntity], entity_id: uuid.UUID, version: int, fields: dict[str, Any]
 ) -> bool:
     """Create or update the row with ``fields`` at ``version``; False if it is not newer."""
-    using = router.db_for_write(model)
-    entity = model._meta.label_lower
-    with transaction.atomic(using=using):
-        _lock(using, entity, entity_id)
-        tombstone = _tombstone_version(using, entity, entity_id)
+    with _locked(model, entity_id) as (using, entity, tombstone):
         if tombstone is not None and tombstone >= version:
             return False
         row = model._default_manager.using(using).filter(pk=entity_id).first()
@@ -44,11 +42,7 @@ def apply_upsert(
 
 def apply_delete(model: type[SyncedEntity], entity_id: uuid.UUID, version: int) -> bool:
     """Delete the row and keep a tombstone at ``version``; False if it is not newer."""
-    using = router.db_for_write(model)
-    entity = model._meta.label_lower
-    with transaction.atomic(using=using):
-        _lock(using, entity, entity_id)
-        tombstone = _tombstone_version(using, entity, entity_id)
+    with _locked(model, entity_id) as (using, entity, tombstone):
         if tombstone is not None and tombstone >= version:
             return False
         rows = model._default_manager.using(using).filter(pk=entity_id)
@@ -64,11 +58,19 @@ def apply_delete(model: type[SyncedEntity], entity_id: uuid.UUID, version: int) 
         return True
 
 
-def _lock(using: str, entity: str, entity_id: uuid.UUID) -> None:
-    with connections[using].cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"{entity}:{entity_id}"]
-        )
+@contextmanager
+def _locked(
+    model: type[SyncedEntity], entity_id: uuid.UUID
+) -> Iterator[tuple[str, str, int | None]]:
+    """A transaction holding the (entity, id) lock: its database, entity, tombstone version."""
+    using = router.db_for_write(model)
+    entity = model._meta.label_lower
+    with transaction.atomic(using=using):
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"{entity}:{entity_id}"]
+            )
+        yield using, entity, _tombstone_version(using, entity, entity_id)
 
 
 def _tombstone_version(using: str, entity: str, entity_id: uuid.UUID) -> int | None:

@@ -19,6 +19,13 @@ from ems_common import auth
 TEST_KID = "test-key"
 
 
+def bearer_client(token: str) -> APIClient:
+    """An APIClient that sends ``token`` as its Bearer token."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return client
+
+
 @pytest.fixture(scope="session")
 def jwt_private_key() -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -63,9 +70,7 @@ def client_for(make_token: Callable[..., str]) -> Callable[..., APIClient]:
     """``client_for(user_id, role="client")``: an APIClient sending that user's access token."""
 
     def build(user_id: uuid.UUID | str | None = None, role: str = "client", **kw: Any) -> APIClient:
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {make_token(user_id, role=role, **kw)}")
-        return client
+        return bearer_client(make_token(user_id, role=role, **kw))
 
     return build
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.db import OperationalError
 from django.test import override_settings
@@ -16,43 +18,33 @@ from ems_common import exceptions as domain
 from ems_common.errors import field_error
 
 
-class LostDatabaseView(APIView):
-    authentication_classes: list[type] = []
+class RaisingView(APIView):
+    """Raises ``error`` on GET; a view with an authentication challenge, as every service's."""
+
     permission_classes = [AllowAny]
+    error: Exception = Exception()
 
     def get(self, request: Request) -> Response:
-        raise OperationalError("connection to server at 127.0.0.1 failed")
+        raise self.error
 
 
-class FieldErrorView(APIView):
-    authentication_classes: list[type] = []
-    permission_classes = [AllowAny]
-
-    def get(self, request: Request) -> Response:
-        raise field_error("date", "Use YYYY-MM-DD.")
-
-
-class DomainInvalidFieldView(APIView):
-    authentication_classes: list[type] = []
-    permission_classes = [AllowAny]
-
-    def get(self, request: Request) -> Response:
-        raise domain.InvalidField("password", "Too short.", "Too common.", code="password")
-
-
-class DomainNotFoundView(APIView):
-    authentication_classes: list[type] = []
-    permission_classes = [AllowAny]
-
-    def get(self, request: Request) -> Response:
-        raise domain.NotFound("No user with that id.")
+def raising(error: Exception) -> Any:
+    return RaisingView.as_view(error=error)
 
 
 urlpatterns = [
-    path("lost-db/", LostDatabaseView.as_view()),
-    path("field-error/", FieldErrorView.as_view()),
-    path("domain-invalid-field/", DomainInvalidFieldView.as_view()),
-    path("domain-not-found/", DomainNotFoundView.as_view()),
+    path("lost-db/", raising(OperationalError("connection to server at 127.0.0.1 failed"))),
+    path("field-error/", raising(field_error("date", "Use YYYY-MM-DD."))),
+    path(
+        "domain-invalid-field/",
+        raising(domain.InvalidField("password", "Too short.", "Too common.", code="password")),
+    ),
+    path("domain-not-found/", raising(domain.NotFound("No user with that id."))),
+    path(
+        "domain-not-authenticated/",
+        raising(domain.NotAuthenticated("Wrong username or password.", "wrong_credentials")),
+    ),
+    path("domain-try-later/", raising(domain.TryLater("Too many attempts.", 30))),
 ]
 handler404 = "ems_common.errors.not_found"
 
@@ -113,3 +105,19 @@ def test_a_domain_not_found_is_a_404_with_its_message() -> None:
 
 def test_a_domain_not_found_says_not_found_by_default() -> None:
     assert str(domain.NotFound()) == "Not found."
+
+
+def test_a_domain_not_authenticated_is_a_401_with_its_code_and_challenge() -> None:
+    response = APIClient().get("/domain-not-authenticated/")
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert response.json()["errors"] == [
+        {"code": "wrong_credentials", "detail": "Wrong username or password.", "attr": None}
+    ]
+
+
+def test_a_domain_try_later_is_a_429_with_retry_after() -> None:
+    response = APIClient().get("/domain-try-later/")
+    assert response.status_code == 429
+    assert response.headers["Retry-After"] == "30"
+    assert response.json()["errors"][0]["detail"].startswith("Too many attempts.")

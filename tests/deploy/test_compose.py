@@ -93,12 +93,18 @@ def test_worker_commands_match_routes(services: dict[str, Any]) -> None:
         assert words == ["python", f"{process.service.folder}/manage.py", *args]
 
 
+def has_command(service: Service, command: str) -> bool:
+    """Whether ``manage.py <command>`` exists (in the service or in ems_common, shared by all)."""
+    pattern = f"**/management/commands/{command}.py"
+    return any(True for base in (service.path, ROOT / "ems_common") for _ in base.glob(pattern))
+
+
 def test_every_manage_command_in_compose_exists(services: dict[str, Any]) -> None:
     by_folder = {service.folder: service for service in all_services()}
     for name, service in services.items():
         for folder, command in MANAGE_COMMAND.findall(" ".join(command_words(service))):
             assert folder in by_folder, f"{name}: {folder} is no service of routes.json"
-            assert by_folder[folder].has_command(command), f"{name}: no manage.py {command}"
+            assert has_command(by_folder[folder], command), f"{name}: no manage.py {command}"
 
 
 def test_prepare_step_exists() -> None:
@@ -112,7 +118,7 @@ def test_prepare_step_exists() -> None:
     assert result.returncode == 0, result.stderr
     for service in all_services():
         for command in service.bootstrap:
-            assert service.has_command(command), f"{service.folder}: no manage.py {command}"
+            assert has_command(service, command), f"{service.folder}: no manage.py {command}"
 
 
 def test_every_container_has_a_health_check(services: dict[str, Any]) -> None:
@@ -127,7 +133,7 @@ def test_workers_check_their_own_process(services: dict[str, Any]) -> None:
             continue
         test = services[process.compose_name]["healthcheck"]["test"]
         command = process.spec.split()[1]
-        assert test == ["CMD", "python", "scripts/healthcheck.py", "worker", command]
+        assert test == ["CMD", "python", "deploy/healthcheck.py", "worker", command]
 
 
 def test_dependencies_wait_for_health(services: dict[str, Any]) -> None:

@@ -1,4 +1,4 @@
-"""scripts/healthcheck.py, the containers' health checks, run here against real processes."""
+"""deploy/healthcheck.py, the containers' health checks, run here against real processes."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import uuid
 
 from services import ROOT
 
-HEALTHCHECK = [sys.executable, str(ROOT / "scripts" / "healthcheck.py")]
+HEALTHCHECK = [sys.executable, str(ROOT / "deploy" / "healthcheck.py")]
 
 
 def check(*args: str, **env: str) -> subprocess.CompletedProcess[str]:

@@ -159,7 +159,7 @@ def test_the_owner_and_an_admin_are_told_once_and_another_client_is_not(
 def another_websocket_process(stack: Stack, log: Path) -> Iterator[str]:
     """A second ``manage.py serve_websocket`` of the stack on a port of its own: its ws:// URL."""
     port = free_port()
-    manage = ROOT / stack.service("monitoring")["folder"] / "manage.py"
+    manage = stack.service("monitoring").manage_py
     with log.open("w") as output:
         process = subprocess.Popen(
             [str(PYTHON), str(manage), "serve_websocket", "--port", str(port)],

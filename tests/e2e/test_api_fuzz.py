@@ -35,7 +35,8 @@ import pytest
 import requests
 import schemathesis
 from harness import Stack
-from harness.stack import PYTHON, ROOT, base_environment, stack_script
+from harness.demo import run_demo_once
+from harness.stack import PYTHON, ROOT, base_environment, present_services
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -48,19 +49,17 @@ CALLERS = ("anonymous", "client", "admin")
 MAX_EXAMPLES = int(os.environ.get("EMS_FUZZ_MAX_EXAMPLES") or 10)
 RANDOM = os.environ.get("EMS_FUZZ_RANDOM") == "1"
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance, ignored_auth]
-DEMO_SCRIPT = ROOT / "scripts" / "demo.py"
 DEMO_CLIENT = ("demo", "demo")  # scripts/demo.py's account
 
 
 def generated_schemas() -> dict[str, dict[str, Any]]:
     """Each service's OpenAPI schema as its code generates it (in parallel: ~2 s each)."""
     env = base_environment()
-    layout = json.loads(stack_script(["describe"], env, capture=True))
     running = {}
-    for service in (s for s in layout["services"] if s["present"]):
-        command = [str(PYTHON), str(ROOT / service["folder"] / "manage.py"), "spectacular"]
+    for service in present_services(quiet=True):
+        command = [str(PYTHON), str(service.manage_py), "spectacular"]
         command += ["--format", "openapi-json"]
-        running[service["name"]] = subprocess.Popen(
+        running[service.name] = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
     schemas = {}
@@ -96,16 +95,7 @@ def fuzz_stack() -> Iterator[Stack]:
     TALLY.started = time.monotonic()  # the figures include this stack's start
     try:
         system.start()
-        result = subprocess.run(
-            [str(PYTHON), str(DEMO_SCRIPT), "--once", "--timeout", "60"],
-            cwd=ROOT,
-            env=system.env,
-            capture_output=True,
-            text=True,
-            timeout=180,
-            check=False,
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
+        run_demo_once(system, timeout=180)
         yield system
     finally:
         system.close()

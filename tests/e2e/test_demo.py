@@ -8,7 +8,6 @@ it, twice. The fake-API tests pin the idempotent steps without a stack.
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -18,26 +17,11 @@ import pytest
 import requests
 from harness import Stack
 from harness.api import login
-from harness.stack import PYTHON, ROOT
+from harness.demo import run_demo_once
+from harness.stack import ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import demo  # noqa: E402
-
-DEMO_SCRIPT = ROOT / "scripts" / "demo.py"
-
-
-def run_once(stack: Stack) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [str(PYTHON), str(DEMO_SCRIPT), "--once", "--timeout", "60"],
-        cwd=ROOT,
-        env=stack.env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result
 
 
 def yesterday_when_complete(client: requests.Session, stack: Stack, device_id: str) -> Any:
@@ -70,7 +54,7 @@ def settled_day(client: requests.Session, stack: Stack, device_id: str, day: str
 
 
 def test_demo_client_sees_demo_meter_with_a_week_of_readings(stack: Stack) -> None:
-    first = run_once(stack)
+    first = run_demo_once(stack)
     assert "sending the last 7 days" in first.stderr, first.stderr
 
     client = login(stack, "demo", "demo")
@@ -87,7 +71,7 @@ def test_demo_client_sees_demo_meter_with_a_week_of_readings(stack: Stack) -> No
 
     # A second start sends the week again: same account, same device, and not one kWh more.
     before = settled_day(client, stack, device_id, day["date"])
-    run_once(stack)
+    run_demo_once(stack)
     again = client.get(stack.url("/api/devices/"), timeout=10).json()["results"]
     assert [d["id"] for d in again] == [device_id]
     assert settled_day(client, stack, device_id, day["date"]) == before

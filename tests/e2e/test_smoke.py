@@ -48,7 +48,7 @@ def test_unknown_api_path_gets_a_json_404(stack: Stack) -> None:
 def test_health_reports_the_broker_outage_and_recovers(stack: Stack) -> None:
     if not stack.services:
         pytest.skip("no service in this checkout yet")
-    health = stack.services[0]["health_path"]
+    health = stack.services[0].health_path
 
     stack.broker.down()
     status = _status_within(stack.url(health), 503, seconds=15)
@@ -61,12 +61,12 @@ def test_health_reports_the_broker_outage_and_recovers(stack: Stack) -> None:
 def test_a_restarted_web_process_serves_again(stack: Stack) -> None:
     if not stack.services:
         pytest.skip("no service in this checkout yet")
-    name = stack.services[0]["name"]
+    name = stack.services[0].name
 
     stack.restart(name)
     stack.wait_healthy(timeout=30)
 
-    assert requests.get(stack.url(stack.services[0]["health_path"]), timeout=5).status_code == 200
+    assert requests.get(stack.url(stack.services[0].health_path), timeout=5).status_code == 200
 
 
 def _status_within(url: str, expected: int, seconds: float) -> int:

@@ -9,5 +9,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("me/", views.MeView.as_view(), name="auth-me"),
     path("jwks.json", views.JwksView.as_view(), name="auth-jwks"),
     path("users/", views.UserListView.as_view(), name="auth-users"),
-    path("users/<str:pk>/", views.UserDetailView.as_view(), name="auth-user-detail"),
+    path("users/<uuid:pk>/", views.UserDetailView.as_view(), name="auth-user-detail"),
 ]

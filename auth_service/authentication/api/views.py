@@ -1,15 +1,13 @@
 from __future__ import annotations
 
 import ipaddress
-import uuid
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from drf_standardized_errors.openapi_serializers import ErrorResponse429Serializer
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
-from rest_framework import exceptions, generics, status
+from rest_framework import generics, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -31,6 +29,8 @@ from authentication.models import User
 from ems_common.auth import caller
 from ems_common.openapi import ErrorResponse401Serializer
 from ems_common.permissions import IsAdmin
+from ems_common.validation import validated
+from ems_common.views import PatchedDetailView
 
 
 class PublicView(APIView):
@@ -82,9 +82,7 @@ class RegisterView(PublicView):
         description="Anyone may create a client account.",
     )
     def post(self, request: Request) -> Response:
-        serializer = RegisterSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        user = services.create_user(**serializer.validated_data)
+        user = services.create_user(**validated(RegisterSerializer, request.data))
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
@@ -102,12 +100,9 @@ class LoginView(PublicView):
         ),
     )
     def post(self, request: Request) -> Response:
-        serializer = LoginSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        credentials = validated(LoginSerializer, request.data)
         user, tokens = services.login(
-            serializer.validated_data["username"],
-            serializer.validated_data["password"],
-            client_ip(request),
+            credentials["username"], credentials["password"], client_ip(request)
         )
         body = {
             "access": tokens.access,
@@ -124,9 +119,8 @@ class RefreshView(PublicView):
         description="A new access token for a valid refresh token.",
     )
     def post(self, request: Request) -> Response:
-        serializer = RefreshSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return Response({"access": services.refresh_access(serializer.validated_data["refresh"])})
+        refresh = validated(RefreshSerializer, request.data)["refresh"]
+        return Response({"access": services.refresh_access(refresh)})
 
 
 class JwksView(PublicView):
@@ -152,49 +146,22 @@ class UserListView(generics.ListAPIView):
 
     @extend_schema(request=AdminCreateUserSerializer, responses={201: UserSerializer})
     def post(self, request: Request) -> Response:
-        serializer = AdminCreateUserSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        user = services.create_user(**serializer.validated_data)
+        user = services.create_user(**validated(AdminCreateUserSerializer, request.data))
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
 # An admin may not take away their own admin role, nor delete themselves (SelfProtectionError).
 @extend_validation_errors(["invalid"], field_name="role", methods=["patch"])
 @extend_validation_errors(["invalid"], field_name="non_field_errors", methods=["delete"])
-class UserDetailView(generics.RetrieveAPIView):
+class UserDetailView(PatchedDetailView):
     permission_classes = [IsAdmin]
     serializer_class = UserSerializer
+    patch_serializer_class = AdminUpdateUserSerializer
+    queryset = User.objects.all()
 
-    def get_queryset(self) -> QuerySet[User]:
-        return User.objects.all()
-
-    def get_object(self) -> User:
-        try:
-            pk = uuid.UUID(str(self.kwargs["pk"]))
-        except ValueError:
-            raise exceptions.NotFound("No user with that id.") from None
-        user = User.objects.filter(pk=pk).first()
-        if user is None:
-            raise exceptions.NotFound("No user with that id.")
-        return user
-
-    @extend_schema(request=AdminUpdateUserSerializer, responses={200: UserSerializer})
-    def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        user = self.get_object()
-        serializer = AdminUpdateUserSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        try:
-            user = services.update_user(
-                user, acting_user_id=caller(request).id, **serializer.validated_data
-            )
-        except services.SelfProtectionError as exc:
-            raise exceptions.ValidationError({"role": [str(exc)]}) from exc
-        return Response(UserSerializer(user).data)
+    def apply_patch(self, instance: User, changes: dict[str, Any]) -> User:
+        return services.update_user(instance, acting_user_id=caller(self.request).id, **changes)
 
     def delete(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        user = self.get_object()
-        try:
-            services.delete_user(user, acting_user_id=caller(request).id)
-        except services.SelfProtectionError as exc:
-            raise exceptions.ValidationError({"non_field_errors": [str(exc)]}) from exc
+        services.delete_user(self.get_object(), acting_user_id=caller(request).id)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,15 +1,14 @@
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 import pytest
-from django.db import connections
 from rest_framework.test import APIClient
 
 from authentication import keys, services
 from authentication.models import SigningKey, User
 from ems_common import auth
+from ems_common.testing.threads import at_once
 
 
 @pytest.mark.django_db
@@ -43,21 +42,7 @@ def test_token_signed_by_an_unknown_key_is_401(
 
 @pytest.mark.django_db(transaction=True)
 def test_workers_starting_at_once_create_one_key() -> None:
-    kids: list[str] = []
-    barrier = threading.Barrier(4)
-
-    def worker() -> None:
-        try:
-            barrier.wait()
-            kids.append(keys._newest_or_create().kid)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    kids = at_once(lambda _: keys._newest_or_create().kid, range(4))
     assert len(kids) == 4
     assert len(set(kids)) == 1
     assert SigningKey.objects.count() == 1

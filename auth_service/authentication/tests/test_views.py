@@ -2,15 +2,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
 import pytest
 from conftest import STRONG_PASSWORD
+from pytest_django.fixtures import Settings
 from rest_framework.test import APIClient
 
 from authentication import services
-from authentication.keys import current_key
 from authentication.models import User
 from ems_common import auth
 
@@ -101,19 +100,11 @@ def test_tampered_token_is_401(api: APIClient, make_user: Callable[..., User]) -
     assert api.get(ME).status_code == 401
 
 
-def test_expired_token_is_401(api: APIClient, make_user: Callable[..., User]) -> None:
-    user = make_user("alice")
-    key = current_key()
-    token = auth.issue_token(
-        key.private_key,
-        key.kid,
-        user_id=user.id,
-        username=user.username,
-        role=user.role,
-        version=user.version,
-        token_type="access",
-        lifetime=timedelta(seconds=-1),
-    )
+def test_expired_token_is_401(
+    api: APIClient, make_user: Callable[..., User], settings: Settings
+) -> None:
+    settings.EMS_ACCESS_TOKEN_SECONDS = -1  # expired as soon as issued
+    token = services.issue_access(make_user("alice"))
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
     response = api.get(ME)
     assert response.status_code == 401

@@ -21,6 +21,7 @@ from devices.models import Device
 from ems_common.auth import caller
 from ems_common.errors import field_error
 from ems_common.permissions import IsAdmin, is_admin
+from ems_common.validation import validated
 
 
 def visible_devices(request: Request) -> QuerySet[Device]:
@@ -110,7 +111,6 @@ class DeviceAssignView(APIView):
     @extend_schema(request=AssignSerializer, responses=DeviceSerializer)
     def post(self, request: Request, pk: uuid.UUID) -> Response:
         device = generics.get_object_or_404(Device, pk=pk)
-        serializer = AssignSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        device = services.assign_device(device.id, serializer.validated_data["user_id"])
+        owner = validated(AssignSerializer, request.data)["user_id"]
+        device = services.assign_device(device.id, owner)
         return Response(DeviceSerializer(device).data)

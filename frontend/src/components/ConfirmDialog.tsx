@@ -1,3 +1,4 @@
+import { FormActions } from "./FormActions";
 import { Modal } from "./Modal";
 
 interface Props {
@@ -14,19 +15,11 @@ export function ConfirmDialog({ title, message, confirmLabel, busy, error, onCon
   return (
     <Modal title={title} onClose={onCancel}>
       <p>{message}</p>
-      {error && (
-        <p className="alert error" role="alert">
-          {error}
-        </p>
-      )}
-      <div className="actions">
-        <button type="button" className="secondary" onClick={onCancel}>
-          Cancel
-        </button>
+      <FormActions error={error} onCancel={onCancel}>
         <button type="button" className="danger" disabled={busy} onClick={onConfirm}>
           {confirmLabel}
         </button>
-      </div>
+      </FormActions>
     </Modal>
   );
 }

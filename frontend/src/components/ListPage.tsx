@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { ErrorMessage, errorText } from "./ErrorMessage";
+import type { FormDialog } from "./FormActions";
 import { Loading } from "./Loading";
 import { Modal } from "./Modal";
 import { Pagination } from "./Pagination";
@@ -25,13 +26,18 @@ interface ListQuery<T> {
 }
 
 /** What the page's dialogs need of a mutation (TanStack Query's result has it). */
-interface Mutation {
+interface MutationState {
   isPending: boolean;
   error: unknown;
   reset: () => void;
 }
 
-interface Props<T extends { id: string }> {
+/** A mutation the page runs itself: a create or edit dialog's. */
+interface Mutation<V> extends MutationState {
+  mutate(variables: V, options: { onSuccess: () => void }): void;
+}
+
+interface Props<T extends { id: string }, C, E> {
   title: string;
   /** The create button's text and the create dialog's title ("New user"). */
   newLabel: string;
@@ -49,10 +55,10 @@ interface Props<T extends { id: string }> {
   /** More buttons between Edit and Delete. */
   actions?: (item: T) => ReactNode;
   emptyText: string;
-  create: { mutation: Mutation; form: (close: () => void) => ReactNode };
-  edit: { mutation: Mutation; form: (item: T, close: () => void) => ReactNode };
+  create: { mutation: Mutation<C>; form: (dialog: FormDialog<C>) => ReactNode };
+  edit: { mutation: Mutation<E>; form: (item: T, dialog: FormDialog<E>) => ReactNode };
   remove: {
-    mutation: Mutation;
+    mutation: MutationState;
     title: string;
     message: (item: T) => string;
     confirm: (item: T, close: () => void) => void;
@@ -61,21 +67,42 @@ interface Props<T extends { id: string }> {
   children?: ReactNode;
 }
 
+/** A button in a table row, named for the row ("Edit alice") for screen readers. */
+export function RowButton(props: { label: string; name: string; className?: string; onClick: () => void }) {
+  return (
+    <button
+      type="button"
+      className={props.className ?? "secondary"}
+      aria-label={`${props.label} ${props.name}`}
+      onClick={props.onClick}
+    >
+      {props.label}
+    </button>
+  );
+}
+
 /** An admin list page: search, table with edit and delete per row, pages, and their dialogs. */
-export function ListPage<T extends { id: string }>(props: Props<T>) {
+export function ListPage<T extends { id: string }, C, E>(props: Props<T, C, E>) {
   const { state, query, search, columns, name, create, edit, remove } = props;
   const { editing, deleting } = state;
+  /** Opens a dialog afresh: the error of its last try is not shown again. */
+  const opener = (mutation: MutationState, open: () => void) => () => {
+    mutation.reset();
+    open();
+  };
+  function dialog<V>(mutation: Mutation<V>): FormDialog<V> {
+    return {
+      busy: mutation.isPending,
+      error: mutation.error,
+      onCancel: state.close,
+      onSubmit: (variables) => mutation.mutate(variables, { onSuccess: state.close }),
+    };
+  }
   return (
     <section>
       <div className="page-head">
         <h1>{props.title}</h1>
-        <button
-          type="button"
-          onClick={() => {
-            create.mutation.reset();
-            state.openCreate();
-          }}
-        >
+        <button type="button" onClick={opener(create.mutation, state.openCreate)}>
           {props.newLabel}
         </button>
       </div>
@@ -119,29 +146,18 @@ export function ListPage<T extends { id: string }>(props: Props<T>) {
                       </td>
                     ))}
                     <td className="row-actions">
-                      <button
-                        type="button"
-                        className="secondary"
-                        aria-label={`Edit ${name(item)}`}
-                        onClick={() => {
-                          edit.mutation.reset();
-                          state.openEdit(item);
-                        }}
-                      >
-                        Edit
-                      </button>
+                      <RowButton
+                        label="Edit"
+                        name={name(item)}
+                        onClick={opener(edit.mutation, () => state.openEdit(item))}
+                      />
                       {props.actions?.(item)}
-                      <button
-                        type="button"
+                      <RowButton
+                        label="Delete"
+                        name={name(item)}
                         className="danger"
-                        aria-label={`Delete ${name(item)}`}
-                        onClick={() => {
-                          remove.mutation.reset();
-                          state.openDelete(item);
-                        }}
-                      >
-                        Delete
-                      </button>
+                        onClick={opener(remove.mutation, () => state.openDelete(item))}
+                      />
                     </td>
                   </tr>
                 ))}
@@ -161,12 +177,12 @@ export function ListPage<T extends { id: string }>(props: Props<T>) {
 
       {state.creating && (
         <Modal title={props.newLabel} onClose={state.close}>
-          {create.form(state.close)}
+          {create.form(dialog(create.mutation))}
         </Modal>
       )}
       {editing && (
         <Modal title={`Edit ${name(editing)}`} onClose={state.close}>
-          {edit.form(editing, state.close)}
+          {edit.form(editing, dialog(edit.mutation))}
         </Modal>
       )}
       {props.children}

@@ -8,17 +8,25 @@ Procfile it writes. Nothing is shared with a running `make up` or another test r
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
 import sys
 import time
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import requests
-from services import PYTHON, ROOT, all_services, child_environment, free_port
+from services import (
+    PYTHON,
+    ROOT,
+    Service,
+    all_services,
+    child_environment,
+    free_port,
+    present_services,
+    run_captured,
+)
 
 from harness.processes import Supervisor, read_procfile
 from harness.tcp_proxy import TcpProxy
@@ -74,14 +82,13 @@ class Stack:
             run_id or os.environ.get("EMS_TEST_RUN_ID") or f"{int(time.time())}{os.getpid()}"
         )
         base = base_environment()
-        layout = json.loads(stack_script(["describe"], base, capture=True))
-        self.services: list[dict[str, Any]] = [s for s in layout["services"] if s["present"]]
+        self.services: list[Service] = present_services(quiet=True)
         self.var_dir = E2E_VAR / self.run_id
         self.broker = TcpProxy(
             base.get("RABBITMQ_HOST", "127.0.0.1"), int(base.get("RABBITMQ_PORT") or 5672)
         )
         self._broker_env = base  # the real broker, for checks the proxy must not hide
-        self.env = self._environment(base, layout["services"])
+        self.env = self._environment(base)
         self.gateway_url = f"http://127.0.0.1:{self.env['GATEWAY_PORT']}"
         self.admin_credentials = Credentials(
             self.env["EMS_ADMIN_USERNAME"], self.env["EMS_ADMIN_PASSWORD"]
@@ -89,14 +96,13 @@ class Stack:
         self.processes: Supervisor | None = None
         self._stopped_by_test: set[str] = set()
 
-    def _environment(self, base: dict[str, str], services: list[dict[str, Any]]) -> dict[str, str]:
+    def _environment(self, base: dict[str, str]) -> dict[str, str]:
         env = dict(base)
-        for service in services:
-            env[service["db_env"]] = f"e2e_{self.run_id}_{service['name']}"
-            env[service["port_env"]] = str(free_port())
-        for item in all_services():
-            if item.websocket_port_env:  # a WebSocket process on a port of its own
-                env[item.websocket_port_env] = str(free_port())
+        for service in all_services():
+            env[service.db_env] = f"e2e_{self.run_id}_{service.name}"
+            env[service.port_env] = str(free_port())
+            if service.websocket_port_env:  # a WebSocket process on a port of its own
+                env[service.websocket_port_env] = str(free_port())
         env.update(
             GATEWAY_HOST="127.0.0.1",
             GATEWAY_PORT=str(free_port()),
@@ -154,15 +160,15 @@ class Stack:
             raise ValueError(f"path must start with /: {path!r}")
         return self.gateway_url + path
 
-    def service(self, name: str) -> dict[str, Any]:
+    def service(self, name: str) -> Service:
         for service in self.services:
-            if service["name"] == name:
+            if service.name == name:
                 return service
         raise KeyError(f"no service {name!r} in this stack")
 
     def direct_url(self, service: str, path: str) -> str:
         """A service's own URL, bypassing the gateway."""
-        port = self.env[self.service(service)["port_env"]]
+        port = self.env[self.service(service).port_env]
         return f"http://127.0.0.1:{port}{path}"
 
     def restart(self, process: str) -> None:
@@ -182,16 +188,8 @@ class Stack:
         self, service: str, *args: str, timeout: float = 120
     ) -> subprocess.CompletedProcess[str]:
         """``manage.py <args>`` of a service, with the stack's environment."""
-        folder = ROOT / self.service(service)["folder"]
-        return subprocess.run(
-            [str(PYTHON), str(folder / "manage.py"), *args],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
+        command = [str(PYTHON), str(self.service(service).manage_py), *args]
+        return run_captured(command, self.env, timeout=timeout)
 
     def log_tail(self, process: str | None = None, lines: int = 40) -> str:
         if self.processes is None:
@@ -200,7 +198,7 @@ class Stack:
 
     def wait_healthy(self, timeout: float = START_TIMEOUT_SECONDS) -> None:
         """Until the gateway and every service's health endpoint answer 200 through it."""
-        paths = ["/", *(service["health_path"] for service in self.services)]
+        paths = ["/", *(service.health_path for service in self.services)]
         last: dict[str, str] = {}
         deadline = time.monotonic() + timeout
         while True:

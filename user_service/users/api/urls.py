@@ -5,5 +5,5 @@ from users.api import views
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.ProfileListView.as_view(), name="users-list"),
     path("me/", views.MyProfileView.as_view(), name="users-me"),
-    path("<str:pk>/", views.ProfileDetailView.as_view(), name="users-detail"),
+    path("<uuid:pk>/", views.ProfileDetailView.as_view(), name="users-detail"),
 ]

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.db.models import QuerySet
@@ -12,6 +11,8 @@ from rest_framework.views import APIView
 
 from ems_common.auth import caller
 from ems_common.permissions import IsAdmin, IsAdminOrSelf
+from ems_common.validation import validated
+from ems_common.views import PatchedDetailView
 from users import services
 from users.api.serializers import ProfileSearchQuery, ProfileSerializer, ProfileUpdateSerializer
 from users.models import Profile
@@ -27,39 +28,20 @@ class ProfileListView(generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet[Profile]:
         profiles = Profile.objects.all()
-        query = ProfileSearchQuery(data=self.request.query_params)
-        query.is_valid(raise_exception=True)
-        search = query.validated_data["search"]
+        search = validated(ProfileSearchQuery, self.request.query_params)["search"]
         if search:
             profiles = profiles.filter(username__icontains=search)
         return profiles
 
 
-class ProfileDetailView(generics.RetrieveAPIView):
+class ProfileDetailView(PatchedDetailView):
     permission_classes = [IsAdminOrSelf]
     serializer_class = ProfileSerializer
+    patch_serializer_class = ProfileUpdateSerializer
+    queryset = Profile.objects.all()
 
-    def get_queryset(self) -> QuerySet[Profile]:
-        return Profile.objects.all()
-
-    def get_object(self) -> Profile:
-        try:
-            pk = uuid.UUID(str(self.kwargs["pk"]))
-        except ValueError:
-            raise exceptions.NotFound("No profile with that id.") from None
-        profile = services.profile_or_none(pk)
-        if profile is None:
-            raise exceptions.NotFound("No profile with that id.")
-        self.check_object_permissions(self.request, profile)
-        return profile
-
-    @extend_schema(request=ProfileUpdateSerializer, responses={200: ProfileSerializer})
-    def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        profile = self.get_object()
-        serializer = ProfileUpdateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        profile = services.update_contact(profile, **serializer.validated_data)
-        return Response(ProfileSerializer(profile).data)
+    def apply_patch(self, instance: Profile, changes: dict[str, Any]) -> Profile:
+        return services.update_contact(instance, **changes)
 
 
 class MyProfileView(APIView):

@@ -1,15 +1,14 @@
 """Overconsumption detection in the ingestion statement: one alert per device-hour over the max."""
 
-import threading
 import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connections
 
 from ems_common.messaging.topology import ALERTS_EXCHANGE
 from ems_common.outbox.models import OutboxEvent
+from ems_common.testing.threads import at_once
 from monitoring.alerts.events import ALERT_EVENT
 from monitoring.ingestion.readings import Reading
 from monitoring.ingestion.store import store_readings
@@ -150,21 +149,7 @@ def test_two_batches_committing_at_once_raise_one_alert() -> None:
     """Each batch alone takes the hour over the max; the row lock makes only one the crossing."""
     device = device_with_max()
     batches = [readings(device, HOUR, 3), readings(device, HOUR, 3, offset_minutes=5)]
-    barrier = threading.Barrier(2)
-    results: list = []
-
-    def store(batch: list) -> None:
-        try:
-            barrier.wait(timeout=5)
-            results.append(store_readings(batch))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=store, args=(batch,)) for batch in batches]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=20)
+    results = at_once(store_readings, batches)
 
     assert len(results) == 2
     assert sorted(len(result.alerts) for result in results) == [0, 1]

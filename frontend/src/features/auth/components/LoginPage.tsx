@@ -1,7 +1,9 @@
-import { useState, type FormEvent } from "react";
+import type { FormEvent } from "react";
 import { Link, Navigate, useLocation, useNavigate } from "react-router";
 import { Field } from "../../../components/Field";
 import { errorText } from "../../../components/ErrorMessage";
+import { FormError, SubmitButton } from "../../../components/FormActions";
+import { useForm } from "../../../components/use-form";
 import { ApiError } from "../../../lib/api-client";
 import { useLogin } from "../api/login";
 import { homePathFor, useAuth } from "../use-auth";
@@ -17,8 +19,8 @@ export function LoginPage() {
   const location = useLocation();
   const navigate = useNavigate();
   const login = useLogin();
-  const [username, setUsername] = useState("");
-  const [password, setPassword] = useState("");
+  const form = useForm({ username: "", password: "" });
+  const { username, password } = form.values;
 
   if (auth.status === "signedIn" && !login.isPending && !login.isSuccess) {
     return <Navigate to={homePathFor(auth.user.role)} replace />;
@@ -42,31 +44,12 @@ export function LoginPage() {
     <section className="card narrow">
       <h1>Sign in</h1>
       <form onSubmit={submit} noValidate>
-        <Field
-          label="Username"
-          name="username"
-          autoComplete="username"
-          required
-          value={username}
-          onChange={(e) => setUsername(e.target.value)}
-        />
-        <Field
-          label="Password"
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          required
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-        />
-        {message && (
-          <p className="alert error" role="alert">
-            {message}
-          </p>
-        )}
-        <button type="submit" disabled={login.isPending || !username || !password}>
-          {login.isPending ? "Signing in…" : "Sign in"}
-        </button>
+        <Field label="Username" autoComplete="username" required {...form.field("username")} />
+        <Field label="Password" type="password" autoComplete="current-password" required {...form.field("password")} />
+        <FormError message={message} />
+        <SubmitButton busy={login.isPending} busyLabel="Signing in…" disabled={!username || !password}>
+          Sign in
+        </SubmitButton>
       </form>
       <p className="muted">
         No account yet? <Link to="/register">Register</Link>

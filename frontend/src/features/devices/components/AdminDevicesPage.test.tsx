@@ -1,4 +1,4 @@
-import { screen, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { ADMIN, fakeApi, renderRoutes, signInAs } from "../../../test/render";
@@ -38,5 +38,37 @@ describe("AdminDevicesPage", () => {
     await userEvent.setup().click(screen.getByRole("button", { name: "New device" }));
     const dialog = screen.getByRole("dialog", { name: "New device" });
     expect(within(dialog).getByRole("button", { name: "Create device" })).toBeInTheDocument();
+  });
+
+  it("keeps the edit dialog open with a field's error under it, and closes it once saved", async () => {
+    signInAs(ADMIN);
+    const sent: unknown[] = [];
+    let answer = 400;
+    fakeApi({
+      "/api/devices/": () => ({ count: 2, next: null, previous: null, results: DEVICES }),
+      [`/api/users/${OWNER_ID}/`]: () => ({ id: OWNER_ID, username: "carol", role: "client", full_name: "" }),
+      "/api/devices/d-2/": (_url, init) => {
+        sent.push(JSON.parse(String(init?.body)));
+        const errors = [{ code: "min_value", detail: "Too small.", attr: "max_hourly_consumption_kwh" }];
+        return answer === 400
+          ? new Response(JSON.stringify({ errors }), { status: 400 })
+          : { ...DEVICES[1], max_hourly_consumption_kwh: 3 };
+      },
+    });
+    renderRoutes([{ path: "/", element: <AdminDevicesPage /> }], "/");
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "Edit Garage" }));
+    const dialog = screen.getByRole("dialog", { name: "Edit Garage" });
+    const max = within(dialog).getByLabelText("Max hourly consumption (kWh)");
+    await user.clear(max);
+    await user.type(max, "3");
+    await user.click(within(dialog).getByRole("button", { name: "Save" }));
+    expect(await within(dialog).findByText("Too small.")).toBeInTheDocument();
+    expect(max).toHaveAccessibleDescription("Too small.");
+    expect(within(dialog).queryByRole("alert")).not.toBeInTheDocument();
+    answer = 200;
+    await user.click(within(dialog).getByRole("button", { name: "Save" }));
+    await waitFor(() => expect(screen.queryByRole("dialog")).not.toBeInTheDocument());
+    expect(sent.at(-1)).toEqual({ name: "Garage", description: "", address: "", max_hourly_consumption_kwh: 3 });
   });
 });

@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { ErrorMessage } from "../../../components/ErrorMessage";
-import { ListPage } from "../../../components/ListPage";
+import { ListPage, RowButton } from "../../../components/ListPage";
 import { useListPage } from "../../../components/use-list-page";
 import { useAssignDevice } from "../api/assign-device";
 import { useCreateDevice } from "../api/create-device";
@@ -42,49 +42,28 @@ export function AdminDevicesPage() {
       rowData={(device) => ({ "data-device-name": device.name })}
       actions={(device) =>
         device.owner_id ? (
-          <button
-            type="button"
-            className="secondary"
-            aria-label={`Unassign ${device.name}`}
+          <RowButton
+            label="Unassign"
+            name={device.name}
             onClick={() => unassign.mutate({ id: device.id, userId: null })}
-          >
-            Unassign
-          </button>
+          />
         ) : (
-          <button
-            type="button"
-            className="secondary"
-            aria-label={`Assign ${device.name}`}
-            onClick={() => setAssigning(device)}
-          >
-            Assign
-          </button>
+          <RowButton label="Assign" name={device.name} onClick={() => setAssigning(device)} />
         )
       }
       emptyText="No devices yet."
       create={{
         mutation: create,
-        form: (close) => (
-          <DeviceForm
-            initial={EMPTY}
-            submitLabel="Create device"
-            busy={create.isPending}
-            error={create.error}
-            onCancel={close}
-            onSubmit={(data) => create.mutate(data, { onSuccess: close })}
-          />
-        ),
+        form: (dialog) => <DeviceForm {...dialog} initial={EMPTY} submitLabel="Create device" />,
       }}
       edit={{
         mutation: update,
-        form: (device, close) => (
+        form: (device, dialog) => (
           <DeviceForm
+            {...dialog}
             initial={device}
             submitLabel="Save"
-            busy={update.isPending}
-            error={update.error}
-            onCancel={close}
-            onSubmit={(data) => update.mutate({ id: device.id, data }, { onSuccess: close })}
+            onSubmit={(data) => dialog.onSubmit({ id: device.id, data })}
           />
         ),
       }}

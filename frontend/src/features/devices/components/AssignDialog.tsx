@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from "react";
 import { errorText } from "../../../components/ErrorMessage";
+import { FormActions, SubmitButton } from "../../../components/FormActions";
 import { Modal } from "../../../components/Modal";
 import { useUsers } from "../../../api/users/list-users";
 import { useAssignDevice } from "../api/assign-device";
@@ -46,19 +47,11 @@ export function AssignDialog({ device, onClose }: { device: Device; onClose: () 
             ))}
           </select>
         </div>
-        {assign.error && (
-          <p className="alert error" role="alert">
-            {errorText(assign.error)}
-          </p>
-        )}
-        <div className="actions">
-          <button type="button" className="secondary" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" disabled={!userId || assign.isPending}>
-            {assign.isPending ? "Assigning…" : "Assign"}
-          </button>
-        </div>
+        <FormActions error={assign.error ? errorText(assign.error) : null} onCancel={onClose}>
+          <SubmitButton busy={assign.isPending} busyLabel="Assigning…" disabled={!userId}>
+            Assign
+          </SubmitButton>
+        </FormActions>
       </form>
     </Modal>
   );

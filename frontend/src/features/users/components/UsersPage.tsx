@@ -35,27 +35,22 @@ export function UsersPage() {
       emptyText="No users match."
       create={{
         mutation: createUser,
-        form: (close) => (
-          <UserForm
-            initial={EMPTY}
-            editing={false}
-            busy={createUser.isPending}
-            error={createUser.error}
-            onCancel={close}
-            onSubmit={(values) => createUser.mutate(values, { onSuccess: close })}
-          />
-        ),
+        form: (dialog) => <UserForm {...dialog} initial={EMPTY} editing={false} />,
       }}
       edit={{
         mutation: updateUser,
-        form: (user, close) => (
+        form: (user, dialog) => (
           <UserForm
-            initial={{ ...EMPTY, ...user, password: "" }}
+            {...dialog}
+            initial={{
+              ...EMPTY,
+              username: user.username,
+              full_name: user.full_name,
+              email: user.email,
+              role: user.role,
+            }}
             editing
-            busy={updateUser.isPending}
-            error={updateUser.error}
-            onCancel={close}
-            onSubmit={(values) => updateUser.mutate({ user, changes: values }, { onSuccess: close })}
+            onSubmit={(changes) => dialog.onSubmit({ user, changes })}
           />
         ),
       }}

@@ -1,7 +1,7 @@
 """Container health checks of the compose deployment (deploy/docker-compose.yml); stdlib only.
 
-    python scripts/healthcheck.py url http://127.0.0.1:8000/api/auth/health/
-    python scripts/healthcheck.py worker relay_outbox
+    python deploy/healthcheck.py url http://127.0.0.1:8000/api/auth/health/
+    python deploy/healthcheck.py worker relay_outbox
 
 ``url``: the address answers 200 within 4 s (a web process: its /health/ checks the database and
 the broker itself). ``worker``: a process whose command line holds the given word is running
