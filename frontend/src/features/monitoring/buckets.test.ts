@@ -92,7 +92,11 @@ describe("buckets", () => {
       (h) => (h === 19 ? 3 : 0.5),
       () => [6, 6],
     );
-    expect(chartRows(data, null, 2).filter((r) => r.overMax).map((r) => r.label)).toEqual(["19:00"]);
+    expect(
+      chartRows(data, null, 2)
+        .filter((r) => r.overMax)
+        .map((r) => r.label),
+    ).toEqual(["19:00"]);
     expect(chartRows({ ...data, bucket: "day", period: "week" }, null, 2).some((r) => r.overMax)).toBe(false);
   });
 
