@@ -26,6 +26,9 @@ OptionalText = Annotated[str, BeforeValidator(lambda value: "" if value is None 
 NonEmptyText = Annotated[str, Field(min_length=1)]
 # What Device.max_hourly_consumption_kwh (12 digits, 3 places) holds, in both services.
 Kwh = Annotated[Decimal, Field(gt=0, lt=10**9, allow_inf_nan=False)]
+# Minutes between two readings of a meter (Device.reading_interval_minutes, in both services).
+IntervalMinutes = Annotated[int, Field(ge=1, le=1440)]
+DEFAULT_READING_INTERVAL_MINUTES = 10
 
 
 class Event(BaseModel):
@@ -73,6 +76,8 @@ class _DeviceState(Event):
     address: OptionalText = ""
     owner_id: uuid.UUID | None
     max_hourly_consumption_kwh: Kwh
+    # Older publishers leave it out: the default interval.
+    reading_interval_minutes: IntervalMinutes = DEFAULT_READING_INTERVAL_MINUTES
 
     @field_validator("max_hourly_consumption_kwh")
     @classmethod

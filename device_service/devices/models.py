@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from ems_common.inbox.models import SyncedEntity
@@ -28,6 +29,10 @@ class Device(models.Model):
     description = models.TextField(blank=True, default="")
     address = models.CharField(max_length=300, blank=True, default="")
     max_hourly_consumption_kwh = models.DecimalField(max_digits=12, decimal_places=3)
+    # Minutes between two readings of the meter (1 minute to a day): what monitoring expects.
+    reading_interval_minutes = models.PositiveSmallIntegerField(
+        default=10, validators=[MinValueValidator(1), MaxValueValidator(1440)]
+    )
     # DO_NOTHING: the user.deleted handler unassigns devices itself (publishing device.updated
     # for each); the constraint is deferred to commit, so the order inside it does not matter.
     owner = models.ForeignKey(
@@ -44,7 +49,12 @@ class Device(models.Model):
             models.CheckConstraint(
                 condition=models.Q(max_hourly_consumption_kwh__gt=0),
                 name="device_max_hourly_consumption_positive",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reading_interval_minutes__gte=1)
+                & models.Q(reading_interval_minutes__lte=1440),
+                name="device_reading_interval_range",
+            ),
         ]
 
     def __str__(self) -> str:

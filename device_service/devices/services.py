@@ -20,7 +20,13 @@ from ems_common.outbox.services import publish_event
 
 log = logging.getLogger(__name__)
 
-EDITABLE_FIELDS = ("name", "description", "address", "max_hourly_consumption_kwh")
+EDITABLE_FIELDS = (
+    "name",
+    "description",
+    "address",
+    "max_hourly_consumption_kwh",
+    "reading_interval_minutes",
+)
 
 
 def known_owner(user_id: uuid.UUID | None, attr: str = "owner_id") -> User | None:

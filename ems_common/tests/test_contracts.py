@@ -42,6 +42,7 @@ VALID: dict[str, dict[str, Any]] = {
         "address": "1 Main St",
         "owner_id": str(USER_ID),
         "max_hourly_consumption_kwh": 2.5,
+        "reading_interval_minutes": 10,
     },
     "device.deleted": {"id": str(DEVICE_ID)},
     "alert.overconsumption": {
@@ -164,6 +165,22 @@ def test_a_numeric_string_is_still_accepted_as_an_amount():
     assert event.max_hourly_consumption_kwh == Decimal("3.000")
 
 
+def test_a_device_event_without_an_interval_gets_the_default_of_10_minutes():
+    data = {k: v for k, v in VALID["device.created"].items() if k != "reading_interval_minutes"}
+
+    event = received("device.created", data)
+
+    assert isinstance(event, DeviceCreated)
+    assert event.reading_interval_minutes == 10
+
+
+def test_a_device_event_carries_its_interval():
+    event = received("device.updated", {**VALID["device.updated"], "reading_interval_minutes": 15})
+
+    assert isinstance(event, DeviceUpdated)
+    assert event.data()["reading_interval_minutes"] == 15
+
+
 # One malformed ``data`` per type and field check; the reason names the field at fault.
 MALFORMED: list[tuple[str, dict[str, Any], str]] = [
     ("user.created", {"id": "nope"}, "id is not a UUID: 'nope'"),
@@ -185,6 +202,8 @@ MALFORMED: list[tuple[str, dict[str, Any], str]] = [
         {"max_hourly_consumption_kwh": "NaN"},
         "max_hourly_consumption_kwh must be a finite number",
     ),
+    ("device.updated", {"reading_interval_minutes": 0}, "reading_interval_minutes"),
+    ("device.updated", {"reading_interval_minutes": 1441}, "reading_interval_minutes"),
     ("device.deleted", {"id": "x"}, "id is not a UUID"),
     ("alert.overconsumption", {"owner_id": "x"}, "owner_id is not a UUID"),
     ("alert.overconsumption", {"alert": {"id": str(ALERT_ID)}}, "alert.device_id is missing"),

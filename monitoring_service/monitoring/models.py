@@ -28,6 +28,8 @@ class Device(SyncedEntity):
     address = models.CharField(max_length=300, blank=True, default="")
     owner_id = models.UUIDField(null=True, blank=True, db_index=True)
     max_hourly_consumption_kwh = models.DecimalField(max_digits=12, decimal_places=3)
+    # Minutes between two readings (1..1440): how many readings a period should hold.
+    reading_interval_minutes = models.PositiveSmallIntegerField(default=10, db_default=10)
 
     class Meta:
         db_table = "monitoring_device"
@@ -63,7 +65,8 @@ class Reading(models.Model):
 
 
 class HourlyConsumption(models.Model):
-    """Sum of a device's readings with ``ts`` in [hour_start, hour_start + 1h), per UTC hour."""
+    """Sum and count of a device's readings with ``ts`` in [hour_start, hour_start + 1h), per UTC
+    hour. Maintained by the ingestion statement (monitoring.ingestion.store)."""
 
     pk = models.CompositePrimaryKey("device_id", "hour_start")
     # The primary key (device_id, ...) already indexes device_id; no constraint, as on Reading.
@@ -72,12 +75,33 @@ class HourlyConsumption(models.Model):
     )
     hour_start = models.DateTimeField()
     kwh = models.DecimalField(max_digits=20, decimal_places=KWH_DECIMAL_PLACES)
+    readings = models.IntegerField(default=0, db_default=0)
 
     class Meta:
         db_table = "monitoring_hourly_consumption"
 
     def __str__(self) -> str:
         return f"{self.device_id} {self.hour_start.isoformat()}: {self.kwh} kWh"
+
+
+class DailyConsumption(models.Model):
+    """Sum and count of a device's readings with ``ts`` in [day_start, day_start + 1 day), per UTC
+    day: the rollup that makes a month or a year cost about what a day costs. Maintained by the
+    ingestion statement together with the hourly totals, exact in the same way."""
+
+    pk = models.CompositePrimaryKey("device_id", "day_start")
+    device = models.ForeignKey(
+        Device, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    day_start = models.DateTimeField()  # a UTC midnight
+    kwh = models.DecimalField(max_digits=20, decimal_places=KWH_DECIMAL_PLACES)
+    readings = models.IntegerField(default=0, db_default=0)
+
+    class Meta:
+        db_table = "monitoring_daily_consumption"
+
+    def __str__(self) -> str:
+        return f"{self.device_id} {self.day_start.date().isoformat()}: {self.kwh} kWh"
 
 
 class Alert(models.Model):

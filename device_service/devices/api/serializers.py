@@ -26,6 +26,7 @@ class DeviceSerializer(serializers.ModelSerializer):
             "description",
             "address",
             "max_hourly_consumption_kwh",
+            "reading_interval_minutes",
             "owner_id",
             "created_at",
             "updated_at",

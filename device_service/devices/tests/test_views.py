@@ -54,7 +54,43 @@ def test_admin_creates_a_device_and_its_event_is_in_the_outbox(admin_api: APICli
         "address": "2 Elm St",
         "owner_id": str(owner.id),
         "max_hourly_consumption_kwh": 3.25,
+        "reading_interval_minutes": 10,
     }
+    assert device["reading_interval_minutes"] == 10  # the default
+
+
+def test_the_reading_interval_is_set_and_changed_and_travels_in_the_event(
+    admin_api: APIClient,
+) -> None:
+    created = admin_api.post(
+        LIST,
+        {"name": "Meter", "max_hourly_consumption_kwh": 1, "reading_interval_minutes": 15},
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    assert created.json()["reading_interval_minutes"] == 15
+
+    changed = admin_api.patch(
+        f"{LIST}{created.json()['id']}/", {"reading_interval_minutes": 60}, format="json"
+    )
+
+    assert changed.status_code == 200, changed.json()
+    assert changed.json()["reading_interval_minutes"] == 60
+    assert events("device.updated")[-1]["data"]["reading_interval_minutes"] == 60
+
+
+@pytest.mark.parametrize("interval", [0, 1441, -5, "often", 2.5])
+def test_an_interval_outside_1_to_1440_minutes_is_400_naming_it(
+    admin_api: APIClient, interval: Any
+) -> None:
+    response = admin_api.post(
+        LIST,
+        {"name": "x", "max_hourly_consumption_kwh": 1, "reading_interval_minutes": interval},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert [e["attr"] for e in response.json()["errors"]] == ["reading_interval_minutes"]
 
 
 @pytest.mark.parametrize("maximum", [0, -1, "-0.5", "lots"])

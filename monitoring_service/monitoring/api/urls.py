@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from monitoring.api import alerts, devices, hourly
+from monitoring.api import alerts, consumption, devices, fleet, hourly
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("devices/", devices.DeviceListView.as_view(), name="monitoring-device-list"),
@@ -10,4 +10,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("alerts/read-all/", alerts.AlertReadAllView.as_view(), name="monitoring-alert-read-all"),
     path("alerts/<uuid:pk>/read/", alerts.AlertReadView.as_view(), name="monitoring-alert-read"),
     path("hourly/range/", hourly.RangeView.as_view(), name="monitoring-hourly-range"),
+    path(
+        "consumption/",
+        consumption.PeriodConsumptionView.as_view(),
+        name="monitoring-consumption",
+    ),
+    path("fleet/", fleet.FleetView.as_view(), name="monitoring-fleet"),
 ]

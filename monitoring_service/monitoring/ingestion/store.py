@@ -1,8 +1,10 @@
-"""Storing meter readings: raw rows once per (device, instant), hourly totals added by the database.
+"""Storing meter readings: raw rows once per (device, instant), rollups added by the database.
 
 One SQL statement per batch inserts the readings (``ON CONFLICT DO NOTHING``) and adds exactly
-the rows it inserted to ``monitoring_hourly_consumption`` (``ON CONFLICT DO UPDATE SET kwh = kwh +
-EXCLUDED.kwh``), and raises an alert for each device-hour it took over the maximum.
+the rows it inserted (their kWh and their count) to the per-UTC-hour totals
+``monitoring_hourly_consumption`` and the per-UTC-day totals ``monitoring_daily_consumption``
+(``ON CONFLICT DO UPDATE SET kwh = kwh + EXCLUDED.kwh, readings = readings + EXCLUDED.readings``),
+and raises an alert for each device-hour it took over the maximum.
 Nothing is read into Python and written back, so any number of consumers at once
 give exact totals, and a batch redelivered after a crash adds nothing twice.
 """
@@ -20,9 +22,11 @@ from monitoring.ingestion.readings import Reading
 
 # One statement: which devices of the batch monitoring knows, the readings of those (sorted by
 # key, so concurrent consumers take row locks in the same order) inserted once, and only the
-# inserted ones added to the hourly totals. A device-hour whose total this statement took from
-# <= max to > max (old = new - added: the upsert returns the total after its own addition, which
-# row locks serialise between consumers) gets its alert, once per (device, hour). It also
+# inserted ones added to the hourly and daily totals: hours first (the daily upsert waits for the
+# hourly one to finish, the ``count(*) FROM hourly`` condition), then days, each sorted by key, so
+# every consumer takes its locks in that one order. A device-hour whose total this statement took
+# from <= max to > max (old = new - added: the upsert returns the total after its own addition,
+# which row locks serialise between consumers) gets its alert, once per (device, hour). It also
 # returns the batch's unknown devices and the new alerts' ids.
 STORE_SQL = """
 WITH batch AS (
@@ -43,16 +47,29 @@ WITH batch AS (
     RETURNING device_id, ts, value
 ), added AS (
     SELECT device_id, date_bin('1 hour', ts, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS hour_start,
-           sum(value) AS kwh
+           sum(value) AS kwh, count(*) AS readings
     FROM inserted
     GROUP BY 1, 2
 ), hourly AS (
-    INSERT INTO monitoring_hourly_consumption (device_id, hour_start, kwh)
-    SELECT device_id, hour_start, kwh FROM added
+    INSERT INTO monitoring_hourly_consumption (device_id, hour_start, kwh, readings)
+    SELECT device_id, hour_start, kwh, readings FROM added
     ORDER BY 1, 2
     ON CONFLICT (device_id, hour_start)
-    DO UPDATE SET kwh = monitoring_hourly_consumption.kwh + EXCLUDED.kwh
+    DO UPDATE SET kwh = monitoring_hourly_consumption.kwh + EXCLUDED.kwh,
+                  readings = monitoring_hourly_consumption.readings + EXCLUDED.readings
     RETURNING device_id, hour_start, kwh
+), daily AS (
+    INSERT INTO monitoring_daily_consumption (device_id, day_start, kwh, readings)
+    SELECT device_id, date_bin('1 day', hour_start, TIMESTAMPTZ '2000-01-01 00:00:00+00'),
+           sum(kwh), sum(readings)
+    FROM added
+    WHERE (SELECT count(*) FROM hourly) >= 0
+    GROUP BY 1, 2
+    ORDER BY 1, 2
+    ON CONFLICT (device_id, day_start)
+    DO UPDATE SET kwh = monitoring_daily_consumption.kwh + EXCLUDED.kwh,
+                  readings = monitoring_daily_consumption.readings + EXCLUDED.readings
+    RETURNING 1
 ), alerts AS (
     INSERT INTO monitoring_alert (id, device_id, owner_id, hour_start, kwh, max_kwh, created_at)
     SELECT gen_random_uuid(), k.id, k.owner_id, h.hour_start, h.kwh, k.max_kwh,
@@ -67,6 +84,7 @@ WITH batch AS (
 SELECT
     (SELECT count(*) FROM inserted),
     (SELECT count(*) FROM hourly),
+    (SELECT count(*) FROM daily),
     (SELECT array_agg(DISTINCT device_id::text) FROM batch
      WHERE device_id NOT IN (SELECT id FROM known)),
     (SELECT array_agg(id) FROM alerts)
@@ -100,7 +118,7 @@ def store_readings(readings: Sequence[Reading]) -> StoreResult:
                 array_literal(str(r.value) for r in readings),
             ],
         )
-        stored, hours, unknown, alert_ids = cursor.fetchone()
+        stored, hours, _days, unknown, alert_ids = cursor.fetchone()
         if alert_ids:
             queue_alert_events(alert_ids)
     return StoreResult(stored, hours, frozenset(unknown or ()), tuple(alert_ids or ()))

@@ -134,6 +134,7 @@ export interface components {
             address?: string;
             /** Format: double */
             max_hourly_consumption_kwh: number;
+            reading_interval_minutes?: number;
             /** Format: uuid */
             owner_id?: string | null;
             /** Format: date-time */
@@ -148,6 +149,7 @@ export interface components {
             address?: string;
             /** Format: double */
             max_hourly_consumption_kwh: number;
+            reading_interval_minutes?: number;
             /** Format: uuid */
             owner_id?: string | null;
         };
@@ -317,6 +319,7 @@ export interface components {
             address?: string;
             /** Format: double */
             max_hourly_consumption_kwh?: number;
+            reading_interval_minutes?: number;
             /** Format: uuid */
             owner_id?: string | null;
         };
@@ -353,7 +356,7 @@ export interface components {
             code: "invalid" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
             detail: string;
         };
-        RootCreateError: components["schemas"]["RootCreateNonFieldErrorsErrorComponent"] | components["schemas"]["RootCreateNameErrorComponent"] | components["schemas"]["RootCreateDescriptionErrorComponent"] | components["schemas"]["RootCreateAddressErrorComponent"] | components["schemas"]["RootCreateMaxHourlyConsumptionKwhErrorComponent"] | components["schemas"]["RootCreateOwnerIdErrorComponent"];
+        RootCreateError: components["schemas"]["RootCreateNonFieldErrorsErrorComponent"] | components["schemas"]["RootCreateNameErrorComponent"] | components["schemas"]["RootCreateDescriptionErrorComponent"] | components["schemas"]["RootCreateAddressErrorComponent"] | components["schemas"]["RootCreateMaxHourlyConsumptionKwhErrorComponent"] | components["schemas"]["RootCreateReadingIntervalMinutesErrorComponent"] | components["schemas"]["RootCreateOwnerIdErrorComponent"];
         RootCreateErrorResponse400: components["schemas"]["RootCreateValidationError"] | components["schemas"]["ParseErrorResponse"];
         RootCreateMaxHourlyConsumptionKwhErrorComponent: {
             /**
@@ -420,6 +423,23 @@ export interface components {
              * @enum {string}
              */
             code: "invalid" | "null_characters_not_allowed";
+            detail: string;
+        };
+        RootCreateReadingIntervalMinutesErrorComponent: {
+            /**
+             * @description * `reading_interval_minutes` - reading_interval_minutes (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "reading_interval_minutes";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_string_length` - max_string_length
+             *     * `max_value` - max_value
+             *     * `min_value` - min_value
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "max_string_length" | "max_value" | "min_value" | "null";
             detail: string;
         };
         RootCreateValidationError: {
@@ -500,7 +520,7 @@ export interface components {
             code: "invalid" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
             detail: string;
         };
-        RootPartialUpdateError: components["schemas"]["RootPartialUpdateNonFieldErrorsErrorComponent"] | components["schemas"]["RootPartialUpdateNameErrorComponent"] | components["schemas"]["RootPartialUpdateDescriptionErrorComponent"] | components["schemas"]["RootPartialUpdateAddressErrorComponent"] | components["schemas"]["RootPartialUpdateMaxHourlyConsumptionKwhErrorComponent"] | components["schemas"]["RootPartialUpdateOwnerIdErrorComponent"];
+        RootPartialUpdateError: components["schemas"]["RootPartialUpdateNonFieldErrorsErrorComponent"] | components["schemas"]["RootPartialUpdateNameErrorComponent"] | components["schemas"]["RootPartialUpdateDescriptionErrorComponent"] | components["schemas"]["RootPartialUpdateAddressErrorComponent"] | components["schemas"]["RootPartialUpdateMaxHourlyConsumptionKwhErrorComponent"] | components["schemas"]["RootPartialUpdateReadingIntervalMinutesErrorComponent"] | components["schemas"]["RootPartialUpdateOwnerIdErrorComponent"];
         RootPartialUpdateErrorResponse400: components["schemas"]["RootPartialUpdateValidationError"] | components["schemas"]["ParseErrorResponse"];
         RootPartialUpdateMaxHourlyConsumptionKwhErrorComponent: {
             /**
@@ -566,6 +586,23 @@ export interface components {
              * @enum {string}
              */
             code: "invalid";
+            detail: string;
+        };
+        RootPartialUpdateReadingIntervalMinutesErrorComponent: {
+            /**
+             * @description * `reading_interval_minutes` - reading_interval_minutes (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "reading_interval_minutes";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_string_length` - max_string_length
+             *     * `max_value` - max_value
+             *     * `min_value` - min_value
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "max_string_length" | "max_value" | "min_value" | "null";
             detail: string;
         };
         RootPartialUpdateValidationError: {

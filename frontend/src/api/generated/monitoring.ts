@@ -55,6 +55,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/monitoring/consumption/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The local day (hours), ISO week or month (days) or year (months) holding `date`, with kWh, readings and expected readings per bucket, the previous period's and last year's totals. Costs are null until a tariff applies. */
+        get: operations["consumption_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/monitoring/devices/": {
         parameters: {
             query?: never;
@@ -79,6 +96,23 @@ export interface paths {
             cookie?: never;
         };
         get: operations["devices_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/fleet/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Admins: every device's kWh on the local `date`, the devices over their hourly maximum, the silent ones (no reading for more than 3 intervals) and the top 10. */
+        get: operations["fleet_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -284,6 +318,13 @@ export interface components {
         AlertsReadAllCreateErrorResponse400: components["schemas"]["ParseErrorResponse"];
         AlertsReadCreateErrorResponse400: components["schemas"]["ParseErrorResponse"];
         /**
+         * @description * `hour` - hour
+         *     * `day` - day
+         *     * `month` - month
+         * @enum {string}
+         */
+        BucketEnum: "hour" | "day" | "month";
+        /**
          * @description * `client_error` - Client Error
          * @enum {string}
          */
@@ -309,6 +350,98 @@ export interface components {
             hour: number;
             /** Format: double */
             kwh: number;
+        };
+        ConsumptionRetrieveDateErrorComponent: {
+            /**
+             * @description * `date` - date (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "date";
+            /**
+             * @description * `datetime` - datetime
+             *     * `invalid` - invalid
+             *     * `max_value` - max_value
+             *     * `min_value` - min_value
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "datetime" | "invalid" | "max_value" | "min_value" | "null" | "null_characters_not_allowed" | "required";
+            detail: string;
+        };
+        ConsumptionRetrieveDeviceIdErrorComponent: {
+            /**
+             * @description * `device_id` - device_id (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "device_id";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "null_characters_not_allowed" | "required";
+            detail: string;
+        };
+        ConsumptionRetrieveError: components["schemas"]["ConsumptionRetrieveNonFieldErrorsErrorComponent"] | components["schemas"]["ConsumptionRetrieveDeviceIdErrorComponent"] | components["schemas"]["ConsumptionRetrievePeriodErrorComponent"] | components["schemas"]["ConsumptionRetrieveDateErrorComponent"] | components["schemas"]["ConsumptionRetrieveTzErrorComponent"];
+        ConsumptionRetrieveErrorResponse400: components["schemas"]["ConsumptionRetrieveValidationError"];
+        ConsumptionRetrieveNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ConsumptionRetrievePeriodErrorComponent: {
+            /**
+             * @description * `period` - period (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "period";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null" | "null_characters_not_allowed" | "required";
+            detail: string;
+        };
+        ConsumptionRetrieveTzErrorComponent: {
+            /**
+             * @description * `tz` - tz (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "tz";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ConsumptionRetrieveValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ConsumptionRetrieveError"][];
         };
         DailyConsumption: {
             /** Format: uuid */
@@ -377,6 +510,16 @@ export interface components {
          * @enum {string}
          */
         Error401CodeEnum: "not_authenticated" | "authentication_failed" | "bad_authorization_header" | "token_invalid" | "token_expired" | "wrong_credentials" | "user_not_found" | "session_ended";
+        Error403: {
+            code: components["schemas"]["Error403CodeEnum"];
+            detail: string;
+            attr: string | null;
+        };
+        /**
+         * @description * `permission_denied` - Permission Denied
+         * @enum {string}
+         */
+        Error403CodeEnum: "permission_denied";
         Error404: {
             code: components["schemas"]["Error404CodeEnum"];
             detail: string;
@@ -442,6 +585,10 @@ export interface components {
             type: components["schemas"]["ClientErrorEnum"];
             errors: components["schemas"]["Error401"][];
         };
+        ErrorResponse403: {
+            type: components["schemas"]["ClientErrorEnum"];
+            errors: components["schemas"]["Error403"][];
+        };
         ErrorResponse404: {
             type: components["schemas"]["ClientErrorEnum"];
             errors: components["schemas"]["Error404"][];
@@ -465,6 +612,108 @@ export interface components {
         ErrorResponse503: {
             type: components["schemas"]["ServerErrorEnum"];
             errors: components["schemas"]["Error503"][];
+        };
+        FleetOverMax: {
+            /** Format: uuid */
+            device_id: string;
+            name: string;
+            /** @description UTC hours of the local day whose kWh went over the maximum. */
+            hours_over: number;
+        };
+        FleetOverview: {
+            /** Format: date */
+            date: string;
+            tz: string;
+            /** @description How many devices there are. */
+            devices: number;
+            /**
+             * Format: double
+             * @description Every device's kWh on the local day.
+             */
+            total_kwh: number;
+            /** @description Most hours over first. */
+            over_max: components["schemas"]["FleetOverMax"][];
+            /** @description No reading for more than 3 of its intervals before now. */
+            silent: components["schemas"]["FleetSilent"][];
+            /** @description The 10 biggest consumers of the day. */
+            top: components["schemas"]["FleetTop"][];
+        };
+        FleetRetrieveDateErrorComponent: {
+            /**
+             * @description * `date` - date (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "date";
+            /**
+             * @description * `datetime` - datetime
+             *     * `invalid` - invalid
+             *     * `max_value` - max_value
+             *     * `min_value` - min_value
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "datetime" | "invalid" | "max_value" | "min_value" | "null" | "null_characters_not_allowed" | "required";
+            detail: string;
+        };
+        FleetRetrieveError: components["schemas"]["FleetRetrieveNonFieldErrorsErrorComponent"] | components["schemas"]["FleetRetrieveDateErrorComponent"] | components["schemas"]["FleetRetrieveTzErrorComponent"];
+        FleetRetrieveErrorResponse400: components["schemas"]["FleetRetrieveValidationError"];
+        FleetRetrieveNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        FleetRetrieveTzErrorComponent: {
+            /**
+             * @description * `tz` - tz (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "tz";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        FleetRetrieveValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["FleetRetrieveError"][];
+        };
+        FleetSilent: {
+            /** Format: uuid */
+            device_id: string;
+            name: string;
+            /**
+             * Format: date-time
+             * @description Its latest reading ever; null: it never sent one.
+             */
+            last_reading_at: string | null;
+        };
+        FleetTop: {
+            /** Format: uuid */
+            device_id: string;
+            name: string;
+            /** Format: double */
+            kwh: number;
         };
         Health: {
             service: string;
@@ -690,6 +939,81 @@ export interface components {
              */
             type: "client_error";
             errors: components["schemas"]["ParseError"][];
+        };
+        PeriodBucket: {
+            /**
+             * Format: date-time
+             * @description The bucket's local start, ISO-8601 with offset.
+             */
+            start: string;
+            /** Format: double */
+            kwh: number;
+            /** @description Readings stored in the bucket. */
+            readings: number;
+            /** @description Readings the device's interval gives for the elapsed part of the bucket. */
+            expected_readings: number;
+            /**
+             * Format: double
+             * @description Null when no tariff applies.
+             */
+            cost: number | null;
+        };
+        PeriodConsumption: {
+            /** Format: uuid */
+            device_id: string;
+            period: components["schemas"]["PeriodEnum"];
+            /**
+             * Format: date-time
+             * @description The period's local start, with offset.
+             */
+            start: string;
+            /**
+             * Format: date-time
+             * @description The period's local end (exclusive), with offset.
+             */
+            end: string;
+            tz: string;
+            bucket: components["schemas"]["BucketEnum"];
+            /** @description They tile the period, in order. */
+            buckets: components["schemas"]["PeriodBucket"][];
+            /** Format: double */
+            total_kwh: number;
+            /** Format: double */
+            total_cost: number | null;
+            /** @description ISO 4217; null without tariff. */
+            currency: string | null;
+            /** @description The period is not over yet. */
+            partial: boolean;
+            /**
+             * Format: date-time
+             * @description The device's latest reading in the period.
+             */
+            last_reading_at: string | null;
+            /** @description The period before this one. */
+            previous: components["schemas"]["PeriodTotal"];
+            /** @description The same kind of period, a year earlier. */
+            last_year: components["schemas"]["PeriodTotal"];
+        };
+        /**
+         * @description * `day` - day
+         *     * `week` - week
+         *     * `month` - month
+         *     * `year` - year
+         * @enum {string}
+         */
+        PeriodEnum: "day" | "week" | "month" | "year";
+        PeriodTotal: {
+            /** Format: date-time */
+            start: string;
+            /**
+             * Format: date-time
+             * @description Exclusive.
+             */
+            end: string;
+            /** Format: double */
+            total_kwh: number;
+            /** Format: double */
+            total_cost: number | null;
         };
         RangeConsumption: {
             /** Format: uuid */
@@ -981,6 +1305,93 @@ export interface operations {
             };
         };
     };
+    consumption_retrieve: {
+        parameters: {
+            query: {
+                date: string;
+                device_id: string;
+                /**
+                 * @description * `day` - day
+                 *     * `week` - week
+                 *     * `month` - month
+                 *     * `year` - year
+                 */
+                period: "day" | "week" | "month" | "year";
+                /** @description IANA time zone, e.g. Europe/Bucharest (UTC) */
+                tz?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PeriodConsumption"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsumptionRetrieveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse405"];
+                };
+            };
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse406"];
+                };
+            };
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse500"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
     devices_list: {
         parameters: {
             query?: {
@@ -1084,6 +1495,93 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse405"];
+                };
+            };
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse406"];
+                };
+            };
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse500"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    fleet_retrieve: {
+        parameters: {
+            query: {
+                date: string;
+                /** @description IANA time zone, e.g. Europe/Bucharest (UTC) */
+                tz?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetOverview"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetRetrieveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
                 };
             };
             404: {

@@ -33,6 +33,11 @@ def documented_fields(path: str) -> set[str]:
     [
         ("/api/monitoring/hourly/daily/", {"date": "2026-03-29", "tz": "Europe/Bucharest"}),
         ("/api/monitoring/hourly/range/", {"start": "2026-03-28", "end": "2026-03-30"}),
+        ("/api/monitoring/consumption/", {"period": "week", "date": "2026-03-29"}),
+        (
+            "/api/monitoring/consumption/",
+            {"period": "day", "date": "2026-03-29", "tz": "Asia/Kathmandu"},
+        ),
     ],
 )
 def test_consumption_responses_are_documented_field_by_field(

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db import connections
+from django.db import connection, connections
 
 from ems_common.messaging.consumer import ConsumerRunner
 from ems_common.settings import BrokerConfig
@@ -51,6 +51,32 @@ def expected_hourly(readings: list[tuple[datetime, Decimal]]) -> dict[datetime, 
         hour = ts.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
         totals[hour] = totals.get(hour, Decimal(0)) + value
     return totals
+
+
+ROLLUPS_FROM_READINGS_SQL = """
+SELECT 'hour', date_bin('1 hour', ts, TIMESTAMPTZ '2000-01-01 00:00:00+00'), sum(value), count(*)
+FROM monitoring_reading WHERE device_id = %(device)s GROUP BY 2
+UNION ALL
+SELECT 'day', date_bin('1 day', ts, TIMESTAMPTZ '2000-01-01 00:00:00+00'), sum(value), count(*)
+FROM monitoring_reading WHERE device_id = %(device)s GROUP BY 2
+"""
+ROLLUPS_SQL = """
+SELECT 'hour', hour_start, kwh, readings FROM monitoring_hourly_consumption
+WHERE device_id = %(device)s
+UNION ALL
+SELECT 'day', day_start, kwh, readings FROM monitoring_daily_consumption
+WHERE device_id = %(device)s
+"""
+
+
+def assert_rollups_exact(device_id: uuid.UUID) -> None:
+    """The hourly and daily totals (kWh and reading counts) are those of the stored readings."""
+    with connection.cursor() as cursor:
+        cursor.execute(ROLLUPS_FROM_READINGS_SQL, {"device": device_id})
+        expected = sorted(cursor.fetchall())
+        cursor.execute(ROLLUPS_SQL, {"device": device_id})
+        actual = sorted(cursor.fetchall())
+    assert actual == expected
 
 
 def stored_count(device_id: uuid.UUID) -> int:

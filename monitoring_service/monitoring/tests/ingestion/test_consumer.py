@@ -26,6 +26,7 @@ from ems_common.testing.broker import (
 )
 from monitoring.models import Device
 from monitoring.tests.ingestion.helpers import (
+    assert_rollups_exact,
     body,
     day_of_readings,
     epoch_ms,
@@ -71,6 +72,7 @@ def test_a_day_in_mixed_formats_and_random_order_gives_exact_hourly_totals(
         wait_until(lambda: stored_count(device.id) == 144, timeout=15, what="144 readings")
 
     assert hourly(device.id) == expected_hourly(readings)
+    assert_rollups_exact(device.id)
     assert len(hourly(device.id)) == 24
     assert drain(dlq_name(unique_queue)) == []
 
@@ -90,6 +92,7 @@ def test_the_same_readings_delivered_again_change_nothing(
 
     assert stored_count(device.id) == 144
     assert hourly(device.id) == expected_hourly(readings)
+    assert_rollups_exact(device.id)
 
 
 def test_two_consumers_in_parallel_give_exact_totals(
@@ -109,6 +112,7 @@ def test_two_consumers_in_parallel_give_exact_totals(
 
     for device in devices:
         assert hourly(device.id) == expected_hourly(readings)
+        assert_rollups_exact(device.id)
 
 
 def test_every_kind_of_bad_reading_is_dead_lettered_with_its_reason_and_good_ones_stored(
@@ -210,3 +214,4 @@ def test_a_consumer_killed_mid_run_and_restarted_gives_exact_totals(
 
     for device in devices:
         assert hourly(device.id) == expected_hourly(readings)
+        assert_rollups_exact(device.id)

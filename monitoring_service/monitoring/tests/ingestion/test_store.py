@@ -8,6 +8,7 @@ import pytest
 from monitoring.ingestion.readings import Reading, parse_reading
 from monitoring.ingestion.store import store_readings
 from monitoring.tests.ingestion.helpers import (
+    assert_rollups_exact,
     day_of_readings,
     expected_hourly,
     hourly,
@@ -43,6 +44,7 @@ def test_the_same_readings_again_change_nothing() -> None:
 
     assert again.stored == 0
     assert hourly(device.id) == before
+    assert_rollups_exact(device.id)
     assert stored_count(device.id) == 144
 
 
@@ -55,6 +57,7 @@ def test_readings_in_random_order_and_split_batches_give_the_same_totals() -> No
         store_readings([Reading(device.id, ts, v) for ts, v in shuffled[start : start + 37]])
 
     assert hourly(device.id) == expected_hourly(readings)
+    assert_rollups_exact(device.id)
 
 
 def test_a_duplicate_inside_one_batch_counts_once() -> None:

@@ -49,6 +49,16 @@ def test_device_created_stores_the_full_state() -> None:
     assert device.max_hourly_consumption_kwh == Decimal("2.5")
 
 
+def test_device_events_carry_the_reading_interval_and_older_ones_mean_10_minutes() -> None:
+    device_id = uuid.uuid4()
+
+    apply("device.created", 1, device_data(device_id))
+    assert Device.objects.get(id=device_id).reading_interval_minutes == 10
+
+    apply("device.updated", 2, device_data(device_id, reading_interval_minutes=15))
+    assert Device.objects.get(id=device_id).reading_interval_minutes == 15
+
+
 def test_device_updated_for_an_unknown_device_creates_it() -> None:
     device_id = uuid.uuid4()
 
