@@ -16,35 +16,9 @@ export type MonitoredDevice = Schemas["Device"];
 export type DailyConsumption = Schemas["DailyConsumption"];
 
 /** One bucket of a period (an hour, a day or a month): readings counted against those expected. */
-export interface ConsumptionBucket {
-  start: string;
-  kwh: number;
-  readings: number;
-  expected_readings: number;
-  cost: string | number | null;
-}
+export type ConsumptionBucket = Schemas["PeriodBucket"];
 
-export interface PeriodTotal {
-  start: string;
-  end: string;
-  total_kwh: number;
-  total_cost: string | number | null;
-}
+export type PeriodTotal = Schemas["PeriodTotal"];
 
 /** A day, week, month or year of one device (DESIGN.md §7 "Consumption over a period"). */
-export interface PeriodConsumption {
-  device_id: string;
-  period: "day" | "week" | "month" | "year";
-  start: string;
-  end: string;
-  tz: string;
-  bucket: "hour" | "day" | "month";
-  buckets: ConsumptionBucket[];
-  total_kwh: number;
-  total_cost: string | number | null;
-  currency: string | null;
-  partial: boolean;
-  last_reading_at: string | null;
-  previous: PeriodTotal;
-  last_year: PeriodTotal;
-}
+export type PeriodConsumption = Schemas["PeriodConsumption"];

@@ -48,7 +48,8 @@ function BucketTooltip({ active, payload, names }: { active?: boolean; payload?:
       {row.overMax && <div className="tooltip-over">over the device's maximum</div>}
       {row.previousRange && (
         <div className="muted">
-          {names.previous}: {row.previousKwh === null ? "no data" : formatKwh(row.previousKwh)} ({row.previousRange})
+          {names.previous}: {row.previousKwh === null ? "no data" : formatKwh(row.previousKwh)}
+          {row.previousRange !== row.range && ` (${row.previousRange})`}
         </div>
       )}
     </div>
@@ -64,6 +65,7 @@ export default function EnergyCharts({ rows, bucket, names, maxKwh, compact = fa
   const step = compact && bucket !== "hour" ? 2 * TICK_STEP[bucket] : TICK_STEP[bucket];
   const hasPrevious = rows.some((row) => row.previousKwh !== null);
   const showMax = bucket === "hour" && maxKwh !== null;
+  const hasGaps = rows.some((row) => row.status === "partial" || row.status === "missing");
   return (
     <figure
       className="card chart"
@@ -97,8 +99,7 @@ export default function EnergyCharts({ rows, bucket, names, maxKwh, compact = fa
       <figcaption>
         kWh per {bucket}
         <span className="chart-key muted">
-          {" "}
-          · hatched: readings missing · grey stripes: no data
+          {hasGaps && " · hatched: some readings missing · grey stripes: no data"}
           {showMax && (
             <span className="over-note" data-testid="max-note">
               {" "}
