@@ -15,6 +15,7 @@ import { performance } from "node:perf_hooks";
 import { chromium } from "playwright-core";
 
 const CHROMIUM = process.env.EMS_CHROMIUM ?? "/usr/bin/chromium";
+const LOCALE = "en-GB"; // navigator.language, Intl's default and (--lang) the native date field's format
 const ARGS = [
   "--headless",
   "--no-sandbox",
@@ -26,7 +27,6 @@ const ARGS = [
   "--disable-sync",
   `--lang=${LOCALE}`,
 ];
-const LOCALE = "en-GB"; // navigator.language, Intl's default and (--lang) the native date field's format
 const STEP_MS = 20_000;
 const VIEWPORTS = { desktop: { width: 1280, height: 900 }, phone: { width: 390, height: 844 } };
 

@@ -118,4 +118,24 @@ describe("buckets", () => {
     expect(summary.vsLastYear.percent).toBeNull();
     expect(summary.peak?.label).toBe("00:00");
   });
+
+  it("compares a running period with the previous one up to the same point", () => {
+    const data = {
+      ...day(
+        "2026-12-01",
+        (h) => (h < 10 ? 0.5 : 0),
+        (h) => (h < 10 ? [6, 6] : [0, 0]),
+      ),
+      partial: true,
+    };
+    const before = day(
+      "2026-11-30",
+      () => 0.4,
+      () => [6, 6],
+    );
+    const summary = summarize(data, chartRows(data, before), true);
+    expect(summary.previousSoFar).toBe(true);
+    expect(summary.previousKwh).toBeCloseTo(4); // 10 hours of 0.4, not the day's 9.6
+    expect(summary.vsPrevious.percent).toBeCloseTo(25);
+  });
 });

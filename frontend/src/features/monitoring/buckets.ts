@@ -1,5 +1,5 @@
 import type { ConsumptionBucket, PeriodConsumption } from "./api/types";
-import { change, type Change } from "./format";
+import { change, LOCALE, type Change } from "./format";
 
 /** ok: every reading came; partial: some are missing; missing: none came; future: not yet begun. */
 export type BucketStatus = "ok" | "partial" | "missing" | "future";
@@ -43,7 +43,7 @@ export function readingsText(row: Pick<ChartRow, "readings" | "expected" | "stat
 }
 
 function formatter(tz: string, options: Intl.DateTimeFormatOptions) {
-  return new Intl.DateTimeFormat(undefined, { timeZone: tz, ...options });
+  return new Intl.DateTimeFormat(LOCALE, { timeZone: tz, ...options });
 }
 
 interface Labels {
@@ -130,7 +130,9 @@ export interface PeriodSummary {
   totalKwh: number;
   partial: boolean;
   lastReadingAt: string | null;
+  /** The previous period's total; while this one runs, only its part up to the same point. */
   previousKwh: number;
+  previousSoFar: boolean;
   lastYearKwh: number;
   vsPrevious: Change;
   vsLastYear: Change;
@@ -141,17 +143,24 @@ export interface PeriodSummary {
 }
 
 /** The cards: the API's totals and comparisons; the peak and average read off its buckets. */
-export function summarize(data: PeriodConsumption, rows: ChartRow[]): PeriodSummary {
+export function summarize(data: PeriodConsumption, rows: ChartRow[], previousLoaded = false): PeriodSummary {
   const withData = rows.filter((row) => row.kwh !== null);
+  // A running period against the same elapsed buckets of the previous one, not its whole total
+  // (this morning against all of yesterday would always look low).
+  const previousSoFar = data.partial && previousLoaded;
+  const previousKwh = previousSoFar
+    ? rows.filter((row) => row.status !== "future").reduce((sum, row) => sum + (row.previousKwh ?? 0), 0)
+    : data.previous.total_kwh;
   const peak = withData.reduce<ChartRow | null>((best, row) => (best && best.kwh! >= row.kwh! ? best : row), null);
   return {
     hasData: withData.some((row) => row.readings > 0),
     totalKwh: data.total_kwh,
     partial: data.partial,
     lastReadingAt: data.last_reading_at,
-    previousKwh: data.previous.total_kwh,
+    previousKwh,
+    previousSoFar,
     lastYearKwh: data.last_year.total_kwh,
-    vsPrevious: change(data.total_kwh, data.previous.total_kwh),
+    vsPrevious: change(data.total_kwh, previousKwh),
     vsLastYear: change(data.total_kwh, data.last_year.total_kwh),
     peak: peak && peak.kwh! > 0 ? peak : null,
     averageKwh: withData.length ? data.total_kwh / withData.length : null,

@@ -1,11 +1,13 @@
 /**
- * Numbers and times on the dashboard, all in the browser's locale (Intl with no locale given:
- * the same source the native date field uses), so the figures, headings and field agree.
+ * Numbers and times on the dashboard, all in one locale: the browser's, as Intl resolves it.
+ * The native date field is given the same one (its `lang`), since Chromium formats it by the
+ * element's language, which the page's `<html lang="en">` would make US English.
  */
+export const LOCALE: string = new Intl.DateTimeFormat().resolvedOptions().locale;
 
-const twoDecimals = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-const twoSignificant = new Intl.NumberFormat(undefined, { maximumSignificantDigits: 2 });
-const wholePercent = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0, signDisplay: "exceptZero" });
+const twoDecimals = new Intl.NumberFormat(LOCALE, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const twoSignificant = new Intl.NumberFormat(LOCALE, { maximumSignificantDigits: 2 });
+const wholePercent = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 0, signDisplay: "exceptZero" });
 
 /** A number of kWh without its unit: two decimals, or two significant digits below 1 (0.0029). */
 export function kwhNumber(value: number): string {
@@ -50,5 +52,5 @@ export function formatInstant(isoInstant: string, tz: string, withDay = true): s
     timeZone: tz,
     ...(withDay ? { weekday: "short", day: "numeric", month: "short" } : {}),
   };
-  return new Intl.DateTimeFormat(undefined, options).format(new Date(isoInstant));
+  return new Intl.DateTimeFormat(LOCALE, options).format(new Date(isoInstant));
 }

@@ -10,6 +10,7 @@ import {
   startOfMonth,
   startOfYear,
 } from "date-fns";
+import { LOCALE } from "./format";
 
 /** The dashboard's period kinds, as the consumption API names them. */
 export const PERIODS = ["day", "week", "month", "year"] as const;
@@ -71,15 +72,15 @@ export function periodTitle(date: string, period: Period): string {
   const day = parseISO(date);
   switch (period) {
     case "day":
-      return new Intl.DateTimeFormat(undefined, { dateStyle: "full" }).format(day);
+      return new Intl.DateTimeFormat(LOCALE, { dateStyle: "full" }).format(day);
     case "week": {
-      const range = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", year: "numeric" });
+      const range = new Intl.DateTimeFormat(LOCALE, { day: "numeric", month: "short", year: "numeric" });
       return `Week of ${range.formatRange(startOfISOWeek(day), endOfISOWeek(day))}`;
     }
     case "month":
-      return new Intl.DateTimeFormat(undefined, { month: "long", year: "numeric" }).format(day);
+      return new Intl.DateTimeFormat(LOCALE, { month: "long", year: "numeric" }).format(day);
     case "year":
-      return new Intl.DateTimeFormat(undefined, { year: "numeric" }).format(day);
+      return new Intl.DateTimeFormat(LOCALE, { year: "numeric" }).format(day);
   }
 }
 

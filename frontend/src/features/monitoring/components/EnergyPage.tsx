@@ -86,7 +86,10 @@ export function EnergyPage() {
     () => (current.data ? chartRows(current.data, previous.data ?? null, maxKwh) : []),
     [current.data, previous.data, maxKwh],
   );
-  const summary = useMemo(() => (current.data ? summarize(current.data, rows) : null), [current.data, rows]);
+  const summary = useMemo(
+    () => (current.data ? summarize(current.data, rows, previous.data !== undefined) : null),
+    [current.data, rows, previous.data],
+  );
   const title = periodTitle(date, period);
   const retry = () => {
     void devices.refetch();

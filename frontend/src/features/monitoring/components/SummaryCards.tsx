@@ -38,13 +38,13 @@ export function SummaryCards({ summary, period, tz }: Props) {
         )}
       </div>
       <ChangeCard
-        label={`Against ${PREVIOUS_NAME[period]}`}
+        label={`Against ${PREVIOUS_NAME[period]}${summary.previousSoFar ? " to the same point" : ""}`}
         before={summary.previousKwh}
         text={formatChange(summary.vsPrevious)}
         testId="change-previous"
       />
       <ChangeCard
-        label="Against a year earlier"
+        label={`Against a year earlier${summary.partial ? ` (the whole ${period})` : ""}`}
         before={summary.lastYearKwh}
         text={formatChange(summary.vsLastYear)}
         testId="change-last-year"
