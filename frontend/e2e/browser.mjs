@@ -15,7 +15,10 @@ import { performance } from "node:perf_hooks";
 import { chromium } from "playwright-core";
 
 const CHROMIUM = process.env.EMS_CHROMIUM ?? "/usr/bin/chromium";
-const LOCALE = "en-GB"; // navigator.language, Intl's default and (--lang) the native date field's format
+// The page's locale (navigator.language, Intl's default) and the browser's language. Headless
+// Chromium draws the native date field as mm/dd/yyyy whatever it is told, so the page is given
+// the same (en-US) and the field and headings agree, as they do in a desktop browser.
+const LOCALE = "en-US";
 const ARGS = [
   "--headless",
   "--no-sandbox",
@@ -227,7 +230,7 @@ async function readDashboard(page) {
 /** Until the period's figures (not a loading state, not the last period's) are on the page. */
 async function periodShown(page, period) {
   await page.locator(`[data-period="${period}"][aria-busy="false"]`).waitFor();
-  await page.getByTestId("energy-table").waitFor({ state: "attached" });
+  await page.locator('[data-testid="energy-table"], [data-testid="no-data"]').first().waitFor({ state: "attached" });
 }
 
 /** Bars drawn for the first time after a full page load of /energy (session restore included). */
@@ -542,7 +545,7 @@ async function gaps(args) {
 }
 
 /**
- * Typing a day into the native date field, key by key (the field shows dd/mm/yyyy under en-GB):
+ * Typing a day into the native date field, key by key (the field shows mm/dd/yyyy under en-US):
  * the URL keeps the old day until Enter; then another typed day commits when Tab leaves the field.
  */
 async function typeDate(args) {

@@ -51,7 +51,7 @@ EXPECTED_COUNTS = {"day": 24, "week": 7, "month": 30, "year": 12}  # DAY is in J
 
 
 def kwh_number(value: float) -> str:
-    """The dashboard's kWh figure under en-GB: two decimals, two significant digits below 1."""
+    """The dashboard's kWh figure (en-US): two decimals, two significant digits below 1."""
     if value == 0:
         return "0"
     if abs(value) < 1:
@@ -579,8 +579,8 @@ def test_a_typed_date_is_committed_on_enter_or_when_the_field_is_left(
         password=client["password"],
         deviceId=world["device_id"],
         date=EMPTY_DAY,
-        typeThenEnter=list("01062025"),  # dd/mm/yyyy under en-GB: DAY
-        typeThenTab=list("30032025"),  # DST_DAY
+        typeThenEnter=list("06012025"),  # mm/dd/yyyy (the browser's en-US): DAY
+        typeThenTab=list("03302025"),  # DST_DAY
     )
     # Not one keystroke moved the page (the year passes through 0002, 0020, 0202 on the way).
     assert report["whileTyping"] == [EMPTY_DAY] * 8

@@ -133,6 +133,8 @@ export interface PeriodSummary {
   /** The previous period's total; while this one runs, only its part up to the same point. */
   previousKwh: number;
   previousSoFar: boolean;
+  /** false when the previous period is known to have no reading at all (nothing to compare). */
+  previousHasData: boolean;
   lastYearKwh: number;
   vsPrevious: Change;
   vsLastYear: Change;
@@ -159,6 +161,7 @@ export function summarize(data: PeriodConsumption, rows: ChartRow[], previousLoa
     lastReadingAt: data.last_reading_at,
     previousKwh,
     previousSoFar,
+    previousHasData: !previousLoaded || rows.some((row) => row.previousKwh !== null) || previousKwh > 0,
     lastYearKwh: data.last_year.total_kwh,
     vsPrevious: change(data.total_kwh, previousKwh),
     vsLastYear: change(data.total_kwh, data.last_year.total_kwh),

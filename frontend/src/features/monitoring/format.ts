@@ -1,7 +1,7 @@
 /**
- * Numbers and times on the dashboard, all in one locale: the browser's, as Intl resolves it.
- * The native date field is given the same one (its `lang`), since Chromium formats it by the
- * element's language, which the page's `<html lang="en">` would make US English.
+ * Numbers and times on the dashboard, all in one locale: the browser's, as Intl resolves it by
+ * default. That is the browser's own language, which its native date field follows too, so the
+ * field, the headings and the figures agree (never a format written out by hand).
  */
 export const LOCALE: string = new Intl.DateTimeFormat().resolvedOptions().locale;
 
@@ -14,6 +14,13 @@ export function kwhNumber(value: number): string {
   if (value === 0) return "0";
   if (Math.abs(value) < 1) return twoSignificant.format(value);
   return twoDecimals.format(value);
+}
+
+const axis = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 2 });
+
+/** An axis tick: as short as it can be ("60", "1.5", "0.25"). */
+export function axisNumber(value: number): string {
+  return axis.format(value);
 }
 
 /** "14.50 kWh", "0.07 kWh", "0.0029 kWh" (never "0.00 kWh" for a small non-zero amount). */

@@ -12,7 +12,7 @@ import {
   YAxis,
 } from "recharts";
 import { readingsText, type ChartRow } from "../buckets";
-import { formatKwh, kwhNumber } from "../format";
+import { axisNumber, formatKwh, kwhNumber } from "../format";
 import type { Bucket } from "../period";
 
 // Loaded on its own (EnergyPage imports it when it mounts): Recharts is most of the app's JavaScript.
@@ -112,7 +112,7 @@ export default function EnergyCharts({ rows, bucket, names, maxKwh, compact = fa
         <BarChart data={rows} margin={{ top: 12, right: 12, bottom: 4, left: 0 }} barGap={1} barCategoryGap="18%">
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="label" interval={step - 1} tickLine={false} fontSize={12} />
-          <YAxis tickFormatter={kwhNumber} width={48} fontSize={12} />
+          <YAxis tickFormatter={axisNumber} width={44} fontSize={12} />
           <Tooltip content={<BucketTooltip names={names} />} cursor={{ fill: "rgba(15,118,110,0.08)" }} />
           <Legend verticalAlign="top" height={28} />
           {rows

@@ -74,7 +74,7 @@ function consumption(url: URL) {
     currency: null,
     partial: running,
     last_reading_at: running ? new Date().toISOString() : null,
-    previous: { start: "", end: "", total_kwh: 10, total_cost: null },
+    previous: { start: "", end: "", total_kwh: date === "2025-06-03" ? 0 : 10, total_cost: null },
     last_year: { start: "", end: "", total_kwh: 0, total_cost: null },
   };
 }
@@ -124,6 +124,12 @@ describe("EnergyPage", () => {
     expect(screen.getByTestId("change-last-year")).toHaveTextContent("+14.25 kWh");
     // The previous day's hours beside this day's.
     expect(screen.getAllByTestId("bar")[0].dataset.previous).toBe("0.5");
+  });
+
+  it("says there is nothing to compare with when the previous period has no reading", async () => {
+    setup("/energy?device=dev-1&period=day&date=2025-06-03"); // the day before is the empty one
+    expect(await screen.findByTestId("change-previous")).toHaveTextContent("—");
+    expect(screen.getByTestId("change-previous-total")).toHaveTextContent("no readings then");
   });
 
   it("draws a week as 7 bars, a month as its days and a year as 12 months", async () => {

@@ -1,6 +1,5 @@
 import { useRef, useState } from "react";
 import { isIsoDate } from "../../../lib/time";
-import { LOCALE } from "../format";
 import { canStepForward, holdsToday, PERIOD_NAMES, PERIODS, shiftPeriod, type Period } from "../period";
 
 interface Props {
@@ -59,7 +58,6 @@ export function PeriodPicker({ period, date, today, onChange }: Props) {
             id="date-picker"
             data-testid="date-picker"
             type="date"
-            lang={LOCALE}
             required
             max={today}
             value={draft ?? date}

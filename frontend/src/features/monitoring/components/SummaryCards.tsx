@@ -8,15 +8,24 @@ interface Props {
   tz: string;
 }
 
-function ChangeCard({ label, before, text, testId }: { label: string; before: number; text: string; testId: string }) {
+interface ChangeProps {
+  label: string;
+  before: number;
+  text: string;
+  testId: string;
+  /** false: the other period has no reading, so there is nothing to compare with. */
+  comparable?: boolean;
+}
+
+function ChangeCard({ label, before, text, testId, comparable = true }: ChangeProps) {
   return (
     <div className="card stat">
       <span className="stat-label">{label}</span>
       <span className="stat-value" data-testid={testId}>
-        {text}
+        {comparable ? text : "—"}
       </span>
       <span className="stat-note muted" data-testid={`${testId}-total`}>
-        then {formatKwh(before)}
+        {comparable ? `then ${formatKwh(before)}` : "no readings then"}
       </span>
     </div>
   );
@@ -42,6 +51,7 @@ export function SummaryCards({ summary, period, tz }: Props) {
         before={summary.previousKwh}
         text={formatChange(summary.vsPrevious)}
         testId="change-previous"
+        comparable={summary.previousHasData}
       />
       <ChangeCard
         label={`Against a year earlier${summary.partial ? ` (the whole ${period})` : ""}`}
