@@ -546,7 +546,7 @@ async function gaps(args) {
 
 /**
  * Typing a day into the native date field, key by key (the field shows mm/dd/yyyy under en-US):
- * the URL keeps the old day until Enter; then another typed day commits when Tab leaves the field.
+ * the URL keeps the old day until Enter; then another typed day commits when the field is left.
  */
 async function typeDate(args) {
   return withBrowser(args, async (page) => {
@@ -573,13 +573,15 @@ async function typeDate(args) {
     };
 
     const whileTypingAgain = [];
+    await field.blur(); // Enter left the caret in the year: from outside, focus lands on the first part
     await field.focus();
     for (const key of args.typeThenTab) {
       await page.keyboard.press(key);
       await page.waitForTimeout(60);
       whileTypingAgain.push(dateInUrl());
     }
-    await page.keyboard.press("Tab");
+    // Leave the field with the mouse (Tab would first reach the field's own calendar button).
+    await page.getByRole("heading", { name: "Energy", exact: true }).click();
     await page.waitForURL((url) => url.searchParams.get("date") !== afterEnter.url.match(/date=([\d-]+)/)[1]);
     await periodShown(page, "day");
     const afterTab = { url: page.url(), field: await field.inputValue() };

@@ -497,10 +497,20 @@ def test_the_period_switch_keeps_the_period_in_the_url_and_draws_a_bar_per_bucke
         assert [row["kwh"] for row in seen["table"]] == [drawn(b) for b in api["buckets"]], period
         assert seen["bars"] == sum(1 for b in api["buckets"] if b["readings"] > 0), period
         assert seen["total"] == kwh_text(api["total_kwh"]), period
-        assert seen["previousTotal"] == f"then {kwh_text(api['previous']['total_kwh'])}", period
+        before = consumption(
+            stack, world["session"], world["device_id"], period, api["previous"]["start"][:10]
+        )
+        assert before["total_kwh"] == api["previous"]["total_kwh"], period
+        if any(b["readings"] for b in before["buckets"]):
+            assert seen["previousTotal"] == f"then {kwh_text(before['total_kwh'])}", period
+        else:
+            assert seen["previousTotal"] == "no readings then", period
+            assert seen["changePrevious"] == "—", period
         assert seen["lastYearTotal"] == f"then {kwh_text(api['last_year']['total_kwh'])}", period
-    # A week: the 7 days Monday 26 May to Sunday 1 June, 5 of them with readings.
+    # A week: the 7 days Monday 26 May to Sunday 1 June, 5 of them with readings; the week
+    # before has none.
     assert report["periods"]["week"]["bars"] == 1 + len(WEEK_DAYS)
+    assert report["periods"]["week"]["previousTotal"] == "no readings then"
     assert report["periods"]["year"]["bars"] == 3  # March (the DST day), May and June
     assert "2025" in report["periods"]["year"]["title"]
     assert "period=year" in report["previousYearUrl"]

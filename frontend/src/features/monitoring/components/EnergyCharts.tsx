@@ -130,15 +130,15 @@ export default function EnergyCharts({ rows, bucket, names, maxKwh, compact = fa
               />
             ))}
           {showMax && <ReferenceLine y={maxKwh} ifOverflow="extendDomain" stroke={OVER} strokeDasharray="6 3" />}
-          {hasPrevious && (
-            <Bar
-              dataKey="previousKwh"
-              name={names.previous}
-              fill={BEFORE}
-              className="bars-previous"
-              isAnimationActive={false}
-            />
-          )}
+          {/* Always there, so it stays left of this period's bars when its figures arrive later. */}
+          <Bar
+            dataKey="previousKwh"
+            name={names.previous}
+            fill={BEFORE}
+            className="bars-previous"
+            legendType={hasPrevious ? "square" : "none"}
+            isAnimationActive={false}
+          />
           <Bar dataKey="kwh" name={names.current} fill={BAR} className="bars-current" isAnimationActive={false}>
             {rows.map((row) => (
               <Cell
