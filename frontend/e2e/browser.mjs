@@ -575,7 +575,7 @@ async function typeDate(args) {
     const whileTypingAgain = [];
     await field.blur(); // Enter left the caret in the year: from outside, focus lands on the first part
     await field.focus();
-    for (const key of args.typeThenTab) {
+    for (const key of args.typeThenLeave) {
       await page.keyboard.press(key);
       await page.waitForTimeout(60);
       whileTypingAgain.push(dateInUrl());
@@ -584,10 +584,10 @@ async function typeDate(args) {
     await page.getByRole("heading", { name: "Energy", exact: true }).click();
     await page.waitForURL((url) => url.searchParams.get("date") !== afterEnter.url.match(/date=([\d-]+)/)[1]);
     await periodShown(page, "day");
-    const afterTab = { url: page.url(), field: await field.inputValue() };
+    const afterLeave = { url: page.url(), field: await field.inputValue() };
     const screenshot = join(args.screenshotDir, "energy-typed-date.png");
     await page.screenshot({ path: screenshot, fullPage: true });
-    return { whileTyping, fieldBeforeEnter, afterEnter, whileTypingAgain, afterTab, screenshots: [screenshot] };
+    return { whileTyping, fieldBeforeEnter, afterEnter, whileTypingAgain, afterLeave, screenshots: [screenshot] };
   });
 }
 

@@ -590,7 +590,7 @@ def test_a_typed_date_is_committed_on_enter_or_when_the_field_is_left(
         deviceId=world["device_id"],
         date=EMPTY_DAY,
         typeThenEnter=list("06012025"),  # mm/dd/yyyy (the browser's en-US): DAY
-        typeThenTab=list("03302025"),  # DST_DAY
+        typeThenLeave=list("03302025"),  # DST_DAY
     )
     # Not one keystroke moved the page (the year passes through 0002, 0020, 0202 on the way).
     assert report["whileTyping"] == [EMPTY_DAY] * 8
@@ -599,8 +599,8 @@ def test_a_typed_date_is_committed_on_enter_or_when_the_field_is_left(
     assert report["afterEnter"]["field"] == DAY
     assert report["afterEnter"]["bars"] == 24
     assert report["whileTypingAgain"] == [DAY] * 8
-    assert f"date={DST_DAY}" in report["afterTab"]["url"]
-    assert report["afterTab"]["field"] == DST_DAY
+    assert f"date={DST_DAY}" in report["afterLeave"]["url"]
+    assert report["afterLeave"]["field"] == DST_DAY
 
 
 def test_a_monitoring_service_that_does_not_answer_keeps_the_controls_and_offers_retry(

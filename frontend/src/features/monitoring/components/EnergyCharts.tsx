@@ -23,8 +23,15 @@ const BEFORE = "#a3b1bf";
 const PARTIAL = "url(#ems-partial-hatch)";
 const MISSING = "url(#ems-missing-hatch)";
 
-/** Every n-th label, the same step all along the axis (never a forced last one). */
-const TICK_STEP: Record<Bucket, number> = { hour: 3, day: 1, month: 1 };
+/**
+ * Every n-th label, the same step all along the axis (never a forced last one): on a phone,
+ * hours every 6 (00:00, 06:00…), a month's days every 3, a week's every 2, months every 2.
+ */
+function tickStep(bucket: Bucket, count: number, compact: boolean): number {
+  if (bucket === "hour") return compact ? 6 : 3;
+  if (!compact) return 1;
+  return bucket === "day" && count > 7 ? 3 : 2;
+}
 
 interface Props {
   rows: ChartRow[];
@@ -62,7 +69,7 @@ function fillFor(row: ChartRow): string {
 }
 
 export default function EnergyCharts({ rows, bucket, names, maxKwh, compact = false }: Props) {
-  const step = compact && bucket !== "hour" ? 2 * TICK_STEP[bucket] : TICK_STEP[bucket];
+  const step = tickStep(bucket, rows.length, compact);
   const hasPrevious = rows.some((row) => row.previousKwh !== null);
   const showMax = bucket === "hour" && maxKwh !== null;
   const hasGaps = rows.some((row) => row.status === "partial" || row.status === "missing");
