@@ -8,6 +8,11 @@ export const CONSUMPTION_KEY = ["monitoring", "consumption"] as const;
 /** While a period is running its figures grow: ask again this often (and on an alert). */
 export const LIVE_REFRESH_MS = 60_000;
 
+/** How often to ask again: every minute while the period runs, never once it is over. */
+export function liveRefreshInterval(data: Pick<PeriodConsumption, "partial"> | undefined): number | false {
+  return data?.partial ? LIVE_REFRESH_MS : false;
+}
+
 export interface ConsumptionQuery {
   deviceId: string;
   period: Period;
@@ -31,6 +36,6 @@ export function useConsumption(query: ConsumptionQuery | null) {
     queryKey: [...CONSUMPTION_KEY, query],
     queryFn: ({ signal }) => getConsumption(query as ConsumptionQuery, signal),
     enabled: query !== null,
-    refetchInterval: (q) => (q.state.data?.partial ? LIVE_REFRESH_MS : false),
+    refetchInterval: (q) => liveRefreshInterval(q.state.data),
   });
 }
