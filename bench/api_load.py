@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import random
 import shlex
 import shutil
 import statistics
 import subprocess
+import tempfile
 import threading
 import time
 import uuid
@@ -23,7 +25,7 @@ from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import jwt
-from bench_env import MONITORING, ROOT, BenchEnv, stop, wait_for
+from bench_env import MONITORING, ROOT, BenchEnv, PrivateCluster, stop, wait_for
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 # isort: split
@@ -35,37 +37,68 @@ KID = "bench-key"
 FIRST_DAY = date(2025, 1, 1)
 ZONE = "Europe/Bucharest"
 
+# In time order, as a live system stores them (every device's readings of an instant together).
 LOAD_READINGS_SQL = """
 INSERT INTO monitoring_reading (device_id, ts, value)
 SELECT d.id, ts, ((extract(epoch FROM ts)::bigint / 600 + d.n) %% 997) / 1000.0
-FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM monitoring_device) AS d,
+FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM monitoring_device
+      WHERE id = ANY(%(devices)s)) AS d,
      generate_series(%(start)s::timestamptz, %(end)s::timestamptz - interval '10 minutes',
                      interval '10 minutes') AS ts
+ORDER BY ts, d.id
 """
+# The rollups the ingestion statement keeps (monitoring.ingestion.store), built in one go.
 LOAD_HOURLY_SQL = """
-INSERT INTO monitoring_hourly_consumption (device_id, hour_start, kwh)
-SELECT device_id, date_bin('1 hour', ts, TIMESTAMPTZ '2000-01-01 00:00:00+00'), sum(value)
-FROM monitoring_reading GROUP BY 1, 2
+INSERT INTO monitoring_hourly_consumption (device_id, hour_start, kwh, readings)
+SELECT device_id, date_bin('1 hour', ts, TIMESTAMPTZ '2000-01-01 00:00:00+00'), sum(value),
+       count(*)
+FROM monitoring_reading GROUP BY 1, 2 ORDER BY 2, 1
+"""
+LOAD_DAILY_SQL = """
+INSERT INTO monitoring_daily_consumption (device_id, day_start, kwh, readings)
+SELECT device_id, date_bin('1 day', hour_start, TIMESTAMPTZ '2000-01-01 00:00:00+00'),
+       sum(kwh), sum(readings)
+FROM monitoring_hourly_consumption GROUP BY 1, 2 ORDER BY 2, 1
 """
 
 
-def load_year(bench: BenchEnv, device_count: int, days: int, owner: uuid.UUID) -> list[uuid.UUID]:
-    """Devices with ``days`` of 10-minute readings each, bulk-loaded in SQL (not via the queue)."""
+def load_year(
+    bench: BenchEnv,
+    device_count: int,
+    days: int,
+    owner: uuid.UUID,
+    more_devices: int = 0,
+    more_days: int = 2,
+) -> list[uuid.UUID]:
+    """Devices with ``days`` of 10-minute readings each, bulk-loaded in SQL (not via the queue).
+
+    ``more_devices``: as many others again with only the last ``more_days`` of those readings
+    (a fleet of many meters, without loading years for each); not returned.
+    """
     devices = [uuid.uuid4() for _ in range(device_count)]
+    others = [uuid.uuid4() for _ in range(more_devices)]
     start = datetime(FIRST_DAY.year, FIRST_DAY.month, FIRST_DAY.day, tzinfo=UTC)
+    end = start + timedelta(days=days)
     with bench.sql() as conn:
-        conn.execute("TRUNCATE monitoring_reading, monitoring_hourly_consumption")
+        conn.execute(
+            "TRUNCATE monitoring_reading, monitoring_hourly_consumption,"
+            " monitoring_daily_consumption"
+        )
         conn.execute("DELETE FROM monitoring_device")
         with conn.cursor().copy(
             "COPY monitoring_device (id, version, synced_at, name, description, address,"
             " owner_id, max_hourly_consumption_kwh) FROM STDIN"
         ) as copy:
-            for i, device in enumerate(devices):
-                copy.write_row((device, 1, datetime.now(UTC), f"api {i}", "", "", owner, 100))
-        conn.execute(LOAD_READINGS_SQL, {"start": start, "end": start + timedelta(days=days)})
+            for i, device in enumerate(devices + others):
+                copy.write_row((device, 1, datetime.now(UTC), f"api {i}", "", "", owner, 3))
+        conn.execute(LOAD_READINGS_SQL, {"devices": devices, "start": start, "end": end})
+        if others:
+            since = end - timedelta(days=more_days)
+            conn.execute(LOAD_READINGS_SQL, {"devices": others, "start": since, "end": end})
         conn.execute(LOAD_HOURLY_SQL)
-        conn.execute("VACUUM ANALYZE monitoring_reading")
-        conn.execute("VACUUM ANALYZE monitoring_hourly_consumption")
+        conn.execute(LOAD_DAILY_SQL)
+        for table in ("reading", "hourly_consumption", "daily_consumption", "device"):
+            conn.execute(f"VACUUM ANALYZE monitoring_{table}")
     return devices
 
 
@@ -93,13 +126,14 @@ def jwks_server(public_key: rsa.RSAPublicKey) -> Iterator[str]:
         server.shutdown()
 
 
-def access_token(private_key: rsa.RSAPrivateKey, user_id: uuid.UUID) -> str:
+def access_token(private_key: rsa.RSAPrivateKey, user_id: uuid.UUID, role: str = "client") -> str:
     now = datetime.now(UTC)
     claims = {
         "sub": str(user_id),
         "username": "bench",
-        "role": "client",
+        "role": role,
         "type": "access",
+        "ver": 1,  # the account's version (ems_common.sessions); not in the copy: any counts
         "iss": "ems-auth",
         "iat": now,
         "exp": now + timedelta(hours=1),
@@ -120,6 +154,7 @@ def web_and_gateway(bench: BenchEnv, jwks_url: str) -> Iterator[int]:
         "EMS_JWKS_URL": jwks_url,
     }
     gateway_config.render(env)
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - shown if they do not come up; closed below
     commands = [
         stack_services.web_command(MONITORING, env),
         stack_services.process_commands(env, quiet=True)["gateway"].removeprefix("exec "),
@@ -129,19 +164,25 @@ def web_and_gateway(bench: BenchEnv, jwks_url: str) -> Iterator[int]:
             shlex.split(command),
             env=env,
             cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         for command in commands
     ]
     port = int(env["GATEWAY_PORT"])
     try:
-        wait_for(lambda: http_status(port, "/api/monitoring/health/") == 200, 60, "gateway", 0.2)
+        try:
+            wait_for(lambda: http_status(port, "/api/monitoring/health/") == 200, 60, "gateway")
+        except SystemExit:
+            log.seek(0)
+            print(log.read().decode(errors="replace")[:6000], flush=True)
+            raise
         yield port
     finally:
         for process in processes:
             stop(process)
         shutil.rmtree(env["EMS_VAR_DIR"], ignore_errors=True)
+        log.close()
 
 
 def http_status(port: int, path: str) -> int:
@@ -158,15 +199,23 @@ def http_status(port: int, path: str) -> int:
 
 
 async def client(
-    port: int, token: str, paths: list[str], until: float, latencies: list[float]
+    port: int,
+    token: str,
+    paths: list[str],
+    until: float,
+    latencies: list[float],
+    by_path: dict[str, list[float]] | None = None,
 ) -> int:
-    """One keep-alive connection sending requests until ``until``; returns the non-200 count."""
+    """One keep-alive connection sending requests until ``until``; returns the non-200 count.
+
+    ``by_path``: also each latency under its path (views measured together, in one window)."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     failures = 0
     rng = random.Random()
     while time.monotonic() < until:
+        path = rng.choice(paths)
         request = (
-            f"GET {rng.choice(paths)} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
             f"Authorization: Bearer {token}\r\nConnection: keep-alive\r\n\r\n"
         )
         started = time.perf_counter()
@@ -178,6 +227,8 @@ async def client(
                 length = int(line.split(b":")[1])
         await reader.readexactly(length)
         latencies.append((time.perf_counter() - started) * 1000)
+        if by_path is not None:
+            by_path.setdefault(path, []).append(latencies[-1])
         if not head.startswith(b"HTTP/1.1 200"):
             failures += 1
     writer.close()
@@ -185,12 +236,17 @@ async def client(
 
 
 async def load(
-    port: int, token: str, paths: list[str], clients: int, seconds: float
+    port: int,
+    token: str,
+    paths: list[str],
+    clients: int,
+    seconds: float,
+    by_path: dict[str, list[float]] | None = None,
 ) -> tuple[list[float], int]:
     latencies: list[float] = []
     until = time.monotonic() + seconds
     failures = await asyncio.gather(
-        *(client(port, token, paths, until, latencies) for _ in range(clients))
+        *(client(port, token, paths, until, latencies, by_path) for _ in range(clients))
     )
     return latencies, sum(failures)
 
@@ -233,3 +289,165 @@ def run_api(bench: BenchEnv, device_count: int, days: int, clients: int, seconds
         f" p99 {percentile(latencies, 0.99):.1f} ms (target < 50 ms), non-200: {failures}",
         flush=True,
     )
+
+
+PERIOD_VIEWS = ("day", "month", "year")
+
+
+def consumption_path(device: uuid.UUID, period: str, day: date) -> str:
+    return f"/api/monitoring/consumption/?device_id={device}&period={period}&date={day}&tz={ZONE}"
+
+
+def fleet_path(day: date) -> str:
+    return f"/api/monitoring/fleet/?date={day}&tz={ZONE}"
+
+
+def get_once(port: int, token: str, path: str) -> tuple[float, int]:
+    """One request on a new connection: (milliseconds, status); SystemExit unless it is 200."""
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    started = time.perf_counter()
+    connection.request("GET", path, headers={"Authorization": f"Bearer {token}"})
+    response = connection.getresponse()
+    body = response.read()
+    elapsed = (time.perf_counter() - started) * 1000
+    connection.close()
+    if response.status != 200:
+        raise SystemExit(f"bench: GET {path} gave {response.status}: {body[:300]!r}")
+    return elapsed, response.status
+
+
+def figures(latencies: list[float]) -> str:
+    return f"p50 {statistics.median(latencies):6.1f} ms, p99 {percentile(latencies, 0.99):6.1f} ms"
+
+
+def run_periods(
+    device_count: int,
+    days: int,
+    fleet_devices: int,
+    clients: int,
+    seconds: float,
+    cold_samples: int,
+    web_workers: str,
+) -> None:
+    """The period views (/consumption/ day, month, year) and the fleet overview, warm and cold.
+
+    On a private PostgreSQL cluster (bench_env.PrivateCluster) restarted before each cold sample,
+    with its files evicted from the OS page cache; without initdb, on the environment's server,
+    a cold sample only gets fresh connections after ``DISCARD ALL`` (and says so).
+    """
+    from bench_env import bench_database, bench_vhost, private_cluster
+
+    if stack_services.nginx_binary() is None:
+        print("periods: skipped, nginx is not installed (make setup installs it)")
+        return
+    with private_cluster() as cluster:
+        bench = BenchEnv(f"periods{os.getpid()}", cluster.env() if cluster else None)
+        bench.env["WEB_CONCURRENCY"] = web_workers
+        method = (
+            f"private PostgreSQL cluster (port {cluster.port}) restarted before each cold sample,"
+            " its files evicted from the OS page cache (posix_fadvise DONTNEED)"
+            if cluster
+            else "no private cluster (initdb missing): a fresh connection after DISCARD ALL"
+        )
+        with bench_database(bench), bench_vhost(bench):
+            measure_periods(
+                bench, cluster, method, device_count, days, fleet_devices, clients, seconds,
+                cold_samples,
+            )  # fmt: skip
+
+
+def measure_periods(
+    bench: BenchEnv,
+    cluster: PrivateCluster | None,
+    method: str,
+    device_count: int,
+    days: int,
+    fleet_devices: int,
+    clients: int,
+    seconds: float,
+    cold_samples: int,
+) -> None:
+    owner = uuid.uuid4()
+    more = max(0, fleet_devices - device_count)
+    print(
+        f"periods: loading {device_count} devices x {days} days of 10-minute readings"
+        f" (+ {more} devices x 2 days for the fleet) ...",
+        flush=True,
+    )
+    began = time.monotonic()
+    devices = load_year(bench, device_count, days, owner, more_devices=more)
+    print(f"  bulk-loaded in {time.monotonic() - began:.0f} s", flush=True)
+    private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    client_token = access_token(private_key, owner)
+    admin_token = access_token(private_key, uuid.uuid4(), role="admin")
+    rng = random.Random(14)
+    all_days = [FIRST_DAY + timedelta(days=d) for d in range(days)]
+    last_days = all_days[-2:]  # every device of the fleet has readings on these
+    paths = {
+        view: [consumption_path(d, view, rng.choice(all_days)) for d in devices for _ in range(5)]
+        for view in PERIOD_VIEWS
+    }
+    warm: dict[str, list[float]] = {}
+    cold: dict[str, list[float]] = {view: [] for view in (*PERIOD_VIEWS, "fleet")}
+    failures = 0
+    with (
+        jwks_server(private_key.public_key()) as jwks_url,
+        web_and_gateway(bench, jwks_url) as port,
+    ):
+        for view in PERIOD_VIEWS:  # each answers (else SystemExit, saying why)
+            get_once(port, client_token, paths[view][0])
+        get_once(port, admin_token, fleet_path(last_days[0]))
+        asyncio.run(load(port, client_token, paths["day"], clients, 2.0))  # workers, JWKS cache
+        # The three views mixed in one window, so a change in the machine's load hits them alike.
+        by_path: dict[str, list[float]] = {}
+        mixed = [path for view in PERIOD_VIEWS for path in paths[view]]
+        _, failed = asyncio.run(load(port, client_token, mixed, clients, 3 * seconds, by_path))
+        failures += failed
+        for view in PERIOD_VIEWS:
+            warm[view] = [ms for path in set(paths[view]) for ms in by_path.get(path, [])]
+        fleet = [fleet_path(day) for day in last_days]
+        warm["fleet"], failed = asyncio.run(load(port, admin_token, fleet, clients, seconds))
+        failures += failed
+        for _ in range(cold_samples):
+            make_cold(bench, cluster)
+            # One of each per cold start, on other devices and dates: none warms the next.
+            for view in PERIOD_VIEWS:
+                path = consumption_path(rng.choice(devices), view, rng.choice(all_days))
+                elapsed, status = get_once(port, client_token, path)
+                cold[view].append(elapsed)
+                failures += status != 200
+            elapsed, status = get_once(port, admin_token, fleet_path(rng.choice(last_days)))
+            cold["fleet"].append(elapsed)
+            failures += status != 200
+    print(
+        f"  via gateway ({bench.env['WEB_CONCURRENCY']} gunicorn workers), tz {ZONE};"
+        f" warm: {clients} clients, the views mixed for {3 * seconds:.0f} s, then the fleet"
+        f" for {seconds:.0f} s; cold: {cold_samples} samples each,"
+        f" one request per cold start on a new connection; cold method: {method}",
+        flush=True,
+    )
+    for view in (*PERIOD_VIEWS, "fleet"):
+        what = f"fleet ({fleet_devices} devices)" if view == "fleet" else f"{view} view"
+        print(
+            f"  {what:<22} warm {figures(warm[view])} ({len(warm[view])} requests) |"
+            f" cold {figures(cold[view])}",
+            flush=True,
+        )
+    warm_ratio = percentile(warm["year"], 0.99) / percentile(warm["day"], 0.99)
+    cold_ratio = percentile(cold["year"], 0.99) / percentile(cold["day"], 0.99)
+    verdict = "met" if max(warm_ratio, cold_ratio) <= 2 else "NOT met"
+    print(
+        f"  year p99 / day p99: warm {warm_ratio:.2f}x, cold {cold_ratio:.2f}x"
+        f" (target <= 2x: {verdict}); non-200: {failures}",
+        flush=True,
+    )
+
+
+def make_cold(bench: BenchEnv, cluster: PrivateCluster | None) -> None:
+    if cluster is not None:
+        cluster.restart_cold()
+        return
+    with bench.sql() as conn:
+        conn.execute("DISCARD ALL")

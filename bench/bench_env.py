@@ -7,12 +7,14 @@ Nothing here touches a running system: the database is ``bench_<id>_monitoring``
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pika
@@ -33,11 +35,13 @@ MONITORING = next(service for service in all_services() if service.name == "moni
 class BenchEnv:
     """The environment of the bench's processes: its database, production-like settings."""
 
-    def __init__(self, run_id: str) -> None:
+    def __init__(self, run_id: str, postgres: Mapping[str, str] | None = None) -> None:
+        """``postgres``: POSTGRES_* settings of another server than the environment's."""
         self.run_id = run_id
         self.database = f"bench_{run_id}_monitoring"
         self.env = {
             **os.environ,
+            **(postgres or {}),
             MONITORING.db_env: self.database,
             "EMS_ENV": "production",
             "DJANGO_SECRET_KEY": f"bench-{run_id}-not-secret",
@@ -51,7 +55,7 @@ class BenchEnv:
         return f"bench.{self.run_id}.{name}"
 
     def sql(self) -> psycopg.Connection:
-        return infra.postgres_connect(os.environ, self.database)
+        return infra.postgres_connect(self.env, self.database)
 
     def manage(self, *args: str, env: Mapping[str, str] | None = None) -> subprocess.Popen[bytes]:
         return subprocess.Popen(
@@ -62,7 +66,7 @@ class BenchEnv:
 @contextmanager
 def bench_database(bench: BenchEnv) -> Iterator[None]:
     """Create and migrate the bench's monitoring database; drop it afterwards."""
-    with infra.postgres_connect(os.environ) as admin:
+    with infra.postgres_connect(bench.env) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{bench.database}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{bench.database}"')
     try:
@@ -71,7 +75,7 @@ def bench_database(bench: BenchEnv) -> Iterator[None]:
             raise SystemExit("migrating the bench database failed")
         yield
     finally:
-        with infra.postgres_connect(os.environ) as admin:
+        with infra.postgres_connect(bench.env) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{bench.database}" WITH (FORCE)')
 
 
@@ -147,3 +151,100 @@ def stop(process: subprocess.Popen[bytes], timeout: float = 15) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+class PrivateCluster:
+    """A PostgreSQL cluster of the bench's own (initdb, own port, own temporary folder), run as
+    user ``postgres`` when the bench runs as root. Restarting it empties its shared buffers, and
+    ``drop_file_cache`` evicts its files (only its own) from the OS page cache: a cold cache,
+    without touching the machine's shared PostgreSQL or anyone else's cached pages.
+    """
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.folder = Path(tempfile.mkdtemp(prefix="ems-bench-pg-"))
+        self.data = self.folder / "data"
+        self.log = self.folder / "server.log"
+        self.as_postgres = os.geteuid() == 0
+
+    def run(self, *command: str) -> None:
+        argv = list(command)
+        if self.as_postgres:
+            argv = ["runuser", "-u", "postgres", "--", *argv]
+        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def init(self) -> None:
+        if self.as_postgres:
+            shutil.chown(self.folder, "postgres", "postgres")
+        self.run(
+            str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust",
+            "--no-sync", "-E", "UTF8",
+        )  # fmt: skip
+        settings = (
+            f"port = {self.port}\nlisten_addresses = '127.0.0.1'\n"
+            f"unix_socket_directories = '{self.folder}'\nfsync = off\n"
+            "synchronous_commit = off\nfull_page_writes = off\nmax_connections = 200\n"
+            "shared_buffers = 256MB\nmax_wal_size = 4GB\n"
+        )
+        with (self.data / "postgresql.conf").open("a") as conf:
+            conf.write(settings)
+
+    def start(self) -> None:
+        self.run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-w", "start")
+
+    def stop(self) -> None:
+        self.run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def restart_cold(self) -> None:
+        """Stop (a shutdown checkpoint writes every page), evict the files from the OS page
+        cache, start: the next query reads everything from disk."""
+        self.stop()
+        self.drop_file_cache()
+        self.start()
+
+    def drop_file_cache(self) -> None:
+        for path in (self.data / "base").rglob("*"):
+            if path.is_file():
+                fd = os.open(path, os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                    os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+                finally:
+                    os.close(fd)
+
+    def env(self) -> dict[str, str]:
+        return {"POSTGRES_HOST": "127.0.0.1", "POSTGRES_PORT": str(self.port)}
+
+
+@contextmanager
+def private_cluster() -> Iterator[PrivateCluster | None]:
+    """A started PrivateCluster, removed afterwards; None when initdb is not installed here."""
+    if not (PG_BIN / "initdb").exists():
+        yield None
+        return
+    from services import free_port
+
+    cluster = PrivateCluster(free_port())
+    try:
+        cluster.init()
+        cluster.start()
+        yield cluster
+    finally:
+        with suppress(subprocess.CalledProcessError):
+            cluster.stop()
+        shutil.rmtree(cluster.folder, ignore_errors=True)
+
+
+@contextmanager
+def bench_vhost(bench: BenchEnv) -> Iterator[None]:
+    """A RabbitMQ vhost of the bench's own (EMS's identities on it), deleted afterwards: the web's
+    health check needs a broker it may use, whatever the state of the default vhost."""
+    bench.env["RABBITMQ_VHOST"] = f"ems-bench-{bench.run_id}"
+    infra.ensure_vhost(bench.env)
+    try:
+        yield
+    finally:
+        infra.delete_vhost(bench.env)

@@ -1,11 +1,15 @@
 """`make bench`: measurements ingestion and the hourly API, on private data; prints figures.
 
     python bench/run.py [--readings 100000] [--devices 1000] [--skip-api] [--skip-ingestion]
+    python bench/run.py --periods [--cold-samples 20]   # the period and fleet views alone
 
 Ingestion: N readings published into a private queue, time until all are stored with exact
 hourly totals, through 1 and then 2 `consume_measurements` processes, against a bare pika drain
 of the same messages. API: p50/p99 and requests/s of /api/monitoring/hourly/daily/ through the
 nginx gateway, 16 concurrent clients, 100 devices with a year of 10-minute readings each.
+Periods: p50/p99 of /api/monitoring/consumption/ (day, month, year) on those 100 devices and of
+/api/monitoring/fleet/ at 1,000 devices, warm and cold (a private PostgreSQL cluster restarted,
+its files evicted from the OS page cache), and the year view's p99 against the day view's.
 Everything runs on its own database (bench_<id>_monitoring), queues, ports; all removed after.
 """
 
@@ -37,7 +41,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--skip-api", action="store_true")
     parser.add_argument("--skip-ingestion", action="store_true")
+    parser.add_argument("--skip-periods", action="store_true")
+    parser.add_argument(
+        "--periods", action="store_true", help="only the period and fleet views (and quickly)"
+    )
+    parser.add_argument("--fleet-devices", type=int, default=1000)
+    parser.add_argument("--period-clients", type=int, default=4, help="clients, warm periods")
+    parser.add_argument("--period-seconds", type=float, default=8.0, help="per view, warm")
+    parser.add_argument("--cold-samples", type=int, default=20, help="cold starts")
     args = parser.parse_args(argv)
+    if args.periods:
+        args.skip_api = args.skip_ingestion = True
 
     bench = BenchEnv(run_id=f"{os.getpid()}")
     bench.env["WEB_CONCURRENCY"] = str(args.web_workers)
@@ -51,6 +65,18 @@ def main(argv: list[str] | None = None) -> int:
             from api_load import run_api
 
             run_api(bench, args.api_devices, args.api_days, args.clients, args.api_seconds)
+    if not args.skip_periods:
+        from api_load import run_periods
+
+        run_periods(
+            args.api_devices,
+            args.api_days,
+            args.fleet_devices,
+            args.period_clients,
+            args.period_seconds,
+            args.cold_samples,
+            str(args.web_workers),
+        )
     load = os.getloadavg()[0]
     print(f"bench finished in {time.monotonic() - began:.0f} s (load average now {load:.1f})")
     return 0

@@ -164,6 +164,33 @@ def test_six_simulated_readings_show_summed_in_their_hour_of_the_clients_daily_c
     assert len(body["hours"]) == 24
 
 
+def test_simulated_readings_show_in_the_week_view_and_the_fleet_overview(
+    stack: Stack, admin: requests.Session
+) -> None:
+    device_id, client = owned_device_known_to_monitoring(stack, admin)
+
+    readings = simulate(stack, device_id, "--count", "6", "--start", f"{DAY}T10:00:00Z")
+    wait_for_chart(stack, client, device_id, hourly_sums(readings))
+
+    week = client.get(
+        stack.url("/api/monitoring/consumption/"),
+        params={"device_id": device_id, "period": "week", "date": DAY, "tz": "UTC"},
+        timeout=10,
+    )
+    assert week.status_code == 200, week.text
+    body = week.json()
+    assert (body["bucket"], len(body["buckets"]), body["partial"]) == ("day", 7, False)
+    sunday = body["buckets"][6]  # DAY is a Sunday: the last day of its ISO week
+    assert sunday["start"] == f"{DAY}T00:00:00+00:00"
+    assert (sunday["readings"], sunday["expected_readings"]) == (6, 144)
+    assert abs(body["total_kwh"] - sum(r["measurement_value"] for r in readings)) < 1e-6
+    fleet = admin.get(stack.url("/api/monitoring/fleet/"), params={"date": DAY}, timeout=10)
+    assert fleet.status_code == 200, fleet.text
+    assert device_id in {d["device_id"] for d in fleet.json()["silent"]}
+    denied = client.get(stack.url("/api/monitoring/fleet/"), params={"date": DAY}, timeout=10)
+    assert denied.status_code == 403
+
+
 @pytest.mark.parametrize(
     ("identity", "exchange"),
     [

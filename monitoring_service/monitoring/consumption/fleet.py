@@ -30,27 +30,35 @@ from monitoring.consumption.rollups import pieces
 TOP_COUNT = 10
 SILENT_AFTER_INTERVALS = 3
 
-# Each device's UTC hours in the day and its raw edge readings: one index range scan per device
-# on each primary key (device_id, ...); its latest reading: one backward index probe.
+# Every device's UTC hours of the day: one range scan of the hour_start index; the raw readings of
+# the edges (zones at :30/:45 only): one primary key range scan per device and edge, forced by the
+# LATERAL aggregate; each device's latest reading: one backward probe of its primary key.
 FLEET_SQL = """
 WITH devices AS (
     SELECT id, name, max_hourly_consumption_kwh AS max_kwh, reading_interval_minutes
     FROM monitoring_device
-), hours AS (
-    SELECT d.id, h.kwh, h.kwh > d.max_kwh AS over
+), parts AS (
+    SELECT h.device_id AS id, sum(h.kwh) AS kwh,
+           count(*) FILTER (WHERE h.kwh > d.max_kwh) AS hours_over
+    FROM unnest(%(hour_lo)s::timestamptz[], %(hour_hi)s::timestamptz[]) AS p(lo, hi)
+    CROSS JOIN LATERAL (
+        SELECT device_id, kwh FROM monitoring_hourly_consumption
+        WHERE hour_start >= p.lo AND hour_start < p.hi
+    ) AS h
+    JOIN devices AS d ON d.id = h.device_id
+    GROUP BY h.device_id
+    UNION ALL
+    SELECT d.id, s.kwh, 0
     FROM devices AS d
-    JOIN unnest(%(hour_lo)s::timestamptz[], %(hour_hi)s::timestamptz[]) AS p(lo, hi) ON true
-    JOIN monitoring_hourly_consumption AS h
-      ON h.device_id = d.id AND h.hour_start >= p.lo AND h.hour_start < p.hi
-), edges AS (
-    SELECT d.id, r.value AS kwh
-    FROM devices AS d
-    JOIN unnest(%(raw_lo)s::timestamptz[], %(raw_hi)s::timestamptz[]) AS p(lo, hi) ON true
-    JOIN monitoring_reading AS r ON r.device_id = d.id AND r.ts >= p.lo AND r.ts < p.hi
+    CROSS JOIN unnest(%(raw_lo)s::timestamptz[], %(raw_hi)s::timestamptz[]) AS p(lo, hi)
+    CROSS JOIN LATERAL (
+        SELECT sum(r.value) AS kwh
+        FROM monitoring_reading AS r
+        WHERE r.device_id = d.id AND r.ts >= p.lo AND r.ts < p.hi
+    ) AS s
 ), per_device AS (
-    SELECT id, sum(kwh) AS kwh, count(*) FILTER (WHERE over) AS hours_over
-    FROM (SELECT id, kwh, over FROM hours UNION ALL SELECT id, kwh, false FROM edges) AS parts
-    GROUP BY id
+    SELECT id, coalesce(sum(kwh), 0) AS kwh, sum(hours_over)::int AS hours_over
+    FROM parts GROUP BY id
 ), latest AS (
     SELECT d.id, d.name, l.ts
     FROM devices AS d
@@ -110,11 +118,9 @@ def fleet_day(day: date, zone: ZoneInfo, now: datetime | None = None) -> FleetDa
     """Every device on the local ``day`` (see the module's docstring for the definitions)."""
     start, end = day_start(day, zone), day_start(day + timedelta(days=1), zone)
     ranges: dict[str, list[datetime]] = {"hour_lo": [], "hour_hi": [], "raw_lo": [], "raw_hi": []}
-    for piece in pieces(start, end):
-        # A day piece (a UTC day, tz=UTC) is read as its hours: hours_over needs them anyway.
-        kind = "raw" if piece.table == "raw" else "hour"
-        ranges[f"{kind}_lo"].append(piece.lo)
-        ranges[f"{kind}_hi"].append(piece.hi)
+    for piece in pieces(start, end, days=False):  # hours_over needs the hours anyway
+        ranges[f"{piece.table}_lo"].append(piece.lo)
+        ranges[f"{piece.table}_hi"].append(piece.hi)
     params: dict[str, Any] = {
         **ranges,
         "now": now or datetime.now(UTC),

@@ -84,8 +84,9 @@ def period_consumption(
     start, end = bounds[0], bounds[-1]
     before = previous_period(period)
     year_ago = last_year_period(kind, day)
-    compared = [period_bounds(before, zone), period_bounds(year_ago, zone)]
-    ranges = list(zip(bounds[:-1], bounds[1:], strict=True)) + compared
+    ranges = [*zip(bounds[:-1], bounds[1:], strict=True), period_bounds(before, zone)]
+    if period_bounds(year_ago, zone) != ranges[-1]:  # a year's previous period is last year
+        ranges.append(period_bounds(year_ago, zone))
     sums = rollup_sums(device_id, ranges, (start, end), owner_id)
     buckets = [
         BucketTotal(
@@ -112,5 +113,5 @@ def period_consumption(
         partial=now < end,
         last_reading_at=sums.last_reading_at.astimezone(zone) if sums.last_reading_at else None,
         previous=total_of(n),
-        last_year=total_of(n + 1),
+        last_year=total_of(len(ranges) - 1),
     )

@@ -1,14 +1,16 @@
 """kWh and reading counts of one device over any buckets, from the rollups, in one query.
 
-Each bucket [a, b) is composed of the UTC days wholly inside it (``monitoring_daily_consumption``),
-the whole UTC hours left over (``monitoring_hourly_consumption``), and, only where a bound is not
-a whole UTC hour (zones at :30 or :45 offsets), the raw readings of the partial hours at its edges
-(``monitoring_reading``). The pieces of a bucket are disjoint and cover it exactly, so a reading
-counts once, in the bucket holding its instant (boundaries included at the start). A year costs
+Each bucket [a, b) is composed of UTC days (``monitoring_daily_consumption``) and UTC hours
+(``monitoring_hourly_consumption``), hours added or, where a bucket takes most of a UTC day,
+subtracted from that day (the fewest rows), and, only where a bound is not a whole UTC hour
+(zones at :30 or :45 offsets), the raw readings of the partial hours at its edges
+(``monitoring_reading``). The signed pieces of a bucket add up to exactly its range, so a reading
+counts once, in the bucket holding its instant (boundaries included at the start); both rollups
+come from the same ingestion statement, so a day row is the sum of its hour rows. A year costs
 about 365 day rows plus a few dozen hour rows, where the hours alone would be 8,760.
 
-Every piece is a range of one table's primary key (device_id, start): one SQL statement joins the
-``unnest``-ed ranges to each table by index range scan and groups the rows by bucket.
+Every piece is a range of one table's primary key (device_id, start): one SQL statement reads
+each ``unnest``-ed range with a LATERAL aggregate (one index range scan) and groups by bucket.
 """
 
 from __future__ import annotations
@@ -28,37 +30,49 @@ ONE_DAY = timedelta(days=1)
 
 Table = Literal["day", "hour", "raw"]
 
-RANGES = "unnest(%({t}_lo)s::timestamptz[], %({t}_hi)s::timestamptz[], %({t}_bucket)s::int[])"
+RANGES = (
+    "unnest(%({t}_lo)s::timestamptz[], %({t}_hi)s::timestamptz[], %({t}_bucket)s::int[],"
+    " %({t}_sign)s::int[])"
+)
+# Per range, a LATERAL aggregate: the range's bounds become the index condition of one index
+# range scan (a plain join lets the planner read all of the device's rows and filter them).
+PIECE_SQL = """
+    SELECT r.bucket, r.sign * s.kwh AS kwh, r.sign * s.readings AS readings
+    FROM {ranges} AS r(lo, hi, bucket, sign)
+    CROSS JOIN LATERAL (
+        SELECT sum(c.{value}) AS kwh, {count} AS readings
+        FROM {table} AS c
+        WHERE c.device_id = %(device)s AND c.{column} >= r.lo AND c.{column} < r.hi
+    ) AS s"""
 ROLLUP_SQL = f"""
-WITH device AS (
-    SELECT id, reading_interval_minutes
+WITH device AS MATERIALIZED (
+    SELECT reading_interval_minutes,
+           (SELECT max(ts) FROM monitoring_reading
+            WHERE device_id = %(device)s AND ts >= %(last_from)s AND ts < %(last_to)s) AS last
     FROM monitoring_device
     WHERE id = %(device)s AND (%(owner)s::uuid IS NULL OR owner_id = %(owner)s::uuid)
 ), parts AS (
-    SELECT r.bucket, c.kwh, c.readings
-    FROM {RANGES.format(t="day")} AS r(lo, hi, bucket)
-    JOIN monitoring_daily_consumption AS c
-      ON c.device_id = %(device)s AND c.day_start >= r.lo AND c.day_start < r.hi
+    {PIECE_SQL.format(
+        ranges=RANGES.format(t="day"), table="monitoring_daily_consumption",
+        column="day_start", value="kwh", count="sum(c.readings)",
+    )}
     UNION ALL
-    SELECT r.bucket, c.kwh, c.readings
-    FROM {RANGES.format(t="hour")} AS r(lo, hi, bucket)
-    JOIN monitoring_hourly_consumption AS c
-      ON c.device_id = %(device)s AND c.hour_start >= r.lo AND c.hour_start < r.hi
+    {PIECE_SQL.format(
+        ranges=RANGES.format(t="hour"), table="monitoring_hourly_consumption",
+        column="hour_start", value="kwh", count="sum(c.readings)",
+    )}
     UNION ALL
-    SELECT r.bucket, c.value, 1
-    FROM {RANGES.format(t="raw")} AS r(lo, hi, bucket)
-    JOIN monitoring_reading AS c
-      ON c.device_id = %(device)s AND c.ts >= r.lo AND c.ts < r.hi
+    {PIECE_SQL.format(
+        ranges=RANGES.format(t="raw"), table="monitoring_reading",
+        column="ts", value="value", count="count(*)",
+    )}
 ), totals AS (
     SELECT bucket, sum(kwh) AS kwh, sum(readings) AS readings FROM parts GROUP BY bucket
 )
-SELECT d.reading_interval_minutes,
-       (SELECT max(ts) FROM monitoring_reading
-        WHERE device_id = d.id AND ts >= %(last_from)s AND ts < %(last_to)s),
-       t.bucket, t.kwh, t.readings
+SELECT d.reading_interval_minutes, d.last, t.bucket, t.kwh, t.readings
 FROM device AS d
 LEFT JOIN totals AS t ON true
-"""
+"""  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -66,6 +80,7 @@ class Piece:
     table: Table
     lo: datetime
     hi: datetime
+    sign: int = 1  # -1: subtracted (hours of a day piece that are not in the bucket)
 
 
 @dataclass(frozen=True)
@@ -88,8 +103,14 @@ def ceil_to(ts: datetime, step: timedelta) -> datetime:
     return floor if floor == ts else floor + step
 
 
-def pieces(lo: datetime, hi: datetime) -> list[Piece]:
-    """Disjoint ranges of the rollup tables and the readings that together cover [lo, hi)."""
+def pieces(lo: datetime, hi: datetime, days: bool = True) -> list[Piece]:
+    """Ranges of the rollup tables and the readings whose signed sum is exactly [lo, hi).
+
+    Partial hours at the edges come from the readings; the whole hours from the hourly rows, or,
+    with ``days``, from the daily rows with the fewest hourly rows around them: an edge of more
+    than 12 hours into a UTC day is that day minus the hours not wanted (a Bucharest month ends
+    at 22:00 UTC: its last UTC day minus 2 hours, not 22 hours).
+    """
     if lo >= hi:
         return []
     hour_lo, hour_hi = ceil_to(lo, ONE_HOUR), floor_to(hi, ONE_HOUR)
@@ -98,18 +119,43 @@ def pieces(lo: datetime, hi: datetime) -> list[Piece]:
     result = []
     if lo < hour_lo:
         result.append(Piece("raw", lo, hour_lo))
-    day_lo, day_hi = ceil_to(hour_lo, ONE_DAY), floor_to(hour_hi, ONE_DAY)
-    if day_lo < day_hi:
-        if hour_lo < day_lo:
-            result.append(Piece("hour", hour_lo, day_lo))
-        result.append(Piece("day", day_lo, day_hi))
-        if day_hi < hour_hi:
-            result.append(Piece("hour", day_hi, hour_hi))
+    if days:
+        result += whole_hours(hour_lo, hour_hi)
     else:
         result.append(Piece("hour", hour_lo, hour_hi))
     if hour_hi < hi:
         result.append(Piece("raw", hour_hi, hi))
     return result
+
+
+HALF_DAY_HOURS = 12
+
+
+def whole_hours(lo: datetime, hi: datetime) -> list[Piece]:
+    """[lo, hi) (whole UTC hours) as daily rows plus or minus the fewest hourly rows."""
+    day_lo, day_hi = ceil_to(lo, ONE_DAY), floor_to(hi, ONE_DAY)
+    if day_lo > day_hi:  # inside one UTC day
+        if (hi - lo) // ONE_HOUR <= HALF_DAY_HOURS:
+            return [Piece("hour", lo, hi)]
+        day = floor_to(lo, ONE_DAY)
+        return [Piece("day", day, day + ONE_DAY), *outside(day, lo), *outside(hi, day + ONE_DAY)]
+    result = [Piece("day", day_lo, day_hi)] if day_lo < day_hi else []
+    if lo < day_lo:  # the tail of the UTC day before day_lo
+        if (day_lo - lo) // ONE_HOUR <= HALF_DAY_HOURS:
+            result.append(Piece("hour", lo, day_lo))
+        else:
+            result += [Piece("day", day_lo - ONE_DAY, day_lo), *outside(day_lo - ONE_DAY, lo)]
+    if day_hi < hi:  # the head of the UTC day from day_hi
+        if (hi - day_hi) // ONE_HOUR <= HALF_DAY_HOURS:
+            result.append(Piece("hour", day_hi, hi))
+        else:
+            result += [Piece("day", day_hi, day_hi + ONE_DAY), *outside(hi, day_hi + ONE_DAY)]
+    return result
+
+
+def outside(lo: datetime, hi: datetime) -> list[Piece]:
+    """The hours [lo, hi) subtracted from a day piece (none when the range is empty)."""
+    return [Piece("hour", lo, hi, -1)] if lo < hi else []
 
 
 def rollup_sums(
@@ -124,21 +170,23 @@ def rollup_sums(
     a device of that owner counts as found (None: any device). DeviceNotVisible otherwise.
     """
     bounds: dict[str, list[datetime]] = {}
-    buckets: dict[str, list[int]] = {}
+    numbers: dict[str, list[int]] = {}
     for table in ("day", "hour", "raw"):
-        bounds[f"{table}_lo"], bounds[f"{table}_hi"], buckets[f"{table}_bucket"] = [], [], []
+        bounds[f"{table}_lo"], bounds[f"{table}_hi"] = [], []
+        numbers[f"{table}_bucket"], numbers[f"{table}_sign"] = [], []
     for index, (lo, hi) in enumerate(ranges):
         for piece in pieces(lo, hi):
             bounds[f"{piece.table}_lo"].append(piece.lo)
             bounds[f"{piece.table}_hi"].append(piece.hi)
-            buckets[f"{piece.table}_bucket"].append(index)
+            numbers[f"{piece.table}_bucket"].append(index)
+            numbers[f"{piece.table}_sign"].append(piece.sign)
     params: dict[str, Any] = {
         "device": device_id,
         "owner": owner_id,
         "last_from": last_reading_in[0],
         "last_to": last_reading_in[1],
         **bounds,
-        **buckets,
+        **numbers,
     }
     with connection.cursor() as cursor:
         cursor.execute(ROLLUP_SQL, params)
@@ -148,7 +196,7 @@ def rollup_sums(
     kwh = [Decimal(0)] * len(ranges)
     readings = [0] * len(ranges)
     for _interval, _last, bucket, bucket_kwh, bucket_readings in rows:
-        if bucket is not None:  # None: the device has no readings in any range
+        if bucket is not None and bucket_kwh is not None:  # None: no rows in its pieces
             kwh[bucket] = bucket_kwh
             readings[bucket] = int(bucket_readings)
     interval, last = rows[0][0], rows[0][1]

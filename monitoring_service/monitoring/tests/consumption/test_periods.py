@@ -93,30 +93,32 @@ def test_previous_and_last_year_periods_are_of_the_same_kind(kind: PeriodKind, d
 @given(
     lo=st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2030, 1, 1)),
     length=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=40)),
+    days=st.booleans(),
+    offsets=st.lists(st.timedeltas(min_value=-ONE_DAY, max_value=timedelta(days=41))),
 )
-def test_rollup_pieces_cover_a_range_exactly_and_each_is_a_whole_row_range(
-    lo: datetime, length: timedelta
+def test_rollup_pieces_add_up_to_exactly_the_range_and_each_is_a_whole_row_range(
+    lo: datetime, length: timedelta, days: bool, offsets: list[timedelta]
 ) -> None:
     lo = lo.replace(tzinfo=UTC)
     hi = lo + length
 
-    parts = pieces(lo, hi)
+    parts = pieces(lo, hi, days=days)
 
-    if lo == hi:
-        assert parts == []
-        return
-    parts.sort(key=lambda p: p.lo)
-    assert parts[0].lo == lo and parts[-1].hi == hi
-    assert all(a.hi == b.lo for a, b in zip(parts, parts[1:], strict=False))
+    # Every instant counts once inside the range (signed sum 1), never outside it (0).
+    bounds = [b for p in parts for b in (p.lo, p.hi, p.lo - timedelta(microseconds=1))]
+    for ts in [lo, hi, lo - timedelta(microseconds=1), *bounds, *(lo + o for o in offsets)]:
+        count = sum(p.sign for p in parts if p.lo <= ts < p.hi)
+        assert count == (1 if lo <= ts < hi else 0)
     for part in parts:
         assert part.lo < part.hi
         if part.table == "day":
+            assert days and part.sign == 1
             assert part.lo.time() == part.hi.time() == datetime.min.time()
         if part.table == "hour":
             assert (part.hi - part.lo) % ONE_HOUR == timedelta(0) and part.lo.minute == 0
-            assert part.hi - part.lo < 2 * ONE_DAY
+            assert part.hi - part.lo <= (12 * ONE_HOUR if days else length)
         if part.table == "raw":
-            assert part.hi - part.lo < 2 * ONE_HOUR
+            assert part.sign == 1 and part.hi - part.lo < ONE_HOUR
 
 
 def test_expected_readings_count_only_the_elapsed_part_of_a_bucket() -> None:
@@ -178,6 +180,8 @@ def test_bucket_kwh_and_counts_equal_the_readings_whose_instant_falls_in_the_buc
     before = [r for r in readings if result.previous.start <= r.ts < result.previous.end]
     assert result.previous.kwh == sum((r.value for r in before), Decimal(0))
     assert result.previous.end == result.start
+    year_ago = [r for r in readings if result.last_year.start <= r.ts < result.last_year.end]
+    assert result.last_year.kwh == sum((r.value for r in year_ago), Decimal(0))
 
 
 @pytest.mark.django_db
