@@ -15,6 +15,10 @@ import { performance } from "node:perf_hooks";
 import { chromium } from "playwright-core";
 
 const CHROMIUM = process.env.EMS_CHROMIUM ?? "/usr/bin/chromium";
+// The page's locale (navigator.language, Intl's default) and the browser's language. Headless
+// Chromium draws the native date field as mm/dd/yyyy whatever it is told, so the page is given
+// the same (en-US) and the field and headings agree, as they do in a desktop browser.
+const LOCALE = "en-US";
 const ARGS = [
   "--headless",
   "--no-sandbox",
@@ -24,6 +28,7 @@ const ARGS = [
   "--disable-background-networking",
   "--disable-component-update",
   "--disable-sync",
+  `--lang=${LOCALE}`,
 ];
 const STEP_MS = 20_000;
 const VIEWPORTS = { desktop: { width: 1280, height: 900 }, phone: { width: 390, height: 844 } };
@@ -35,7 +40,7 @@ async function withBrowser(args, play) {
     headless: true,
     args: ARGS,
     timezoneId: args.tz ?? "UTC",
-    locale: "en-GB",
+    locale: LOCALE,
     viewport: VIEWPORTS.desktop,
   });
   const consoleErrors = [];
@@ -53,16 +58,21 @@ async function withBrowser(args, play) {
       });
     });
   });
+  // What a scenario provokes on purpose (a blocked API or chunk) is reported apart, not as a failure.
+  const provoked = (args.expectedConsoleErrors ?? []).map((pattern) => new RegExp(pattern));
+  const expectedErrors = [];
+  const consoleError = (text) =>
+    (provoked.some((pattern) => pattern.test(text)) ? expectedErrors : consoleErrors).push(text);
   context.on("console", (message) => {
-    if (message.type() === "error") consoleErrors.push(message.text());
+    if (message.type() === "error") consoleError(message.text());
   });
-  context.on("weberror", (error) => consoleErrors.push(`page error: ${error.error().message}`));
+  context.on("weberror", (error) => consoleError(`page error: ${error.error().message}`));
   context.on("request", (request) => requests.push(new URL(request.url()).pathname));
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(STEP_MS);
   try {
     const result = await play(page, requests);
-    return { ok: true, ...result, consoleErrors, cspViolations };
+    return { ok: true, ...result, consoleErrors, expectedErrors, cspViolations };
   } catch (error) {
     const shot = args.screenshotDir ? join(args.screenshotDir, `failure-${Date.now()}.png`) : null;
     if (shot) await page.screenshot({ path: shot, fullPage: true }).catch(() => {});
@@ -170,30 +180,57 @@ async function adminAssigns(args) {
   });
 }
 
-async function readDashboard(page) {
-  const bars = page.locator(".recharts-bar-rectangle");
-  const boxes = [];
-  for (const bar of await bars.all()) boxes.push(await bar.boundingBox());
-  const table = await page
+const CURRENT_BARS = ".bars-current .recharts-bar-rectangle";
+const PREVIOUS_BARS = ".bars-previous .recharts-bar-rectangle";
+
+/** The bucket table's rows: label, kWh (null: no data), readings of expected, status. */
+async function readTable(page) {
+  return page
     .getByTestId("energy-table")
     .locator("tbody tr")
     .evaluateAll((rows) =>
-      rows.map((row) => ({
-        label: row.querySelector("th")?.textContent ?? "",
-        kwh: Number(row.querySelector("td")?.getAttribute("data-kwh")),
-      })),
+      rows.map((row) => {
+        const kwh = row.querySelector("td")?.getAttribute("data-kwh");
+        const readings = row.querySelector("td[data-readings]");
+        return {
+          label: row.querySelector("th")?.textContent ?? "",
+          kwh: kwh === "" || kwh === null || kwh === undefined ? null : Number(kwh),
+          readings: Number(readings?.getAttribute("data-readings")),
+          expected: Number(readings?.getAttribute("data-expected")),
+          readingsText: readings?.textContent ?? "",
+          status: row.getAttribute("data-status"),
+        };
+      }),
     );
+}
+
+async function readDashboard(page) {
+  const bars = page.locator(CURRENT_BARS);
+  const boxes = [];
+  for (const bar of await bars.all()) boxes.push(await bar.boundingBox());
   return {
     bars: boxes.length,
     barHeights: boxes.map((box) => box?.height ?? 0),
-    table,
+    previousBars: await page.locator(PREVIOUS_BARS).count(),
+    table: await readTable(page),
+    title: await page.getByTestId("period-title").textContent(),
     total: await page.getByTestId("summary-total").textContent(),
     peak: await page.getByTestId("summary-peak").textContent(),
     average: await page.getByTestId("summary-average").textContent(),
+    changePrevious: await page.getByTestId("change-previous").textContent(),
+    previousTotal: await page.getByTestId("change-previous-total").textContent(),
+    changeLastYear: await page.getByTestId("change-last-year").textContent(),
+    lastYearTotal: await page.getByTestId("change-last-year-total").textContent(),
     deviceSelected: await page.getByTestId("device-selector").inputValue(),
     dateShown: await page.getByTestId("date-picker").inputValue(),
-    lineChart: (await page.getByTestId("energy-line-chart").locator(".recharts-line-curve").count()) > 0,
+    lineChart: (await page.locator(".recharts-line-curve").count()) > 0,
   };
+}
+
+/** Until the period's figures (not a loading state, not the last period's) are on the page. */
+async function periodShown(page, period) {
+  await page.locator(`[data-period="${period}"][aria-busy="false"]`).waitFor();
+  await page.locator('[data-testid="energy-table"], [data-testid="no-data"]').first().waitFor({ state: "attached" });
 }
 
 /** Bars drawn for the first time after a full page load of /energy (session restore included). */
@@ -243,7 +280,7 @@ async function clientDashboard(args) {
     const seen = await readDashboard(page);
     // The peak bar's tooltip, as a person hovering it sees it.
     const tallest = seen.barHeights.indexOf(Math.max(...seen.barHeights));
-    await page.locator(".recharts-bar-rectangle").nth(tallest).hover();
+    await page.locator(CURRENT_BARS).nth(tallest).hover();
     const tooltip = page.getByTestId("energy-bar-chart").locator(".recharts-tooltip-wrapper");
     await eventually("the tooltip", 5_000, async () => (await tooltip.textContent())?.includes("kWh"));
     const tooltipText = await tooltip.textContent();
@@ -254,7 +291,7 @@ async function clientDashboard(args) {
       ? await (async () => {
           await page.reload();
           await page.locator(".recharts-bar-rectangle").first().waitFor({ state: "visible" });
-          return { url: page.url(), bars: await page.locator(".recharts-bar-rectangle").count() };
+          return { url: page.url(), bars: await page.locator(CURRENT_BARS).count() };
         })()
       : null;
     const { timings, waterfall } = args.timingRuns
@@ -270,14 +307,14 @@ async function noData(args) {
     await signIn(page, args.baseUrl, args.username, args.password);
     await page.goto(`${args.baseUrl}/energy?device=${args.deviceId}&date=${args.date}`);
     const message = await page.getByTestId("no-data").textContent();
-    const bars = await page.locator(".recharts-bar-rectangle").count();
+    const bars = await page.locator(CURRENT_BARS).count();
     const screenshot = join(args.screenshotDir, `dashboard-no-data-${args.date}.png`);
     await page.screenshot({ path: screenshot, fullPage: true });
     let navigated = null;
     if (args.previousDayHasData) {
       await page.getByRole("button", { name: "Previous day" }).click();
       await page.locator(".recharts-bar-rectangle").first().waitFor({ state: "visible" });
-      navigated = { url: page.url(), bars: await page.locator(".recharts-bar-rectangle").count() };
+      navigated = { url: page.url(), bars: await page.locator(CURRENT_BARS).count() };
     }
     return { message, bars, navigated, screenshots: [screenshot] };
   });
@@ -408,9 +445,9 @@ async function pagesUnderCsp(args) {
     const energy = await page.goto(`${args.baseUrl}/energy?device=${args.deviceId}&date=${args.date}`);
     policies["/energy"] = energy.headers()["content-security-policy"] ?? null;
     await page.locator(".recharts-bar-rectangle").first().waitFor({ state: "visible" });
-    const bars = await page.locator(".recharts-bar-rectangle").count();
+    const bars = await page.locator(CURRENT_BARS).count();
     await page
-      .locator(".recharts-bar-rectangle")
+      .locator(CURRENT_BARS)
       .nth(Math.floor(bars / 2))
       .hover(); // the tooltip too
     await eventually("the alerts socket's hello", 15_000, async () => hello);
@@ -435,7 +472,203 @@ async function pagesUnderCsp(args) {
   });
 }
 
+/**
+ * Day → Week → Month → Year with the switch: the URL after each, and what each period shows
+ * (bars, table, totals, the change against the previous period and a year earlier); then Today,
+ * whose Next button is disabled.
+ */
+async function periodSwitch(args) {
+  return withBrowser(args, async (page) => {
+    await signIn(page, args.baseUrl, args.username, args.password);
+    await page.goto(`${args.baseUrl}/energy?device=${args.deviceId}&date=${args.date}`);
+    await periodShown(page, "day");
+    const periods = { day: { url: page.url(), ...(await readDashboard(page)) } };
+    const screenshots = await screenshotSizes(page, args.screenshotDir, "energy-day");
+    for (const period of ["week", "month", "year"]) {
+      await page.getByTestId(`period-${period}`).click();
+      await page.waitForURL((url) => url.searchParams.get("period") === period);
+      await periodShown(page, period);
+      await page.waitForTimeout(200); // the chart draws after the table
+      periods[period] = { url: page.url(), ...(await readDashboard(page)) };
+      screenshots.push(...(await screenshotSizes(page, args.screenshotDir, `energy-${period}`)));
+    }
+    await page.getByTestId("previous-period").click();
+    await page.waitForURL((url) => url.searchParams.get("date") !== args.date);
+    const previousYearUrl = page.url();
+    await page.getByTestId("today").click();
+    await page.waitForURL((url) => url.searchParams.get("date") === args.today);
+    const todayUrl = page.url();
+    const nextDisabledOnToday = await page.getByTestId("next-period").isDisabled();
+    await page.getByTestId("period-day").click();
+    await page.waitForURL((url) => url.searchParams.get("period") === "day");
+    const nextDayDisabled = await page.getByTestId("next-period").isDisabled();
+    return { periods, previousYearUrl, todayUrl, nextDisabledOnToday, nextDayDisabled, screenshots };
+  });
+}
+
+/** The tooltip's text after hovering the middle of `box`. */
+async function tooltipAt(page, box) {
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height - 4);
+  const tooltip = page.getByTestId("chart-tooltip");
+  await tooltip.waitFor();
+  return tooltip.textContent();
+}
+
+/** A day with two hours of no readings and one half-read hour: what the chart and table show. */
+async function gaps(args) {
+  return withBrowser(args, async (page) => {
+    await signIn(page, args.baseUrl, args.username, args.password);
+    await page.goto(`${args.baseUrl}/energy?device=${args.deviceId}&date=${args.date}`);
+    await periodShown(page, "day");
+    await page.locator(CURRENT_BARS).first().waitFor({ state: "visible" });
+    const seen = await readDashboard(page);
+    const gapAreas = page.locator(".gap-area");
+    const partialBars = page.locator('.bars-current path[data-status="partial"]');
+    const missingTooltips = [];
+    for (const area of await gapAreas.all()) missingTooltips.push(await tooltipAt(page, await area.boundingBox()));
+    const partialTooltips = [];
+    for (const bar of await partialBars.all()) partialTooltips.push(await tooltipAt(page, await bar.boundingBox()));
+    const screenshot = join(args.screenshotDir, `energy-gaps-${args.date}.png`);
+    await page.screenshot({ path: screenshot, fullPage: true });
+    await page.mouse.move(0, 0);
+    const gapNote = await page.getByTestId("gap-note").textContent();
+    return {
+      ...seen,
+      gapAreas: await gapAreas.count(),
+      partialBars: await partialBars.count(),
+      missingTooltips,
+      partialTooltips,
+      gapNote,
+      screenshots: [screenshot, ...(await screenshotSizes(page, args.screenshotDir, "energy-gaps"))],
+    };
+  });
+}
+
+/**
+ * Typing a day into the native date field, key by key (the field shows mm/dd/yyyy under en-US):
+ * the URL keeps the old day until Enter; then another typed day commits when the field is left.
+ */
+async function typeDate(args) {
+  return withBrowser(args, async (page) => {
+    await signIn(page, args.baseUrl, args.username, args.password);
+    await page.goto(`${args.baseUrl}/energy?device=${args.deviceId}&date=${args.date}`);
+    await periodShown(page, "day");
+    const field = page.getByTestId("date-picker");
+    const dateInUrl = () => new URL(page.url()).searchParams.get("date");
+    const whileTyping = [];
+    await field.focus();
+    for (const key of args.typeThenEnter) {
+      await page.keyboard.press(key);
+      await page.waitForTimeout(60);
+      whileTyping.push(dateInUrl());
+    }
+    const fieldBeforeEnter = await field.inputValue();
+    await page.keyboard.press("Enter");
+    await page.waitForURL((url) => url.searchParams.get("date") !== args.date);
+    await periodShown(page, "day");
+    const afterEnter = {
+      url: page.url(),
+      field: await field.inputValue(),
+      bars: await page.locator(CURRENT_BARS).count(),
+    };
+
+    const whileTypingAgain = [];
+    await field.blur(); // Enter left the caret in the year: from outside, focus lands on the first part
+    await field.focus();
+    for (const key of args.typeThenLeave) {
+      await page.keyboard.press(key);
+      await page.waitForTimeout(60);
+      whileTypingAgain.push(dateInUrl());
+    }
+    // Leave the field with the mouse (Tab would first reach the field's own calendar button).
+    await page.getByRole("heading", { name: "Energy", exact: true }).click();
+    await page.waitForURL((url) => url.searchParams.get("date") !== afterEnter.url.match(/date=([\d-]+)/)[1]);
+    await periodShown(page, "day");
+    const afterLeave = { url: page.url(), field: await field.inputValue() };
+    const screenshot = join(args.screenshotDir, "energy-typed-date.png");
+    await page.screenshot({ path: screenshot, fullPage: true });
+    return { whileTyping, fieldBeforeEnter, afterEnter, whileTypingAgain, afterLeave, screenshots: [screenshot] };
+  });
+}
+
+/**
+ * The monitoring API blocked (every request aborted, as when the service is down): the page keeps
+ * its controls, says what failed and offers Retry; the alert badge shows it cannot count. Once
+ * unblocked, Retry brings the figures.
+ */
+async function serviceDown(args) {
+  return withBrowser(args, async (page) => {
+    await signIn(page, args.baseUrl, args.username, args.password);
+    const block = (route) => route.abort("connectionrefused");
+    await page.route("**/api/monitoring/**", block);
+    await page.goto(`${args.baseUrl}/energy?device=${args.deviceId}&period=${args.period}&date=${args.date}`);
+    const message = page.getByTestId("service-error");
+    await message.waitFor();
+    await page.getByTestId("unread-badge-unavailable").waitFor({ timeout: 15_000 });
+    const down = {
+      message: await message.textContent(),
+      retryButtons: await page.getByRole("button", { name: "Retry" }).count(),
+      periodPressed: await page.getByTestId(`period-${args.period}`).getAttribute("aria-pressed"),
+      dateShown: await page.getByTestId("date-picker").inputValue(),
+      badge: await page.getByTestId("unread-badge-unavailable").getAttribute("aria-label"),
+      bars: await page.locator(CURRENT_BARS).count(),
+    };
+    const screenshots = await screenshotSizes(page, args.screenshotDir, "energy-service-down");
+    await page.unroute("**/api/monitoring/**", block);
+    await page.getByRole("button", { name: "Retry" }).click();
+    await periodShown(page, args.period);
+    await page.locator(CURRENT_BARS).first().waitFor({ state: "visible" });
+    const back = {
+      messages: await message.count(),
+      bars: await page.locator(CURRENT_BARS).count(),
+      table: await readTable(page),
+      total: await page.getByTestId("summary-total").textContent(),
+    };
+    return { down, back, screenshots };
+  });
+}
+
+/**
+ * The charts' code chunk cannot be fetched (as after a redeploy removed it): the app's error
+ * page, not React Router's developer page, offers Reload; once the chunk is back, Reload works.
+ */
+async function chunkError(args) {
+  return withBrowser(args, async (page) => {
+    await signIn(page, args.baseUrl, args.username, args.password);
+    const chunk = /\/assets\/EnergyCharts-[^/]*\.js$/;
+    const block = (route) => route.abort("failed");
+    await page.route(chunk, block);
+    await page.goto(`${args.baseUrl}/energy?device=${args.deviceId}&date=${args.date}`);
+    const errorPage = page.getByTestId("app-error");
+    await errorPage.waitFor();
+    const shown = {
+      heading: await errorPage.locator("h1").textContent(),
+      text: await errorPage.textContent(),
+      developerPage: (await page.getByText("Hey developer").count()) > 0,
+      nav: await page.getByRole("navigation", { name: "Main" }).count(),
+    };
+    const screenshots = await screenshotSizes(page, args.screenshotDir, "app-error-chunk");
+    await page.unroute(chunk, block);
+    await page.getByRole("button", { name: "Reload" }).click();
+    await page.locator(CURRENT_BARS).first().waitFor({ state: "visible" });
+    return {
+      shown,
+      afterReload: {
+        url: page.url(),
+        bars: await page.locator(CURRENT_BARS).count(),
+        errorPages: await errorPage.count(),
+      },
+      screenshots,
+    };
+  });
+}
+
 const SCENARIOS = {
+  "period-switch": periodSwitch,
+  gaps,
+  "type-date": typeDate,
+  "service-down": serviceDown,
+  "chunk-error": chunkError,
   "admin-assigns": adminAssigns,
   "client-dashboard": clientDashboard,
   "no-data": noData,

@@ -12,6 +12,7 @@ under the gateway's Content-Security-Policy and fails on anything it blocks.
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import statistics
@@ -41,6 +42,43 @@ EMPTY_DAY = "2025-06-02"
 MAX_KWH = 2.0
 OVER_MAX_HOUR = 19  # its readings add up past MAX_KWH
 TIMING_RUNS = 5
+# Days of DAY's week with readings too, each a little less than DAY (the comparisons differ).
+WEEK_DAYS = {"2025-05-28": 0.7, "2025-05-29": 0.8, "2025-05-30": 0.9, "2025-05-31": 0.85}
+GAP_DAY = "2025-05-29"
+GAP_HOURS = (3, 4)  # local hours of GAP_DAY without a reading
+HALF_HOUR = 5  # local hour of GAP_DAY with 3 of its 6 readings
+EXPECTED_COUNTS = {"day": 24, "week": 7, "month": 30, "year": 12}  # DAY is in June 2025
+
+
+def kwh_number(value: float) -> str:
+    """The dashboard's kWh figure (en-US): two decimals, two significant digits below 1."""
+    if value == 0:
+        return "0"
+    if abs(value) < 1:
+        return f"{value:.2g}"
+    return f"{value:,.2f}"
+
+
+def kwh_text(value: float) -> str:
+    return f"{kwh_number(value)} kWh"
+
+
+def change_text(current: float, before: float) -> str:
+    """The change the cards show: signed kWh and (JavaScript-rounded) percent."""
+    delta = current - before
+    if delta == 0:
+        return "±0 kWh (0%)"
+    sign = "+" if delta > 0 else "−"
+    amount = f"{sign}{kwh_number(abs(delta))} kWh"
+    if before <= 0:
+        return amount
+    percent = math.floor(delta / before * 100 + 0.5)
+    return f"{amount} ({sign}<1%)" if percent == 0 else f"{amount} ({sign}{abs(percent)}%)"
+
+
+def drawn(bucket: dict[str, Any]) -> float | None:
+    """A bucket's kWh as the chart and table give it: None (a gap) when no reading came."""
+    return None if bucket["readings"] == 0 else bucket["kwh"]
 
 
 def results_dir() -> Path:
@@ -81,17 +119,32 @@ def local_hours(day: str) -> list[datetime]:
     return [first + timedelta(hours=h) for h in range(int((last - first).total_seconds()) // 3600)]
 
 
-def day_readings(device_id: str, day: str) -> list[dict[str, Any]]:
-    """Six readings an hour over the local day, with one hour above the device's maximum."""
+def day_readings(
+    device_id: str,
+    day: str,
+    scale: float = 1.0,
+    skip: tuple[int, ...] = (),
+    half: int | None = None,
+) -> list[dict[str, Any]]:
+    """Six readings an hour over the local day, with one hour above the device's maximum.
+
+    ``scale`` multiplies every value; local hours in ``skip`` get no reading, ``half`` three.
+    """
     readings = []
     for index, hour in enumerate(local_hours(day)):
         local_hour = hour.astimezone(ZoneInfo(TZ)).hour
-        for slot in range(6):
+        if local_hour in skip:
+            continue
+        for slot in range(3 if local_hour == half else 6):
             moment = hour + timedelta(minutes=10 * slot)
-            value = (
-                0.5
-                if local_hour == OVER_MAX_HOUR
-                else round(0.02 + ((index * 6 + slot) % 13) * 0.011, 3)
+            value = round(
+                scale
+                * (
+                    0.5
+                    if local_hour == OVER_MAX_HOUR
+                    else round(0.02 + ((index * 6 + slot) % 13) * 0.011, 3)
+                ),
+                4,
             )
             readings.append(
                 {
@@ -117,6 +170,19 @@ def publish(stack: Stack, readings: list[dict[str, Any]]) -> None:
             )
     finally:
         connection.close()
+
+
+def consumption(
+    stack: Stack, session: requests.Session, device_id: str, period: str, day: str
+) -> dict[str, Any]:
+    response = session.get(
+        stack.url("/api/monitoring/consumption/"),
+        params={"device_id": device_id, "period": period, "date": day, "tz": TZ},
+        timeout=10,
+    )
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
 
 
 def daily(stack: Stack, session: requests.Session, device_id: str, day: str) -> dict[str, Any]:
@@ -169,8 +235,13 @@ def world(stack: Stack) -> Iterator[dict[str, Any]]:
 
     assert poll(monitoring_knows_owner), stack.log_tail("monitoring_sync")
     expected = {}
-    for day in (DAY, DST_DAY):
-        readings = day_readings(device_id, day)
+    batches = {day: day_readings(device_id, day) for day in (DAY, DST_DAY)}
+    for day, scale in WEEK_DAYS.items():
+        gap = day == GAP_DAY
+        batches[day] = day_readings(
+            device_id, day, scale, skip=GAP_HOURS if gap else (), half=HALF_HOUR if gap else None
+        )
+    for day, readings in batches.items():
         publish(stack, readings)
         expected[day] = sum(r["measurement_value"] for r in readings)
     for day, total in expected.items():
@@ -212,22 +283,26 @@ def test_client_sees_the_days_bars_values_and_total_as_the_api_gives_them(
         reload=True,
         timingRuns=TIMING_RUNS,
     )
-    api = daily(stack, world["session"], world["device_id"], DAY)
-    kwh = [hour["kwh"] for hour in api["hours"]]
+    api = consumption(stack, world["session"], world["device_id"], "day", DAY)
+    kwh = [bucket["kwh"] for bucket in api["buckets"]]
+    peak_hour = max(range(len(kwh)), key=lambda h: kwh[h])
 
     assert report["landing"] == "/energy"
     assert (report["deviceSelected"], report["dateShown"]) == (world["device_id"], DAY)
     assert report["bars"] == len(kwh) == 24
     assert [row["kwh"] for row in report["table"]] == kwh
-    assert report["total"] == f"{api['total_kwh']:.2f} kWh"
-    assert report["peak"] == f"{api['peak']['hour']:02d}:00 · {api['peak']['kwh']:.2f} kWh"
-    assert report["average"] == f"{api['average_kwh']:.2f} kWh"
-    assert api["peak"]["hour"] == OVER_MAX_HOUR
+    assert report["total"] == kwh_text(api["total_kwh"])
+    assert report["peak"] == (
+        f"{peak_hour:02d}:00–{peak_hour + 1:02d}:00 · {kwh_text(kwh[peak_hour])}"
+    )
+    assert report["average"] == kwh_text(api["total_kwh"] / 24)
+    assert peak_hour == OVER_MAX_HOUR
     # Each bar's height is its kWh on the same scale (within a pixel and a half).
     scale = max(report["barHeights"]) / max(kwh)
     assert all(abs(h - k * scale) <= 1.5 for h, k in zip(report["barHeights"], kwh, strict=True))
-    assert f"{api['peak']['kwh']:.3f} kWh" in report["tooltip"]
-    assert report["lineChart"]
+    assert f"{OVER_MAX_HOUR}:00–{OVER_MAX_HOUR + 1}:00" in report["tooltip"]
+    assert kwh_text(kwh[peak_hour]) in report["tooltip"]
+    assert not report["lineChart"]  # the previous day's bars replace the line repeating them
     assert report["afterReload"]["bars"] == 24  # the URL keeps device and day over a reload
     assert f"device={world['device_id']}" in report["afterReload"]["url"]
 
@@ -254,10 +329,11 @@ def test_a_dst_day_in_the_browsers_time_zone_has_23_bars(
         deviceId=world["device_id"],
         date=DST_DAY,
     )
-    api = daily(stack, world["session"], world["device_id"], DST_DAY)
-    assert report["bars"] == len(api["hours"]) == 23
-    assert [row["kwh"] for row in report["table"]] == [hour["kwh"] for hour in api["hours"]]
-    assert report["total"] == f"{api['total_kwh']:.2f} kWh"
+    api = consumption(stack, world["session"], world["device_id"], "day", DST_DAY)
+    assert report["bars"] == len(api["buckets"]) == 23
+    assert [row["kwh"] for row in report["table"]] == [b["kwh"] for b in api["buckets"]]
+    assert [row["label"] for row in report["table"]][2:4] == ["02:00–04:00", "04:00–05:00"]
+    assert report["total"] == kwh_text(api["total_kwh"])
 
 
 def test_a_day_without_readings_shows_the_no_data_message(
@@ -357,7 +433,7 @@ def test_an_alert_arriving_while_the_client_watches_shows_a_toast_and_the_hour_t
     assert report["before"]["overMax"] == []
     assert world["device_name"] in report["toast"]
     assert "2.80 kWh" in report["toast"], report["toast"]
-    assert report["overMax"] == [f"{ALERT_HOUR:02d}:00"]
+    assert report["overMax"] == [f"{ALERT_HOUR:02d}:00–{ALERT_HOUR + 1:02d}:00"]
     assert report["redBars"] == 1
     assert report["referenceLines"] == 1
     assert report["badge"] == report["before"]["badge"] + 1
@@ -394,3 +470,184 @@ def test_the_pages_work_under_the_content_security_policy(
         assert docs["operations"] > 0, service
         assert csp_directives(docs["policy"] or "").get("script-src") == ["'self'"], service
     assert len(report["screenshots"]) == 5
+
+
+def test_the_period_switch_keeps_the_period_in_the_url_and_draws_a_bar_per_bucket(
+    stack: Stack, world: dict[str, Any]
+) -> None:
+    client = world["client"]
+    today = datetime.now(ZoneInfo(TZ)).date().isoformat()
+    report = browser(
+        "period-switch",
+        baseUrl=stack.gateway_url,
+        username=client["username"],
+        password=client["password"],
+        deviceId=world["device_id"],
+        date=DAY,
+        today=today,
+    )
+    for period, count in EXPECTED_COUNTS.items():
+        seen = report["periods"][period]
+        api = consumption(stack, world["session"], world["device_id"], period, DAY)
+        assert len(api["buckets"]) == count, period
+        if period != "day":
+            assert f"period={period}" in seen["url"], seen["url"]
+        assert f"date={DAY}" in seen["url"]
+        assert len(seen["table"]) == count, period
+        assert [row["kwh"] for row in seen["table"]] == [drawn(b) for b in api["buckets"]], period
+        assert seen["bars"] == sum(1 for b in api["buckets"] if b["readings"] > 0), period
+        assert seen["total"] == kwh_text(api["total_kwh"]), period
+        before = consumption(
+            stack, world["session"], world["device_id"], period, api["previous"]["start"][:10]
+        )
+        assert before["total_kwh"] == api["previous"]["total_kwh"], period
+        if any(b["readings"] for b in before["buckets"]):
+            assert seen["previousTotal"] == f"then {kwh_text(before['total_kwh'])}", period
+        else:
+            assert seen["previousTotal"] == "no readings then", period
+            assert seen["changePrevious"] == "—", period
+        assert seen["lastYearTotal"] == f"then {kwh_text(api['last_year']['total_kwh'])}", period
+    # A week: the 7 days Monday 26 May to Sunday 1 June, 5 of them with readings; the week
+    # before has none.
+    assert report["periods"]["week"]["bars"] == 1 + len(WEEK_DAYS)
+    assert report["periods"]["week"]["previousTotal"] == "no readings then"
+    assert report["periods"]["year"]["bars"] == 3  # March (the DST day), May and June
+    assert "2025" in report["periods"]["year"]["title"]
+    assert "period=year" in report["previousYearUrl"]
+    assert "date=2024-01-01" in report["previousYearUrl"]
+    assert f"date={today}" in report["todayUrl"]
+    assert report["nextDisabledOnToday"] and report["nextDayDisabled"]
+
+
+def test_the_comparison_shows_the_previous_period_beside_this_one(
+    stack: Stack, world: dict[str, Any]
+) -> None:
+    client = world["client"]
+    report = browser(
+        "client-dashboard",
+        baseUrl=stack.gateway_url,
+        username=client["username"],
+        password=client["password"],
+        deviceId=world["device_id"],
+        date=DAY,
+    )
+    api = consumption(stack, world["session"], world["device_id"], "day", DAY)
+    before = consumption(stack, world["session"], world["device_id"], "day", "2025-05-31")
+    assert api["previous"]["total_kwh"] == before["total_kwh"] > 0
+    assert report["previousTotal"] == f"then {kwh_text(before['total_kwh'])}"
+    assert report["changePrevious"] == change_text(api["total_kwh"], before["total_kwh"])
+    assert report["changePrevious"].startswith("+")  # 31 May used 85% of 1 June's
+    assert report["changeLastYear"] == change_text(api["total_kwh"], api["last_year"]["total_kwh"])
+    assert report["previousBars"] == 24  # the day before, hour by hour, beside this day's
+
+
+def test_missing_readings_are_drawn_as_gaps_with_how_many_came(
+    stack: Stack, world: dict[str, Any]
+) -> None:
+    client = world["client"]
+    report = browser(
+        "gaps",
+        baseUrl=stack.gateway_url,
+        username=client["username"],
+        password=client["password"],
+        deviceId=world["device_id"],
+        date=GAP_DAY,
+    )
+    api = consumption(stack, world["session"], world["device_id"], "day", GAP_DAY)
+    buckets = api["buckets"]
+    for hour in GAP_HOURS:
+        assert (buckets[hour]["readings"], buckets[hour]["expected_readings"]) == (0, 6)
+    assert (buckets[HALF_HOUR]["readings"], buckets[HALF_HOUR]["expected_readings"]) == (3, 6)
+    table = report["table"]
+    assert [row["kwh"] for row in table] == [drawn(b) for b in buckets]
+    for hour in GAP_HOURS:
+        assert table[hour]["status"] == "missing"
+        assert table[hour]["kwh"] is None  # no data, not 0 kWh
+        assert table[hour]["readingsText"] == "no data (0 of 6 readings)"
+    assert table[HALF_HOUR]["status"] == "partial"
+    assert table[HALF_HOUR]["readingsText"] == "3 of 6 readings"
+    assert report["bars"] == 24 - len(GAP_HOURS)
+    assert report["gapAreas"] == len(GAP_HOURS)
+    assert report["partialBars"] == 1
+    assert len(report["missingTooltips"]) == len(GAP_HOURS)
+    for hour, tooltip in zip(GAP_HOURS, report["missingTooltips"], strict=True):
+        assert f"{hour:02d}:00–{hour + 1:02d}:00" in tooltip
+        assert "no data" in tooltip and "0 of 6 readings" in tooltip
+    assert "3 of 6 readings" in report["partialTooltips"][0]
+    assert kwh_text(buckets[HALF_HOUR]["kwh"]) in report["partialTooltips"][0]
+    assert report["gapNote"] == "3 hours have missing readings"
+
+
+def test_a_typed_date_is_committed_on_enter_or_when_the_field_is_left(
+    stack: Stack, world: dict[str, Any]
+) -> None:
+    client = world["client"]
+    report = browser(
+        "type-date",
+        baseUrl=stack.gateway_url,
+        username=client["username"],
+        password=client["password"],
+        deviceId=world["device_id"],
+        date=EMPTY_DAY,
+        typeThenEnter=list("06012025"),  # mm/dd/yyyy (the browser's en-US): DAY
+        typeThenLeave=list("03302025"),  # DST_DAY
+    )
+    # Not one keystroke moved the page (the year passes through 0002, 0020, 0202 on the way).
+    assert report["whileTyping"] == [EMPTY_DAY] * 8
+    assert report["fieldBeforeEnter"] == DAY
+    assert f"date={DAY}" in report["afterEnter"]["url"]
+    assert report["afterEnter"]["field"] == DAY
+    assert report["afterEnter"]["bars"] == 24
+    assert report["whileTypingAgain"] == [DAY] * 8
+    assert f"date={DST_DAY}" in report["afterLeave"]["url"]
+    assert report["afterLeave"]["field"] == DST_DAY
+
+
+def test_a_monitoring_service_that_does_not_answer_keeps_the_controls_and_offers_retry(
+    stack: Stack, world: dict[str, Any]
+) -> None:
+    client = world["client"]
+    report = browser(
+        "service-down",
+        baseUrl=stack.gateway_url,
+        username=client["username"],
+        password=client["password"],
+        deviceId=world["device_id"],
+        period="week",
+        date=DAY,
+        expectedConsoleErrors=["Failed to load resource"],
+    )
+    down = report["down"]
+    assert "The monitoring service is not answering" in down["message"], down["message"]
+    assert "Failed to fetch" not in down["message"]
+    assert down["retryButtons"] >= 1
+    assert down["periodPressed"] == "true"
+    assert down["dateShown"] == DAY
+    assert down["badge"] == "alerts unavailable"
+    assert down["bars"] == 0
+    assert report["expectedErrors"], "the blocked requests did fail"
+    api = consumption(stack, world["session"], world["device_id"], "week", DAY)
+    back = report["back"]
+    assert back["messages"] == 0
+    assert [row["kwh"] for row in back["table"]] == [drawn(b) for b in api["buckets"]]
+    assert back["total"] == kwh_text(api["total_kwh"])
+
+
+def test_a_code_chunk_that_cannot_load_shows_the_apps_error_page_with_reload(
+    stack: Stack, world: dict[str, Any]
+) -> None:
+    client = world["client"]
+    report = browser(
+        "chunk-error",
+        baseUrl=stack.gateway_url,
+        username=client["username"],
+        password=client["password"],
+        deviceId=world["device_id"],
+        date=DAY,
+        expectedConsoleErrors=["Failed to load resource", "dynamically imported module"],
+    )
+    assert report["shown"]["heading"] == "A new version is available"
+    assert not report["shown"]["developerPage"]
+    assert report["shown"]["nav"] == 1  # the app's header and navigation stay
+    assert report["afterReload"]["errorPages"] == 0
+    assert report["afterReload"]["bars"] == 24

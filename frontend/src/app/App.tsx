@@ -1,6 +1,7 @@
 import { QueryClientProvider } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { createBrowserRouter, Navigate, RouterProvider, type RouteObject } from "react-router";
+import { ErrorPage } from "./ErrorPage";
 import { Layout } from "./Layout";
 import { LoginPage } from "../features/auth/components/LoginPage";
 import { RegisterPage } from "../features/auth/components/RegisterPage";
@@ -33,60 +34,69 @@ function NotFound() {
 export const routes: RouteObject[] = [
   {
     element: <Layout />,
+    // A failure in the layout itself (no header to keep).
+    errorElement: <ErrorPage />,
     children: [
-      { index: true, element: <Home /> },
-      { path: "login", element: <LoginPage /> },
-      { path: "register", element: <RegisterPage /> },
-      { path: "admin", element: <Navigate to="/admin/users" replace /> },
       {
-        path: "admin/users",
-        element: (
-          <RequireAuth role="admin">
-            <UsersPage />
-          </RequireAuth>
-        ),
+        // A failing page (a chunk that cannot load after a redeploy, a bug) shows the app's
+        // error page inside the layout, with the navigation still there.
+        errorElement: <ErrorPage />,
+        children: [
+          { index: true, element: <Home /> },
+          { path: "login", element: <LoginPage /> },
+          { path: "register", element: <RegisterPage /> },
+          { path: "admin", element: <Navigate to="/admin/users" replace /> },
+          {
+            path: "admin/users",
+            element: (
+              <RequireAuth role="admin">
+                <UsersPage />
+              </RequireAuth>
+            ),
+          },
+          {
+            path: "admin/devices",
+            element: (
+              <RequireAuth role="admin">
+                <AdminDevicesPage />
+              </RequireAuth>
+            ),
+          },
+          {
+            path: "admin/*",
+            element: (
+              <RequireAuth role="admin">
+                <NotFound />
+              </RequireAuth>
+            ),
+          },
+          {
+            path: "devices",
+            element: (
+              <RequireAuth>
+                <MyDevicesPage />
+              </RequireAuth>
+            ),
+          },
+          {
+            path: "energy",
+            element: (
+              <RequireAuth>
+                <EnergyPage />
+              </RequireAuth>
+            ),
+          },
+          {
+            path: "alerts",
+            element: (
+              <RequireAuth>
+                <AlertsPage />
+              </RequireAuth>
+            ),
+          },
+          { path: "*", element: <NotFound /> },
+        ],
       },
-      {
-        path: "admin/devices",
-        element: (
-          <RequireAuth role="admin">
-            <AdminDevicesPage />
-          </RequireAuth>
-        ),
-      },
-      {
-        path: "admin/*",
-        element: (
-          <RequireAuth role="admin">
-            <NotFound />
-          </RequireAuth>
-        ),
-      },
-      {
-        path: "devices",
-        element: (
-          <RequireAuth>
-            <MyDevicesPage />
-          </RequireAuth>
-        ),
-      },
-      {
-        path: "energy",
-        element: (
-          <RequireAuth>
-            <EnergyPage />
-          </RequireAuth>
-        ),
-      },
-      {
-        path: "alerts",
-        element: (
-          <RequireAuth>
-            <AlertsPage />
-          </RequireAuth>
-        ),
-      },
-      { path: "*", element: <NotFound /> },
     ],
   },
 ];

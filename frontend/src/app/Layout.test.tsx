@@ -55,4 +55,13 @@ describe("live alerts in the layout", () => {
     await waitFor(() => expect(calls.some((c) => c.searchParams.get("unread") === "true")).toBe(true));
     expect(screen.queryByTestId("unread-badge")).not.toBeInTheDocument();
   });
+
+  it("marks the badge unavailable, not absent, when the alerts cannot be counted", async () => {
+    signInAs(CLIENT);
+    fakeApi({ "/api/monitoring/alerts/": () => new Response("Bad Gateway", { status: 502 }) });
+    renderRoutes([{ path: "/", element: <Layout />, children: [{ index: true, element: <p>home</p> }] }], "/");
+    const badge = await screen.findByTestId("unread-badge-unavailable");
+    expect(badge).toHaveAccessibleName("alerts unavailable");
+    expect(screen.queryByTestId("unread-badge")).not.toBeInTheDocument();
+  });
 });

@@ -14,3 +14,11 @@ export type MonitoredDevice = Schemas["Device"];
 
 /** A local day's hours (23, 24 or 25) with total, peak and average. */
 export type DailyConsumption = Schemas["DailyConsumption"];
+
+/** One bucket of a period (an hour, a day or a month): readings counted against those expected. */
+export type ConsumptionBucket = Schemas["PeriodBucket"];
+
+export type PeriodTotal = Schemas["PeriodTotal"];
+
+/** A day, week, month or year of one device (DESIGN.md §7 "Consumption over a period"). */
+export type PeriodConsumption = Schemas["PeriodConsumption"];

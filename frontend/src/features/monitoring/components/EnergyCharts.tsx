@@ -4,86 +4,160 @@ import {
   CartesianGrid,
   Cell,
   Legend,
-  Line,
-  LineChart,
+  ReferenceArea,
   ReferenceLine,
   ResponsiveContainer,
   Tooltip,
   XAxis,
   YAxis,
 } from "recharts";
-import type { ChartRow } from "../summary";
+import { readingsText, type ChartRow } from "../buckets";
+import { axisNumber, formatKwh, kwhNumber } from "../format";
+import type { Bucket } from "../period";
 
-// Loaded lazily (React.lazy in EnergyPage): Recharts is most of the app's JavaScript.
+// Loaded on its own (EnergyPage imports it when it mounts): Recharts is most of the app's JavaScript.
 
 const BAR = "#0f766e";
 const OVER = "#dc2626";
-const kwhTick = (value: number) => value.toFixed(2);
-const tooltipValue = (value: unknown) => [`${Number(value).toFixed(3)} kWh`, "Consumption"] as [string, string];
+const BEFORE = "#a3b1bf";
+const PARTIAL = "url(#ems-partial-hatch)";
+const MISSING = "url(#ems-missing-hatch)";
+
+/**
+ * Every n-th label, the same step all along the axis (never a forced last one): on a phone,
+ * hours every 6 (00:00, 06:00…), a month's days every 3, a week's every 2, months every 2.
+ */
+function tickStep(bucket: Bucket, count: number, compact: boolean): number {
+  if (bucket === "hour") return compact ? 6 : 3;
+  if (!compact) return 1;
+  return bucket === "day" && count > 7 ? 3 : 2;
+}
 
 interface Props {
   rows: ChartRow[];
+  bucket: Bucket;
+  /** "This week", "The week before": the two series' names. */
+  names: { current: string; previous: string };
   maxKwh: number | null;
+  compact?: boolean;
 }
 
-export default function EnergyCharts({ rows, maxKwh }: Props) {
+function BucketTooltip({ active, payload, names }: { active?: boolean; payload?: unknown[]; names: Props["names"] }) {
+  const first = payload?.[0] as { payload?: ChartRow } | undefined;
+  const row = first?.payload;
+  if (!active || !row) return null;
+  const readings = readingsText(row);
   return (
-    <div className="charts">
-      <figure className="card chart" data-testid="energy-bar-chart" aria-label="Consumption per hour, bar chart">
-        <figcaption>
-          kWh per hour
-          {rows.some((row) => row.overMax) && (
-            <span className="over-note" data-testid="over-max-note">
+    <div className="chart-tooltip" data-testid="chart-tooltip">
+      <strong>{row.range}</strong>
+      <div>{row.kwh === null ? (row.status === "future" ? "not yet" : "no data") : formatKwh(row.kwh)}</div>
+      {readings && row.status !== "future" && <div className="tooltip-gap">{readings}</div>}
+      {row.overMax && <div className="tooltip-over">over the device's maximum</div>}
+      {row.previousRange && (
+        <div className="muted">
+          {names.previous}: {row.previousKwh === null ? "no data" : formatKwh(row.previousKwh)}
+          {row.previousRange !== row.range && ` (${row.previousRange})`}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function fillFor(row: ChartRow): string {
+  if (row.overMax) return OVER;
+  return row.status === "partial" ? PARTIAL : BAR;
+}
+
+export default function EnergyCharts({ rows, bucket, names, maxKwh, compact = false }: Props) {
+  const step = tickStep(bucket, rows.length, compact);
+  const hasPrevious = rows.some((row) => row.previousKwh !== null);
+  const showMax = bucket === "hour" && maxKwh !== null;
+  const hasGaps = rows.some((row) => row.status === "partial" || row.status === "missing");
+  return (
+    <figure
+      className="card chart"
+      data-testid="energy-bar-chart"
+      aria-label={`Consumption per ${bucket}, bar chart, beside ${names.previous.toLowerCase()}`}
+    >
+      {/* The hatches the bars refer to (an SVG of its own: patterns work across the document). */}
+      <svg width="0" height="0" className="svg-defs" aria-hidden="true" focusable="false">
+        <defs>
+          <pattern
+            id="ems-partial-hatch"
+            width="6"
+            height="6"
+            patternUnits="userSpaceOnUse"
+            patternTransform="rotate(45)"
+          >
+            <rect width="6" height="6" fill="#99d5cf" />
+            <line x1="0" y1="0" x2="0" y2="6" stroke={BAR} strokeWidth="3" />
+          </pattern>
+          <pattern
+            id="ems-missing-hatch"
+            width="8"
+            height="8"
+            patternUnits="userSpaceOnUse"
+            patternTransform="rotate(45)"
+          >
+            <line x1="0" y1="0" x2="0" y2="8" stroke="#9aa5b1" strokeWidth="1.5" />
+          </pattern>
+        </defs>
+      </svg>
+      <figcaption>
+        kWh per {bucket}
+        <span className="chart-key muted">
+          {hasGaps && " · hatched: some readings missing · grey stripes: no data"}
+          {showMax && (
+            <span className="over-note" data-testid="max-note">
               {" "}
-              · red: over the device's maximum of {maxKwh} kWh
+              · dashed red line: the device's maximum, {kwhNumber(maxKwh)} kWh
             </span>
           )}
-        </figcaption>
-        <ResponsiveContainer width="100%" height={300}>
-          <BarChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
-            <CartesianGrid strokeDasharray="3 3" vertical={false} />
-            <XAxis dataKey="label" interval="preserveStartEnd" minTickGap={8} />
-            <YAxis tickFormatter={kwhTick} width={56} unit="" />
-            <Tooltip formatter={tooltipValue} />
-            <Legend />
-            {maxKwh !== null && (
-              <ReferenceLine
-                y={maxKwh}
-                ifOverflow="extendDomain"
-                stroke={OVER}
-                strokeDasharray="6 3"
-                label={{ value: `max ${maxKwh} kWh`, position: "insideTopRight", fill: OVER }}
+        </span>
+      </figcaption>
+      <ResponsiveContainer width="100%" height={compact ? 260 : 320}>
+        <BarChart data={rows} margin={{ top: 12, right: 12, bottom: 4, left: 0 }} barGap={1} barCategoryGap="18%">
+          <CartesianGrid strokeDasharray="3 3" vertical={false} />
+          <XAxis dataKey="label" interval={step - 1} tickLine={false} fontSize={12} />
+          <YAxis tickFormatter={axisNumber} width={44} fontSize={12} />
+          <Tooltip content={<BucketTooltip names={names} />} cursor={{ fill: "rgba(15,118,110,0.08)" }} />
+          <Legend verticalAlign="top" height={28} />
+          {rows
+            .filter((row) => row.status === "missing")
+            .map((row) => (
+              <ReferenceArea
+                key={`gap-${row.key}`}
+                x1={row.label}
+                x2={row.label}
+                fill={MISSING}
+                fillOpacity={1}
+                stroke="none"
+                className="gap-area"
+                ifOverflow="visible"
               />
-            )}
-            <Bar dataKey="kwh" name="kWh" fill={BAR} isAnimationActive={false}>
-              {rows.map((row) => (
-                <Cell key={row.key} fill={row.overMax ? OVER : BAR} data-over-max={row.overMax ? "true" : undefined} />
-              ))}
-            </Bar>
-          </BarChart>
-        </ResponsiveContainer>
-      </figure>
-      <figure className="card chart" data-testid="energy-line-chart" aria-label="Consumption per hour, line chart">
-        <figcaption>Through the day</figcaption>
-        <ResponsiveContainer width="100%" height={240}>
-          <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
-            <CartesianGrid strokeDasharray="3 3" vertical={false} />
-            <XAxis dataKey="label" interval="preserveStartEnd" minTickGap={8} />
-            <YAxis tickFormatter={kwhTick} width={56} />
-            <Tooltip formatter={tooltipValue} />
-            <Legend />
-            <Line
-              type="monotone"
-              dataKey="kwh"
-              name="kWh"
-              stroke="#2563eb"
-              strokeWidth={2}
-              dot={false}
-              isAnimationActive={false}
-            />
-          </LineChart>
-        </ResponsiveContainer>
-      </figure>
-    </div>
+            ))}
+          {showMax && <ReferenceLine y={maxKwh} ifOverflow="extendDomain" stroke={OVER} strokeDasharray="6 3" />}
+          {/* Always there, so it stays left of this period's bars when its figures arrive later. */}
+          <Bar
+            dataKey="previousKwh"
+            name={names.previous}
+            fill={BEFORE}
+            className="bars-previous"
+            legendType={hasPrevious ? "square" : "none"}
+            isAnimationActive={false}
+          />
+          <Bar dataKey="kwh" name={names.current} fill={BAR} className="bars-current" isAnimationActive={false}>
+            {rows.map((row) => (
+              <Cell
+                key={row.key}
+                fill={fillFor(row)}
+                data-status={row.status}
+                data-over-max={row.overMax ? "true" : undefined}
+              />
+            ))}
+          </Bar>
+        </BarChart>
+      </ResponsiveContainer>
+    </figure>
   );
 }

@@ -1,14 +1,16 @@
-import { useEffect, useMemo, useState } from "react";
-import { ErrorMessage } from "../../../components/ErrorMessage";
+import { useEffect, useMemo, useState, useSyncExternalStore } from "react";
 import { Loading } from "../../../components/Loading";
-import { browserTimeZone, longDay } from "../../../lib/time";
-import { useDailyConsumption } from "../api/get-daily-consumption";
+import { browserTimeZone, todayIso } from "../../../lib/time";
+import { useConsumption } from "../api/get-consumption";
 import { useMonitoredDevices } from "../api/list-monitored-devices";
-import { chartRows, summarize } from "../summary";
+import { chartRows, summarize } from "../buckets";
+import { formatInstant } from "../format";
+import { periodTitle, shiftPeriod, type Period } from "../period";
 import { useEnergySelection } from "../use-energy-selection";
-import { DatePicker } from "./DatePicker";
+import { BucketsTable } from "./BucketsTable";
 import { DeviceSelector } from "./DeviceSelector";
-import { HoursTable } from "./HoursTable";
+import { PeriodPicker } from "./PeriodPicker";
+import { ServiceError } from "./ServiceError";
 import { SummaryCards } from "./SummaryCards";
 
 type Charts = (typeof import("./EnergyCharts"))["default"];
@@ -31,16 +33,38 @@ function useCharts(): Charts | null {
       live = false;
     };
   }, []);
-  if (error) throw error; // a chunk that cannot load: the route's error page says so
+  if (error) throw error; // a chunk that cannot load: the app's error page offers a reload
   return charts;
 }
 
+const PHONE = "(max-width: 600px)";
+
+function useCompact(): boolean {
+  return useSyncExternalStore(
+    (changed) => {
+      const query = typeof window.matchMedia === "function" ? window.matchMedia(PHONE) : null;
+      query?.addEventListener("change", changed);
+      return () => query?.removeEventListener("change", changed);
+    },
+    () => typeof window.matchMedia === "function" && window.matchMedia(PHONE).matches,
+  );
+}
+
+const SERIES: Record<Period, { current: string; previous: string }> = {
+  day: { current: "This day", previous: "The day before" },
+  week: { current: "This week", previous: "The week before" },
+  month: { current: "This month", previous: "The month before" },
+  year: { current: "This year", previous: "The year before" },
+};
+
 export function EnergyPage() {
   const tz = useMemo(() => browserTimeZone(), []);
+  const today = todayIso();
   const devices = useMonitoredDevices();
-  const [selection, select] = useEnergySelection();
+  const [selection, select, problems] = useEnergySelection(today);
   const device = devices.data?.find((d) => d.id === selection.deviceId) ?? null;
   const EnergyCharts = useCharts();
+  const compact = useCompact();
 
   // No device in the URL (or one this user cannot see): show the first one, without a new
   // history entry.
@@ -53,11 +77,27 @@ export function EnergyPage() {
 
   // A device named in the URL is asked for at once, alongside the device list; once the list is
   // in, only a device on it.
-  const dailyDeviceId = devices.data ? device?.id : selection.deviceId;
-  const daily = useDailyConsumption(dailyDeviceId ? { deviceId: dailyDeviceId, date: selection.date, tz } : null);
+  const deviceId = devices.data ? device?.id : selection.deviceId;
+  const { period, date } = selection;
+  const current = useConsumption(deviceId ? { deviceId, period, date, tz } : null);
+  const previous = useConsumption(deviceId ? { deviceId, period, date: shiftPeriod(date, period, -1), tz } : null);
   const maxKwh = device ? Number(device.max_hourly_consumption_kwh) : null;
-  const rows = useMemo(() => (daily.data ? chartRows(daily.data, maxKwh) : []), [daily.data, maxKwh]);
-  const summary = useMemo(() => (daily.data ? summarize(daily.data) : null), [daily.data]);
+  const rows = useMemo(
+    () => (current.data ? chartRows(current.data, previous.data ?? null, maxKwh) : []),
+    [current.data, previous.data, maxKwh],
+  );
+  const summary = useMemo(
+    () => (current.data ? summarize(current.data, rows, previous.data !== undefined) : null),
+    [current.data, rows, previous.data],
+  );
+  const title = periodTitle(date, period);
+  const retry = () => {
+    void devices.refetch();
+    if (deviceId) {
+      void current.refetch();
+      void previous.refetch();
+    }
+  };
 
   return (
     <section>
@@ -65,45 +105,76 @@ export function EnergyPage() {
         <h1>Energy</h1>
         <span className="muted">Time zone: {tz}</span>
       </div>
+      {(problems.badDate || problems.badPeriod) && (
+        <p className="alert warning" role="status" data-testid="bad-selection">
+          {problems.badDate && (
+            <>The address asks for “{problems.badDate}”, which is not a day up to today: showing today. </>
+          )}
+          {problems.badPeriod && <>“{problems.badPeriod}” is not a period (day, week, month or year): showing a day.</>}
+        </p>
+      )}
+      <div className="toolbar">
+        {devices.data && devices.data.length > 0 && (
+          <DeviceSelector
+            devices={devices.data}
+            value={device?.id ?? null}
+            onChange={(id) => select({ deviceId: id })}
+          />
+        )}
+        <PeriodPicker period={period} date={date} today={today} onChange={(next) => select(next)} />
+      </div>
       {devices.isPending && <Loading label="Loading devices…" />}
-      {devices.isError && <ErrorMessage error={devices.error} />}
+      {devices.isError && (
+        <ServiceError error={devices.error} what="your devices" onRetry={retry} retrying={devices.isFetching} />
+      )}
       {devices.data && devices.data.length === 0 && (
         <p className="card muted" data-testid="no-devices">
           No devices to show yet. Devices appear here once they are assigned to you.
         </p>
       )}
-      {devices.data && devices.data.length > 0 && (
+      {!devices.isError && !(devices.data && devices.data.length === 0) && (
         <>
-          <div className="toolbar">
-            <DeviceSelector
-              devices={devices.data}
-              value={device?.id ?? null}
-              onChange={(id) => select({ deviceId: id })}
-            />
-            <DatePicker value={selection.date} onChange={(date) => select({ date })} />
-          </div>
-          <h2 className="day-title">
-            {device?.name} · {longDay(selection.date)}
+          <h2 className="day-title" data-testid="period-title">
+            {device?.name && `${device.name} · `}
+            {title}
+            {current.data?.partial && <span className="so-far"> · so far</span>}
           </h2>
-          {daily.isPending && device && <Loading label="Loading consumption…" />}
-          {daily.isError && <ErrorMessage error={daily.error} />}
-          {daily.data && summary && (
-            <div className={daily.isPlaceholderData ? "stale" : undefined} aria-busy={daily.isFetching}>
+          {current.isPending && deviceId && <Loading label={`Loading ${title}…`} />}
+          {current.isError && (
+            <ServiceError
+              error={current.error}
+              what={`the consumption for ${title}`}
+              onRetry={retry}
+              retrying={current.isFetching}
+            />
+          )}
+          {current.data && summary && (
+            <div aria-busy={current.isFetching} data-period={current.data.period} data-start={current.data.start}>
               {summary.hasData ? (
                 <>
-                  <SummaryCards summary={summary} />
+                  <SummaryCards summary={summary} period={period} tz={tz} />
                   {EnergyCharts ? (
                     // The module's own component, the same one on every render (held in state).
                     // eslint-disable-next-line react-hooks/static-components
-                    <EnergyCharts rows={rows} maxKwh={maxKwh} />
+                    <EnergyCharts
+                      rows={rows}
+                      bucket={current.data.bucket}
+                      names={SERIES[period]}
+                      maxKwh={maxKwh}
+                      compact={compact}
+                    />
                   ) : (
                     <Loading label="Loading charts…" />
                   )}
-                  <HoursTable rows={rows} />
+                  <BucketsTable rows={rows} period={period} />
                 </>
               ) : (
                 <p className="card empty" data-testid="no-data">
-                  No readings for {device?.name} on {longDay(selection.date)}.
+                  No readings for {device?.name} in {title}
+                  {current.data.partial && current.data.last_reading_at
+                    ? ` (last reading ${formatInstant(current.data.last_reading_at, tz)})`
+                    : ""}
+                  .
                 </p>
               )}
             </div>

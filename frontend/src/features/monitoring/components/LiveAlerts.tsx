@@ -5,6 +5,7 @@ import { refreshAccessToken } from "../../../lib/api-client";
 import { authStore } from "../../../lib/auth-store";
 import { alertDashboardPath, alertSummary } from "../alert-text";
 import { alertSocketUrl, connectAlertSocket } from "../alerts-socket";
+import { CONSUMPTION_KEY } from "../api/get-consumption";
 import { ALERTS_KEY } from "../api/list-alerts";
 import type { Alert } from "../api/types";
 
@@ -27,7 +28,7 @@ export function LiveAlerts({ userId }: { userId: string }) {
         setToasts((current) => [alert, ...current.filter((t) => t.id !== alert.id)].slice(0, MAX_TOASTS));
         void queryClient.invalidateQueries({ queryKey: ALERTS_KEY });
         // The hour just went over: the dashboard refetches and draws it highlighted.
-        void queryClient.invalidateQueries({ queryKey: ["monitoring", "daily"] });
+        void queryClient.invalidateQueries({ queryKey: CONSUMPTION_KEY });
         setTimeout(() => setToasts((current) => current.filter((t) => t.id !== alert.id)), TOAST_MS);
       },
       // Alerts raised while the socket was away are stored but were never pushed: refetch.
