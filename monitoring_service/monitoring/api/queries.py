@@ -11,6 +11,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 from rest_framework.request import Request
 
+from ems_common.validation import validated
 from monitoring.consumption.local_days import UnknownTimeZone, zone_named
 
 DATE_FORMATS = ["%Y-%m-%d"]
@@ -52,6 +53,4 @@ def tz_parameter() -> OpenApiParameter:
 
 def query_params(query: type[serializers.Serializer], request: Request) -> dict[str, Any]:
     """The request's query parameters validated by ``query``; a 400 naming each one at fault."""
-    serializer = query(data=request.query_params)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
+    return validated(query, request.query_params)

@@ -1,19 +1,28 @@
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from monitoring.api import alerts, consumption, devices, fleet, hourly
 
+# By concern, as the domain's subpackages: devices (the synced copy), consumption, alerts.
+device_urls = [
+    path("", devices.DeviceListView.as_view(), name="monitoring-device-list"),
+    path("<uuid:pk>/", devices.DeviceDetailView.as_view(), name="monitoring-device-detail"),
+]
+hourly_urls = [
+    path("daily/", hourly.DailyView.as_view(), name="monitoring-hourly-daily"),
+    path("range/", hourly.RangeView.as_view(), name="monitoring-hourly-range"),
+]
+alert_urls = [
+    path("", alerts.AlertListView.as_view(), name="monitoring-alert-list"),
+    path("read-all/", alerts.AlertReadAllView.as_view(), name="monitoring-alert-read-all"),
+    path("<uuid:pk>/read/", alerts.AlertReadView.as_view(), name="monitoring-alert-read"),
+]
+
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("devices/", devices.DeviceListView.as_view(), name="monitoring-device-list"),
-    path("devices/<uuid:pk>/", devices.DeviceDetailView.as_view(), name="monitoring-device-detail"),
-    path("hourly/daily/", hourly.DailyView.as_view(), name="monitoring-hourly-daily"),
-    path("alerts/", alerts.AlertListView.as_view(), name="monitoring-alert-list"),
-    path("alerts/read-all/", alerts.AlertReadAllView.as_view(), name="monitoring-alert-read-all"),
-    path("alerts/<uuid:pk>/read/", alerts.AlertReadView.as_view(), name="monitoring-alert-read"),
-    path("hourly/range/", hourly.RangeView.as_view(), name="monitoring-hourly-range"),
+    path("devices/", include(device_urls)),
+    path("hourly/", include(hourly_urls)),
     path(
-        "consumption/",
-        consumption.PeriodConsumptionView.as_view(),
-        name="monitoring-consumption",
+        "consumption/", consumption.PeriodConsumptionView.as_view(), name="monitoring-consumption"
     ),
     path("fleet/", fleet.FleetView.as_view(), name="monitoring-fleet"),
+    path("alerts/", include(alert_urls)),
 ]
