@@ -18,7 +18,15 @@ class DeviceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Device
-        fields = ["id", "name", "description", "address", "max_hourly_consumption_kwh", "owner_id"]
+        fields = [
+            "id",
+            "name",
+            "description",
+            "address",
+            "max_hourly_consumption_kwh",
+            "reading_interval_minutes",
+            "owner_id",
+        ]
         read_only_fields = fields
 
 

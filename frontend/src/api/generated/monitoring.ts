@@ -467,6 +467,7 @@ export interface components {
             readonly address: string;
             /** Format: double */
             max_hourly_consumption_kwh: number;
+            readonly reading_interval_minutes: number;
             /** Format: uuid */
             readonly owner_id: string | null;
         };
