@@ -8,7 +8,7 @@ export type Device = Schemas["Device"];
 /** What the device form sends on create and on edit (the owner is set by assign). */
 export type DeviceInput = Pick<
   Schemas["DeviceRequest"],
-  "name" | "description" | "address" | "max_hourly_consumption_kwh"
+  "name" | "description" | "address" | "max_hourly_consumption_kwh" | "reading_interval_minutes"
 >;
 
 export type DeviceList = Schemas["PaginatedDeviceList"];

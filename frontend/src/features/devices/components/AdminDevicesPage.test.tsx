@@ -5,7 +5,14 @@ import { ADMIN, fakeApi, renderRoutes, signInAs } from "../../../test/render";
 import { AdminDevicesPage } from "./AdminDevicesPage";
 
 const OWNER_ID = "c0000000-0000-0000-0000-00000000000c";
-const DEVICE = { description: "", address: "", max_hourly_consumption_kwh: 2.5, created_at: "", updated_at: "" };
+const DEVICE = {
+  description: "",
+  address: "",
+  max_hourly_consumption_kwh: 2.5,
+  reading_interval_minutes: 15,
+  created_at: "",
+  updated_at: "",
+};
 const DEVICES = [
   { ...DEVICE, id: "d-1", name: "Kitchen", owner_id: OWNER_ID },
   { ...DEVICE, id: "d-2", name: "Garage", owner_id: null },
@@ -69,6 +76,12 @@ describe("AdminDevicesPage", () => {
     answer = 200;
     await user.click(within(dialog).getByRole("button", { name: "Save" }));
     await waitFor(() => expect(screen.queryByRole("dialog")).not.toBeInTheDocument());
-    expect(sent.at(-1)).toEqual({ name: "Garage", description: "", address: "", max_hourly_consumption_kwh: 3 });
+    expect(sent.at(-1)).toEqual({
+      name: "Garage",
+      description: "",
+      address: "",
+      max_hourly_consumption_kwh: 3,
+      reading_interval_minutes: 15,
+    });
   });
 });

@@ -9,10 +9,16 @@ import { useDevices } from "../api/list-devices";
 import type { Device } from "../api/types";
 import { useUpdateDevice } from "../api/update-device";
 import { AssignDialog } from "./AssignDialog";
-import { DeviceForm } from "./DeviceForm";
+import { DEFAULT_INTERVAL_MINUTES, DeviceForm } from "./DeviceForm";
 import { OwnerName } from "./OwnerName";
 
-const EMPTY = { name: "", description: "", address: "", max_hourly_consumption_kwh: 1 };
+const EMPTY = {
+  name: "",
+  description: "",
+  address: "",
+  max_hourly_consumption_kwh: 1,
+  reading_interval_minutes: DEFAULT_INTERVAL_MINUTES,
+};
 
 export function AdminDevicesPage() {
   const list = useListPage<Device>();
@@ -36,6 +42,7 @@ export function AdminDevicesPage() {
         { header: "Description", cell: (device) => device.description },
         { header: "Address", cell: (device) => device.address },
         { header: "Max kWh/h", className: "num", cell: (device) => device.max_hourly_consumption_kwh },
+        { header: "Reading every", className: "num", cell: (device) => `${device.reading_interval_minutes} min` },
         { header: "Owner", cellTestId: "device-owner", cell: (device) => <OwnerName ownerId={device.owner_id} /> },
       ]}
       name={(device) => device.name}

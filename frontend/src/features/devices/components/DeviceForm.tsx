@@ -4,26 +4,34 @@ import { FormActions, SubmitButton, type FormDialog } from "../../../components/
 import { useForm } from "../../../components/use-form";
 import type { DeviceInput } from "../api/types";
 
+/** What a meter that says nothing else sends: a reading every 10 minutes (the API's default). */
+export const DEFAULT_INTERVAL_MINUTES = 10;
+
 interface Props extends FormDialog<DeviceInput> {
   initial: DeviceInput;
   submitLabel: string;
 }
 
 export function DeviceForm({ initial, submitLabel, busy, error, onSubmit, onCancel }: Props) {
-  // As typed: the maximum is text until it is sent.
+  // As typed: the numbers are text until they are sent.
   const form = useForm(
     {
       name: initial.name,
       description: initial.description ?? "",
       address: initial.address ?? "",
       max_hourly_consumption_kwh: String(initial.max_hourly_consumption_kwh),
+      reading_interval_minutes: String(initial.reading_interval_minutes ?? DEFAULT_INTERVAL_MINUTES),
     },
     error,
   );
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    onSubmit({ ...form.values, max_hourly_consumption_kwh: Number(form.values.max_hourly_consumption_kwh) });
+    onSubmit({
+      ...form.values,
+      max_hourly_consumption_kwh: Number(form.values.max_hourly_consumption_kwh),
+      reading_interval_minutes: Number(form.values.reading_interval_minutes),
+    });
   }
 
   return (
@@ -38,6 +46,15 @@ export function DeviceForm({ initial, submitLabel, busy, error, onSubmit, onCanc
         step="0.001"
         required
         {...form.field("max_hourly_consumption_kwh")}
+      />
+      <Field
+        label="Reading interval (minutes)"
+        type="number"
+        min="1"
+        max="1440"
+        step="1"
+        required
+        {...form.field("reading_interval_minutes")}
       />
       <FormActions error={form.general} onCancel={onCancel}>
         <SubmitButton busy={busy} busyLabel="Saving…">
