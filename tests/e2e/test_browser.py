@@ -111,6 +111,23 @@ def browser(scenario: str, **arguments: Any) -> dict[str, Any]:
     return report
 
 
+def as_client(
+    stack: Stack, world: dict[str, Any], scenario: str, **arguments: Any
+) -> dict[str, Any]:
+    """A scenario signed in as the world's client, on its device (``deviceId=None``: none)."""
+    arguments.setdefault("deviceId", world["device_id"])
+    if arguments["deviceId"] is None:
+        del arguments["deviceId"]
+    client = world["client"]
+    return browser(
+        scenario,
+        baseUrl=stack.gateway_url,
+        username=client["username"],
+        password=client["password"],
+        **arguments,
+    )
+
+
 def local_hours(day: str) -> list[datetime]:
     """The UTC start of each hour of ``day`` in TZ (23, 24 or 25 of them)."""
     zone = ZoneInfo(TZ)
@@ -272,16 +289,8 @@ def test_admin_creates_a_client_and_a_device_and_assigns_it_in_the_browser(
 def test_client_sees_the_days_bars_values_and_total_as_the_api_gives_them(
     stack: Stack, world: dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    client = world["client"]
-    report = browser(
-        "client-dashboard",
-        baseUrl=stack.gateway_url,
-        username=client["username"],
-        password=client["password"],
-        deviceId=world["device_id"],
-        date=DAY,
-        reload=True,
-        timingRuns=TIMING_RUNS,
+    report = as_client(
+        stack, world, "client-dashboard", date=DAY, reload=True, timingRuns=TIMING_RUNS
     )
     api = consumption(stack, world["session"], world["device_id"], "day", DAY)
     kwh = [bucket["kwh"] for bucket in api["buckets"]]
@@ -320,15 +329,7 @@ def test_client_sees_the_days_bars_values_and_total_as_the_api_gives_them(
 def test_a_dst_day_in_the_browsers_time_zone_has_23_bars(
     stack: Stack, world: dict[str, Any]
 ) -> None:
-    client = world["client"]
-    report = browser(
-        "client-dashboard",
-        baseUrl=stack.gateway_url,
-        username=client["username"],
-        password=client["password"],
-        deviceId=world["device_id"],
-        date=DST_DAY,
-    )
+    report = as_client(stack, world, "client-dashboard", date=DST_DAY)
     api = consumption(stack, world["session"], world["device_id"], "day", DST_DAY)
     assert report["bars"] == len(api["buckets"]) == 23
     assert [row["kwh"] for row in report["table"]] == [b["kwh"] for b in api["buckets"]]
@@ -339,16 +340,7 @@ def test_a_dst_day_in_the_browsers_time_zone_has_23_bars(
 def test_a_day_without_readings_shows_the_no_data_message(
     stack: Stack, world: dict[str, Any]
 ) -> None:
-    client = world["client"]
-    report = browser(
-        "no-data",
-        baseUrl=stack.gateway_url,
-        username=client["username"],
-        password=client["password"],
-        deviceId=world["device_id"],
-        date=EMPTY_DAY,
-        previousDayHasData=True,
-    )
+    report = as_client(stack, world, "no-data", date=EMPTY_DAY, previousDayHasData=True)
     assert "No readings" in report["message"]
     assert report["bars"] == 0
     assert report["navigated"]["bars"] == 24
@@ -356,13 +348,7 @@ def test_a_day_without_readings_shows_the_no_data_message(
 
 
 def test_a_client_cannot_open_the_admin_pages(stack: Stack, world: dict[str, Any]) -> None:
-    client = world["client"]
-    report = browser(
-        "admin-refused",
-        baseUrl=stack.gateway_url,
-        username=client["username"],
-        password=client["password"],
-    )
+    report = as_client(stack, world, "admin-refused", deviceId=None)
     assert report["signedOutUrl"] == "/login"
     assert report["afterSignIn"] == "/admin/users"
     assert "Not allowed" in report["notAllowed"]
@@ -447,17 +433,8 @@ def test_the_pages_work_under_the_content_security_policy(
     # browser() fails on any CSP violation or console error; here: the policy was the strict one,
     # the chart, its tooltip and the alerts WebSocket (connect-src 'self') worked under it, and
     # Swagger UI drew every service's operations under its own policy.
-    client = world["client"]
     services = ["auth", "users", "devices", "monitoring"]
-    report = browser(
-        "pages-under-csp",
-        baseUrl=stack.gateway_url,
-        username=client["username"],
-        password=client["password"],
-        deviceId=world["device_id"],
-        date=DAY,
-        services=services,
-    )
+    report = as_client(stack, world, "pages-under-csp", date=DAY, services=services)
     for page, policy in report["policies"].items():
         directives = csp_directives(policy or "")
         assert directives.get("script-src") == ["'self'"], (page, policy)
@@ -475,17 +452,8 @@ def test_the_pages_work_under_the_content_security_policy(
 def test_the_period_switch_keeps_the_period_in_the_url_and_draws_a_bar_per_bucket(
     stack: Stack, world: dict[str, Any]
 ) -> None:
-    client = world["client"]
     today = datetime.now(ZoneInfo(TZ)).date().isoformat()
-    report = browser(
-        "period-switch",
-        baseUrl=stack.gateway_url,
-        username=client["username"],
-        password=client["password"],
-        deviceId=world["device_id"],
-        date=DAY,
-        today=today,
-    )
+    report = as_client(stack, world, "period-switch", date=DAY, today=today)
     for period, count in EXPECTED_COUNTS.items():
         seen = report["periods"][period]
         api = consumption(stack, world["session"], world["device_id"], period, DAY)
@@ -522,15 +490,7 @@ def test_the_period_switch_keeps_the_period_in_the_url_and_draws_a_bar_per_bucke
 def test_the_comparison_shows_the_previous_period_beside_this_one(
     stack: Stack, world: dict[str, Any]
 ) -> None:
-    client = world["client"]
-    report = browser(
-        "client-dashboard",
-        baseUrl=stack.gateway_url,
-        username=client["username"],
-        password=client["password"],
-        deviceId=world["device_id"],
-        date=DAY,
-    )
+    report = as_client(stack, world, "client-dashboard", date=DAY)
     api = consumption(stack, world["session"], world["device_id"], "day", DAY)
     before = consumption(stack, world["session"], world["device_id"], "day", "2025-05-31")
     assert api["previous"]["total_kwh"] == before["total_kwh"] > 0
@@ -544,15 +504,7 @@ def test_the_comparison_shows_the_previous_period_beside_this_one(
 def test_missing_readings_are_drawn_as_gaps_with_how_many_came(
     stack: Stack, world: dict[str, Any]
 ) -> None:
-    client = world["client"]
-    report = browser(
-        "gaps",
-        baseUrl=stack.gateway_url,
-        username=client["username"],
-        password=client["password"],
-        deviceId=world["device_id"],
-        date=GAP_DAY,
-    )
+    report = as_client(stack, world, "gaps", date=GAP_DAY)
     api = consumption(stack, world["session"], world["device_id"], "day", GAP_DAY)
     buckets = api["buckets"]
     for hour in GAP_HOURS:
@@ -581,13 +533,10 @@ def test_missing_readings_are_drawn_as_gaps_with_how_many_came(
 def test_a_typed_date_is_committed_on_enter_or_when_the_field_is_left(
     stack: Stack, world: dict[str, Any]
 ) -> None:
-    client = world["client"]
-    report = browser(
+    report = as_client(
+        stack,
+        world,
         "type-date",
-        baseUrl=stack.gateway_url,
-        username=client["username"],
-        password=client["password"],
-        deviceId=world["device_id"],
         date=EMPTY_DAY,
         typeThenEnter=list("06012025"),  # mm/dd/yyyy (the browser's en-US): DAY
         typeThenLeave=list("03302025"),  # DST_DAY
@@ -606,13 +555,10 @@ def test_a_typed_date_is_committed_on_enter_or_when_the_field_is_left(
 def test_a_monitoring_service_that_does_not_answer_keeps_the_controls_and_offers_retry(
     stack: Stack, world: dict[str, Any]
 ) -> None:
-    client = world["client"]
-    report = browser(
+    report = as_client(
+        stack,
+        world,
         "service-down",
-        baseUrl=stack.gateway_url,
-        username=client["username"],
-        password=client["password"],
-        deviceId=world["device_id"],
         period="week",
         date=DAY,
         expectedConsoleErrors=["Failed to load resource"],
@@ -636,13 +582,10 @@ def test_a_monitoring_service_that_does_not_answer_keeps_the_controls_and_offers
 def test_a_code_chunk_that_cannot_load_shows_the_apps_error_page_with_reload(
     stack: Stack, world: dict[str, Any]
 ) -> None:
-    client = world["client"]
-    report = browser(
+    report = as_client(
+        stack,
+        world,
         "chunk-error",
-        baseUrl=stack.gateway_url,
-        username=client["username"],
-        password=client["password"],
-        deviceId=world["device_id"],
         date=DAY,
         expectedConsoleErrors=["Failed to load resource", "dynamically imported module"],
     )
