@@ -85,6 +85,11 @@ class _DeviceState(Event):
         return kwh.quantize(Decimal("0.001"))
 
 
+# The device shape: what device.* events carry, and what device_service and monitoring's copy
+# serve (device_service adds its timestamps).
+DEVICE_FIELDS: tuple[str, ...] = tuple(_DeviceState.model_fields)
+
+
 class _Deleted(Event):
     """The entity is gone; its id is all that travels."""
 

@@ -3,6 +3,7 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from devices.models import Device
+from ems_common.contracts import DEVICE_FIELDS
 
 
 class DeviceSerializer(serializers.ModelSerializer):
@@ -20,17 +21,7 @@ class DeviceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Device
-        fields = [
-            "id",
-            "name",
-            "description",
-            "address",
-            "max_hourly_consumption_kwh",
-            "reading_interval_minutes",
-            "owner_id",
-            "created_at",
-            "updated_at",
-        ]
+        fields = [*DEVICE_FIELDS, "created_at", "updated_at"]
         read_only_fields = ["id", "created_at", "updated_at"]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from rest_framework import generics, serializers
 
+from ems_common.contracts import DEVICE_FIELDS
 from monitoring.access import visible_devices
 from monitoring.models import Device
 
@@ -18,15 +19,7 @@ class DeviceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Device
-        fields = [
-            "id",
-            "name",
-            "description",
-            "address",
-            "max_hourly_consumption_kwh",
-            "reading_interval_minutes",
-            "owner_id",
-        ]
+        fields = list(DEVICE_FIELDS)
         read_only_fields = fields
 
 

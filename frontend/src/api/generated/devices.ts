@@ -132,11 +132,11 @@ export interface components {
             name: string;
             description?: string;
             address?: string;
+            /** Format: uuid */
+            owner_id?: string | null;
             /** Format: double */
             max_hourly_consumption_kwh: number;
             reading_interval_minutes?: number;
-            /** Format: uuid */
-            owner_id?: string | null;
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
@@ -147,11 +147,11 @@ export interface components {
             name: string;
             description?: string;
             address?: string;
+            /** Format: uuid */
+            owner_id?: string | null;
             /** Format: double */
             max_hourly_consumption_kwh: number;
             reading_interval_minutes?: number;
-            /** Format: uuid */
-            owner_id?: string | null;
         };
         Error401: {
             code: components["schemas"]["Error401CodeEnum"];
@@ -317,11 +317,11 @@ export interface components {
             name?: string;
             description?: string;
             address?: string;
+            /** Format: uuid */
+            owner_id?: string | null;
             /** Format: double */
             max_hourly_consumption_kwh?: number;
             reading_interval_minutes?: number;
-            /** Format: uuid */
-            owner_id?: string | null;
         };
         RootCreateAddressErrorComponent: {
             /**
@@ -356,7 +356,7 @@ export interface components {
             code: "invalid" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
             detail: string;
         };
-        RootCreateError: components["schemas"]["RootCreateNonFieldErrorsErrorComponent"] | components["schemas"]["RootCreateNameErrorComponent"] | components["schemas"]["RootCreateDescriptionErrorComponent"] | components["schemas"]["RootCreateAddressErrorComponent"] | components["schemas"]["RootCreateMaxHourlyConsumptionKwhErrorComponent"] | components["schemas"]["RootCreateReadingIntervalMinutesErrorComponent"] | components["schemas"]["RootCreateOwnerIdErrorComponent"];
+        RootCreateError: components["schemas"]["RootCreateNonFieldErrorsErrorComponent"] | components["schemas"]["RootCreateNameErrorComponent"] | components["schemas"]["RootCreateDescriptionErrorComponent"] | components["schemas"]["RootCreateAddressErrorComponent"] | components["schemas"]["RootCreateOwnerIdErrorComponent"] | components["schemas"]["RootCreateMaxHourlyConsumptionKwhErrorComponent"] | components["schemas"]["RootCreateReadingIntervalMinutesErrorComponent"];
         RootCreateErrorResponse400: components["schemas"]["RootCreateValidationError"] | components["schemas"]["ParseErrorResponse"];
         RootCreateMaxHourlyConsumptionKwhErrorComponent: {
             /**
@@ -520,7 +520,7 @@ export interface components {
             code: "invalid" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
             detail: string;
         };
-        RootPartialUpdateError: components["schemas"]["RootPartialUpdateNonFieldErrorsErrorComponent"] | components["schemas"]["RootPartialUpdateNameErrorComponent"] | components["schemas"]["RootPartialUpdateDescriptionErrorComponent"] | components["schemas"]["RootPartialUpdateAddressErrorComponent"] | components["schemas"]["RootPartialUpdateMaxHourlyConsumptionKwhErrorComponent"] | components["schemas"]["RootPartialUpdateReadingIntervalMinutesErrorComponent"] | components["schemas"]["RootPartialUpdateOwnerIdErrorComponent"];
+        RootPartialUpdateError: components["schemas"]["RootPartialUpdateNonFieldErrorsErrorComponent"] | components["schemas"]["RootPartialUpdateNameErrorComponent"] | components["schemas"]["RootPartialUpdateDescriptionErrorComponent"] | components["schemas"]["RootPartialUpdateAddressErrorComponent"] | components["schemas"]["RootPartialUpdateOwnerIdErrorComponent"] | components["schemas"]["RootPartialUpdateMaxHourlyConsumptionKwhErrorComponent"] | components["schemas"]["RootPartialUpdateReadingIntervalMinutesErrorComponent"];
         RootPartialUpdateErrorResponse400: components["schemas"]["RootPartialUpdateValidationError"] | components["schemas"]["ParseErrorResponse"];
         RootPartialUpdateMaxHourlyConsumptionKwhErrorComponent: {
             /**

@@ -465,11 +465,11 @@ export interface components {
             readonly name: string;
             readonly description: string;
             readonly address: string;
+            /** Format: uuid */
+            readonly owner_id: string | null;
             /** Format: double */
             max_hourly_consumption_kwh: number;
             readonly reading_interval_minutes: number;
-            /** Format: uuid */
-            readonly owner_id: string | null;
         };
         DevicesListError: components["schemas"]["DevicesListPageErrorComponent"];
         DevicesListErrorResponse400: components["schemas"]["DevicesListValidationError"];
