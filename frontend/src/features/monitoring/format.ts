@@ -61,3 +61,31 @@ export function formatInstant(isoInstant: string, tz: string, withDay = true): s
   };
   return new Intl.DateTimeFormat(LOCALE, options).format(new Date(isoInstant));
 }
+
+/** What a figure without a price says instead (no tariff was in force for some of its energy). */
+export const NO_TARIFF = "no tariff";
+
+type DecimalFormat = Intl.NumberFormat & { format(value: number | bigint | `${number}`): string };
+
+const moneyFormats = new Map<string, DecimalFormat>();
+
+function moneyFormat(currency: string): DecimalFormat {
+  let format = moneyFormats.get(currency);
+  if (!format) {
+    // The currency's own minor unit (JPY 0, EUR 2, KWD 3), rounded half-even once, here.
+    const options = { style: "currency", currency, roundingMode: "halfEven" } as Intl.NumberFormatOptions;
+    format = new Intl.NumberFormat(LOCALE, options) as DecimalFormat;
+    moneyFormats.set(currency, format);
+  }
+  return format;
+}
+
+/**
+ * An amount of money from the API's exact decimal string ("0.125", "12.5", "0"), formatted as
+ * the string itself (never through a float), half-even to the currency's minor unit. null (no
+ * price, or no currency) says "no tariff"; "0" is a real 0.
+ */
+export function formatMoney(value: string | null | undefined, currency: string | null | undefined): string {
+  if (value === null || value === undefined || !currency) return NO_TARIFF;
+  return moneyFormat(currency).format(value as `${number}`);
+}
