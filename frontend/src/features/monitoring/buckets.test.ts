@@ -26,6 +26,7 @@ function day(date: string, kwh: (hour: number) => number, readings: (hour: numbe
     last_reading_at: null,
     previous: { start: "", end: "", total_kwh: 10, total_cost: null },
     last_year: { start: "", end: "", total_kwh: 0, total_cost: null },
+    projection: null,
   } satisfies PeriodConsumption;
 }
 

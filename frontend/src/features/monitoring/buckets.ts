@@ -20,6 +20,11 @@ export interface ChartRow {
   previousKwh: number | null;
   previousRange: string | null;
   overMax: boolean;
+  /** The bucket's exact cost (decimal string), null when it cannot be priced (no tariff). */
+  cost: string | null;
+  previousCost: string | null;
+  /** The period's one currency, null without a tariff. */
+  currency: string | null;
 }
 
 export function bucketStatus(bucket: Pick<ConsumptionBucket, "readings" | "expected_readings">): BucketStatus {
@@ -72,6 +77,7 @@ interface Slot {
   label: string;
   range: string;
   kwh: number | null;
+  cost: string | null;
 }
 
 /** Each bucket's labels, and the kwh to draw (null: no data), keyed by its place in the period. */
@@ -93,6 +99,7 @@ function slots(data: PeriodConsumption): Map<string, Slot> {
       label: times > 1 ? `${label} (${times})` : label,
       range: labels.range(start, end),
       kwh: status === "missing" || status === "future" ? null : bucket.kwh,
+      cost: status === "missing" || status === "future" ? null : (bucket.cost ?? null),
     });
   });
   return result;
@@ -121,6 +128,9 @@ export function chartRows(
       previousKwh: prior?.kwh ?? null,
       previousRange: prior?.range ?? null,
       overMax: data.bucket === "hour" && maxHourlyKwh !== null && slot.kwh !== null && slot.kwh > maxHourlyKwh,
+      cost: slot.cost,
+      previousCost: prior?.cost ?? null,
+      currency: data.currency ?? null,
     };
   });
 }
@@ -142,6 +152,12 @@ export interface PeriodSummary {
   /** Over the buckets that have data (a running period's future hours do not count). */
   averageKwh: number | null;
   gaps: number;
+  /** Exact decimal strings; null: no tariff (or not all of it priced). */
+  totalCost: string | null;
+  previousCost: string | null;
+  lastYearCost: string | null;
+  currency: string | null;
+  projection: PeriodConsumption["projection"];
 }
 
 /** The cards: the API's totals and comparisons; the peak and average read off its buckets. */
@@ -168,5 +184,10 @@ export function summarize(data: PeriodConsumption, rows: ChartRow[], previousLoa
     peak: peak && peak.kwh! > 0 ? peak : null,
     averageKwh: withData.length ? data.total_kwh / withData.length : null,
     gaps: rows.filter((row) => row.status === "partial" || row.status === "missing").length,
+    totalCost: data.total_cost ?? null,
+    previousCost: data.previous.total_cost ?? null,
+    lastYearCost: data.last_year.total_cost ?? null,
+    currency: data.currency ?? null,
+    projection: data.projection ?? null,
   };
 }

@@ -16,9 +16,25 @@ export type MonitoredDevice = Schemas["Device"];
 export type DailyConsumption = Schemas["DailyConsumption"];
 
 /** One bucket of a period (an hour, a day or a month): readings counted against those expected. */
-export type ConsumptionBucket = Schemas["PeriodBucket"];
+// TEMPORARY until the tariffs branch's schema is merged (issue 15 contract shapes).
+export type ConsumptionBucket = Schemas["PeriodBucket"] & { cost: string | null };
 
-export type PeriodTotal = Schemas["PeriodTotal"];
+export type PeriodTotal = Omit<Schemas["PeriodTotal"], "total_cost"> & { total_cost: string | null };
+
+export interface Projection {
+  total_kwh: number;
+  total_cost: string | null;
+  basis_hours: number;
+}
 
 /** A day, week, month or year of one device (DESIGN.md §7 "Consumption over a period"). */
-export type PeriodConsumption = Schemas["PeriodConsumption"];
+export type PeriodConsumption = Omit<
+  Schemas["PeriodConsumption"],
+  "total_cost" | "buckets" | "previous" | "last_year"
+> & {
+  total_cost: string | null;
+  buckets: ConsumptionBucket[];
+  previous: PeriodTotal;
+  last_year: PeriodTotal;
+  projection: Projection | null;
+};

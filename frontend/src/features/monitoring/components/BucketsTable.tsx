@@ -1,5 +1,5 @@
 import { readingsText, type ChartRow } from "../buckets";
-import { kwhNumber } from "../format";
+import { formatMoney, kwhNumber } from "../format";
 import { BUCKET_NAME, type Period } from "../period";
 
 /** The chart's numbers as a table: for screen readers, and for anyone who wants the figures. */
@@ -21,6 +21,9 @@ export function BucketsTable({ rows, period }: { rows: ChartRow[]; period: Perio
               <th scope="col" className="num">
                 Before (<span className="unit">kWh</span>)
               </th>
+              <th scope="col" className="num">
+                Cost
+              </th>
               <th scope="col">Readings</th>
             </tr>
           </thead>
@@ -37,6 +40,9 @@ export function BucketsTable({ rows, period }: { rows: ChartRow[]; period: Perio
                   {row.overMax && <span className="sr-only"> (over the device's maximum)</span>}
                 </td>
                 <td className="num">{row.previousKwh === null ? "—" : kwhNumber(row.previousKwh)}</td>
+                <td className="num" data-testid="bucket-cost" data-cost={row.cost ?? ""}>
+                  {row.kwh === null ? "—" : formatMoney(row.cost, row.currency)}
+                </td>
                 <td data-readings={row.readings} data-expected={row.expected}>
                   {readingsText(row) || `${row.readings} of ${row.expected}`}
                 </td>

@@ -12,7 +12,7 @@ import {
   YAxis,
 } from "recharts";
 import { readingsText, type ChartRow } from "../buckets";
-import { axisNumber, formatKwh, kwhNumber } from "../format";
+import { axisNumber, formatKwh, formatMoney, kwhNumber } from "../format";
 import type { Bucket } from "../period";
 
 // Loaded on its own (EnergyPage imports it when it mounts): Recharts is most of the app's JavaScript.
@@ -50,12 +50,16 @@ function BucketTooltip({ active, payload, names }: { active?: boolean; payload?:
   return (
     <div className="chart-tooltip" data-testid="chart-tooltip">
       <strong>{row.range}</strong>
-      <div>{row.kwh === null ? (row.status === "future" ? "not yet" : "no data") : formatKwh(row.kwh)}</div>
+      <div>
+        {row.kwh === null ? (row.status === "future" ? "not yet" : "no data") : formatKwh(row.kwh)}
+        {row.kwh !== null && <span className="tooltip-cost"> · {formatMoney(row.cost, row.currency)}</span>}
+      </div>
       {readings && row.status !== "future" && <div className="tooltip-gap">{readings}</div>}
       {row.overMax && <div className="tooltip-over">over the device's maximum</div>}
       {row.previousRange && (
         <div className="muted">
           {names.previous}: {row.previousKwh === null ? "no data" : formatKwh(row.previousKwh)}
+          {row.previousKwh !== null && row.previousCost !== null && ` · ${formatMoney(row.previousCost, row.currency)}`}
           {row.previousRange !== row.range && ` (${row.previousRange})`}
         </div>
       )}

@@ -5,13 +5,15 @@ import { useConsumption } from "../api/get-consumption";
 import { useMonitoredDevices } from "../api/list-monitored-devices";
 import { chartRows, summarize } from "../buckets";
 import { formatInstant } from "../format";
-import { periodTitle, shiftPeriod, type Period } from "../period";
+import { BUCKET_NAME, periodStart, periodTitle, shiftPeriod, type Bucket, type Period } from "../period";
+import { shiftDay } from "../../../lib/time";
 import { useEnergySelection } from "../use-energy-selection";
 import { BucketsTable } from "./BucketsTable";
 import { DeviceSelector } from "./DeviceSelector";
+import { ExportButton } from "./ExportButton";
 import { PeriodPicker } from "./PeriodPicker";
 import { ServiceError } from "./ServiceError";
-import { SummaryCards } from "./SummaryCards";
+import { ProjectionNote, SummaryCards } from "./SummaryCards";
 
 type Charts = (typeof import("./EnergyCharts"))["default"];
 
@@ -122,6 +124,18 @@ export function EnergyPage() {
           />
         )}
         <PeriodPicker period={period} date={date} today={today} onChange={(next) => select(next)} />
+        {device && (
+          <ExportButton
+            what={`${device.name}, ${title}`}
+            request={{
+              device_id: [device.id],
+              start: periodStart(date, period),
+              end: shiftDay(shiftPeriod(date, period, 1), -1),
+              bucket: BUCKET_NAME[period] as Bucket,
+              tz,
+            }}
+          />
+        )}
       </div>
       {devices.isPending && <Loading label="Loading devices…" />}
       {devices.isError && (
@@ -153,6 +167,7 @@ export function EnergyPage() {
               {summary.hasData ? (
                 <>
                   <SummaryCards summary={summary} period={period} tz={tz} />
+                  {period === "month" && <ProjectionNote summary={summary} period={period} />}
                   {EnergyCharts ? (
                     // The module's own component, the same one on every render (held in state).
                     // eslint-disable-next-line react-hooks/static-components

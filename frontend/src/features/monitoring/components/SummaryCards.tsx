@@ -1,5 +1,5 @@
 import type { PeriodSummary } from "../buckets";
-import { formatChange, formatInstant, formatKwh } from "../format";
+import { formatChange, formatInstant, formatKwh, formatMoney } from "../format";
 import { BUCKET_NAME, PREVIOUS_NAME, type Period } from "../period";
 
 interface Props {
@@ -31,6 +31,62 @@ function ChangeCard({ label, before, text, testId, comparable = true }: ChangePr
   );
 }
 
+/** The period's cost beside its comparisons; "no tariff" for a cost that cannot be priced, 0 as 0. */
+export function CostCard({ summary, period }: { summary: PeriodSummary; period: Period }) {
+  const { currency } = summary;
+  const priced = summary.totalCost !== null && currency !== null;
+  return (
+    <div className="card stat" data-testid="cost-card">
+      <span className="stat-label">Cost{summary.partial && " so far"}</span>
+      <span
+        className={priced ? "stat-value" : "stat-value muted"}
+        data-testid="summary-cost"
+        data-cost={summary.totalCost ?? ""}
+      >
+        {formatMoney(summary.totalCost, currency)}
+      </span>
+      <span className="stat-note muted" data-testid="cost-before">
+        {capitalized(PREVIOUS_NAME[period])}: {formatMoney(summary.previousCost, currency)}
+        {" · "}a year earlier: {formatMoney(summary.lastYearCost, currency)}
+      </span>
+    </div>
+  );
+}
+
+function capitalized(text: string): string {
+  return text[0].toUpperCase() + text.slice(1);
+}
+
+/** The month's projection in words, with how it is reckoned in its tooltip; nothing without one. */
+export function ProjectionNote({ summary, period }: { summary: PeriodSummary; period: Period }) {
+  const projection = summary.projection;
+  if (!projection) return null;
+  const cost =
+    projection.total_cost !== null && summary.currency !== null
+      ? ` and ${formatMoney(projection.total_cost, summary.currency)}`
+      : "";
+  const hours = Math.round(projection.basis_hours * 10) / 10;
+  const explanation =
+    `This ${period}'s total so far × the ${period}'s length ÷ the time from its start to the last reading ` +
+    `(${hours} hours)${cost ? "; the cost likewise" : ""}.`;
+  return (
+    <p className="card projection" data-testid="projection" title={explanation}>
+      At this pace, about <strong>{formatKwh(projection.total_kwh)}</strong>
+      {cost && (
+        <>
+          {" "}
+          and <strong>{formatMoney(projection.total_cost, summary.currency)}</strong>
+        </>
+      )}{" "}
+      by the end of the {period}.<span className="sr-only"> {explanation}</span>
+      <span className="muted projection-how" aria-hidden="true">
+        {" "}
+        ⓘ
+      </span>
+    </p>
+  );
+}
+
 export function SummaryCards({ summary, period, tz }: Props) {
   const bucket = BUCKET_NAME[period];
   return (
@@ -59,6 +115,7 @@ export function SummaryCards({ summary, period, tz }: Props) {
         text={formatChange(summary.vsLastYear)}
         testId="change-last-year"
       />
+      <CostCard summary={summary} period={period} />
       <div className="card stat">
         <span className="stat-label">Peak {bucket}</span>
         <span className="stat-value" data-testid="summary-peak">

@@ -1,0 +1,31 @@
+import { apiFetch } from "../../../lib/api-client";
+
+/** What to export: local days, end inclusive; no device: every device (an admin). */
+export interface ExportRequest {
+  device_id?: string[];
+  start: string;
+  end: string;
+  bucket: "hour" | "day" | "month";
+  tz: string;
+}
+
+export interface ExportLink {
+  url: string;
+  expires_at: string;
+}
+
+/** A signed, short-lived URL of the CSV (a browser's download cannot carry the bearer). */
+export function createExportLink(request: ExportRequest): Promise<ExportLink> {
+  return apiFetch<ExportLink>("/api/monitoring/export/links/", { method: "POST", body: request });
+}
+
+/** Hands the URL to the browser's own download (its progress, its file), at once. */
+export function startDownload(url: string): void {
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = "";
+  link.rel = "noopener";
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+}
