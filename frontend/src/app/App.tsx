@@ -12,6 +12,8 @@ import { AdminDevicesPage } from "../features/devices/components/AdminDevicesPag
 import { MyDevicesPage } from "../features/devices/components/MyDevicesPage";
 import { AlertsPage } from "../features/monitoring/components/AlertsPage";
 import { EnergyPage } from "../features/monitoring/components/EnergyPage";
+import { AdminTariffsPage } from "../features/tariffs/components/AdminTariffsPage";
+import { FleetPage } from "../features/monitoring/components/FleetPage";
 import { UsersPage } from "../features/users/components/UsersPage";
 import { clearOnSignOut, createQueryClient } from "../lib/query-client";
 import { Loading } from "../components/Loading";
@@ -59,6 +61,22 @@ export const routes: RouteObject[] = [
             element: (
               <RequireAuth role="admin">
                 <AdminDevicesPage />
+              </RequireAuth>
+            ),
+          },
+          {
+            path: "admin/tariffs",
+            element: (
+              <RequireAuth role="admin">
+                <AdminTariffsPage />
+              </RequireAuth>
+            ),
+          },
+          {
+            path: "admin/fleet",
+            element: (
+              <RequireAuth role="admin">
+                <FleetPage />
               </RequireAuth>
             ),
           },

@@ -26,6 +26,8 @@ export function Layout() {
               <>
                 <NavLink to="/admin/users">Users</NavLink>
                 <NavLink to="/admin/devices">Devices</NavLink>
+                <NavLink to="/admin/tariffs">Tariffs</NavLink>
+                <NavLink to="/admin/fleet">Fleet</NavLink>
               </>
             )}
             {user.role === "client" && <NavLink to="/devices">My devices</NavLink>}

@@ -10,7 +10,10 @@ export type AlertList = Schemas["PaginatedAlertList"];
 export type AlertsMarkedRead = Schemas["AlertsMarkedRead"];
 
 /** A device as monitoring last heard of it from device_service (the dashboard's list). */
-export type MonitoredDevice = Schemas["Device"];
+export type MonitoredDevice = Schemas["Device"] & {
+  /** The tariff in force now (TEMPORARY until the tariffs schema is merged). */
+  tariff?: { id: string; name: string; currency: string } | null;
+};
 
 /** A local day's hours (23, 24 or 25) with total, peak and average. */
 export type DailyConsumption = Schemas["DailyConsumption"];
@@ -37,4 +40,11 @@ export type PeriodConsumption = Omit<
   previous: PeriodTotal;
   last_year: PeriodTotal;
   projection: Projection | null;
+};
+
+/** The fleet's day (admin): totals, top 10, devices over their maximum, silent ones. TEMPORARY cost fields. */
+export type FleetOverview = Omit<Schemas["FleetOverview"], "top"> & {
+  total_cost: string | null;
+  currency: string | null;
+  top: (Schemas["FleetTop"] & { cost: string | null })[];
 };

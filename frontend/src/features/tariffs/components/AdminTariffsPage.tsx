@@ -1,0 +1,116 @@
+import { ListPage } from "../../../components/ListPage";
+import { useListPage } from "../../../components/use-list-page";
+import { browserTimeZone, todayIso } from "../../../lib/time";
+import { useMonitoredDevices } from "../../monitoring/api/list-monitored-devices";
+import type { MonitoredDevice } from "../../monitoring/api/types";
+import { useCreateTariff, useDeleteTariff, useTariffs, useUpdateTariff } from "../api/tariffs";
+import type { Tariff, TariffInput } from "../api/types";
+import { flatRates, ratesSummary } from "../rates";
+import { TariffForm } from "./TariffForm";
+
+function emptyTariff(): TariffInput {
+  return {
+    name: "",
+    currency: "EUR",
+    device_id: null,
+    valid_from: todayIso(),
+    tz: browserTimeZone(),
+    rates: flatRates(""),
+  };
+}
+
+/** Which tariff is in force now for each device (monitoring's device list says). */
+function DeviceTariffs({ devices }: { devices: MonitoredDevice[] }) {
+  return (
+    <section className="device-tariffs">
+      <h2>Which device uses which</h2>
+      <div className="table-wrap">
+        <table data-testid="device-tariffs">
+          <thead>
+            <tr>
+              <th scope="col">Device</th>
+              <th scope="col">Tariff in force now</th>
+              <th scope="col">Currency</th>
+            </tr>
+          </thead>
+          <tbody>
+            {devices.map((device) => (
+              <tr key={device.id} data-device-name={device.name}>
+                <th scope="row">{device.name}</th>
+                <td>{device.tariff ? device.tariff.name : <span className="muted">no tariff</span>}</td>
+                <td>{device.tariff?.currency ?? "—"}</td>
+              </tr>
+            ))}
+            {devices.length === 0 && (
+              <tr>
+                <td colSpan={3} className="muted">
+                  No devices yet.
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+export function AdminTariffsPage() {
+  const list = useListPage<Tariff>();
+  const tariffs = useTariffs(list.page);
+  const devices = useMonitoredDevices();
+  const create = useCreateTariff();
+  const update = useUpdateTariff();
+  const remove = useDeleteTariff();
+  const known = devices.data ?? [];
+  const deviceName = (id: string | null) =>
+    id === null ? "Default" : (known.find((device) => device.id === id)?.name ?? "unknown device");
+
+  return (
+    <ListPage
+      title="Tariffs"
+      newLabel="New tariff"
+      state={list}
+      query={tariffs}
+      tableTestId="tariffs-table"
+      columns={[
+        { header: "Name", cell: (tariff) => tariff.name },
+        { header: "Device", cell: (tariff) => deviceName(tariff.device_id) },
+        { header: "Valid from", cell: (tariff) => tariff.valid_from },
+        { header: "Currency", cell: (tariff) => tariff.currency },
+        { header: "Time zone", cell: (tariff) => tariff.tz },
+        { header: "Rates", cell: (tariff) => ratesSummary(tariff.rates) },
+      ]}
+      name={(tariff) => tariff.name}
+      rowData={(tariff) => ({ "data-tariff-name": tariff.name })}
+      emptyText="No tariffs yet: every device is unpriced."
+      create={{
+        mutation: create,
+        form: (dialog) => (
+          <TariffForm {...dialog} initial={emptyTariff()} devices={known} submitLabel="Create tariff" />
+        ),
+      }}
+      edit={{
+        mutation: update,
+        form: (tariff, dialog) => (
+          <TariffForm
+            {...dialog}
+            initial={tariff}
+            devices={known}
+            submitLabel="Save"
+            onSubmit={(data) => dialog.onSubmit({ id: tariff.id, data })}
+          />
+        ),
+      }}
+      remove={{
+        mutation: remove,
+        title: "Delete tariff",
+        message: (tariff) =>
+          `Delete the tariff ${tariff.name}? Costs it priced are priced by the tariff in force before it, or not at all.`,
+        confirm: (tariff, close) => remove.mutate(tariff.id, { onSuccess: close }),
+      }}
+    >
+      {devices.data && <DeviceTariffs devices={devices.data} />}
+    </ListPage>
+  );
+}

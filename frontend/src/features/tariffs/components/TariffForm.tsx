@@ -1,0 +1,89 @@
+import { useState, type FormEvent } from "react";
+import { errorText } from "../../../components/ErrorMessage";
+import { Field } from "../../../components/Field";
+import { FormActions, SubmitButton, type FormDialog } from "../../../components/FormActions";
+import { useForm } from "../../../components/use-form";
+import { ApiError } from "../../../lib/api-client";
+import type { MonitoredDevice } from "../../monitoring/api/types";
+import type { Rate, TariffInput } from "../api/types";
+import { flatRates } from "../rates";
+import { RatesEditor } from "./RatesEditor";
+
+interface Props extends FormDialog<TariffInput> {
+  initial: TariffInput;
+  devices: MonitoredDevice[];
+  submitLabel: string;
+}
+
+const FIELDS = ["name", "currency", "device_id", "valid_from", "tz"];
+
+export function TariffForm({ initial, devices, submitLabel, busy, error, onSubmit, onCancel }: Props) {
+  const form = useForm(
+    {
+      name: initial.name,
+      currency: initial.currency,
+      device_id: initial.device_id ?? "",
+      valid_from: initial.valid_from,
+      tz: initial.tz,
+    },
+    error,
+  );
+  const [rates, setRates] = useState<Rate[]>(initial.rates);
+  const errors = error instanceof ApiError ? error.fieldErrors() : {};
+  const shown = Object.keys(errors).some((key) => FIELDS.includes(key) || key === "rates" || key.startsWith("rates["));
+  const general = error && !shown ? errorText(error) : null;
+  const device = form.field("device_id");
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    onSubmit({
+      ...form.values,
+      currency: form.values.currency.trim().toUpperCase(),
+      device_id: form.values.device_id || null,
+      rates,
+    });
+  }
+
+  return (
+    <form onSubmit={submit} noValidate>
+      <Field label="Name" required {...form.field("name")} />
+      <div className="field">
+        <label htmlFor="tariff-device">Device</label>
+        <select
+          id="tariff-device"
+          name={device.name}
+          value={device.value}
+          onChange={device.onChange}
+          aria-invalid={!!device.error}
+          aria-describedby={device.error ? "tariff-device-error" : undefined}
+        >
+          <option value="">Default (every device without its own)</option>
+          {devices.map((d) => (
+            <option key={d.id} value={d.id}>
+              {d.name}
+            </option>
+          ))}
+        </select>
+        {device.error && (
+          <span id="tariff-device-error" className="field-error">
+            {device.error}
+          </span>
+        )}
+      </div>
+      <Field label="Valid from" type="date" required {...form.field("valid_from")} />
+      <Field label="Currency (ISO 4217)" required maxLength={3} {...form.field("currency")} />
+      <Field label="Time zone (IANA)" required {...form.field("tz")} />
+      <RatesEditor
+        rates={rates}
+        onChange={setRates}
+        errors={errors}
+        onFlat={() => setRates(flatRates(rates[0]?.price_per_kwh ?? ""))}
+      />
+      <FormActions error={general} onCancel={onCancel}>
+        <SubmitButton busy={busy} busyLabel="Saving…">
+          {submitLabel}
+        </SubmitButton>
+      </FormActions>
+    </form>
+  );
+}
