@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rest_framework.permissions import BasePermission
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
@@ -46,3 +46,14 @@ class IsOwnerOrAdmin(Authenticated):
 
     def has_object_permission(self, request: Request, view: APIView, obj: Any) -> bool:
         return is_admin(request) or obj.owner_id == caller(request).id
+
+
+class IsAdminOrReadOnly(Authenticated):
+    """Anyone signed in reads (what the view's queryset lets them see); only admins write."""
+
+    message = "Only an admin may do this."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        if request.method in SAFE_METHODS:
+            return super().has_permission(request, view)
+        return is_admin(request)

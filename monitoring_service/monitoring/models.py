@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 
@@ -137,3 +138,59 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.device_id} {self.hour_start.isoformat()}: {self.kwh} > {self.max_kwh} kWh"
+
+
+# Prices per kWh: exact, at most 6 decimal places (a cost is then exact at 12).
+PRICE_DECIMAL_PLACES = 6
+MINUTES_PER_DAY = 24 * 60
+
+
+class Tariff(models.Model):
+    """Prices per kWh by local weekday and time of day, in force from ``valid_from`` (local
+    midnight in ``tz``) until the next tariff of the same device (or of the defaults) starts.
+    ``device`` None: the default of every device without a tariff of its own in force.
+    Domain: monitoring.tariffs."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+    name = models.CharField(max_length=200)
+    currency = models.CharField(max_length=3)  # ISO 4217, upper case
+    device = models.ForeignKey(
+        Device, on_delete=models.CASCADE, null=True, blank=True, related_name="tariffs"
+    )
+    valid_from = models.DateField()
+    tz = models.CharField(max_length=64)  # IANA
+
+    class Meta:
+        db_table = "monitoring_tariff"
+        ordering = ["device_id", "valid_from", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["device", "valid_from"],
+                name="tariff_one_per_device_start",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.currency}) from {self.valid_from.isoformat()}"
+
+
+class TariffRate(models.Model):
+    """One window of a tariff: on ``days`` (Monday 0), local [start_minute, end_minute)."""
+
+    tariff = models.ForeignKey(Tariff, on_delete=models.CASCADE, related_name="rates")
+    position = models.PositiveSmallIntegerField()  # its index in the tariff's rates
+    days = ArrayField(models.PositiveSmallIntegerField())
+    start_minute = models.PositiveSmallIntegerField()  # 0..1439
+    end_minute = models.PositiveSmallIntegerField()  # 1..1440 (24:00)
+    price_per_kwh = models.DecimalField(max_digits=18, decimal_places=PRICE_DECIMAL_PLACES)
+
+    class Meta:
+        db_table = "monitoring_tariff_rate"
+        ordering = ["tariff_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["tariff", "position"], name="tariff_rate_position")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tariff_id} {self.days} {self.start_minute}-{self.end_minute}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
@@ -15,8 +17,14 @@ from monitoring.access import owner_filter
 from monitoring.api.consumption_serializers import PeriodConsumptionSerializer
 from monitoring.api.hourly import kwh
 from monitoring.api.queries import TimeZoneQuery, day_field, query_params, tz_field, tz_parameter
-from monitoring.consumption.period_summary import PeriodConsumption, PeriodTotal, period_consumption
+from monitoring.consumption.period_summary import (
+    PeriodConsumption,
+    PeriodTotal,
+    Projection,
+    period_consumption,
+)
 from monitoring.consumption.periods import PeriodKind
+from monitoring.tariffs.money import decimal_text
 
 
 class PeriodQuery(TimeZoneQuery):
@@ -31,7 +39,21 @@ def total_body(total: PeriodTotal) -> dict[str, Any]:
         "start": total.start.isoformat(),
         "end": total.end.isoformat(),
         "total_kwh": kwh(total.kwh),
-        "total_cost": None,
+        "total_cost": cost_text(total.cost),
+    }
+
+
+def cost_text(cost: Decimal | None) -> str | None:
+    return None if cost is None else decimal_text(cost)
+
+
+def projection_body(projection: Projection | None) -> dict[str, Any] | None:
+    if projection is None:
+        return None
+    return {
+        "total_kwh": kwh(projection.kwh),
+        "total_cost": cost_text(projection.cost),
+        "basis_hours": projection.basis / timedelta(hours=1),
     }
 
 
@@ -50,17 +72,18 @@ def period_body(params: dict[str, Any], result: PeriodConsumption) -> dict[str, 
                 "kwh": kwh(b.kwh),
                 "readings": b.readings,
                 "expected_readings": b.expected_readings,
-                "cost": None,
+                "cost": cost_text(b.cost),
             }
             for b in result.buckets
         ],
         "total_kwh": kwh(result.total),
-        "total_cost": None,
-        "currency": None,
+        "total_cost": cost_text(result.total_cost),
+        "currency": result.currency,
         "partial": result.partial,
         "last_reading_at": last.isoformat() if last else None,
         "previous": total_body(result.previous),
         "last_year": total_body(result.last_year),
+        "projection": projection_body(result.projection),
     }
 
 
@@ -71,7 +94,8 @@ class PeriodConsumptionView(APIView):
         description=(
             "The local day (hours), ISO week or month (days) or year (months) holding `date`, "
             "with kWh, readings and expected readings per bucket, the previous period's and last "
-            "year's totals. Costs are null until a tariff applies."
+            "year's totals, costs (exact decimal strings, from the tariffs in force) and, for a "
+            "partial period, a projection to its end at the pace so far."
         ),
     )
     def get(self, request: Request) -> Response:

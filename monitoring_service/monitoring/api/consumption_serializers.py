@@ -9,6 +9,23 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+COST_HELP = (
+    "Exact decimal string (not rounded: round half-even to the currency's minor unit to show "
+    "it); null when no tariff applies, some energy is in time without a tariff, or two "
+    "currencies meet."
+)
+
+
+def cost_field(help_text: str = COST_HELP) -> serializers.CharField:
+    """A cost: an exact decimal string, or null (monitoring.consumption.costs' rule)."""
+    return serializers.CharField(allow_null=True, help_text=help_text)
+
+
+def currency_field() -> serializers.CharField:
+    return serializers.CharField(
+        allow_null=True, help_text="ISO 4217 of the costs; null when there is no cost."
+    )
+
 
 class ConsumptionHourSerializer(serializers.Serializer):
     start = serializers.DateTimeField(help_text="The local hour's start, ISO-8601 with offset.")
@@ -53,14 +70,25 @@ class PeriodBucketSerializer(serializers.Serializer):
         min_value=0,
         help_text="Readings the device's interval gives for the elapsed part of the bucket.",
     )
-    cost = serializers.FloatField(allow_null=True, help_text="Null when no tariff applies.")
+    cost = cost_field()
 
 
 class PeriodTotalSerializer(serializers.Serializer):
     start = serializers.DateTimeField()
     end = serializers.DateTimeField(help_text="Exclusive.")
     total_kwh = serializers.FloatField()
-    total_cost = serializers.FloatField(allow_null=True)
+    total_cost = cost_field()
+
+
+class ProjectionSerializer(serializers.Serializer):
+    total_kwh = serializers.FloatField(help_text="This period's kWh so far × length / basis.")
+    total_cost = cost_field(
+        "This period's cost so far × length / basis, rounded half-even to 6 decimal places "
+        "(a decimal string); null when the period's cost is null."
+    )
+    basis_hours = serializers.FloatField(
+        help_text="Hours from the period's start to the latest reading: the pace's basis."
+    )
 
 
 class PeriodConsumptionSerializer(serializers.Serializer):
@@ -72,8 +100,8 @@ class PeriodConsumptionSerializer(serializers.Serializer):
     bucket = serializers.ChoiceField(choices=["hour", "day", "month"])
     buckets = PeriodBucketSerializer(many=True, help_text="They tile the period, in order.")
     total_kwh = serializers.FloatField()
-    total_cost = serializers.FloatField(allow_null=True)
-    currency = serializers.CharField(allow_null=True, help_text="ISO 4217; null without tariff.")
+    total_cost = cost_field()
+    currency = currency_field()
     # Serializer.partial is DRF's own attribute; the metaclass takes the field out of the class.
     partial = serializers.BooleanField(help_text="The period is not over yet.")  # type: ignore[assignment]
     last_reading_at = serializers.DateTimeField(
@@ -81,6 +109,13 @@ class PeriodConsumptionSerializer(serializers.Serializer):
     )
     previous = PeriodTotalSerializer(help_text="The period before this one.")
     last_year = PeriodTotalSerializer(help_text="The same kind of period, a year earlier.")
+    projection = ProjectionSerializer(
+        allow_null=True,
+        help_text=(
+            "A partial period with a reading: where it ends at its pace so far (totals × period "
+            "length / time from its start to the latest reading); else null."
+        ),
+    )
 
 
 class FleetOverMaxSerializer(serializers.Serializer):
@@ -103,6 +138,7 @@ class FleetTopSerializer(serializers.Serializer):
     device_id = serializers.UUIDField()
     name = serializers.CharField()
     kwh = serializers.FloatField()
+    cost = cost_field()
 
 
 class FleetOverviewSerializer(serializers.Serializer):
@@ -110,6 +146,8 @@ class FleetOverviewSerializer(serializers.Serializer):
     tz = serializers.CharField()
     devices = serializers.IntegerField(min_value=0, help_text="How many devices there are.")
     total_kwh = serializers.FloatField(help_text="Every device's kWh on the local day.")
+    total_cost = cost_field(COST_HELP[:-1] + " (across devices too: two currencies make it null).")
+    currency = currency_field()
     over_max = FleetOverMaxSerializer(many=True, help_text="Most hours over first.")
     silent = FleetSilentSerializer(
         many=True, help_text="No reading for more than 3 of its intervals before now."

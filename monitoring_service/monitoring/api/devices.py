@@ -2,28 +2,57 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import generics, serializers
 
 from ems_common.contracts import DEVICE_FIELDS
 from monitoring.access import visible_devices
+from monitoring.api.tariff_serializers import DeviceTariffSerializer
 from monitoring.models import Device
+from monitoring.tariffs.pricing import history, in_force, tariffs_for
 
 
 class DeviceSerializer(serializers.ModelSerializer):
-    """A device as device_service serves it (the same fields), as last synced from there."""
+    """A device as device_service serves it (the same fields), as last synced from there, with
+    the tariff in force for it now."""
 
     max_hourly_consumption_kwh = serializers.DecimalField(
         max_digits=12, decimal_places=3, coerce_to_string=False
     )
+    tariff = serializers.SerializerMethodField()
 
     class Meta:
         model = Device
-        fields = list(DEVICE_FIELDS)
+        fields = [*DEVICE_FIELDS, "tariff"]
         read_only_fields = fields
 
+    @extend_schema_field(DeviceTariffSerializer(allow_null=True))
+    def get_tariff(self, device: Device) -> dict[str, Any] | None:
+        tariffs = self.context.get("tariffs")
+        if tariffs is None:  # one device: its own lookup
+            tariffs = tariffs_for([device.id])
+        now = self.context.get("now") or datetime.now(UTC)
+        tariff = in_force(history(tariffs, device.id), now)
+        if tariff is None:
+            return None
+        return {"id": str(tariff.id), "name": tariff.name, "currency": tariff.currency}
 
-class DeviceListView(generics.ListAPIView):
+
+class TariffContext:
+    """The tariffs of a page of devices, loaded once (two queries, whatever the page size)."""
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_serializer_context()  # type: ignore[misc]
+        context["tariffs"] = tariffs_for(None)
+        context["now"] = datetime.now(UTC)
+        return context
+
+
+class DeviceListView(TariffContext, generics.ListAPIView):
     serializer_class = DeviceSerializer
 
     def get_queryset(self) -> QuerySet[Device]:

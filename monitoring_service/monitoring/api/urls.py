@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, include, path
 
-from monitoring.api import alerts, consumption, devices, fleet, hourly
+from monitoring.api import alerts, consumption, devices, fleet, hourly, tariffs
 
 # By concern, as the domain's subpackages: devices (the synced copy), consumption, alerts.
 device_urls = [
@@ -17,6 +17,11 @@ alert_urls = [
     path("<uuid:pk>/read/", alerts.AlertReadView.as_view(), name="monitoring-alert-read"),
 ]
 
+tariff_urls = [
+    path("", tariffs.TariffListView.as_view(), name="monitoring-tariff-list"),
+    path("<uuid:pk>/", tariffs.TariffDetailView.as_view(), name="monitoring-tariff-detail"),
+]
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("devices/", include(device_urls)),
     path("hourly/", include(hourly_urls)),
@@ -25,4 +30,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("fleet/", fleet.FleetView.as_view(), name="monitoring-fleet"),
     path("alerts/", include(alert_urls)),
+    path("tariffs/", include(tariff_urls)),
 ]

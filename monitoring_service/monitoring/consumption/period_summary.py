@@ -12,9 +12,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from zoneinfo import ZoneInfo
 
+from monitoring.consumption.costs import RangeCost, combined, priced_sums
 from monitoring.consumption.periods import (
     BucketKind,
     Period,
@@ -25,7 +26,6 @@ from monitoring.consumption.periods import (
     period_holding,
     previous_period,
 )
-from monitoring.consumption.rollups import rollup_sums
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class BucketTotal:
     kwh: Decimal
     readings: int
     expected_readings: int
+    cost: Decimal | None = None  # monitoring.consumption.costs' rule
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,17 @@ class PeriodTotal:
     start: datetime  # local, with offsets; end exclusive
     end: datetime
     kwh: Decimal
+    cost: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Projection:
+    """Where a partial period ends at its pace so far: its totals × (period length / time from
+    its start to the last reading)."""
+
+    kwh: Decimal
+    cost: Decimal | None  # quantized to 6 dp, half-even
+    basis: timedelta  # from the period's start to the last reading
 
 
 @dataclass(frozen=True)
@@ -55,6 +67,9 @@ class PeriodConsumption:
     last_reading_at: datetime | None  # local; the device's latest reading in the period
     previous: PeriodTotal
     last_year: PeriodTotal
+    total_cost: Decimal | None = None
+    currency: str | None = None  # of the period's costs (None: no cost, or two currencies)
+    projection: Projection | None = None
 
     @property
     def bucket(self) -> BucketKind:
@@ -87,7 +102,7 @@ def period_consumption(
     ranges = [*zip(bounds[:-1], bounds[1:], strict=True), period_bounds(before, zone)]
     if period_bounds(year_ago, zone) != ranges[-1]:  # a year's previous period is last year
         ranges.append(period_bounds(year_ago, zone))
-    sums = rollup_sums(device_id, ranges, (start, end), owner_id)
+    sums = priced_sums(device_id, ranges, (start, end), owner_id)
     buckets = [
         BucketTotal(
             start=lo.astimezone(zone),
@@ -95,6 +110,7 @@ def period_consumption(
             kwh=sums.kwh[i],
             readings=sums.readings[i],
             expected_readings=expected_readings(lo, hi, now, sums.interval_minutes),
+            cost=sums.cost[i],
         )
         for i, (lo, hi) in enumerate(ranges[: len(bounds) - 1])
     ]
@@ -102,16 +118,47 @@ def period_consumption(
 
     def total_of(index: int) -> PeriodTotal:
         lo, hi = ranges[index]
-        return PeriodTotal(lo.astimezone(zone), hi.astimezone(zone), sums.kwh[index])
+        return PeriodTotal(
+            lo.astimezone(zone), hi.astimezone(zone), sums.kwh[index], sums.cost[index]
+        )
 
+    whole = combined(sums.parts[:n])
+    last = sums.last_reading_at
     return PeriodConsumption(
         period=period,
         start=start.astimezone(zone),
         end=end.astimezone(zone),
         buckets=buckets,
-        total=sum((b.kwh for b in buckets), Decimal(0)),
+        total=whole.kwh,
         partial=now < end,
-        last_reading_at=sums.last_reading_at.astimezone(zone) if sums.last_reading_at else None,
+        last_reading_at=last.astimezone(zone) if last else None,
         previous=total_of(n),
         last_year=total_of(len(ranges) - 1),
+        total_cost=whole.cost,
+        currency=whole.currency,
+        projection=projection(whole, start, end, last) if now < end else None,
+    )
+
+
+PROJECTION_PLACES = Decimal("0.000001")
+
+
+def projection(
+    total: RangeCost, start: datetime, end: datetime, last: datetime | None
+) -> Projection | None:
+    """The partial period's totals × (its length / from its start to ``last``); None without
+    a last reading after the start."""
+    if last is None or last <= start:
+        return None
+    basis = last - start
+    factor = Decimal((end - start) // timedelta(microseconds=1)) / Decimal(
+        basis // timedelta(microseconds=1)
+    )
+    cost = total.cost
+    return Projection(
+        kwh=total.kwh * factor,
+        cost=(cost * factor).quantize(PROJECTION_PLACES, ROUND_HALF_EVEN)
+        if cost is not None
+        else None,
+        basis=basis,
     )

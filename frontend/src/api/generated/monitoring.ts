@@ -62,7 +62,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description The local day (hours), ISO week or month (days) or year (months) holding `date`, with kWh, readings and expected readings per bucket, the previous period's and last year's totals. Costs are null until a tariff applies. */
+        /** @description The local day (hours), ISO week or month (days) or year (months) holding `date`, with kWh, readings and expected readings per bucket, the previous period's and last year's totals, costs (exact decimal strings, from the tariffs in force) and, for a partial period, a projection to its end at the pace so far. */
         get: operations["consumption_retrieve"];
         put?: never;
         post?: never;
@@ -79,6 +79,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description The tariffs of a page of devices, loaded once (two queries, whatever the page size). */
         get: operations["devices_list"];
         put?: never;
         post?: never;
@@ -170,6 +171,40 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/tariffs/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Admins: every tariff; a client: its devices' own and the default ones. */
+        get: operations["tariffs_list"];
+        put?: never;
+        /** @description Admins: a new tariff; 400 naming the field at fault (`rates` for a gap or overlap, `rates[i].end`, `rates[i].price_per_kwh`, `currency`, `tz`, `valid_from`, ...). */
+        post: operations["tariffs_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/tariffs/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["tariffs_retrieve"];
+        put?: never;
+        post?: never;
+        delete: operations["tariffs_destroy"];
+        options?: never;
+        head?: never;
+        patch: operations["tariffs_partial_update"];
         trace?: never;
     };
 }
@@ -458,7 +493,10 @@ export interface components {
             /** Format: double */
             average_kwh: number;
         };
-        /** @description A device as device_service serves it (the same fields), as last synced from there. */
+        /**
+         * @description A device as device_service serves it (the same fields), as last synced from there, with
+         *     the tariff in force for it now.
+         */
         Device: {
             /** Format: uuid */
             readonly id: string;
@@ -470,6 +508,13 @@ export interface components {
             /** Format: double */
             max_hourly_consumption_kwh: number;
             readonly reading_interval_minutes: number;
+            readonly tariff: components["schemas"]["DeviceTariff"] | null;
+        };
+        DeviceTariff: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            currency: string;
         };
         DevicesListError: components["schemas"]["DevicesListPageErrorComponent"];
         DevicesListErrorResponse400: components["schemas"]["DevicesListValidationError"];
@@ -632,6 +677,10 @@ export interface components {
              * @description Every device's kWh on the local day.
              */
             total_kwh: number;
+            /** @description Exact decimal string (not rounded: round half-even to the currency's minor unit to show it); null when no tariff applies, some energy is in time without a tariff, or two currencies meet (across devices too: two currencies make it null). */
+            total_cost: string | null;
+            /** @description ISO 4217 of the costs; null when there is no cost. */
+            currency: string | null;
             /** @description Most hours over first. */
             over_max: components["schemas"]["FleetOverMax"][];
             /** @description No reading for more than 3 of its intervals before now. */
@@ -715,6 +764,8 @@ export interface components {
             name: string;
             /** Format: double */
             kwh: number;
+            /** @description Exact decimal string (not rounded: round half-even to the currency's minor unit to show it); null when no tariff applies, some energy is in time without a tariff, or two currencies meet. */
+            cost: string | null;
         };
         Health: {
             service: string;
@@ -923,6 +974,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Device"][];
         };
+        PaginatedTariffList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Tariff"][];
+        };
         ParseError: {
             code: components["schemas"]["ParseErrorCodeEnum"];
             detail: string;
@@ -941,6 +1007,29 @@ export interface components {
             type: "client_error";
             errors: components["schemas"]["ParseError"][];
         };
+        /**
+         * @description Any of a tariff's fields; ``rates`` replaces all of them. (Not DRF's ``partial``: that
+         *     would let a rate lack its own fields too.)
+         */
+        PatchedTariffPatchRequest: {
+            name?: string;
+            /** @description ISO 4217, upper case, e.g. EUR. */
+            currency?: string;
+            /**
+             * Format: uuid
+             * @description null (default): the default of every device.
+             */
+            device_id?: string | null;
+            /**
+             * Format: date
+             * @description In force from local midnight of this day in tz.
+             */
+            valid_from?: string;
+            /** @description IANA zone of the windows, e.g. Europe/Bucharest. */
+            tz?: string;
+            /** @description Windows of the local week; together they cover every minute of the week exactly once. */
+            rates?: components["schemas"]["RateRequest"][];
+        };
         PeriodBucket: {
             /**
              * Format: date-time
@@ -953,11 +1042,8 @@ export interface components {
             readings: number;
             /** @description Readings the device's interval gives for the elapsed part of the bucket. */
             expected_readings: number;
-            /**
-             * Format: double
-             * @description Null when no tariff applies.
-             */
-            cost: number | null;
+            /** @description Exact decimal string (not rounded: round half-even to the currency's minor unit to show it); null when no tariff applies, some energy is in time without a tariff, or two currencies meet. */
+            cost: string | null;
         };
         PeriodConsumption: {
             /** Format: uuid */
@@ -979,9 +1065,9 @@ export interface components {
             buckets: components["schemas"]["PeriodBucket"][];
             /** Format: double */
             total_kwh: number;
-            /** Format: double */
-            total_cost: number | null;
-            /** @description ISO 4217; null without tariff. */
+            /** @description Exact decimal string (not rounded: round half-even to the currency's minor unit to show it); null when no tariff applies, some energy is in time without a tariff, or two currencies meet. */
+            total_cost: string | null;
+            /** @description ISO 4217 of the costs; null when there is no cost. */
             currency: string | null;
             /** @description The period is not over yet. */
             partial: boolean;
@@ -994,6 +1080,8 @@ export interface components {
             previous: components["schemas"]["PeriodTotal"];
             /** @description The same kind of period, a year earlier. */
             last_year: components["schemas"]["PeriodTotal"];
+            /** @description A partial period with a reading: where it ends at its pace so far (totals × period length / time from its start to the latest reading); else null. */
+            projection: components["schemas"]["Projection"] | null;
         };
         /**
          * @description * `day` - day
@@ -1013,8 +1101,22 @@ export interface components {
             end: string;
             /** Format: double */
             total_kwh: number;
-            /** Format: double */
-            total_cost: number | null;
+            /** @description Exact decimal string (not rounded: round half-even to the currency's minor unit to show it); null when no tariff applies, some energy is in time without a tariff, or two currencies meet. */
+            total_cost: string | null;
+        };
+        Projection: {
+            /**
+             * Format: double
+             * @description This period's kWh so far × length / basis.
+             */
+            total_kwh: number;
+            /** @description This period's cost so far × length / basis, rounded half-even to 6 decimal places (a decimal string); null when the period's cost is null. */
+            total_cost: string | null;
+            /**
+             * Format: double
+             * @description Hours from the period's start to the latest reading: the pace's basis.
+             */
+            basis_hours: number;
         };
         RangeConsumption: {
             /** Format: uuid */
@@ -1029,6 +1131,34 @@ export interface components {
             /** Format: double */
             total_kwh: number;
         };
+        Rate: {
+            /** @description Weekdays it applies on: Monday 0 .. Sunday 6. */
+            days: number[];
+            /** @description Local time "HH:MM", included. */
+            start: string;
+            /** @description Local time "HH:MM" ("24:00" allowed), excluded. */
+            end: string;
+            /**
+             * Format: decimal
+             * @description Price per kWh in the tariff's currency, exact.
+             * @example 0.1523
+             */
+            price_per_kwh: string;
+        };
+        RateRequest: {
+            /** @description Weekdays it applies on: Monday 0 .. Sunday 6. */
+            days: number[];
+            /** @description Local time "HH:MM", included. */
+            start: string;
+            /** @description Local time "HH:MM" ("24:00" allowed), excluded. */
+            end: string;
+            /**
+             * Format: decimal
+             * @description Price per kWh in the tariff's currency, exact.
+             * @example 0.1523
+             */
+            price_per_kwh: string;
+        };
         /**
          * @description * `server_error` - Server Error
          * @enum {string}
@@ -1040,6 +1170,542 @@ export interface components {
          * @enum {string}
          */
         StatusEnum: "ok" | "degraded";
+        Tariff: {
+            /** Format: uuid */
+            readonly id: string;
+            readonly name: string;
+            /** @description ISO 4217, upper case. */
+            currency: string;
+            /**
+             * Format: uuid
+             * @description null: the default tariff of every device.
+             */
+            device_id: string | null;
+            /**
+             * Format: date
+             * @description In force from local midnight of this day in tz.
+             */
+            valid_from: string;
+            /** @description IANA zone of the windows, e.g. Europe/Bucharest. */
+            tz: string;
+            /** @description Windows of the local week; together they cover every minute of the week exactly once. */
+            rates: components["schemas"]["Rate"][];
+        };
+        /** @description A tariff's body (POST; PATCH: any of its fields). */
+        TariffWriteRequest: {
+            name: string;
+            /** @description ISO 4217, upper case, e.g. EUR. */
+            currency: string;
+            /**
+             * Format: uuid
+             * @description null (default): the default of every device.
+             */
+            device_id?: string | null;
+            /**
+             * Format: date
+             * @description In force from local midnight of this day in tz.
+             */
+            valid_from: string;
+            /** @description IANA zone of the windows, e.g. Europe/Bucharest. */
+            tz: string;
+            /** @description Windows of the local week; together they cover every minute of the week exactly once. */
+            rates: components["schemas"]["RateRequest"][];
+        };
+        TariffsCreateCurrencyErrorComponent: {
+            /**
+             * @description * `currency` - currency (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "currency";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        TariffsCreateDeviceIdErrorComponent: {
+            /**
+             * @description * `device_id` - device_id (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "device_id";
+            /**
+             * @description * `invalid` - invalid
+             * @enum {string}
+             */
+            code: "invalid";
+            detail: string;
+        };
+        TariffsCreateError: components["schemas"]["TariffsCreateNonFieldErrorsErrorComponent"] | components["schemas"]["TariffsCreateNameErrorComponent"] | components["schemas"]["TariffsCreateCurrencyErrorComponent"] | components["schemas"]["TariffsCreateDeviceIdErrorComponent"] | components["schemas"]["TariffsCreateValidFromErrorComponent"] | components["schemas"]["TariffsCreateTzErrorComponent"] | components["schemas"]["TariffsCreateRatesNonFieldErrorsErrorComponent"] | components["schemas"]["TariffsCreateRatesINDEXNonFieldErrorsErrorComponent"] | components["schemas"]["TariffsCreateRatesINDEXDaysErrorComponent"] | components["schemas"]["TariffsCreateRatesINDEXDaysINDEXErrorComponent"] | components["schemas"]["TariffsCreateRatesINDEXStartErrorComponent"] | components["schemas"]["TariffsCreateRatesINDEXEndErrorComponent"] | components["schemas"]["TariffsCreateRatesINDEXPricePerKwhErrorComponent"];
+        TariffsCreateErrorResponse400: components["schemas"]["TariffsCreateValidationError"] | components["schemas"]["ParseErrorResponse"];
+        TariffsCreateNameErrorComponent: {
+            /**
+             * @description * `name` - name (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "name";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        TariffsCreateNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        TariffsCreateRatesINDEXDaysErrorComponent: {
+            /**
+             * @description * `rates.INDEX.days` - rates.INDEX.days (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "rates.INDEX.days";
+            /**
+             * @description * `not_a_list` - not_a_list
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "not_a_list" | "null" | "required";
+            detail: string;
+        };
+        TariffsCreateRatesINDEXDaysINDEXErrorComponent: {
+            /**
+             * @description * `rates.INDEX.days.INDEX` - rates.INDEX.days.INDEX (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "rates.INDEX.days.INDEX";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_string_length` - max_string_length
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "max_string_length" | "null" | "required";
+            detail: string;
+        };
+        TariffsCreateRatesINDEXEndErrorComponent: {
+            /**
+             * @description * `rates.INDEX.end` - rates.INDEX.end (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "rates.INDEX.end";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        TariffsCreateRatesINDEXNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `rates.INDEX.non_field_errors` - rates.INDEX.non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "rates.INDEX.non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "required";
+            detail: string;
+        };
+        TariffsCreateRatesINDEXPricePerKwhErrorComponent: {
+            /**
+             * @description * `rates.INDEX.price_per_kwh` - rates.INDEX.price_per_kwh (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "rates.INDEX.price_per_kwh";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_decimal_places` - max_decimal_places
+             *     * `max_digits` - max_digits
+             *     * `max_string_length` - max_string_length
+             *     * `max_whole_digits` - max_whole_digits
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "max_decimal_places" | "max_digits" | "max_string_length" | "max_whole_digits" | "null" | "required";
+            detail: string;
+        };
+        TariffsCreateRatesINDEXStartErrorComponent: {
+            /**
+             * @description * `rates.INDEX.start` - rates.INDEX.start (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "rates.INDEX.start";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        TariffsCreateRatesNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `rates.non_field_errors` - rates.non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "rates.non_field_errors";
+            /**
+             * @description * `not_a_list` - not_a_list
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "not_a_list" | "null" | "required";
+            detail: string;
+        };
+        TariffsCreateTzErrorComponent: {
+            /**
+             * @description * `tz` - tz (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "tz";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        TariffsCreateValidFromErrorComponent: {
+            /**
+             * @description * `valid_from` - valid_from (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "valid_from";
+            /**
+             * @description * `datetime` - datetime
+             *     * `invalid` - invalid
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "datetime" | "invalid" | "null" | "required";
+            detail: string;
+        };
+        TariffsCreateValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["TariffsCreateError"][];
+        };
+        TariffsListDeviceIdErrorComponent: {
+            /**
+             * @description * `device_id` - device_id (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "device_id";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "null_characters_not_allowed";
+            detail: string;
+        };
+        TariffsListError: components["schemas"]["TariffsListNonFieldErrorsErrorComponent"] | components["schemas"]["TariffsListDeviceIdErrorComponent"] | components["schemas"]["TariffsListPageErrorComponent"];
+        TariffsListErrorResponse400: components["schemas"]["TariffsListValidationError"];
+        TariffsListNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        TariffsListPageErrorComponent: {
+            /**
+             * @description * `page` - page (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "page";
+            /**
+             * @description * `null_characters_not_allowed` - null_characters_not_allowed
+             * @enum {string}
+             */
+            code: "null_characters_not_allowed";
+            detail: string;
+        };
+        TariffsListValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["TariffsListError"][];
+        };
+        TariffsPartialUpdateCurrencyErrorComponent: {
+            /**
+             * @description * `currency` - currency (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "currency";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        TariffsPartialUpdateDeviceIdErrorComponent: {
+            /**
+             * @description * `device_id` - device_id (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "device_id";
+            /**
+             * @description * `invalid` - invalid
+             * @enum {string}
+             */
+            code: "invalid";
+            detail: string;
+        };
+        TariffsPartialUpdateError: components["schemas"]["TariffsPartialUpdateNonFieldErrorsErrorComponent"] | components["schemas"]["TariffsPartialUpdateNameErrorComponent"] | components["schemas"]["TariffsPartialUpdateCurrencyErrorComponent"] | components["schemas"]["TariffsPartialUpdateDeviceIdErrorComponent"] | components["schemas"]["TariffsPartialUpdateValidFromErrorComponent"] | components["schemas"]["TariffsPartialUpdateTzErrorComponent"] | components["schemas"]["TariffsPartialUpdateRatesNonFieldErrorsErrorComponent"] | components["schemas"]["TariffsPartialUpdateRatesINDEXNonFieldErrorsErrorComponent"] | components["schemas"]["TariffsPartialUpdateRatesINDEXDaysErrorComponent"] | components["schemas"]["TariffsPartialUpdateRatesINDEXDaysINDEXErrorComponent"] | components["schemas"]["TariffsPartialUpdateRatesINDEXStartErrorComponent"] | components["schemas"]["TariffsPartialUpdateRatesINDEXEndErrorComponent"] | components["schemas"]["TariffsPartialUpdateRatesINDEXPricePerKwhErrorComponent"];
+        TariffsPartialUpdateErrorResponse400: components["schemas"]["TariffsPartialUpdateValidationError"] | components["schemas"]["ParseErrorResponse"];
+        TariffsPartialUpdateNameErrorComponent: {
+            /**
+             * @description * `name` - name (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "name";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        TariffsPartialUpdateNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        TariffsPartialUpdateRatesINDEXDaysErrorComponent: {
+            /**
+             * @description * `rates.INDEX.days` - rates.INDEX.days (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "rates.INDEX.days";
+            /**
+             * @description * `not_a_list` - not_a_list
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "not_a_list" | "null" | "required";
+            detail: string;
+        };
+        TariffsPartialUpdateRatesINDEXDaysINDEXErrorComponent: {
+            /**
+             * @description * `rates.INDEX.days.INDEX` - rates.INDEX.days.INDEX (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "rates.INDEX.days.INDEX";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_string_length` - max_string_length
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "max_string_length" | "null" | "required";
+            detail: string;
+        };
+        TariffsPartialUpdateRatesINDEXEndErrorComponent: {
+            /**
+             * @description * `rates.INDEX.end` - rates.INDEX.end (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "rates.INDEX.end";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        TariffsPartialUpdateRatesINDEXNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `rates.INDEX.non_field_errors` - rates.INDEX.non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "rates.INDEX.non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "required";
+            detail: string;
+        };
+        TariffsPartialUpdateRatesINDEXPricePerKwhErrorComponent: {
+            /**
+             * @description * `rates.INDEX.price_per_kwh` - rates.INDEX.price_per_kwh (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "rates.INDEX.price_per_kwh";
+            /**
+             * @description * `invalid` - invalid
+             *     * `max_decimal_places` - max_decimal_places
+             *     * `max_digits` - max_digits
+             *     * `max_string_length` - max_string_length
+             *     * `max_whole_digits` - max_whole_digits
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "max_decimal_places" | "max_digits" | "max_string_length" | "max_whole_digits" | "null" | "required";
+            detail: string;
+        };
+        TariffsPartialUpdateRatesINDEXStartErrorComponent: {
+            /**
+             * @description * `rates.INDEX.start` - rates.INDEX.start (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "rates.INDEX.start";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        TariffsPartialUpdateRatesNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `rates.non_field_errors` - rates.non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "rates.non_field_errors";
+            /**
+             * @description * `not_a_list` - not_a_list
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "not_a_list" | "null";
+            detail: string;
+        };
+        TariffsPartialUpdateTzErrorComponent: {
+            /**
+             * @description * `tz` - tz (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "tz";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        TariffsPartialUpdateValidFromErrorComponent: {
+            /**
+             * @description * `valid_from` - valid_from (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "valid_from";
+            /**
+             * @description * `datetime` - datetime
+             *     * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "datetime" | "invalid" | "null";
+            detail: string;
+        };
+        TariffsPartialUpdateValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["TariffsPartialUpdateError"][];
+        };
         /**
          * @description * `validation_error` - Validation Error
          * @enum {string}
@@ -1827,6 +2493,439 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse406"];
+                };
+            };
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse500"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    tariffs_list: {
+        parameters: {
+            query?: {
+                /** @description Only that device's own tariffs. */
+                device_id?: string;
+                /** @description A page number within the paginated result set. */
+                page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedTariffList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TariffsListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse405"];
+                };
+            };
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse406"];
+                };
+            };
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse500"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    tariffs_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TariffWriteRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tariff"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TariffsCreateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse405"];
+                };
+            };
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse406"];
+                };
+            };
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse415"];
+                };
+            };
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse500"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    tariffs_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tariff"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse405"];
+                };
+            };
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse406"];
+                };
+            };
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse500"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    tariffs_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse405"];
+                };
+            };
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse406"];
+                };
+            };
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse500"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    tariffs_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedTariffPatchRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tariff"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TariffsPartialUpdateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse405"];
+                };
+            };
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse406"];
+                };
+            };
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse415"];
                 };
             };
             500: {
