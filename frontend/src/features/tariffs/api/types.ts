@@ -1,30 +1,14 @@
-// TEMPORARY shapes of the issue 15 contract until the tariffs branch's generated schema is merged.
+import type { components } from "../../../api/generated/monitoring";
 
-/** One window of a week: days (Monday 0), [start, end) local wall time, a price per kWh. */
-export interface Rate {
-  days: number[];
-  start: string;
-  end: string;
-  /** An exact decimal string. */
-  price_per_kwh: string;
-}
+type Schemas = components["schemas"];
 
-export interface Tariff {
-  id: string;
-  name: string;
-  currency: string;
-  /** null: the default for every device. */
-  device_id: string | null;
-  valid_from: string;
-  tz: string;
-  rates: Rate[];
-}
+/** One window of a week: days (Monday 0), [start, end) local wall time, an exact price per kWh. */
+export type Rate = Schemas["Rate"];
 
-export type TariffInput = Omit<Tariff, "id">;
+/** A price schedule; device_id null: the default for every device without its own. */
+export type Tariff = Schemas["Tariff"];
 
-export interface TariffList {
-  count: number;
-  next: string | null;
-  previous: string | null;
-  results: Tariff[];
-}
+/** What the tariff form sends on create and on edit. */
+export type TariffInput = Schemas["TariffWriteRequest"];
+
+export type TariffList = Schemas["PaginatedTariffList"];
