@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ems_common.permissions import IsAdmin
+from monitoring.api.consumption import cost_text
 from monitoring.api.consumption_serializers import FleetOverviewSerializer
 from monitoring.api.hourly import kwh
 from monitoring.api.queries import TimeZoneQuery, day_field, query_params, tz_field, tz_parameter
@@ -43,8 +44,16 @@ def fleet_body(params: dict[str, Any], fleet: FleetDay) -> dict[str, Any]:
             }
             for d in fleet.silent
         ],
+        "total_cost": cost_text(fleet.total_cost),
+        "currency": fleet.currency,
         "top": [
-            {"device_id": str(d.device_id), "name": d.name, "kwh": kwh(d.kwh)} for d in fleet.top
+            {
+                "device_id": str(d.device_id),
+                "name": d.name,
+                "kwh": kwh(d.kwh),
+                "cost": cost_text(d.cost),
+            }
+            for d in fleet.top
         ],
     }
 
@@ -57,7 +66,8 @@ class FleetView(APIView):
         responses=FleetOverviewSerializer,
         description=(
             "Admins: every device's kWh on the local `date`, the devices over their hourly "
-            "maximum, the silent ones (no reading for more than 3 intervals) and the top 10."
+            "maximum, the silent ones (no reading for more than 3 intervals) and the top 10, "
+            "with costs (exact decimal strings) where tariffs apply."
         ),
     )
     def get(self, request: Request) -> Response:

@@ -10,6 +10,11 @@ and the biggest consumers — one SQL statement, whatever the number of devices.
   now; a device that never sent a reading is silent too, with ``last_reading_at`` None. Silence
   is about now, not about the day asked for.
 - top: the 10 devices with the most kWh that day (ties by name), devices with 0 kWh left out.
+- costs (monitoring.consumption.costs' rule, per top device and for the whole fleet): the devices
+  are grouped by the tariff history that applies to them (each device with tariffs of its own
+  is its own group, every other device is in the default group); each group's price segments
+  of the day become hour and raw pieces, priced in a second statement, whatever the number of
+  devices. Two currencies across the fleet make its total null.
 """
 
 from __future__ import annotations
@@ -18,14 +23,16 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import connection
 
+from monitoring.consumption.costs import EXACT_DIGITS, RangeCost, combined
 from monitoring.consumption.local_days import day_start
 from monitoring.consumption.rollups import pieces
+from monitoring.tariffs.pricing import history, segments, tariffs_for
 
 TOP_COUNT = 10
 SILENT_AFTER_INTERVALS = 3
@@ -84,6 +91,38 @@ SELECT
 """
 
 
+# Each priced piece: a range of hours (every device's rows of those hours, one range scan of the
+# hour_start index) or, at a bound that is not a whole UTC hour, of raw readings (one primary key
+# range scan per device); ``device`` NULL: the default group (the devices not in %(own)s).
+COST_SQL = """
+WITH p AS (
+    SELECT * FROM unnest(%(lo)s::timestamptz[], %(hi)s::timestamptz[], %(device)s::uuid[],
+                         %(price)s::numeric[], %(currency)s::text[], %(raw)s::bool[])
+        AS p(lo, hi, device, price, currency, raw)
+), priced AS (
+    SELECT h.device_id, p.currency, h.kwh, p.price
+    FROM p CROSS JOIN LATERAL (
+        SELECT device_id, kwh FROM monitoring_hourly_consumption
+        WHERE hour_start >= p.lo AND hour_start < p.hi
+          AND (p.device IS NULL OR device_id = p.device)
+    ) AS h
+    WHERE NOT p.raw AND (p.device IS NOT NULL OR h.device_id <> ALL(%(own)s::uuid[]))
+    UNION ALL
+    SELECT d.id, p.currency, s.kwh, p.price
+    FROM p
+    JOIN monitoring_device AS d
+      ON (p.device IS NULL AND d.id <> ALL(%(own)s::uuid[])) OR d.id = p.device
+    CROSS JOIN LATERAL (
+        SELECT sum(r.value) AS kwh FROM monitoring_reading AS r
+        WHERE r.device_id = d.id AND r.ts >= p.lo AND r.ts < p.hi
+    ) AS s
+    WHERE p.raw
+)
+SELECT device_id, currency, sum(kwh), sum(kwh * price)
+FROM priced WHERE kwh IS NOT NULL GROUP BY device_id, currency
+"""
+
+
 @dataclass(frozen=True)
 class OverMax:
     device_id: uuid.UUID
@@ -103,6 +142,7 @@ class TopConsumer:
     device_id: uuid.UUID
     name: str
     kwh: Decimal
+    cost: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -112,6 +152,8 @@ class FleetDay:
     over_max: list[OverMax]
     silent: list[Silent]
     top: list[TopConsumer]
+    total_cost: Decimal | None = None
+    currency: str | None = None
 
 
 def fleet_day(day: date, zone: ZoneInfo, now: datetime | None = None) -> FleetDay:
@@ -130,13 +172,78 @@ def fleet_day(day: date, zone: ZoneInfo, now: datetime | None = None) -> FleetDa
     with connection.cursor() as cursor:
         cursor.execute(FLEET_SQL, params)
         devices, total, over, silent, top = cursor.fetchone()
+    costs = FleetCosts(start, end)
+    top_consumers = [
+        TopConsumer(uuid.UUID(i), name, Decimal(kwh), costs.of(uuid.UUID(i), Decimal(kwh)).cost)
+        for i, name, kwh in loaded(top)
+    ]
+    fleet = costs.fleet(total, devices)
     return FleetDay(
         devices=devices,
         total=total,
         over_max=[OverMax(uuid.UUID(i), name, n) for i, name, n in loaded(over)],
         silent=[Silent(uuid.UUID(i), name, instant(ts)) for i, name, ts in loaded(silent)],
-        top=[TopConsumer(uuid.UUID(i), name, Decimal(kwh)) for i, name, kwh in loaded(top)],
+        top=top_consumers,
+        total_cost=fleet.cost,
+        currency=fleet.currency,
     )
+
+
+class FleetCosts:
+    """The priced kWh and costs of every device over [start, end): the tariffs (two queries)
+    and one statement (COST_SQL)."""
+
+    def __init__(self, start: datetime, end: datetime) -> None:
+        tariffs = tariffs_for(None)
+        self.own = sorted({t.device_id for t in tariffs if t.device_id is not None})
+        self.currencies: dict[uuid.UUID | None, frozenset[str]] = {}
+        columns: dict[str, list[Any]] = {
+            "lo": [], "hi": [], "device": [], "price": [], "currency": [], "raw": [],
+        }  # fmt: skip
+        for group in [None, *self.own]:
+            prices = segments(history(tariffs, group), start, end)
+            self.currencies[group] = frozenset(segment.currency for segment in prices)
+            for segment in prices:
+                for piece in pieces(segment.lo, segment.hi, days=False):
+                    columns["lo"].append(piece.lo)
+                    columns["hi"].append(piece.hi)
+                    columns["device"].append(group)
+                    columns["price"].append(segment.price)
+                    columns["currency"].append(segment.currency)
+                    columns["raw"].append(piece.table == "raw")
+        self.priced: dict[uuid.UUID, list[tuple[str, Decimal, Decimal]]] = {}
+        if columns["lo"]:
+            with connection.cursor() as cursor:
+                cursor.execute(COST_SQL, {**columns, "own": self.own})
+                for device_id, currency, kwh, cost in cursor.fetchall():
+                    self.priced.setdefault(device_id, []).append((currency, kwh, cost))
+
+    def of(self, device_id: uuid.UUID, kwh: Decimal) -> RangeCost:
+        """The device's cost for the day, its kWh being ``kwh``."""
+        group = device_id if device_id in self.currencies else None
+        rows = self.priced.get(device_id, [])
+        with localcontext(prec=EXACT_DIGITS):
+            priced_kwh = sum((row[1] for row in rows), Decimal(0))
+            return RangeCost(
+                kwh=kwh,
+                priced_cost=sum((row[2] for row in rows), Decimal(0)),
+                currencies=self.currencies[group],
+                unpriced_kwh=kwh - priced_kwh,
+            )
+
+    def fleet(self, total: Decimal, devices: int) -> RangeCost:
+        """The fleet's cost for the day, its kWh being ``total``."""
+        parts = [
+            RangeCost(kwh, 0, cost, frozenset([currency]))
+            for rows in self.priced.values()
+            for currency, kwh, cost in rows
+        ]
+        priced = combined(parts)
+        groups = [*self.own, None] if devices > len(self.own) else list(self.own)
+        currencies = frozenset().union(*(self.currencies[group] for group in groups))
+        with localcontext(prec=EXACT_DIGITS):
+            unpriced = total - priced.kwh
+        return RangeCost(total, 0, priced.priced_cost, currencies, unpriced)
 
 
 def loaded(value: Any) -> list[list[Any]]:

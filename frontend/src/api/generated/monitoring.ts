@@ -112,7 +112,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Admins: every device's kWh on the local `date`, the devices over their hourly maximum, the silent ones (no reading for more than 3 intervals) and the top 10. */
+        /** @description Admins: every device's kWh on the local `date`, the devices over their hourly maximum, the silent ones (no reading for more than 3 intervals) and the top 10, with costs (exact decimal strings) where tariffs apply. */
         get: operations["fleet_retrieve"];
         put?: never;
         post?: never;

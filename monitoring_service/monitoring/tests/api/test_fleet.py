@@ -112,7 +112,7 @@ def test_a_local_day_at_a_quarter_hour_offset_counts_its_edge_readings(
         1,
         14.0,
     )
-    assert body["top"] == [{"device_id": str(meter.id), "name": "Meter", "kwh": 14.0}]
+    assert body["top"] == [{"device_id": str(meter.id), "name": "Meter", "kwh": 14.0, "cost": None}]
     assert body["over_max"] == []
     assert body["silent"] == [
         {
