@@ -8,7 +8,7 @@
 // element that never shows) fails here with a message and exit code 1. Every page reports what
 // its Content-Security-Policy blocked (`cspViolations`): the tests require none.
 
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -666,7 +666,80 @@ async function chunkError(args) {
   });
 }
 
+/**
+ * A month with a tariff on /energy: the cost card, the projection (and its tooltip), the table's
+ * cost column; then Export, whose download (the browser's own) is read back as text.
+ */
+async function costAndExport(args) {
+  return withBrowser(args, async (page) => {
+    await signIn(page, args.baseUrl, args.username, args.password);
+    await page.goto(`${args.baseUrl}/energy?device=${args.deviceId}&period=month&date=${args.date}`);
+    await periodShown(page, "month");
+    const projection = page.getByTestId("projection");
+    const seen = {
+      cost: await page.getByTestId("summary-cost").textContent(),
+      costBefore: await page.getByTestId("cost-before").textContent(),
+      projection: (await projection.count()) ? await projection.textContent() : null,
+      projectionTitle: (await projection.count()) ? await projection.getAttribute("title") : null,
+      tableCosts: await page
+        .getByTestId("energy-table")
+        .locator('td[data-testid="bucket-cost"]')
+        .evaluateAll((cells) => cells.map((cell) => cell.textContent)),
+    };
+    const screenshots = await screenshotSizes(page, args.screenshotDir, "energy-month-cost");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-button").click()]);
+    const file = join(args.screenshotDir, `export-${Date.now()}.csv`);
+    await download.saveAs(file);
+    const csv = readFileSync(file, "utf-8");
+    rmSync(file, { force: true });
+    return { ...seen, filename: download.suggestedFilename(), csv, screenshots };
+  });
+}
+
+/**
+ * The admin creates a tariff on /admin/tariffs: a rate that stops at 12:00 first (the API's gap
+ * error shows above the rates), then the rate fixed to 24:00: the tariff is listed. Then the fleet page.
+ */
+async function adminTariff(args) {
+  return withBrowser(args, async (page) => {
+    await signIn(page, args.baseUrl, args.admin.username, args.admin.password);
+    await page.getByRole("link", { name: "Tariffs" }).click();
+    await page.getByTestId("tariffs-table").waitFor();
+    await page.getByRole("button", { name: "New tariff" }).click();
+    const dialog = page.getByRole("dialog", { name: "New tariff" });
+    await dialog.getByLabel("Name").fill(args.tariff.name);
+    await dialog.getByLabel("Device").selectOption({ label: args.deviceName });
+    await dialog.getByLabel("Valid from").fill(args.tariff.validFrom);
+    const row = dialog.getByTestId("rate-row").first();
+    await row.getByLabel("To").fill("12:00");
+    await row.getByLabel("Price per kWh").fill(args.tariff.price);
+    await dialog.getByRole("button", { name: "Create tariff" }).click();
+    const gap = dialog.getByTestId("rates-error");
+    await gap.waitFor();
+    const gapError = await gap.textContent();
+    const screenshots = await screenshotSizes(page, args.screenshotDir, "admin-tariffs-gap");
+    await row.getByLabel("To").fill("24:00");
+    await dialog.getByRole("button", { name: "Create tariff" }).click();
+    await dialog.waitFor({ state: "detached" });
+    const listed = page.locator(`[data-testid="tariffs-table"] tr[data-tariff-name="${args.tariff.name}"]`);
+    await listed.waitFor();
+    const listedText = await listed.textContent();
+    const uses = await page.getByTestId("device-tariffs").textContent();
+    screenshots.push(...(await screenshotSizes(page, args.screenshotDir, "admin-tariffs")));
+    await page.getByRole("link", { name: "Fleet" }).click();
+    await page.locator('[data-testid="fleet"][aria-busy="false"]').waitFor();
+    const fleet = {
+      total: await page.getByTestId("fleet-total").textContent(),
+      cost: await page.getByTestId("fleet-cost").textContent(),
+    };
+    screenshots.push(...(await screenshotSizes(page, args.screenshotDir, "admin-fleet")));
+    return { gapError, listedText, uses, fleet, screenshots };
+  });
+}
+
 const SCENARIOS = {
+  "cost-and-export": costAndExport,
+  "admin-tariff": adminTariff,
   "period-switch": periodSwitch,
   gaps,
   "type-date": typeDate,
