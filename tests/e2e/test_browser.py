@@ -11,6 +11,8 @@ under the gateway's Content-Security-Policy and fails on anything it blocks.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
 import os
@@ -20,6 +22,7 @@ import subprocess
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -594,3 +597,92 @@ def test_a_code_chunk_that_cannot_load_shows_the_apps_error_page_with_reload(
     assert report["shown"]["nav"] == 1  # the app's header and navigation stay
     assert report["afterReload"]["errorPages"] == 0
     assert report["afterReload"]["bars"] == 24
+
+
+PRICE = "0.2512"  # EUR per kWh, the world device's flat tariff from 2025 on
+
+
+def money_text(value: str) -> str:
+    """The dashboard's EUR amount (en-US): the exact decimal rounded half-even to cents."""
+    cents = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
+    return f"€{cents:,.2f}"
+
+
+def test_the_month_shows_its_cost_and_projection_and_exports_the_period_on_screen(
+    stack: Stack, world: dict[str, Any], admin: requests.Session
+) -> None:
+    device_id = world["device_id"]
+    tariff = {
+        "name": f"Flat {uuid.uuid4().hex[:6]}",
+        "currency": "EUR",
+        "device_id": device_id,
+        "valid_from": "2025-01-01",
+        "tz": TZ,
+        "rates": [
+            {"days": list(range(7)), "start": "00:00", "end": "24:00", "price_per_kwh": PRICE}
+        ],
+    }
+    created = admin.post(stack.url("/api/monitoring/tariffs/"), json=tariff, timeout=10)
+    assert created.status_code == 201, created.text
+    # This month runs, with readings up to now: a partial month with a last reading (projection).
+    today = datetime.now(ZoneInfo(TZ)).date().isoformat()
+    now_ms = datetime.now(UTC).timestamp() * 1000 - 60_000
+    readings = [r for r in day_readings(device_id, today, 0.5) if r["timestamp"] < now_ms]
+    if not readings:  # just past local midnight: one reading a minute ago
+        readings = [{"timestamp": int(now_ms), "device_id": device_id, "measurement_value": 0.1}]
+    publish(stack, readings)
+    total = sum(r["measurement_value"] for r in readings)
+    assert poll(
+        lambda: abs(daily(stack, world["session"], device_id, today)["total_kwh"] - total) < 1e-6
+    ), stack.log_tail("monitoring_measurements")
+
+    report = as_client(stack, world, "cost-and-export", date=today)
+    api = consumption(stack, world["session"], device_id, "month", today)
+    assert api["currency"] == "EUR" and api["total_cost"] is not None
+    assert report["cost"] == money_text(api["total_cost"])
+    costs = ["—" if b["readings"] == 0 else money_text(b["cost"]) for b in api["buckets"]]
+    assert report["tableCosts"] == costs
+    projection = api["projection"]
+    assert projection is not None
+    assert report["projection"].startswith(
+        f"At this pace, about {kwh_text(projection['total_kwh'])} and "
+        f"{money_text(projection['total_cost'])} by the end of the month."
+    ), report["projection"]
+    assert "÷ the time from its start to the last reading" in report["projectionTitle"]
+
+    # The CSV the browser downloaded: the month on screen, a row per day, the API's figures.
+    assert report["filename"].endswith("-day.csv"), report["filename"]
+    rows = list(csv.DictReader(io.StringIO(report["csv"], newline="")))
+    assert len(rows) == len(api["buckets"])
+    assert {row["device_id"] for row in rows} == {device_id}
+    for row, bucket in zip(rows, api["buckets"], strict=True):
+        assert row["start"][:10] == bucket["start"][:10]
+        assert abs(float(Decimal(row["kwh"])) - bucket["kwh"]) < 1e-6, (row, bucket)
+        assert int(row["readings"]) == bucket["readings"]
+    priced = [Decimal(row["cost"]) for row in rows if row["cost"]]
+    assert sum(priced, Decimal(0)) == Decimal(api["total_cost"])
+
+
+def test_an_admin_creates_a_tariff_seeing_the_gap_error_at_the_rates(
+    stack: Stack, world: dict[str, Any], admin: requests.Session
+) -> None:
+    admin_username, admin_password = stack.admin_credentials
+    name = f"Later {uuid.uuid4().hex[:6]}"
+    report = browser(
+        "admin-tariff",
+        baseUrl=stack.gateway_url,
+        admin={"username": admin_username, "password": admin_password},
+        deviceName=world["device_name"],
+        tariff={"name": name, "validFrom": "2030-01-01", "price": "0.3"},
+    )
+    assert report["gapError"] == "Monday 12:00–24:00 has no rate", report["gapError"]
+    assert world["device_name"] in report["listedText"] and "2030-01-01" in report["listedText"]
+    listed = admin.get(
+        stack.url("/api/monitoring/tariffs/"), params={"device_id": world["device_id"]}, timeout=10
+    ).json()["results"]
+    mine = next(t for t in listed if t["name"] == name)
+    assert mine["rates"] == [
+        {"days": list(range(7)), "start": "00:00", "end": "24:00", "price_per_kwh": "0.3"}
+    ]
+    assert mine["tz"] == TZ and mine["currency"] == "EUR"
+    assert report["fleet"]["total"].endswith("kWh")
