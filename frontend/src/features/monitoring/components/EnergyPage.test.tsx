@@ -81,7 +81,7 @@ function consumption(url: URL) {
 
 const devicesPage = () => ({ count: 2, next: null, previous: null, results: DEVICES });
 
-function setup(url: string, handlers: Record<string, (url: URL) => unknown> = {}) {
+function setup(url: string, handlers: Record<string, (url: URL, init?: RequestInit) => unknown> = {}) {
   signInAs(CLIENT);
   const api = fakeApi({
     "/api/monitoring/devices/": devicesPage,
@@ -275,5 +275,31 @@ describe("EnergyPage", () => {
         ),
     });
     expect(await screen.findByTestId("service-error")).toHaveTextContent("tz: bad tz");
+  });
+
+  it("exports the period on screen: a signed link for its days, then the browser's download", async () => {
+    const posted: unknown[] = [];
+    const clicked: string[] = [];
+    const click = vi.spyOn(HTMLAnchorElement.prototype, "click").mockImplementation(function (this: HTMLAnchorElement) {
+      clicked.push(`${this.getAttribute("href")} download=${this.hasAttribute("download")}`);
+    });
+    setup("/energy?device=dev-1&period=month&date=2025-06-12", {
+      "/api/monitoring/export/links/": (_url, init) => {
+        posted.push(JSON.parse(String(init?.body)));
+        return { url: "/api/monitoring/export/?ticket=t", expires_at: "2025-06-12T10:01:00Z" };
+      },
+    });
+    fireEvent.click(await screen.findByTestId("export-button"));
+    await waitFor(() => expect(clicked).toEqual(["/api/monitoring/export/?ticket=t download=true"]));
+    expect(posted).toEqual([
+      {
+        device_id: ["dev-1"],
+        start: "2025-06-01",
+        end: "2025-06-30",
+        bucket: "day",
+        tz: Intl.DateTimeFormat().resolvedOptions().timeZone,
+      },
+    ]);
+    click.mockRestore();
   });
 });
