@@ -44,6 +44,9 @@ class ErrorCode401Enum(models.TextChoices):
     WRONG_CREDENTIALS = "wrong_credentials"
     USER_NOT_FOUND = "user_not_found"
     SESSION_ENDED = "session_ended"  # ems_common.sessions: the account changed since the token
+    TICKET_INVALID = "ticket_invalid"  # monitoring's export download links
+    TICKET_EXPIRED = "ticket_expired"
+    TICKET_USED = "ticket_used"
 
 
 class ErrorCode503Enum(models.TextChoices):

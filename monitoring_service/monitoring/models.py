@@ -194,3 +194,19 @@ class TariffRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tariff_id} {self.days} {self.start_minute}-{self.end_minute}"
+
+
+class ExportTicketUse(models.Model):
+    """An export download ticket already used (monitoring.export.tickets): each works once.
+
+    Kept until ``valid_until``, past which the ticket has expired anyway, then deleted.
+    """
+
+    id = models.CharField(primary_key=True, max_length=32)
+    valid_until = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "monitoring_export_ticket_use"
+
+    def __str__(self) -> str:
+        return f"ticket {self.id} (used)"

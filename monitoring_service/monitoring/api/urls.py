@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, include, path
 
-from monitoring.api import alerts, consumption, devices, fleet, hourly, tariffs
+from monitoring.api import alerts, consumption, devices, export, fleet, hourly, tariffs
 
 # By concern, as the domain's subpackages: devices (the synced copy), consumption, alerts.
 device_urls = [
@@ -21,6 +21,10 @@ tariff_urls = [
     path("", tariffs.TariffListView.as_view(), name="monitoring-tariff-list"),
     path("<uuid:pk>/", tariffs.TariffDetailView.as_view(), name="monitoring-tariff-detail"),
 ]
+export_urls = [
+    path("", export.ExportView.as_view(), name="monitoring-export"),
+    path("links/", export.ExportLinkView.as_view(), name="monitoring-export-links"),
+]
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("devices/", include(device_urls)),
@@ -31,4 +35,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("fleet/", fleet.FleetView.as_view(), name="monitoring-fleet"),
     path("alerts/", include(alert_urls)),
     path("tariffs/", include(tariff_urls)),
+    path("export/", include(export_urls)),
 ]

@@ -105,6 +105,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/monitoring/export/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description kWh, readings, expected readings and cost per local hour, day or month from `start` to `end` (local days, both included; hours: at most 1827 days), as an RFC 4180 CSV download with the header `device_id,device_name,start,end,kwh,readings,expected_readings,cost,currency`, streamed. */
+        get: operations["export_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/export/links/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description A link to the export of these parameters (400 and 404 as the GET) that works once within 60 seconds, for the caller, without the bearer token: for a browser download. */
+        post: operations["export_links_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/monitoring/fleet/": {
         parameters: {
             query?: never;
@@ -553,9 +587,12 @@ export interface components {
          *     * `wrong_credentials` - Wrong Credentials
          *     * `user_not_found` - User Not Found
          *     * `session_ended` - Session Ended
+         *     * `ticket_invalid` - Ticket Invalid
+         *     * `ticket_expired` - Ticket Expired
+         *     * `ticket_used` - Ticket Used
          * @enum {string}
          */
-        Error401CodeEnum: "not_authenticated" | "authentication_failed" | "bad_authorization_header" | "token_invalid" | "token_expired" | "wrong_credentials" | "user_not_found" | "session_ended";
+        Error401CodeEnum: "not_authenticated" | "authentication_failed" | "bad_authorization_header" | "token_invalid" | "token_expired" | "wrong_credentials" | "user_not_found" | "session_ended" | "ticket_invalid" | "ticket_expired" | "ticket_used";
         Error403: {
             code: components["schemas"]["Error403CodeEnum"];
             detail: string;
@@ -658,6 +695,306 @@ export interface components {
         ErrorResponse503: {
             type: components["schemas"]["ServerErrorEnum"];
             errors: components["schemas"]["Error503"][];
+        };
+        ExportLink: {
+            /** @description The export's GET with a ticket instead of the bearer. */
+            url: string;
+            /**
+             * Format: date-time
+             * @description The link works once, until then (60 s).
+             */
+            expires_at: string;
+        };
+        ExportLinksCreateBucketErrorComponent: {
+            /**
+             * @description * `bucket` - bucket (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "bucket";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null" | "required";
+            detail: string;
+        };
+        ExportLinksCreateDeviceIdErrorComponent: {
+            /**
+             * @description * `device_id` - device_id (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "device_id";
+            /**
+             * @description * `not_a_list` - not_a_list
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "not_a_list" | "null";
+            detail: string;
+        };
+        ExportLinksCreateDeviceIdINDEXErrorComponent: {
+            /**
+             * @description * `device_id.INDEX` - device_id.INDEX (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "device_id.INDEX";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "required";
+            detail: string;
+        };
+        ExportLinksCreateEndErrorComponent: {
+            /**
+             * @description * `end` - end (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "end";
+            /**
+             * @description * `datetime` - datetime
+             *     * `invalid` - invalid
+             *     * `max_value` - max_value
+             *     * `min_value` - min_value
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "datetime" | "invalid" | "max_value" | "min_value" | "null" | "required";
+            detail: string;
+        };
+        ExportLinksCreateError: components["schemas"]["ExportLinksCreateNonFieldErrorsErrorComponent"] | components["schemas"]["ExportLinksCreateDeviceIdErrorComponent"] | components["schemas"]["ExportLinksCreateDeviceIdINDEXErrorComponent"] | components["schemas"]["ExportLinksCreateStartErrorComponent"] | components["schemas"]["ExportLinksCreateEndErrorComponent"] | components["schemas"]["ExportLinksCreateBucketErrorComponent"] | components["schemas"]["ExportLinksCreateTzErrorComponent"];
+        ExportLinksCreateErrorResponse400: components["schemas"]["ExportLinksCreateValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ExportLinksCreateNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ExportLinksCreateStartErrorComponent: {
+            /**
+             * @description * `start` - start (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "start";
+            /**
+             * @description * `datetime` - datetime
+             *     * `invalid` - invalid
+             *     * `max_value` - max_value
+             *     * `min_value` - min_value
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "datetime" | "invalid" | "max_value" | "min_value" | "null" | "required";
+            detail: string;
+        };
+        ExportLinksCreateTzErrorComponent: {
+            /**
+             * @description * `tz` - tz (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "tz";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ExportLinksCreateValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ExportLinksCreateError"][];
+        };
+        /**
+         * @description A query with a ``tz = tz_field()``, validated into a ZoneInfo.
+         *
+         *     Each query declares the field itself, where it stands among its parameters: the order of the
+         *     fields is the order of the documented errors in the OpenAPI schema.
+         */
+        ExportParamsRequest: {
+            /** @description A client: exactly one, its own. An admin: any number; none for every device. */
+            device_id?: string[];
+            /** Format: date */
+            start: string;
+            /** Format: date */
+            end: string;
+            bucket: components["schemas"]["BucketEnum"];
+            /** @default UTC */
+            tz: string;
+        };
+        ExportRetrieveBucketErrorComponent: {
+            /**
+             * @description * `bucket` - bucket (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "bucket";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null" | "null_characters_not_allowed" | "required";
+            detail: string;
+        };
+        ExportRetrieveDeviceIdErrorComponent: {
+            /**
+             * @description * `device_id` - device_id (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "device_id";
+            /**
+             * @description * `not_a_list` - not_a_list
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             * @enum {string}
+             */
+            code: "not_a_list" | "null" | "null_characters_not_allowed";
+            detail: string;
+        };
+        ExportRetrieveDeviceIdINDEXErrorComponent: {
+            /**
+             * @description * `device_id.INDEX` - device_id.INDEX (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "device_id.INDEX";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "required";
+            detail: string;
+        };
+        ExportRetrieveEndErrorComponent: {
+            /**
+             * @description * `end` - end (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "end";
+            /**
+             * @description * `datetime` - datetime
+             *     * `invalid` - invalid
+             *     * `max_value` - max_value
+             *     * `min_value` - min_value
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "datetime" | "invalid" | "max_value" | "min_value" | "null" | "null_characters_not_allowed" | "required";
+            detail: string;
+        };
+        ExportRetrieveError: components["schemas"]["ExportRetrieveNonFieldErrorsErrorComponent"] | components["schemas"]["ExportRetrieveDeviceIdErrorComponent"] | components["schemas"]["ExportRetrieveDeviceIdINDEXErrorComponent"] | components["schemas"]["ExportRetrieveStartErrorComponent"] | components["schemas"]["ExportRetrieveEndErrorComponent"] | components["schemas"]["ExportRetrieveBucketErrorComponent"] | components["schemas"]["ExportRetrieveTzErrorComponent"] | components["schemas"]["ExportRetrieveFormatErrorComponent"] | components["schemas"]["ExportRetrieveTicketErrorComponent"];
+        ExportRetrieveErrorResponse400: components["schemas"]["ExportRetrieveValidationError"];
+        ExportRetrieveFormatErrorComponent: {
+            /**
+             * @description * `format` - format (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "format";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null" | "null_characters_not_allowed";
+            detail: string;
+        };
+        ExportRetrieveNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        ExportRetrieveStartErrorComponent: {
+            /**
+             * @description * `start` - start (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "start";
+            /**
+             * @description * `datetime` - datetime
+             *     * `invalid` - invalid
+             *     * `max_value` - max_value
+             *     * `min_value` - min_value
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             * @enum {string}
+             */
+            code: "datetime" | "invalid" | "max_value" | "min_value" | "null" | "null_characters_not_allowed" | "required";
+            detail: string;
+        };
+        ExportRetrieveTicketErrorComponent: {
+            /**
+             * @description * `ticket` - ticket (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "ticket";
+            /**
+             * @description * `null_characters_not_allowed` - null_characters_not_allowed
+             * @enum {string}
+             */
+            code: "null_characters_not_allowed";
+            detail: string;
+        };
+        ExportRetrieveTzErrorComponent: {
+            /**
+             * @description * `tz` - tz (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "tz";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        ExportRetrieveValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ExportRetrieveError"][];
         };
         FleetOverMax: {
             /** Format: uuid */
@@ -2186,6 +2523,186 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse406"];
+                };
+            };
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse500"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    export_retrieve: {
+        parameters: {
+            query: {
+                /**
+                 * @description * `hour` - hour
+                 *     * `day` - day
+                 *     * `month` - month
+                 */
+                bucket: "hour" | "day" | "month";
+                /** @description A client: exactly one, its own. An admin: any number; none for every device. */
+                device_id?: string[];
+                end: string;
+                /** @description * `csv` - csv */
+                format?: "csv";
+                start: string;
+                /** @description From POST export/links/, instead of the bearer. */
+                ticket?: string;
+                /** @description IANA time zone, e.g. Europe/Bucharest (UTC) */
+                tz?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV, streamed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportRetrieveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse405"];
+                };
+            };
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse406"];
+                };
+            };
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse500"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    export_links_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExportParamsRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportLink"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportLinksCreateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse405"];
+                };
+            };
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse406"];
+                };
+            };
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse415"];
                 };
             };
             500: {

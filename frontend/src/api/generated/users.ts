@@ -92,9 +92,12 @@ export interface components {
          *     * `wrong_credentials` - Wrong Credentials
          *     * `user_not_found` - User Not Found
          *     * `session_ended` - Session Ended
+         *     * `ticket_invalid` - Ticket Invalid
+         *     * `ticket_expired` - Ticket Expired
+         *     * `ticket_used` - Ticket Used
          * @enum {string}
          */
-        Error401CodeEnum: "not_authenticated" | "authentication_failed" | "bad_authorization_header" | "token_invalid" | "token_expired" | "wrong_credentials" | "user_not_found" | "session_ended";
+        Error401CodeEnum: "not_authenticated" | "authentication_failed" | "bad_authorization_header" | "token_invalid" | "token_expired" | "wrong_credentials" | "user_not_found" | "session_ended" | "ticket_invalid" | "ticket_expired" | "ticket_used";
         Error403: {
             code: components["schemas"]["Error403CodeEnum"];
             detail: string;
