@@ -1,18 +1,11 @@
+import type { components } from "../../../api/generated/monitoring";
 import { apiFetch } from "../../../lib/api-client";
 
 /** What to export: local days, end inclusive; no device: every device (an admin). */
-export interface ExportRequest {
-  device_id?: string[];
-  start: string;
-  end: string;
-  bucket: "hour" | "day" | "month";
-  tz: string;
-}
+export type ExportRequest = components["schemas"]["ExportParamsRequest"];
 
-export interface ExportLink {
-  url: string;
-  expires_at: string;
-}
+/** The export's URL with a signed, one-use ticket in place of the bearer. */
+export type ExportLink = components["schemas"]["ExportLink"];
 
 /** A signed, short-lived URL of the CSV (a browser's download cannot carry the bearer). */
 export function createExportLink(request: ExportRequest): Promise<ExportLink> {
