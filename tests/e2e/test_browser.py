@@ -674,6 +674,7 @@ def test_an_admin_creates_a_tariff_seeing_the_gap_error_at_the_rates(
         admin={"username": admin_username, "password": admin_password},
         deviceName=world["device_name"],
         tariff={"name": name, "validFrom": "2030-01-01", "price": "0.3"},
+        expectedConsoleErrors=["status of 400"],  # the gap, refused on purpose
     )
     assert report["gapError"] == "Monday 12:00–24:00 has no rate", report["gapError"]
     assert world["device_name"] in report["listedText"] and "2030-01-01" in report["listedText"]

@@ -3,7 +3,7 @@ import { ErrorMessage } from "../../../components/ErrorMessage";
 import { Loading } from "../../../components/Loading";
 import { browserTimeZone, isIsoDate, longDay, todayIso } from "../../../lib/time";
 import { useFleet } from "../api/get-fleet";
-import { formatInstant, formatKwh, formatMoney } from "../format";
+import { formatInstant, formatKwh, formatMoney, kwhNumber } from "../format";
 import { ExportButton } from "./ExportButton";
 
 /** The admin's day of the whole fleet: total kWh and cost, the top 10, over maximum, silent. */
@@ -50,7 +50,9 @@ export function FleetPage() {
               <span className="stat-value" data-testid="fleet-total">
                 {formatKwh(data.total_kwh)}
               </span>
-              <span className="stat-note muted">{data.devices} devices</span>
+              <span className="stat-note muted">
+                {data.devices} {data.devices === 1 ? "device" : "devices"}
+              </span>
             </div>
             <div className="card stat">
               <span className="stat-label">Cost</span>
@@ -64,7 +66,7 @@ export function FleetPage() {
           </div>
           <div className="fleet-lists">
             <div className="card">
-              <h2>Top {data.top.length}</h2>
+              <h2>Top consumers</h2>
               <div className="table-wrap">
                 <table data-testid="fleet-top">
                   <thead>
@@ -81,8 +83,8 @@ export function FleetPage() {
                   <tbody>
                     {data.top.map((row) => (
                       <tr key={row.device_id} data-device-name={row.name}>
-                        <th scope="row">{row.name}</th>
-                        <td className="num">{formatKwh(row.kwh)}</td>
+                        <td>{row.name}</td>
+                        <td className="num">{kwhNumber(row.kwh)}</td>
                         <td className="num" data-cost={row.cost ?? ""}>
                           {formatMoney(row.cost, row.cost === null ? null : data.currency)}
                         </td>

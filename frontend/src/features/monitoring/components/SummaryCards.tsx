@@ -78,10 +78,9 @@ export function ProjectionNote({ summary, period }: { summary: PeriodSummary; pe
           and <strong>{formatMoney(projection.total_cost, summary.currency)}</strong>
         </>
       )}{" "}
-      by the end of the {period}.<span className="sr-only"> {explanation}</span>
+      by the end of the {period}.<span className="sr-only"> {explanation}</span>{" "}
       <span className="muted projection-how" aria-hidden="true">
-        {" "}
-        ⓘ
+        (how?)
       </span>
     </p>
   );
@@ -90,7 +89,7 @@ export function ProjectionNote({ summary, period }: { summary: PeriodSummary; pe
 export function SummaryCards({ summary, period, tz }: Props) {
   const bucket = BUCKET_NAME[period];
   return (
-    <div className="summary-cards">
+    <div className="summary-cards energy-cards">
       <div className="card stat">
         <span className="stat-label">Total{summary.partial && " so far"}</span>
         <span className="stat-value" data-testid="summary-total">

@@ -36,7 +36,7 @@ function DeviceTariffs({ devices }: { devices: MonitoredDevice[] }) {
           <tbody>
             {devices.map((device) => (
               <tr key={device.id} data-device-name={device.name}>
-                <th scope="row">{device.name}</th>
+                <td>{device.name}</td>
                 <td>{device.tariff ? device.tariff.name : <span className="muted">no tariff</span>}</td>
                 <td>{device.tariff?.currency ?? "—"}</td>
               </tr>
@@ -76,7 +76,7 @@ export function AdminTariffsPage() {
       columns={[
         { header: "Name", cell: (tariff) => tariff.name },
         { header: "Device", cell: (tariff) => deviceName(tariff.device_id) },
-        { header: "Valid from", cell: (tariff) => tariff.valid_from },
+        { header: "Valid from", className: "nowrap", cell: (tariff) => tariff.valid_from },
         { header: "Currency", cell: (tariff) => tariff.currency },
         { header: "Time zone", cell: (tariff) => tariff.tz },
         { header: "Rates", cell: (tariff) => ratesSummary(tariff.rates) },
