@@ -13,7 +13,12 @@ ALL_DAYS = [0, 1, 2, 3, 4, 5, 6]
 
 
 def rate(start: str, end: str, price: str, days: list[int] | None = None) -> dict[str, Any]:
-    return {"days": days or ALL_DAYS, "start": start, "end": end, "price_per_kwh": price}
+    return {
+        "days": ALL_DAYS if days is None else days,
+        "start": start,
+        "end": end,
+        "price_per_kwh": price,
+    }
 
 
 def night_day_rates(night: str = "0.1", day: str = "0.25") -> list[dict[str, Any]]:
