@@ -14,8 +14,8 @@ from monitoring.tests.tariffs.helpers import make_tariff, night_day_rates, rate
 pytestmark = pytest.mark.django_db
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0) -> datetime:
+    return datetime(year, month, day, hour, tzinfo=UTC)
 
 
 def prices(segments: list[PriceSegment]) -> list[tuple[datetime, datetime, Decimal]]:
