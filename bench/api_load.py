@@ -25,6 +25,7 @@ from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import jwt
+import psycopg
 from bench_env import MONITORING, ROOT, BenchEnv, PrivateCluster, stop, wait_for
 from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -62,6 +63,28 @@ FROM monitoring_hourly_consumption GROUP BY 1, 2 ORDER BY 2, 1
 """
 
 
+# A time-of-use default tariff, so the period and fleet figures include pricing: night 23:00–07:00,
+# day 07:00–23:00, every day, in the bench's zone (a segment per night and day: a year is ~730).
+TARIFF_SQL = """
+INSERT INTO monitoring_tariff (id, name, currency, device_id, valid_from, tz)
+VALUES (%(id)s, 'Night and day', 'RON', NULL, %(valid_from)s, %(tz)s)
+"""
+TARIFF_RATE_SQL = """
+INSERT INTO monitoring_tariff_rate (tariff_id, position, days, start_minute, end_minute,
+                                    price_per_kwh)
+VALUES (%(id)s, 0, '{0,1,2,3,4,5,6}', 0, 420, 0.4512),
+       (%(id)s, 1, '{0,1,2,3,4,5,6}', 420, 1380, 1.0537),
+       (%(id)s, 2, '{0,1,2,3,4,5,6}', 1380, 1440, 0.4512)
+"""
+
+
+def seed_tariff(conn: psycopg.Connection) -> None:
+    """The default time-of-use tariff (TARIFF_SQL), from before the first loaded day."""
+    tariff = {"id": uuid.uuid4(), "valid_from": FIRST_DAY - timedelta(days=400), "tz": ZONE}
+    conn.execute(TARIFF_SQL, tariff)
+    conn.execute(TARIFF_RATE_SQL, tariff)
+
+
 def load_year(
     bench: BenchEnv,
     device_count: int,
@@ -84,7 +107,10 @@ def load_year(
             "TRUNCATE monitoring_reading, monitoring_hourly_consumption,"
             " monitoring_daily_consumption"
         )
+        conn.execute("DELETE FROM monitoring_tariff_rate")
+        conn.execute("DELETE FROM monitoring_tariff")
         conn.execute("DELETE FROM monitoring_device")
+        seed_tariff(conn)
         with conn.cursor().copy(
             "COPY monitoring_device (id, version, synced_at, name, description, address,"
             " owner_id, max_hourly_consumption_kwh) FROM STDIN"

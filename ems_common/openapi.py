@@ -75,6 +75,33 @@ def error_response_serializer(
     return type(f"ErrorResponse{status}Serializer", (serializers.Serializer,), fields)
 
 
+class ErrorCode400Enum(models.TextChoices):
+    """The codes of a 400 whose ``attr`` the domain names (e.g. ``rates[2].end``)."""
+
+    INVALID = "invalid"
+    REQUIRED = "required"
+    NULL = "null"
+    BLANK = "blank"
+    MAX_LENGTH = "max_length"
+    NOT_A_LIST = "not_a_list"
+    EMPTY = "empty"
+    MAX_DIGITS = "max_digits"
+    MAX_DECIMAL_PLACES = "max_decimal_places"
+    MAX_WHOLE_DIGITS = "max_whole_digits"
+    MAX_STRING_LENGTH = "max_string_length"
+    NULL_CHARACTERS_NOT_ALLOWED = "null_characters_not_allowed"
+    SURROGATE_CHARACTERS_NOT_ALLOWED = "surrogate_characters_not_allowed"
+    PARSE_ERROR = "parse_error"
+
+
+class Error400KindEnum(models.TextChoices):
+    VALIDATION_ERROR = "validation_error"
+    CLIENT_ERROR = "client_error"  # a body that is not JSON
+
+
+# For a body with nested lists whose errors the domain names itself ("rates[2].end", "rates"):
+# ``attr`` is any string, not an enum of the serializer's fields. extend_schema(responses=...).
+ErrorResponse400Serializer = error_response_serializer(400, ErrorCode400Enum, Error400KindEnum)
 ErrorResponse401Serializer = error_response_serializer(401, ErrorCode401Enum, ClientErrorEnum)
 ErrorResponse503Serializer = error_response_serializer(503, ErrorCode503Enum, ServerErrorEnum)
 

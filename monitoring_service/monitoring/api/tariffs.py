@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ems_common.auth import caller
+from ems_common.openapi import ErrorResponse400Serializer
 from ems_common.permissions import IsAdminOrReadOnly
 from ems_common.validation import validated
 from ems_common.views import PatchedDetailView
@@ -48,7 +49,7 @@ class TariffListView(generics.ListAPIView):
 
     @extend_schema(
         request=TariffWriteSerializer,
-        responses={201: TariffSerializer},
+        responses={201: TariffSerializer, 400: ErrorResponse400Serializer},
         description=(
             "Admins: a new tariff; 400 naming the field at fault (`rates` for a gap or overlap, "
             "`rates[i].end`, `rates[i].price_per_kwh`, `currency`, `tz`, `valid_from`, ...)."
@@ -72,6 +73,13 @@ class TariffDetailView(PatchedDetailView, generics.DestroyAPIView):
 
     def get_queryset(self) -> QuerySet[Tariff]:
         return visible_tariffs(self.request)
+
+    @extend_schema(
+        responses={200: TariffSerializer, 400: ErrorResponse400Serializer},
+        description="Admins: change any fields (`rates` replaces all); checked as a whole.",
+    )
+    def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().patch(request, *args, **kwargs)
 
     def apply_patch(self, instance: Tariff, changes: dict[str, Any]) -> Tariff:
         services.update_tariff(instance, **changes)

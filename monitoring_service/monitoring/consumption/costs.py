@@ -18,7 +18,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal, localcontext
 
 from monitoring.consumption.rollups import rollup_sums
@@ -26,6 +26,11 @@ from monitoring.tariffs.pricing import PriceSegment, history, segments, tariffs_
 
 # Digits enough for any kWh (20 digits) × price (18 digits) and their sums: exact, never rounded.
 EXACT_DIGITS = 60
+
+
+# Pieces shorter than this are read from hour rows only: a time-of-use day's pieces (a night,
+# a day) are one index range scan each rather than a UTC day plus or minus hours.
+HOURS_BELOW = timedelta(days=2)
 
 
 @dataclass(frozen=True)
@@ -118,7 +123,7 @@ def priced_sums(
             owners.append((index, segment))
             if segment is not None:
                 currencies[index].add(segment.currency)
-    sums = rollup_sums(device_id, pieces, last_reading_in, owner_id)
+    sums = rollup_sums(device_id, pieces, last_reading_in, owner_id, hours_below=HOURS_BELOW)
     kwh = [Decimal(0)] * len(ranges)
     readings = [0] * len(ranges)
     cost = [Decimal(0)] * len(ranges)

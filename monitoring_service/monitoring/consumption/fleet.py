@@ -101,22 +101,21 @@ WITH p AS (
         AS p(lo, hi, device, price, currency, raw)
 ), priced AS (
     SELECT h.device_id, p.currency, h.kwh, p.price
-    FROM p CROSS JOIN LATERAL (
+    FROM (SELECT * FROM p WHERE NOT raw) AS p CROSS JOIN LATERAL (
         SELECT device_id, kwh FROM monitoring_hourly_consumption
         WHERE hour_start >= p.lo AND hour_start < p.hi
           AND (p.device IS NULL OR device_id = p.device)
     ) AS h
-    WHERE NOT p.raw AND (p.device IS NOT NULL OR h.device_id <> ALL(%(own)s::uuid[]))
+    WHERE p.device IS NOT NULL OR h.device_id <> ALL(%(own)s::uuid[])
     UNION ALL
     SELECT d.id, p.currency, s.kwh, p.price
-    FROM p
+    FROM (SELECT * FROM p WHERE raw) AS p
     JOIN monitoring_device AS d
       ON (p.device IS NULL AND d.id <> ALL(%(own)s::uuid[])) OR d.id = p.device
     CROSS JOIN LATERAL (
         SELECT sum(r.value) AS kwh FROM monitoring_reading AS r
         WHERE r.device_id = d.id AND r.ts >= p.lo AND r.ts < p.hi
     ) AS s
-    WHERE p.raw
 )
 SELECT device_id, currency, sum(kwh), sum(kwh * price)
 FROM priced WHERE kwh IS NOT NULL GROUP BY device_id, currency

@@ -163,11 +163,14 @@ def rollup_sums(
     ranges: list[tuple[datetime, datetime]],
     last_reading_in: tuple[datetime, datetime],
     owner_id: uuid.UUID | None = None,
+    hours_below: timedelta = timedelta(0),
 ) -> Sums:
     """kWh and readings of the device in each [lo, hi) of ``ranges``, in one query.
 
     Also the device's interval and its latest reading in ``last_reading_in``. ``owner_id``: only
     a device of that owner counts as found (None: any device). DeviceNotVisible otherwise.
+    ``hours_below``: a range shorter than that is read from hour rows only (one index range
+    scan, not a day plus or minus hours: many short ranges, e.g. the price segments of a year).
     """
     bounds: dict[str, list[datetime]] = {}
     numbers: dict[str, list[int]] = {}
@@ -175,7 +178,7 @@ def rollup_sums(
         bounds[f"{table}_lo"], bounds[f"{table}_hi"] = [], []
         numbers[f"{table}_bucket"], numbers[f"{table}_sign"] = [], []
     for index, (lo, hi) in enumerate(ranges):
-        for piece in pieces(lo, hi):
+        for piece in pieces(lo, hi, days=hi - lo >= hours_below):
             bounds[f"{piece.table}_lo"].append(piece.lo)
             bounds[f"{piece.table}_hi"].append(piece.hi)
             numbers[f"{piece.table}_bucket"].append(index)

@@ -43,7 +43,11 @@ def check_tariff(values: Mapping[str, Any], tariff_id: uuid.UUID | None) -> list
     if device_id is not None and not Device.objects.filter(id=device_id).exists():
         raise InvalidField("device_id", f"There is no device {device_id}.")
     rates = checked_rates(values["rates"])
-    same_start = Tariff.objects.filter(device_id=device_id, valid_from=values["valid_from"])
+    same_start = Tariff.objects.filter(valid_from=values["valid_from"])
+    if device_id is None:
+        same_start = same_start.filter(device__isnull=True)
+    else:
+        same_start = same_start.filter(device_id=device_id)
     if tariff_id is not None:
         same_start = same_start.exclude(id=tariff_id)
     if same_start.exists():

@@ -238,6 +238,7 @@ export interface paths {
         delete: operations["tariffs_destroy"];
         options?: never;
         head?: never;
+        /** @description Admins: change any fields (`rates` replaces all); checked as a whole. */
         patch: operations["tariffs_partial_update"];
         trace?: never;
     };
@@ -573,6 +574,29 @@ export interface components {
             type: "validation_error";
             errors: components["schemas"]["DevicesListError"][];
         };
+        Error400: {
+            code: components["schemas"]["Error400CodeEnum"];
+            detail: string;
+            attr: string | null;
+        };
+        /**
+         * @description * `invalid` - Invalid
+         *     * `required` - Required
+         *     * `null` - Null
+         *     * `blank` - Blank
+         *     * `max_length` - Max Length
+         *     * `not_a_list` - Not A List
+         *     * `empty` - Empty
+         *     * `max_digits` - Max Digits
+         *     * `max_decimal_places` - Max Decimal Places
+         *     * `max_whole_digits` - Max Whole Digits
+         *     * `max_string_length` - Max String Length
+         *     * `null_characters_not_allowed` - Null Characters Not Allowed
+         *     * `surrogate_characters_not_allowed` - Surrogate Characters Not Allowed
+         *     * `parse_error` - Parse Error
+         * @enum {string}
+         */
+        Error400CodeEnum: "invalid" | "required" | "null" | "blank" | "max_length" | "not_a_list" | "empty" | "max_digits" | "max_decimal_places" | "max_whole_digits" | "max_string_length" | "null_characters_not_allowed" | "surrogate_characters_not_allowed" | "parse_error";
         Error401: {
             code: components["schemas"]["Error401CodeEnum"];
             detail: string;
@@ -664,6 +688,16 @@ export interface components {
          * @enum {string}
          */
         Error503CodeEnum: "database_unavailable" | "auth_unavailable";
+        ErrorResponse400: {
+            type: components["schemas"]["ErrorResponse400TypeEnum"];
+            errors: components["schemas"]["Error400"][];
+        };
+        /**
+         * @description * `validation_error` - Validation Error
+         *     * `client_error` - Client Error
+         * @enum {string}
+         */
+        ErrorResponse400TypeEnum: "validation_error" | "client_error";
         ErrorResponse401: {
             type: components["schemas"]["ClientErrorEnum"];
             errors: components["schemas"]["Error401"][];
@@ -1548,230 +1582,6 @@ export interface components {
             /** @description Windows of the local week; together they cover every minute of the week exactly once. */
             rates: components["schemas"]["RateRequest"][];
         };
-        TariffsCreateCurrencyErrorComponent: {
-            /**
-             * @description * `currency` - currency (enum property replaced by openapi-typescript)
-             * @enum {string}
-             */
-            attr: "currency";
-            /**
-             * @description * `blank` - blank
-             *     * `invalid` - invalid
-             *     * `null` - null
-             *     * `null_characters_not_allowed` - null_characters_not_allowed
-             *     * `required` - required
-             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
-             * @enum {string}
-             */
-            code: "blank" | "invalid" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
-            detail: string;
-        };
-        TariffsCreateDeviceIdErrorComponent: {
-            /**
-             * @description * `device_id` - device_id (enum property replaced by openapi-typescript)
-             * @enum {string}
-             */
-            attr: "device_id";
-            /**
-             * @description * `invalid` - invalid
-             * @enum {string}
-             */
-            code: "invalid";
-            detail: string;
-        };
-        TariffsCreateError: components["schemas"]["TariffsCreateNonFieldErrorsErrorComponent"] | components["schemas"]["TariffsCreateNameErrorComponent"] | components["schemas"]["TariffsCreateCurrencyErrorComponent"] | components["schemas"]["TariffsCreateDeviceIdErrorComponent"] | components["schemas"]["TariffsCreateValidFromErrorComponent"] | components["schemas"]["TariffsCreateTzErrorComponent"] | components["schemas"]["TariffsCreateRatesNonFieldErrorsErrorComponent"] | components["schemas"]["TariffsCreateRatesINDEXNonFieldErrorsErrorComponent"] | components["schemas"]["TariffsCreateRatesINDEXDaysErrorComponent"] | components["schemas"]["TariffsCreateRatesINDEXDaysINDEXErrorComponent"] | components["schemas"]["TariffsCreateRatesINDEXStartErrorComponent"] | components["schemas"]["TariffsCreateRatesINDEXEndErrorComponent"] | components["schemas"]["TariffsCreateRatesINDEXPricePerKwhErrorComponent"];
-        TariffsCreateErrorResponse400: components["schemas"]["TariffsCreateValidationError"] | components["schemas"]["ParseErrorResponse"];
-        TariffsCreateNameErrorComponent: {
-            /**
-             * @description * `name` - name (enum property replaced by openapi-typescript)
-             * @enum {string}
-             */
-            attr: "name";
-            /**
-             * @description * `blank` - blank
-             *     * `invalid` - invalid
-             *     * `max_length` - max_length
-             *     * `null` - null
-             *     * `null_characters_not_allowed` - null_characters_not_allowed
-             *     * `required` - required
-             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
-             * @enum {string}
-             */
-            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
-            detail: string;
-        };
-        TariffsCreateNonFieldErrorsErrorComponent: {
-            /**
-             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
-             * @enum {string}
-             */
-            attr: "non_field_errors";
-            /**
-             * @description * `invalid` - invalid
-             *     * `null` - null
-             * @enum {string}
-             */
-            code: "invalid" | "null";
-            detail: string;
-        };
-        TariffsCreateRatesINDEXDaysErrorComponent: {
-            /**
-             * @description * `rates.INDEX.days` - rates.INDEX.days (enum property replaced by openapi-typescript)
-             * @enum {string}
-             */
-            attr: "rates.INDEX.days";
-            /**
-             * @description * `not_a_list` - not_a_list
-             *     * `null` - null
-             *     * `required` - required
-             * @enum {string}
-             */
-            code: "not_a_list" | "null" | "required";
-            detail: string;
-        };
-        TariffsCreateRatesINDEXDaysINDEXErrorComponent: {
-            /**
-             * @description * `rates.INDEX.days.INDEX` - rates.INDEX.days.INDEX (enum property replaced by openapi-typescript)
-             * @enum {string}
-             */
-            attr: "rates.INDEX.days.INDEX";
-            /**
-             * @description * `invalid` - invalid
-             *     * `max_string_length` - max_string_length
-             *     * `null` - null
-             *     * `required` - required
-             * @enum {string}
-             */
-            code: "invalid" | "max_string_length" | "null" | "required";
-            detail: string;
-        };
-        TariffsCreateRatesINDEXEndErrorComponent: {
-            /**
-             * @description * `rates.INDEX.end` - rates.INDEX.end (enum property replaced by openapi-typescript)
-             * @enum {string}
-             */
-            attr: "rates.INDEX.end";
-            /**
-             * @description * `blank` - blank
-             *     * `invalid` - invalid
-             *     * `null` - null
-             *     * `null_characters_not_allowed` - null_characters_not_allowed
-             *     * `required` - required
-             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
-             * @enum {string}
-             */
-            code: "blank" | "invalid" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
-            detail: string;
-        };
-        TariffsCreateRatesINDEXNonFieldErrorsErrorComponent: {
-            /**
-             * @description * `rates.INDEX.non_field_errors` - rates.INDEX.non_field_errors (enum property replaced by openapi-typescript)
-             * @enum {string}
-             */
-            attr: "rates.INDEX.non_field_errors";
-            /**
-             * @description * `invalid` - invalid
-             *     * `null` - null
-             *     * `required` - required
-             * @enum {string}
-             */
-            code: "invalid" | "null" | "required";
-            detail: string;
-        };
-        TariffsCreateRatesINDEXPricePerKwhErrorComponent: {
-            /**
-             * @description * `rates.INDEX.price_per_kwh` - rates.INDEX.price_per_kwh (enum property replaced by openapi-typescript)
-             * @enum {string}
-             */
-            attr: "rates.INDEX.price_per_kwh";
-            /**
-             * @description * `invalid` - invalid
-             *     * `max_decimal_places` - max_decimal_places
-             *     * `max_digits` - max_digits
-             *     * `max_string_length` - max_string_length
-             *     * `max_whole_digits` - max_whole_digits
-             *     * `null` - null
-             *     * `required` - required
-             * @enum {string}
-             */
-            code: "invalid" | "max_decimal_places" | "max_digits" | "max_string_length" | "max_whole_digits" | "null" | "required";
-            detail: string;
-        };
-        TariffsCreateRatesINDEXStartErrorComponent: {
-            /**
-             * @description * `rates.INDEX.start` - rates.INDEX.start (enum property replaced by openapi-typescript)
-             * @enum {string}
-             */
-            attr: "rates.INDEX.start";
-            /**
-             * @description * `blank` - blank
-             *     * `invalid` - invalid
-             *     * `null` - null
-             *     * `null_characters_not_allowed` - null_characters_not_allowed
-             *     * `required` - required
-             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
-             * @enum {string}
-             */
-            code: "blank" | "invalid" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
-            detail: string;
-        };
-        TariffsCreateRatesNonFieldErrorsErrorComponent: {
-            /**
-             * @description * `rates.non_field_errors` - rates.non_field_errors (enum property replaced by openapi-typescript)
-             * @enum {string}
-             */
-            attr: "rates.non_field_errors";
-            /**
-             * @description * `not_a_list` - not_a_list
-             *     * `null` - null
-             *     * `required` - required
-             * @enum {string}
-             */
-            code: "not_a_list" | "null" | "required";
-            detail: string;
-        };
-        TariffsCreateTzErrorComponent: {
-            /**
-             * @description * `tz` - tz (enum property replaced by openapi-typescript)
-             * @enum {string}
-             */
-            attr: "tz";
-            /**
-             * @description * `blank` - blank
-             *     * `invalid` - invalid
-             *     * `null` - null
-             *     * `null_characters_not_allowed` - null_characters_not_allowed
-             *     * `required` - required
-             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
-             * @enum {string}
-             */
-            code: "blank" | "invalid" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
-            detail: string;
-        };
-        TariffsCreateValidFromErrorComponent: {
-            /**
-             * @description * `valid_from` - valid_from (enum property replaced by openapi-typescript)
-             * @enum {string}
-             */
-            attr: "valid_from";
-            /**
-             * @description * `datetime` - datetime
-             *     * `invalid` - invalid
-             *     * `null` - null
-             *     * `required` - required
-             * @enum {string}
-             */
-            code: "datetime" | "invalid" | "null" | "required";
-            detail: string;
-        };
-        TariffsCreateValidationError: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "validation_error";
-            errors: components["schemas"]["TariffsCreateError"][];
-        };
         TariffsListDeviceIdErrorComponent: {
             /**
              * @description * `device_id` - device_id (enum property replaced by openapi-typescript)
@@ -1823,225 +1633,6 @@ export interface components {
              */
             type: "validation_error";
             errors: components["schemas"]["TariffsListError"][];
-        };
-        TariffsPartialUpdateCurrencyErrorComponent: {
-            /**
-             * @description * `currency` - currency (enum property replaced by openapi-typescript)
-             * @enum {string}
-             */
-            attr: "currency";
-            /**
-             * @description * `blank` - blank
-             *     * `invalid` - invalid
-             *     * `null` - null
-             *     * `null_characters_not_allowed` - null_characters_not_allowed
-             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
-             * @enum {string}
-             */
-            code: "blank" | "invalid" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
-            detail: string;
-        };
-        TariffsPartialUpdateDeviceIdErrorComponent: {
-            /**
-             * @description * `device_id` - device_id (enum property replaced by openapi-typescript)
-             * @enum {string}
-             */
-            attr: "device_id";
-            /**
-             * @description * `invalid` - invalid
-             * @enum {string}
-             */
-            code: "invalid";
-            detail: string;
-        };
-        TariffsPartialUpdateError: components["schemas"]["TariffsPartialUpdateNonFieldErrorsErrorComponent"] | components["schemas"]["TariffsPartialUpdateNameErrorComponent"] | components["schemas"]["TariffsPartialUpdateCurrencyErrorComponent"] | components["schemas"]["TariffsPartialUpdateDeviceIdErrorComponent"] | components["schemas"]["TariffsPartialUpdateValidFromErrorComponent"] | components["schemas"]["TariffsPartialUpdateTzErrorComponent"] | components["schemas"]["TariffsPartialUpdateRatesNonFieldErrorsErrorComponent"] | components["schemas"]["TariffsPartialUpdateRatesINDEXNonFieldErrorsErrorComponent"] | components["schemas"]["TariffsPartialUpdateRatesINDEXDaysErrorComponent"] | components["schemas"]["TariffsPartialUpdateRatesINDEXDaysINDEXErrorComponent"] | components["schemas"]["TariffsPartialUpdateRatesINDEXStartErrorComponent"] | components["schemas"]["TariffsPartialUpdateRatesINDEXEndErrorComponent"] | components["schemas"]["TariffsPartialUpdateRatesINDEXPricePerKwhErrorComponent"];
-        TariffsPartialUpdateErrorResponse400: components["schemas"]["TariffsPartialUpdateValidationError"] | components["schemas"]["ParseErrorResponse"];
-        TariffsPartialUpdateNameErrorComponent: {
-            /**
-             * @description * `name` - name (enum property replaced by openapi-typescript)
-             * @enum {string}
-             */
-            attr: "name";
-            /**
-             * @description * `blank` - blank
-             *     * `invalid` - invalid
-             *     * `max_length` - max_length
-             *     * `null` - null
-             *     * `null_characters_not_allowed` - null_characters_not_allowed
-             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
-             * @enum {string}
-             */
-            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
-            detail: string;
-        };
-        TariffsPartialUpdateNonFieldErrorsErrorComponent: {
-            /**
-             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
-             * @enum {string}
-             */
-            attr: "non_field_errors";
-            /**
-             * @description * `invalid` - invalid
-             *     * `null` - null
-             * @enum {string}
-             */
-            code: "invalid" | "null";
-            detail: string;
-        };
-        TariffsPartialUpdateRatesINDEXDaysErrorComponent: {
-            /**
-             * @description * `rates.INDEX.days` - rates.INDEX.days (enum property replaced by openapi-typescript)
-             * @enum {string}
-             */
-            attr: "rates.INDEX.days";
-            /**
-             * @description * `not_a_list` - not_a_list
-             *     * `null` - null
-             *     * `required` - required
-             * @enum {string}
-             */
-            code: "not_a_list" | "null" | "required";
-            detail: string;
-        };
-        TariffsPartialUpdateRatesINDEXDaysINDEXErrorComponent: {
-            /**
-             * @description * `rates.INDEX.days.INDEX` - rates.INDEX.days.INDEX (enum property replaced by openapi-typescript)
-             * @enum {string}
-             */
-            attr: "rates.INDEX.days.INDEX";
-            /**
-             * @description * `invalid` - invalid
-             *     * `max_string_length` - max_string_length
-             *     * `null` - null
-             *     * `required` - required
-             * @enum {string}
-             */
-            code: "invalid" | "max_string_length" | "null" | "required";
-            detail: string;
-        };
-        TariffsPartialUpdateRatesINDEXEndErrorComponent: {
-            /**
-             * @description * `rates.INDEX.end` - rates.INDEX.end (enum property replaced by openapi-typescript)
-             * @enum {string}
-             */
-            attr: "rates.INDEX.end";
-            /**
-             * @description * `blank` - blank
-             *     * `invalid` - invalid
-             *     * `null` - null
-             *     * `null_characters_not_allowed` - null_characters_not_allowed
-             *     * `required` - required
-             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
-             * @enum {string}
-             */
-            code: "blank" | "invalid" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
-            detail: string;
-        };
-        TariffsPartialUpdateRatesINDEXNonFieldErrorsErrorComponent: {
-            /**
-             * @description * `rates.INDEX.non_field_errors` - rates.INDEX.non_field_errors (enum property replaced by openapi-typescript)
-             * @enum {string}
-             */
-            attr: "rates.INDEX.non_field_errors";
-            /**
-             * @description * `invalid` - invalid
-             *     * `null` - null
-             *     * `required` - required
-             * @enum {string}
-             */
-            code: "invalid" | "null" | "required";
-            detail: string;
-        };
-        TariffsPartialUpdateRatesINDEXPricePerKwhErrorComponent: {
-            /**
-             * @description * `rates.INDEX.price_per_kwh` - rates.INDEX.price_per_kwh (enum property replaced by openapi-typescript)
-             * @enum {string}
-             */
-            attr: "rates.INDEX.price_per_kwh";
-            /**
-             * @description * `invalid` - invalid
-             *     * `max_decimal_places` - max_decimal_places
-             *     * `max_digits` - max_digits
-             *     * `max_string_length` - max_string_length
-             *     * `max_whole_digits` - max_whole_digits
-             *     * `null` - null
-             *     * `required` - required
-             * @enum {string}
-             */
-            code: "invalid" | "max_decimal_places" | "max_digits" | "max_string_length" | "max_whole_digits" | "null" | "required";
-            detail: string;
-        };
-        TariffsPartialUpdateRatesINDEXStartErrorComponent: {
-            /**
-             * @description * `rates.INDEX.start` - rates.INDEX.start (enum property replaced by openapi-typescript)
-             * @enum {string}
-             */
-            attr: "rates.INDEX.start";
-            /**
-             * @description * `blank` - blank
-             *     * `invalid` - invalid
-             *     * `null` - null
-             *     * `null_characters_not_allowed` - null_characters_not_allowed
-             *     * `required` - required
-             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
-             * @enum {string}
-             */
-            code: "blank" | "invalid" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
-            detail: string;
-        };
-        TariffsPartialUpdateRatesNonFieldErrorsErrorComponent: {
-            /**
-             * @description * `rates.non_field_errors` - rates.non_field_errors (enum property replaced by openapi-typescript)
-             * @enum {string}
-             */
-            attr: "rates.non_field_errors";
-            /**
-             * @description * `not_a_list` - not_a_list
-             *     * `null` - null
-             * @enum {string}
-             */
-            code: "not_a_list" | "null";
-            detail: string;
-        };
-        TariffsPartialUpdateTzErrorComponent: {
-            /**
-             * @description * `tz` - tz (enum property replaced by openapi-typescript)
-             * @enum {string}
-             */
-            attr: "tz";
-            /**
-             * @description * `blank` - blank
-             *     * `invalid` - invalid
-             *     * `null` - null
-             *     * `null_characters_not_allowed` - null_characters_not_allowed
-             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
-             * @enum {string}
-             */
-            code: "blank" | "invalid" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
-            detail: string;
-        };
-        TariffsPartialUpdateValidFromErrorComponent: {
-            /**
-             * @description * `valid_from` - valid_from (enum property replaced by openapi-typescript)
-             * @enum {string}
-             */
-            attr: "valid_from";
-            /**
-             * @description * `datetime` - datetime
-             *     * `invalid` - invalid
-             *     * `null` - null
-             * @enum {string}
-             */
-            code: "datetime" | "invalid" | "null";
-            detail: string;
-        };
-        TariffsPartialUpdateValidationError: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "validation_error";
-            errors: components["schemas"]["TariffsPartialUpdateError"][];
         };
         /**
          * @description * `validation_error` - Validation Error
@@ -3144,7 +2735,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TariffsCreateErrorResponse400"];
+                    "application/json": components["schemas"]["ErrorResponse400"];
                 };
             };
             401: {
@@ -3394,7 +2985,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TariffsPartialUpdateErrorResponse400"];
+                    "application/json": components["schemas"]["ErrorResponse400"];
                 };
             };
             401: {
