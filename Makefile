@@ -32,7 +32,7 @@ lint: deps ## ruff, mypy and migration checks only
 fmt: deps ## fix what ruff can fix and format the code
 	@.venv/bin/ruff check --fix . && .venv/bin/ruff format .
 
-bench: deps ## benchmarks: ingestion, hourly API, period and fleet views warm and cold (bench/run.py; --periods alone), sync and alert latency
+bench: deps ## benchmarks: ingestion, hourly API, period and fleet views warm and cold, the CSV export (bench/run.py; --periods, --export alone), sync and alert latency
 	@$(PYTHON) scripts/stack.py setup
 	@$(PYTHON) bench/run.py
 	@$(PYTHON) bench/sync_latency.py

@@ -169,8 +169,11 @@ def access_token(private_key: rsa.RSAPrivateKey, user_id: uuid.UUID, role: str =
 
 
 @contextmanager
-def web_and_gateway(bench: BenchEnv, jwks_url: str) -> Iterator[int]:
-    """Monitoring under gunicorn and the nginx gateway in front; yields the gateway port."""
+def web_and_gateway(bench: BenchEnv, jwks_url: str, pids: list[int] | None = None) -> Iterator[int]:
+    """Monitoring under gunicorn and the nginx gateway in front; yields the gateway port.
+
+    ``pids``: gets the gunicorn master's and nginx's process ids, in that order.
+    """
     env = {
         **bench.env,
         MONITORING.port_env: str(stack_services.free_port()),
@@ -195,6 +198,8 @@ def web_and_gateway(bench: BenchEnv, jwks_url: str) -> Iterator[int]:
         )
         for command in commands
     ]
+    if pids is not None:
+        pids.extend(process.pid for process in processes)
     port = int(env["GATEWAY_PORT"])
     try:
         try:

@@ -2,6 +2,7 @@
 
     python bench/run.py [--readings 100000] [--devices 1000] [--skip-api] [--skip-ingestion]
     python bench/run.py --periods [--cold-samples 20]   # the period and fleet views alone
+    python bench/run.py --export                        # the all-device CSV export alone
 
 Ingestion: N readings published into a private queue, time until all are stored with exact
 hourly totals, through 1 and then 2 `consume_measurements` processes, against a bare pika drain
@@ -10,6 +11,8 @@ nginx gateway, 16 concurrent clients, 100 devices with a year of 10-minute readi
 Periods: p50/p99 of /api/monitoring/consumption/ (day, month, year) on those 100 devices and of
 /api/monitoring/fleet/ at 1,000 devices, warm and cold (a private PostgreSQL cluster restarted,
 its files evicted from the OS page cache), and the year view's p99 against the day view's.
+Export: an admin's CSV of those 100 devices' year of hours (876,000 rows) through the gateway:
+rows/s and the exporting gunicorn worker's RSS before, at its peak and after (bench/export_load.py).
 Everything runs on its own database (bench_<id>_monitoring), queues, ports; all removed after.
 """
 
@@ -49,9 +52,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--period-clients", type=int, default=4, help="clients, warm periods")
     parser.add_argument("--period-seconds", type=float, default=8.0, help="per view, warm")
     parser.add_argument("--cold-samples", type=int, default=20, help="cold starts")
+    parser.add_argument("--skip-export", action="store_true")
+    parser.add_argument("--export", action="store_true", help="only the CSV export")
     args = parser.parse_args(argv)
     if args.periods:
-        args.skip_api = args.skip_ingestion = True
+        args.skip_api = args.skip_ingestion = args.skip_export = True
+    if args.export:
+        args.skip_api = args.skip_ingestion = args.skip_periods = True
 
     bench = BenchEnv(run_id=f"{os.getpid()}")
     bench.env["WEB_CONCURRENCY"] = str(args.web_workers)
@@ -77,6 +84,10 @@ def main(argv: list[str] | None = None) -> int:
             args.cold_samples,
             str(args.web_workers),
         )
+    if not args.skip_export:
+        from export_load import run_export
+
+        run_export(args.api_devices, args.api_days)
     load = os.getloadavg()[0]
     print(f"bench finished in {time.monotonic() - began:.0f} s (load average now {load:.1f})")
     return 0

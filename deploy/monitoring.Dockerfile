@@ -35,4 +35,4 @@ ENV EMS_ENV=production \
     EMS_ENV_FILE=
 USER ems
 EXPOSE 8003 8013
-CMD ["gunicorn", "--chdir=/app/monitoring_service", "monitoring_service.wsgi:application", "--bind=0.0.0.0:8003", "--workers=4", "--graceful-timeout=10", "--no-control-socket", "--access-logfile=-"]
+CMD ["gunicorn", "--chdir=/app/monitoring_service", "monitoring_service.wsgi:application", "--bind=0.0.0.0:8003", "--workers=4", "--worker-class=gthread", "--threads=4", "--graceful-timeout=10", "--no-control-socket", "--access-logfile=-"]

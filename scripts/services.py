@@ -41,6 +41,9 @@ class Service:
     processes: tuple[tuple[str, str], ...]
     bootstrap: tuple[str, ...]
     web_workers: int = 2  # gunicorn workers; WEB_CONCURRENCY, when set, applies to every service
+    # Threads per worker: above 1, gunicorn's gthread worker, whose requests may take minutes
+    # (a streamed export); the sync worker is killed after --timeout (30 s) in one request.
+    web_threads: int = 1
     # The process serving websocket_prefixes on a port of its own (None: the web process does).
     websocket_process: str | None = None
     websocket_port_env: str | None = None
@@ -222,12 +225,18 @@ def gunicorn_command(
     service: Service, *, program: str, folder: str, bind: str, workers: int
 ) -> list[str]:
     """A service's ``web`` process, locally (the Procfile) and in its image (the Dockerfile)."""
+    threads = (
+        ["--worker-class=gthread", f"--threads={service.web_threads}"]
+        if service.web_threads > 1
+        else []
+    )
     return [
         program,
         f"--chdir={folder}",
         f"{service.project}.wsgi:application",
         f"--bind={bind}",
         f"--workers={workers}",
+        *threads,
         "--graceful-timeout=10",
         "--no-control-socket",
         "--access-logfile=-",

@@ -17,8 +17,9 @@ import jwt
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils.text import slugify
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.negotiation import DefaultContentNegotiation
@@ -97,6 +98,19 @@ class ExportTicketAuthentication(BaseAuthentication):
 
     def authenticate_header(self, request: Request) -> str:
         return 'Bearer realm="ems"'
+
+
+class ExportTicketScheme(OpenApiAuthenticationExtension):
+    target_class = ExportTicketAuthentication
+    name = "exportTicket"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "apiKey",
+            "in": "query",
+            "name": "ticket",
+            "description": "From POST export/links/, instead of the bearer: once, within 60 s.",
+        }
 
 
 class FirstRendererNegotiation(DefaultContentNegotiation):
@@ -179,9 +193,6 @@ class ExportView(APIView):
         parameters=[
             ExportQuery,
             tz_parameter(),
-            OpenApiParameter(
-                "ticket", str, description="From POST export/links/, instead of the bearer."
-            ),
         ],
         responses={
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="The CSV, streamed.")

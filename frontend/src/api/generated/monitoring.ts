@@ -942,7 +942,7 @@ export interface components {
             code: "datetime" | "invalid" | "max_value" | "min_value" | "null" | "null_characters_not_allowed" | "required";
             detail: string;
         };
-        ExportRetrieveError: components["schemas"]["ExportRetrieveNonFieldErrorsErrorComponent"] | components["schemas"]["ExportRetrieveDeviceIdErrorComponent"] | components["schemas"]["ExportRetrieveDeviceIdINDEXErrorComponent"] | components["schemas"]["ExportRetrieveStartErrorComponent"] | components["schemas"]["ExportRetrieveEndErrorComponent"] | components["schemas"]["ExportRetrieveBucketErrorComponent"] | components["schemas"]["ExportRetrieveTzErrorComponent"] | components["schemas"]["ExportRetrieveFormatErrorComponent"] | components["schemas"]["ExportRetrieveTicketErrorComponent"];
+        ExportRetrieveError: components["schemas"]["ExportRetrieveNonFieldErrorsErrorComponent"] | components["schemas"]["ExportRetrieveDeviceIdErrorComponent"] | components["schemas"]["ExportRetrieveDeviceIdINDEXErrorComponent"] | components["schemas"]["ExportRetrieveStartErrorComponent"] | components["schemas"]["ExportRetrieveEndErrorComponent"] | components["schemas"]["ExportRetrieveBucketErrorComponent"] | components["schemas"]["ExportRetrieveTzErrorComponent"] | components["schemas"]["ExportRetrieveFormatErrorComponent"];
         ExportRetrieveErrorResponse400: components["schemas"]["ExportRetrieveValidationError"];
         ExportRetrieveFormatErrorComponent: {
             /**
@@ -990,19 +990,6 @@ export interface components {
              * @enum {string}
              */
             code: "datetime" | "invalid" | "max_value" | "min_value" | "null" | "null_characters_not_allowed" | "required";
-            detail: string;
-        };
-        ExportRetrieveTicketErrorComponent: {
-            /**
-             * @description * `ticket` - ticket (enum property replaced by openapi-typescript)
-             * @enum {string}
-             */
-            attr: "ticket";
-            /**
-             * @description * `null_characters_not_allowed` - null_characters_not_allowed
-             * @enum {string}
-             */
-            code: "null_characters_not_allowed";
             detail: string;
         };
         ExportRetrieveTzErrorComponent: {
@@ -2149,8 +2136,6 @@ export interface operations {
                 /** @description * `csv` - csv */
                 format?: "csv";
                 start: string;
-                /** @description From POST export/links/, instead of the bearer. */
-                ticket?: string;
                 /** @description IANA time zone, e.g. Europe/Bucharest (UTC) */
                 tz?: string;
             };
