@@ -70,19 +70,23 @@ export function ProjectionNote({ summary, period }: { summary: PeriodSummary; pe
     `This ${period}'s total so far × the ${period}'s length ÷ the time from its start to the last reading ` +
     `(${hours} hours)${cost ? "; the cost likewise" : ""}.`;
   return (
-    <p className="card projection" data-testid="projection" title={explanation}>
-      At this pace, about <strong>{formatKwh(projection.total_kwh)}</strong>
-      {cost && (
-        <>
-          {" "}
-          and <strong>{formatMoney(projection.total_cost, summary.currency)}</strong>
-        </>
-      )}{" "}
-      by the end of the {period}.<span className="sr-only"> {explanation}</span>{" "}
-      <span className="muted projection-how" aria-hidden="true">
-        (how?)
-      </span>
-    </p>
+    <div className="card projection" data-testid="projection" title={explanation}>
+      <p>
+        At this pace, about <strong>{formatKwh(projection.total_kwh)}</strong>
+        {cost && (
+          <>
+            {" "}
+            and <strong>{formatMoney(projection.total_cost, summary.currency)}</strong>
+          </>
+        )}{" "}
+        by the end of the {period}.
+      </p>
+      {/* A tap opens it too (a phone has no hover for the title). */}
+      <details className="projection-how">
+        <summary>How is this reckoned?</summary>
+        {explanation}
+      </details>
+    </div>
   );
 }
 
