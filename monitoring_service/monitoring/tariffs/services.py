@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from ems_common.exceptions import InvalidField
 from monitoring.consumption.local_days import UnknownTimeZone, zone_named
@@ -51,12 +51,26 @@ def check_tariff(values: Mapping[str, Any], tariff_id: uuid.UUID | None) -> list
     if tariff_id is not None:
         same_start = same_start.exclude(id=tariff_id)
     if same_start.exists():
-        whose = "the device" if device_id else "the default tariffs"
-        day: date = values["valid_from"]
-        raise InvalidField(
-            "valid_from", f"A tariff of {whose} already starts on {day.isoformat()}."
-        )
+        raise taken_start(values)
     return rates
+
+
+def taken_start(values: Mapping[str, Any]) -> InvalidField:
+    whose = "the device" if values["device_id"] else "the default tariffs"
+    day: date = values["valid_from"]
+    return InvalidField("valid_from", f"A tariff of {whose} already starts on {day.isoformat()}.")
+
+
+def saved(tariff: Tariff, values: Mapping[str, Any]) -> None:
+    """Save ``tariff``; a tariff with the same start written meanwhile (the check above ran
+    before it committed) is the same 400, from the unique constraint."""
+    try:
+        with transaction.atomic():
+            tariff.save()
+    except IntegrityError as exc:
+        if "tariff_one_per_device_start" in str(exc):
+            raise taken_start(values) from None
+        raise
 
 
 def save_rates(tariff: Tariff, rates: Sequence[Rate]) -> None:
@@ -78,7 +92,8 @@ def save_rates(tariff: Tariff, rates: Sequence[Rate]) -> None:
 def create_tariff(**values: Any) -> Tariff:
     """A new tariff from ``FIELDS`` (rates as dicts); InvalidField naming what is wrong."""
     rates = check_tariff(values, None)
-    tariff = Tariff.objects.create(**{k: v for k, v in values.items() if k != "rates"})
+    tariff = Tariff(**{k: v for k, v in values.items() if k != "rates"})
+    saved(tariff, values)
     save_rates(tariff, rates)
     return tariff
 
@@ -105,7 +120,7 @@ def update_tariff(tariff: Tariff, **changes: Any) -> Tariff:
     for field in FIELDS:
         if field != "rates":
             setattr(tariff, field, values[field])
-    tariff.save()
+    saved(tariff, values)
     if "rates" in changes:
         save_rates(tariff, rates)
     return tariff

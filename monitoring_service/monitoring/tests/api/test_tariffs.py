@@ -11,6 +11,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from ems_common.testing.openapi import assert_documented
+from monitoring.models import Tariff
+from monitoring.tariffs import services
 from monitoring.tests.ingestion.helpers import make_device
 from monitoring.tests.tariffs.helpers import make_tariff, night_day_rates, rate
 
@@ -110,6 +112,28 @@ def test_a_bad_tariff_is_a_400_naming_the_field(
     assert error_attrs(response) == [attr]
     assert words in response.json()["errors"][0]["detail"]
     assert_documented(response, "POST", LIST)
+
+
+def test_the_same_start_written_meanwhile_is_a_400_too(
+    admin_api: APIClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another request's tariff with the same start lands between the check and the insert
+    (two admins at once): the unique constraint answers, as the same 400."""
+    checked = services.check_tariff
+
+    def check_then_a_rival_writes(values: Any, tariff_id: uuid.UUID | None) -> Any:
+        rates = checked(values, tariff_id)
+        Tariff.objects.create(
+            name="Rival", currency="EUR", valid_from=values["valid_from"], tz="UTC"
+        )
+        return rates
+
+    monkeypatch.setattr(services, "check_tariff", check_then_a_rival_writes)
+    response = admin_api.post(LIST, body(valid_from="2024-05-01"), format="json")
+
+    assert response.status_code == 400, response.json()
+    assert error_attrs(response) == ["valid_from"]
+    assert not Tariff.objects.exists()  # the rival was part of the rolled back transaction
 
 
 def test_a_second_tariff_with_the_same_start_is_a_400_on_valid_from(admin_api: APIClient) -> None:
