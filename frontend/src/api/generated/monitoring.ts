@@ -727,11 +727,12 @@ export interface components {
              */
             attr: "device_id";
             /**
-             * @description * `not_a_list` - not_a_list
+             * @description * `invalid` - invalid
+             *     * `not_a_list` - not_a_list
              *     * `null` - null
              * @enum {string}
              */
-            code: "not_a_list" | "null";
+            code: "invalid" | "not_a_list" | "null";
             detail: string;
         };
         ExportLinksCreateDeviceIdINDEXErrorComponent: {
@@ -741,12 +742,15 @@ export interface components {
              */
             attr: "device_id.INDEX";
             /**
-             * @description * `invalid` - invalid
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
              *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
              *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
              * @enum {string}
              */
-            code: "invalid" | "null" | "required";
+            code: "blank" | "invalid" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
             detail: string;
         };
         ExportLinksCreateEndErrorComponent: {
@@ -866,12 +870,13 @@ export interface components {
              */
             attr: "device_id";
             /**
-             * @description * `not_a_list` - not_a_list
+             * @description * `invalid` - invalid
+             *     * `not_a_list` - not_a_list
              *     * `null` - null
              *     * `null_characters_not_allowed` - null_characters_not_allowed
              * @enum {string}
              */
-            code: "not_a_list" | "null" | "null_characters_not_allowed";
+            code: "invalid" | "not_a_list" | "null" | "null_characters_not_allowed";
             detail: string;
         };
         ExportRetrieveDeviceIdINDEXErrorComponent: {
@@ -881,12 +886,15 @@ export interface components {
              */
             attr: "device_id.INDEX";
             /**
-             * @description * `invalid` - invalid
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
              *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
              *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
              * @enum {string}
              */
-            code: "invalid" | "null" | "required";
+            code: "blank" | "invalid" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
             detail: string;
         };
         ExportRetrieveEndErrorComponent: {
