@@ -64,7 +64,7 @@ class ExportParams(TimeZoneQuery):
     # Checked as a whole (validate_device_id): an error names `device_id`, not `device_id.0`,
     # and "invalid" is among its documented codes (a bad UUID, or not one device for a client).
     device_id = serializers.ListField(
-        child=serializers.CharField(),
+        child=serializers.CharField(allow_blank=True, trim_whitespace=False),
         required=False,
         help_text="A client: exactly one, its own. An admin: any number; none for every device.",
         error_messages={"invalid": "Not a valid UUID, or not one device for a client."},
