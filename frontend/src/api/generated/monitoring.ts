@@ -742,15 +742,14 @@ export interface components {
              */
             attr: "device_id.INDEX";
             /**
-             * @description * `blank` - blank
-             *     * `invalid` - invalid
+             * @description * `invalid` - invalid
              *     * `null` - null
              *     * `null_characters_not_allowed` - null_characters_not_allowed
              *     * `required` - required
              *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
              * @enum {string}
              */
-            code: "blank" | "invalid" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            code: "invalid" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
             detail: string;
         };
         ExportLinksCreateEndErrorComponent: {
@@ -886,15 +885,14 @@ export interface components {
              */
             attr: "device_id.INDEX";
             /**
-             * @description * `blank` - blank
-             *     * `invalid` - invalid
+             * @description * `invalid` - invalid
              *     * `null` - null
              *     * `null_characters_not_allowed` - null_characters_not_allowed
              *     * `required` - required
              *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
              * @enum {string}
              */
-            code: "blank" | "invalid" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            code: "invalid" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
             detail: string;
         };
         ExportRetrieveEndErrorComponent: {
