@@ -64,7 +64,7 @@ class ExportParams(TimeZoneQuery):
     # Checked as a whole (validate_device_id): an error names `device_id`, not `device_id.0`,
     # and "invalid" is among its documented codes (a bad UUID, or not one device for a client).
     device_id = serializers.ListField(
-        child=serializers.CharField(allow_blank=True, trim_whitespace=False),
+        child=serializers.JSONField(),  # anything: validate_device_id names device_id
         required=False,
         help_text="A client: exactly one, its own. An admin: any number; none for every device.",
         error_messages={"invalid": "Not a valid UUID, or not one device for a client."},
@@ -74,10 +74,10 @@ class ExportParams(TimeZoneQuery):
     bucket = serializers.ChoiceField(choices=[kind.value for kind in BucketKind])
     tz = tz_field()
 
-    def validate_device_id(self, values: list[str]) -> list[uuid.UUID]:
+    def validate_device_id(self, values: list[Any]) -> list[uuid.UUID]:
         try:
             return [uuid.UUID(value) for value in values]
-        except ValueError:
+        except (ValueError, TypeError, AttributeError):
             raise serializers.ValidationError("Must be valid UUIDs.", code="invalid") from None
 
 

@@ -744,12 +744,10 @@ export interface components {
             /**
              * @description * `invalid` - invalid
              *     * `null` - null
-             *     * `null_characters_not_allowed` - null_characters_not_allowed
              *     * `required` - required
-             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
              * @enum {string}
              */
-            code: "invalid" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            code: "invalid" | "null" | "required";
             detail: string;
         };
         ExportLinksCreateEndErrorComponent: {
@@ -837,7 +835,7 @@ export interface components {
          */
         ExportParamsRequest: {
             /** @description A client: exactly one, its own. An admin: any number; none for every device. */
-            device_id?: string[];
+            device_id?: unknown[];
             /** Format: date */
             start: string;
             /** Format: date */
@@ -887,12 +885,10 @@ export interface components {
             /**
              * @description * `invalid` - invalid
              *     * `null` - null
-             *     * `null_characters_not_allowed` - null_characters_not_allowed
              *     * `required` - required
-             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
              * @enum {string}
              */
-            code: "invalid" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            code: "invalid" | "null" | "required";
             detail: string;
         };
         ExportRetrieveEndErrorComponent: {
@@ -2546,7 +2542,7 @@ export interface operations {
                  */
                 bucket: "hour" | "day" | "month";
                 /** @description A client: exactly one, its own. An admin: any number; none for every device. */
-                device_id?: string[];
+                device_id?: unknown[];
                 end: string;
                 /** @description * `csv` - csv */
                 format?: "csv";
