@@ -8,6 +8,7 @@ follow it (monitoring.export.tickets).
 from __future__ import annotations
 
 import csv
+import uuid
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -60,15 +61,24 @@ FLUSH_BYTES = 64 * 1024  # rows are sent in pieces of about this size, not one w
 
 
 class ExportParams(TimeZoneQuery):
+    # Checked as a whole (validate_device_id): an error names `device_id`, not `device_id.0`,
+    # and "invalid" is among its documented codes (a bad UUID, or not one device for a client).
     device_id = serializers.ListField(
-        child=serializers.UUIDField(),
+        child=serializers.JSONField(),  # anything: validate_device_id names device_id
         required=False,
         help_text="A client: exactly one, its own. An admin: any number; none for every device.",
+        error_messages={"invalid": "Not a valid UUID, or not one device for a client."},
     )
     start = day_field()
     end = day_field()
     bucket = serializers.ChoiceField(choices=[kind.value for kind in BucketKind])
     tz = tz_field()
+
+    def validate_device_id(self, values: list[Any]) -> list[uuid.UUID]:
+        try:
+            return [uuid.UUID(value) for value in values]
+        except (ValueError, TypeError, AttributeError):
+            raise serializers.ValidationError("Must be valid UUIDs.", code="invalid") from None
 
 
 class ExportQuery(ExportParams):

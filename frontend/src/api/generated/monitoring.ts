@@ -761,11 +761,12 @@ export interface components {
              */
             attr: "device_id";
             /**
-             * @description * `not_a_list` - not_a_list
+             * @description * `invalid` - invalid
+             *     * `not_a_list` - not_a_list
              *     * `null` - null
              * @enum {string}
              */
-            code: "not_a_list" | "null";
+            code: "invalid" | "not_a_list" | "null";
             detail: string;
         };
         ExportLinksCreateDeviceIdINDEXErrorComponent: {
@@ -868,7 +869,7 @@ export interface components {
          */
         ExportParamsRequest: {
             /** @description A client: exactly one, its own. An admin: any number; none for every device. */
-            device_id?: string[];
+            device_id?: unknown[];
             /** Format: date */
             start: string;
             /** Format: date */
@@ -900,12 +901,13 @@ export interface components {
              */
             attr: "device_id";
             /**
-             * @description * `not_a_list` - not_a_list
+             * @description * `invalid` - invalid
+             *     * `not_a_list` - not_a_list
              *     * `null` - null
              *     * `null_characters_not_allowed` - null_characters_not_allowed
              * @enum {string}
              */
-            code: "not_a_list" | "null" | "null_characters_not_allowed";
+            code: "invalid" | "not_a_list" | "null" | "null_characters_not_allowed";
             detail: string;
         };
         ExportRetrieveDeviceIdINDEXErrorComponent: {
@@ -2131,7 +2133,7 @@ export interface operations {
                  */
                 bucket: "hour" | "day" | "month";
                 /** @description A client: exactly one, its own. An admin: any number; none for every device. */
-                device_id?: string[];
+                device_id?: unknown[];
                 end: string;
                 /** @description * `csv` - csv */
                 format?: "csv";
