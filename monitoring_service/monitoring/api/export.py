@@ -31,6 +31,7 @@ from rest_framework.views import APIView
 
 from ems_common import exceptions as domain
 from ems_common.auth import JWTAuthentication, TokenUser, caller, user_from_claims
+from ems_common.openapi import ErrorResponse400Serializer
 from ems_common.validation import validated
 from monitoring.access import owner_filter
 from monitoring.api.queries import TimeZoneQuery, day_field, query_params, tz_field, tz_parameter
@@ -234,7 +235,8 @@ class ExportLinkView(APIView):
 
     @extend_schema(
         request=ExportParams,
-        responses={201: ExportLinkSerializer},
+        # device_id's element errors are named "device_id.0", not an enum of the fields.
+        responses={201: ExportLinkSerializer, 400: ErrorResponse400Serializer},
         description=(
             "A link to the export of these parameters (400 and 404 as the GET) that works once "
             "within 60 seconds, for the caller, without the bearer token: for a browser download."

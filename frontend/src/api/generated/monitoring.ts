@@ -585,6 +585,10 @@ export interface components {
          *     * `null` - Null
          *     * `blank` - Blank
          *     * `max_length` - Max Length
+         *     * `min_length` - Min Length
+         *     * `invalid_choice` - Invalid Choice
+         *     * `min_value` - Min Value
+         *     * `max_value` - Max Value
          *     * `not_a_list` - Not A List
          *     * `empty` - Empty
          *     * `max_digits` - Max Digits
@@ -596,7 +600,7 @@ export interface components {
          *     * `parse_error` - Parse Error
          * @enum {string}
          */
-        Error400CodeEnum: "invalid" | "required" | "null" | "blank" | "max_length" | "not_a_list" | "empty" | "max_digits" | "max_decimal_places" | "max_whole_digits" | "max_string_length" | "null_characters_not_allowed" | "surrogate_characters_not_allowed" | "parse_error";
+        Error400CodeEnum: "invalid" | "required" | "null" | "blank" | "max_length" | "min_length" | "invalid_choice" | "min_value" | "max_value" | "not_a_list" | "empty" | "max_digits" | "max_decimal_places" | "max_whole_digits" | "max_string_length" | "null_characters_not_allowed" | "surrogate_characters_not_allowed" | "parse_error";
         Error401: {
             code: components["schemas"]["Error401CodeEnum"];
             detail: string;
@@ -738,128 +742,6 @@ export interface components {
              * @description The link works once, until then (60 s).
              */
             expires_at: string;
-        };
-        ExportLinksCreateBucketErrorComponent: {
-            /**
-             * @description * `bucket` - bucket (enum property replaced by openapi-typescript)
-             * @enum {string}
-             */
-            attr: "bucket";
-            /**
-             * @description * `invalid_choice` - invalid_choice
-             *     * `null` - null
-             *     * `required` - required
-             * @enum {string}
-             */
-            code: "invalid_choice" | "null" | "required";
-            detail: string;
-        };
-        ExportLinksCreateDeviceIdErrorComponent: {
-            /**
-             * @description * `device_id` - device_id (enum property replaced by openapi-typescript)
-             * @enum {string}
-             */
-            attr: "device_id";
-            /**
-             * @description * `invalid` - invalid
-             *     * `not_a_list` - not_a_list
-             *     * `null` - null
-             * @enum {string}
-             */
-            code: "invalid" | "not_a_list" | "null";
-            detail: string;
-        };
-        ExportLinksCreateDeviceIdINDEXErrorComponent: {
-            /**
-             * @description * `device_id.INDEX` - device_id.INDEX (enum property replaced by openapi-typescript)
-             * @enum {string}
-             */
-            attr: "device_id.INDEX";
-            /**
-             * @description * `invalid` - invalid
-             *     * `null` - null
-             *     * `required` - required
-             * @enum {string}
-             */
-            code: "invalid" | "null" | "required";
-            detail: string;
-        };
-        ExportLinksCreateEndErrorComponent: {
-            /**
-             * @description * `end` - end (enum property replaced by openapi-typescript)
-             * @enum {string}
-             */
-            attr: "end";
-            /**
-             * @description * `datetime` - datetime
-             *     * `invalid` - invalid
-             *     * `max_value` - max_value
-             *     * `min_value` - min_value
-             *     * `null` - null
-             *     * `required` - required
-             * @enum {string}
-             */
-            code: "datetime" | "invalid" | "max_value" | "min_value" | "null" | "required";
-            detail: string;
-        };
-        ExportLinksCreateError: components["schemas"]["ExportLinksCreateNonFieldErrorsErrorComponent"] | components["schemas"]["ExportLinksCreateDeviceIdErrorComponent"] | components["schemas"]["ExportLinksCreateDeviceIdINDEXErrorComponent"] | components["schemas"]["ExportLinksCreateStartErrorComponent"] | components["schemas"]["ExportLinksCreateEndErrorComponent"] | components["schemas"]["ExportLinksCreateBucketErrorComponent"] | components["schemas"]["ExportLinksCreateTzErrorComponent"];
-        ExportLinksCreateErrorResponse400: components["schemas"]["ExportLinksCreateValidationError"] | components["schemas"]["ParseErrorResponse"];
-        ExportLinksCreateNonFieldErrorsErrorComponent: {
-            /**
-             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
-             * @enum {string}
-             */
-            attr: "non_field_errors";
-            /**
-             * @description * `invalid` - invalid
-             *     * `null` - null
-             * @enum {string}
-             */
-            code: "invalid" | "null";
-            detail: string;
-        };
-        ExportLinksCreateStartErrorComponent: {
-            /**
-             * @description * `start` - start (enum property replaced by openapi-typescript)
-             * @enum {string}
-             */
-            attr: "start";
-            /**
-             * @description * `datetime` - datetime
-             *     * `invalid` - invalid
-             *     * `max_value` - max_value
-             *     * `min_value` - min_value
-             *     * `null` - null
-             *     * `required` - required
-             * @enum {string}
-             */
-            code: "datetime" | "invalid" | "max_value" | "min_value" | "null" | "required";
-            detail: string;
-        };
-        ExportLinksCreateTzErrorComponent: {
-            /**
-             * @description * `tz` - tz (enum property replaced by openapi-typescript)
-             * @enum {string}
-             */
-            attr: "tz";
-            /**
-             * @description * `blank` - blank
-             *     * `invalid` - invalid
-             *     * `null` - null
-             *     * `null_characters_not_allowed` - null_characters_not_allowed
-             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
-             * @enum {string}
-             */
-            code: "blank" | "invalid" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
-            detail: string;
-        };
-        ExportLinksCreateValidationError: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "validation_error";
-            errors: components["schemas"]["ExportLinksCreateError"][];
         };
         /**
          * @description A query with a ``tz = tz_field()``, validated into a ZoneInfo.
@@ -2240,7 +2122,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ExportLinksCreateErrorResponse400"];
+                    "application/json": components["schemas"]["ErrorResponse400"];
                 };
             };
             401: {
