@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from ems_common.auth import caller
 from ems_common.openapi import ErrorResponse400Serializer
 from ems_common.permissions import IsAdminOrReadOnly
 from ems_common.validation import validated
 from ems_common.views import PatchedDetailView
+from monitoring.access import visible_tariffs
 from monitoring.api.tariff_serializers import (
     TariffPatchSerializer,
     TariffQuery,
@@ -24,16 +24,6 @@ from monitoring.api.tariff_serializers import (
 )
 from monitoring.models import Tariff
 from monitoring.tariffs import services
-
-
-def visible_tariffs(request: Request) -> QuerySet[Tariff]:
-    tariffs = Tariff.objects.prefetch_related("rates")
-    if getattr(request, "user", None) is None:  # schema generation
-        return tariffs.none()
-    user = caller(request)
-    if user.is_admin:
-        return tariffs
-    return tariffs.filter(Q(device__isnull=True) | Q(device__owner_id=user.id))
 
 
 class TariffListView(generics.ListAPIView):
@@ -61,7 +51,7 @@ class TariffListView(generics.ListAPIView):
         return Response(TariffSerializer(tariff).data, status=status.HTTP_201_CREATED)
 
     def get_queryset(self) -> QuerySet[Tariff]:
-        tariffs = visible_tariffs(self.request)
+        tariffs = visible_tariffs(getattr(self.request, "user", None))
         device_id = validated(TariffQuery, self.request.query_params).get("device_id")
         return tariffs.filter(device_id=device_id) if device_id else tariffs
 
@@ -72,7 +62,7 @@ class TariffDetailView(PatchedDetailView, generics.DestroyAPIView):
     patch_serializer_class = TariffPatchSerializer
 
     def get_queryset(self) -> QuerySet[Tariff]:
-        return visible_tariffs(self.request)
+        return visible_tariffs(getattr(self.request, "user", None))
 
     @extend_schema(
         responses={200: TariffSerializer, 400: ErrorResponse400Serializer},
@@ -83,7 +73,7 @@ class TariffDetailView(PatchedDetailView, generics.DestroyAPIView):
 
     def apply_patch(self, instance: Tariff, changes: dict[str, Any]) -> Tariff:
         services.update_tariff(instance, **changes)
-        return visible_tariffs(self.request).get(id=instance.id)
+        return visible_tariffs(getattr(self.request, "user", None)).get(id=instance.id)
 
     def perform_destroy(self, instance: Tariff) -> None:
         services.delete_tariff(instance)
