@@ -353,7 +353,8 @@ async function overMaxHours(page) {
 
 async function unreadBadge(page) {
   const badge = page.getByTestId("unread-badge");
-  return (await badge.count()) ? Number(await badge.textContent()) : 0;
+  // A badge gone between count() and textContent() is 0, not a wait for a badge to come back.
+  return (await badge.count()) ? Number((await badge.textContent({ timeout: 1000 }).catch(() => "0")) ?? 0) : 0;
 }
 
 /**
