@@ -7,113 +7,14 @@
 // screenshots it saved. Assertions live in the pytest test; a step that cannot happen (an
 // element that never shows) fails here with a message and exit code 1. Every page reports what
 // its Content-Security-Policy blocked (`cspViolations`): the tests require none.
+//
+// The scenarios here are the dashboard's and the first admin pages'; every `scenarios/*.mjs`
+// file exports more (`export const scenarios = { name: play }`), found when this runs.
 
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { chromium } from "playwright-core";
-
-const CHROMIUM = process.env.EMS_CHROMIUM ?? "/usr/bin/chromium";
-// The page's locale (navigator.language, Intl's default) and the browser's language. Headless
-// Chromium draws the native date field as mm/dd/yyyy whatever it is told, so the page is given
-// the same (en-US) and the field and headings agree, as they do in a desktop browser.
-const LOCALE = "en-US";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  `--lang=${LOCALE}`,
-];
-const STEP_MS = 20_000;
-const VIEWPORTS = { desktop: { width: 1280, height: 900 }, phone: { width: 390, height: 844 } };
-
-async function withBrowser(args, play) {
-  const profile = mkdtempSync(join(tmpdir(), "ems-chromium-"));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ARGS,
-    timezoneId: args.tz ?? "UTC",
-    locale: LOCALE,
-    viewport: VIEWPORTS.desktop,
-  });
-  const consoleErrors = [];
-  const cspViolations = [];
-  const requests = [];
-  // Chromium logs a violation to the console too; the event says which directive and what.
-  await context.exposeBinding("__emsCspViolation", (_source, violation) => cspViolations.push(violation));
-  await context.addInitScript(() => {
-    document.addEventListener("securitypolicyviolation", (event) => {
-      window.__emsCspViolation({
-        page: location.pathname,
-        directive: event.effectiveDirective,
-        blocked: event.blockedURI,
-        source: `${event.sourceFile}:${event.lineNumber}`,
-      });
-    });
-  });
-  // What a scenario provokes on purpose (a blocked API or chunk) is reported apart, not as a failure.
-  const provoked = (args.expectedConsoleErrors ?? []).map((pattern) => new RegExp(pattern));
-  const expectedErrors = [];
-  const consoleError = (text) =>
-    (provoked.some((pattern) => pattern.test(text)) ? expectedErrors : consoleErrors).push(text);
-  context.on("console", (message) => {
-    if (message.type() === "error") consoleError(message.text());
-  });
-  context.on("weberror", (error) => consoleError(`page error: ${error.error().message}`));
-  context.on("request", (request) => requests.push(new URL(request.url()).pathname));
-  const page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(STEP_MS);
-  try {
-    const result = await play(page, requests);
-    return { ok: true, ...result, consoleErrors, expectedErrors, cspViolations };
-  } catch (error) {
-    const shot = args.screenshotDir ? join(args.screenshotDir, `failure-${Date.now()}.png`) : null;
-    if (shot) await page.screenshot({ path: shot, fullPage: true }).catch(() => {});
-    return {
-      ok: false,
-      error: String(error?.stack ?? error),
-      url: page.url(),
-      screenshot: shot,
-      consoleErrors,
-      cspViolations,
-    };
-  } finally {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
-  }
-}
-
-async function signIn(page, baseUrl, username, password) {
-  await page.goto(`${baseUrl}/login`);
-  await page.locator('input[name="username"]').fill(username);
-  await page.locator('input[name="password"]').fill(password);
-  await page.locator('button[type="submit"]').click();
-  await page.waitForURL((url) => !url.pathname.startsWith("/login"));
-  return new URL(page.url()).pathname;
-}
-
-/** Retry `attempt` until it returns a truthy value or `ms` pass (events take a moment to sync). */
-async function eventually(what, ms, attempt) {
-  const deadline = Date.now() + ms;
-  let last;
-  while (Date.now() < deadline) {
-    try {
-      last = await attempt();
-      if (last) return last;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`${what}: not within ${ms} ms (last: ${last})`);
-}
+import { eventually, screenshotSizes, signIn, withBrowser } from "./harness.mjs";
 
 // --- scenarios --------------------------------------------------------------------------------
 
@@ -415,18 +316,6 @@ async function liveAlert(args) {
 }
 
 /** Full-page screenshots of the current page at each viewport size; back to desktop after. */
-async function screenshotSizes(page, dir, name) {
-  const paths = [];
-  for (const [size, viewport] of Object.entries(VIEWPORTS)) {
-    await page.setViewportSize(viewport);
-    await page.waitForTimeout(300); // the charts redraw for the new width
-    const path = join(dir, `${name}-${size}.png`);
-    await page.screenshot({ path, fullPage: true });
-    paths.push(path);
-  }
-  await page.setViewportSize(VIEWPORTS.desktop);
-  return paths;
-}
 
 /**
  * The pages under the gateway's Content-Security-Policy: the policy each document came with,
@@ -753,6 +642,16 @@ const SCENARIOS = {
   "live-alert": liveAlert,
   "pages-under-csp": pagesUnderCsp,
 };
+
+const SCENARIO_DIR = new URL("./scenarios/", import.meta.url);
+const scenarioFiles = existsSync(SCENARIO_DIR) ? readdirSync(SCENARIO_DIR).filter((f) => f.endsWith(".mjs")) : [];
+for (const file of scenarioFiles.sort()) {
+  const module = await import(new URL(file, SCENARIO_DIR).href);
+  for (const [key, play] of Object.entries(module.scenarios)) {
+    if (key in SCENARIOS) throw new Error(`scenario ${key} is defined twice (${file})`);
+    SCENARIOS[key] = play;
+  }
+}
 
 const [name, raw] = process.argv.slice(2);
 const scenario = SCENARIOS[name];

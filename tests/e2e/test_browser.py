@@ -15,7 +15,6 @@ import csv
 import io
 import json
 import math
-import os
 import shutil
 import statistics
 import subprocess
@@ -32,13 +31,12 @@ import pytest
 import requests
 from harness import Stack
 from harness.api import broker, login, poll
+from harness.browser import SCENARIOS, TZ, browser, results_dir
 from harness.headers import csp_directives
 from harness.stack import ROOT
 
-SCENARIOS = ROOT / "frontend" / "e2e" / "browser.mjs"
 DIST_INDEX = ROOT / "frontend" / "dist" / "index.html"
 CHROMIUM = Path("/usr/bin/chromium")
-TZ = "Europe/Bucharest"  # the browser's zone: local days differ from UTC days
 DAY = "2025-06-01"  # 24 local hours
 DST_DAY = "2025-03-30"  # clocks go forward in Bucharest: 23 local hours
 EMPTY_DAY = "2025-06-02"
@@ -82,36 +80,6 @@ def change_text(current: float, before: float) -> str:
 def drawn(bucket: dict[str, Any]) -> float | None:
     """A bucket's kWh as the chart and table give it: None (a gap) when no reading came."""
     return None if bucket["readings"] == 0 else bucket["kwh"]
-
-
-def results_dir() -> Path:
-    run_id = os.environ.get("EMS_TEST_RUN_ID") or "local"
-    folder = ROOT / "var" / "test-results" / run_id / "screenshots"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def browser(scenario: str, **arguments: Any) -> dict[str, Any]:
-    """Run one scenario; its JSON report (a failed step fails here, with its message)."""
-    node = shutil.which("node")
-    assert node, "Node.js is needed for the browser tests (frontend/README.md)"
-    arguments.setdefault("screenshotDir", str(results_dir()))
-    arguments.setdefault("tz", TZ)
-    result = subprocess.run(
-        [node, str(SCENARIOS), scenario, json.dumps(arguments)],
-        cwd=ROOT / "frontend",
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
-    )
-    lines = result.stdout.strip().splitlines()
-    assert lines, f"{scenario}: no report (exit {result.returncode})\n{result.stderr[-4000:]}"
-    report: dict[str, Any] = json.loads(lines[-1])
-    assert report.get("ok"), f"{scenario} failed: {json.dumps(report, indent=2)[:6000]}"
-    assert report["consoleErrors"] == [], f"{scenario}: console errors {report['consoleErrors']}"
-    assert report["cspViolations"] == [], f"{scenario}: blocked by CSP {report['cspViolations']}"
-    return report
 
 
 def as_client(
