@@ -128,6 +128,9 @@ class AlertShape(BaseModel):
     id: uuid.UUID
     device_id: uuid.UUID
     device_name: str
+    # Whose device it was when raised; absent from events published before they were added.
+    owner_id: uuid.UUID | None = None
+    owner_username: str | None = None
     hour_start: dt.datetime
     kwh: Decimal
     max_kwh: Decimal

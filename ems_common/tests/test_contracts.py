@@ -51,6 +51,8 @@ VALID: dict[str, dict[str, Any]] = {
             "id": str(ALERT_ID),
             "device_id": str(DEVICE_ID),
             "device_name": "Meter",
+            "owner_id": str(USER_ID),
+            "owner_username": "ann",
             "hour_start": "2025-03-01T10:00:00Z",
             "kwh": 2.75,
             "max_kwh": 2.5,
@@ -147,6 +149,19 @@ def test_text_that_older_publishers_leave_out_or_send_as_null_is_empty():
     assert isinstance(decoded_user, UserUpdated) and isinstance(decoded_device, DeviceUpdated)
     assert (decoded_user.full_name, decoded_user.email) == ("", "")
     assert (decoded_device.description, decoded_device.address) == ("", "")
+
+
+def test_an_alert_published_before_its_owner_fields_has_no_owner():
+    alert = {
+        k: v
+        for k, v in VALID["alert.overconsumption"]["alert"].items()
+        if k not in ("owner_id", "owner_username")
+    }
+
+    event = received("alert.overconsumption", {"owner_id": str(USER_ID), "alert": alert})
+
+    assert isinstance(event, AlertRaised)
+    assert (event.alert.owner_id, event.alert.owner_username) == (None, None)
 
 
 def test_a_field_a_newer_publisher_adds_is_ignored():

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 
 from ems_common.auth import TokenUser
 from monitoring.models import Device, Tariff
+from monitoring.owners import owner_username
 
 
 def visible_devices(user: TokenUser | None) -> QuerySet[Device]:
@@ -18,6 +19,11 @@ def visible_devices(user: TokenUser | None) -> QuerySet[Device]:
     if user.is_admin:
         return Device.objects.all()
     return Device.objects.filter(owner_id=user.id)
+
+
+def visible_devices_with_owner(user: TokenUser | None) -> QuerySet[Device]:
+    """visible_devices, each with its owner's ``owner_username`` (None: no owner, or unknown)."""
+    return visible_devices(user).annotate(owner_username=owner_username())
 
 
 def visible_tariffs(user: TokenUser | None) -> QuerySet[Tariff]:

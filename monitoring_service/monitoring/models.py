@@ -113,7 +113,7 @@ class Alert(models.Model):
 
     Written by the ingestion statement in the transaction that stored the crossing readings.
     ``owner_id`` and ``max_kwh`` are as they were then: a later change of owner or maximum
-    does not rewrite the alert.
+    does not rewrite the alert. Who has read it is each reader's own (AlertRead).
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4)
@@ -126,7 +126,6 @@ class Alert(models.Model):
     kwh = models.DecimalField(max_digits=20, decimal_places=KWH_DECIMAL_PLACES)
     max_kwh = models.DecimalField(max_digits=12, decimal_places=3)
     created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "monitoring_alert"
@@ -138,6 +137,25 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.device_id} {self.hour_start.isoformat()}: {self.kwh} > {self.max_kwh} kWh"
+
+
+class AlertRead(models.Model):
+    """``user_id`` has read ``alert`` at ``read_at`` (the first time): one row per reader, so an
+    admin reading an alert leaves it unread for its owner. Domain: monitoring.alerts.services."""
+
+    # The key (alert, user) makes a second read a conflict the insert skips, and indexes the
+    # per-alert lookup of the caller's read; user_id is a synced user's id, no constraint (a
+    # reader may not be synced yet, and deleting a user leaves the history be).
+    pk = models.CompositePrimaryKey("alert_id", "user_id")
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="reads", db_index=False)
+    user_id = models.UUIDField()
+    read_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "monitoring_alert_read"
+
+    def __str__(self) -> str:
+        return f"{self.alert_id} read by {self.user_id} at {self.read_at.isoformat()}"
 
 
 # Prices per kWh: exact, at most 6 decimal places (a cost is then exact at 12).

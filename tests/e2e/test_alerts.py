@@ -2,7 +2,8 @@
 
 A device with a maximum of 0.5 kWh gets six 0.2 kWh readings in one hour on device_data_queue;
 its owner's WebSocket and an admin's receive the alert, another client's does not, and the
-alerts API lists exactly one alert however many readings follow.
+alerts API lists exactly one alert however many readings follow. Reads are each user's: an
+admin marking the alert read leaves it unread for its owner.
 """
 
 from __future__ import annotations
@@ -214,3 +215,42 @@ def test_a_refresh_token_is_refused_at_the_handshake(stack: Stack) -> None:
         connect_when_up(ws_url(stack, tokens["refresh"]))
 
     assert refused.value.response.status_code == 403
+
+
+def unread_of(session: requests.Session, stack: Stack, device_id: str) -> int:
+    params = {"device_id": device_id, "unread": "true"}
+    response = session.get(stack.url("/api/monitoring/alerts/"), params=params, timeout=10)
+    assert response.status_code == 200, response.text
+    count: int = response.json()["count"]
+    return count
+
+
+def test_an_admin_reading_an_alert_leaves_it_unread_for_its_owner(
+    stack: Stack, admin: requests.Session
+) -> None:
+    device_id, owner = client_with_small_device(stack, admin)
+    me = owner.get(stack.url("/api/auth/me/"), timeout=10).json()
+    publish_readings(stack, device_id, [0, 10, 20, 30, 40, 50])
+    assert poll(lambda: unread_of(owner, stack, device_id) == 1, seconds=PUSH_SECONDS)
+    [alert] = alerts_of(owner, stack, device_id)
+    assert (alert["owner_id"], alert["owner_username"]) == (me["id"], me["username"])
+
+    # The admin finds it by the owner's username, reads it: read for the admin only.
+    found = admin.get(
+        stack.url("/api/monitoring/alerts/"),
+        params={"search": me["username"], "ordering": "-kwh", "owner_id": me["id"]},
+        timeout=10,
+    )
+    assert [a["id"] for a in found.json()["results"]] == [alert["id"]]
+    read = admin.post(stack.url(f"/api/monitoring/alerts/{alert['id']}/read/"), timeout=10)
+    assert read.status_code == 200 and read.json()["read_at"] is not None
+    assert unread_of(admin, stack, device_id) == 0
+    assert unread_of(owner, stack, device_id) == 1
+    assert alerts_of(owner, stack, device_id)[0]["read_at"] is None
+
+    # The owner's "mark all read" is the owner's: the admin's first read stays as it was.
+    assert owner.post(stack.url("/api/monitoring/alerts/read-all/"), timeout=10).json() == {
+        "updated": 1
+    }
+    assert unread_of(owner, stack, device_id) == 0
+    assert alerts_of(admin, stack, device_id)[0]["read_at"] == read.json()["read_at"]

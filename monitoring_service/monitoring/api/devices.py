@@ -1,4 +1,8 @@
-"""``/api/monitoring/devices/``: the devices monitoring knows (its synced copy), read-only."""
+"""``/api/monitoring/devices/``: the devices monitoring knows (its synced copy), read-only.
+
+The list is what the device pickers search: ``?search=`` over the name and the owner's
+username, a page at a time, by name.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import generics, serializers
 
 from ems_common.contracts import DEVICE_FIELDS
-from monitoring.access import visible_devices
+from ems_common.filters import LIST_FILTER_BACKENDS
+from monitoring.access import visible_devices_with_owner
 from monitoring.api.tariff_serializers import DeviceTariffSerializer
 from monitoring.models import Device
 from monitoring.tariffs.pricing import history, in_force, tariffs_for
@@ -18,16 +23,17 @@ from monitoring.tariffs.pricing import history, in_force, tariffs_for
 
 class DeviceSerializer(serializers.ModelSerializer):
     """A device as device_service serves it (the same fields), as last synced from there, with
-    the tariff in force for it now."""
+    its owner's username (monitoring's synced users) and the tariff in force for it now."""
 
     max_hourly_consumption_kwh = serializers.DecimalField(
         max_digits=12, decimal_places=3, coerce_to_string=False
     )
+    owner_username = serializers.CharField(read_only=True, allow_null=True)
     tariff = serializers.SerializerMethodField()
 
     class Meta:
         model = Device
-        fields = [*DEVICE_FIELDS, "tariff"]
+        fields = [*DEVICE_FIELDS, "owner_username", "tariff"]
         read_only_fields = fields
 
     @extend_schema_field(DeviceTariffSerializer(allow_null=True))
@@ -54,13 +60,17 @@ class TariffContext:
 
 class DeviceListView(TariffContext, generics.ListAPIView):
     serializer_class = DeviceSerializer
+    filter_backends = LIST_FILTER_BACKENDS
+    search_fields = ["name", "owner_username"]
+    ordering_fields = ["name"]
+    ordering = ["name"]
 
     def get_queryset(self) -> QuerySet[Device]:
-        return visible_devices(getattr(self.request, "user", None))
+        return visible_devices_with_owner(getattr(self.request, "user", None))
 
 
 class DeviceDetailView(generics.RetrieveAPIView):
     serializer_class = DeviceSerializer
 
     def get_queryset(self) -> QuerySet[Device]:
-        return visible_devices(getattr(self.request, "user", None))
+        return visible_devices_with_owner(getattr(self.request, "user", None))

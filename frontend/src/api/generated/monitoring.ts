@@ -11,7 +11,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description The caller's overconsumption alerts (an admin's: everyone's), newest first. start/end are local dates in tz (both included) over the alert's hour. */
+        /** @description The caller's overconsumption alerts (an admin's: everyone's), newest first. start/end are local dates in tz (both included) over the alert's hour. read_at and unread are the caller's own. search: device name or owner's username (contains, any case). owner_id is an admin's filter: a 400 for anyone else. */
         get: operations["alerts_list"];
         put?: never;
         post?: never;
@@ -30,7 +30,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Mark one alert read. */
+        /** @description Mark one alert read by the caller (for the caller only); again: no change. */
         post: operations["alerts_read_create"];
         delete?: never;
         options?: never;
@@ -47,7 +47,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Mark every unread alert the caller sees as read. */
+        /** @description Mark every alert the caller sees and has not read as read by the caller. */
         post: operations["alerts_read_all_create"];
         delete?: never;
         options?: never;
@@ -252,6 +252,9 @@ export interface components {
             /** Format: uuid */
             readonly device_id: string;
             readonly device_name: string;
+            /** Format: uuid */
+            readonly owner_id: string | null;
+            readonly owner_username: string | null;
             /** Format: date-time */
             readonly hour_start: string;
             /** Format: double */
@@ -296,7 +299,7 @@ export interface components {
             code: "datetime" | "invalid" | "max_value" | "min_value" | "null" | "null_characters_not_allowed";
             detail: string;
         };
-        AlertsListError: components["schemas"]["AlertsListNonFieldErrorsErrorComponent"] | components["schemas"]["AlertsListDeviceIdErrorComponent"] | components["schemas"]["AlertsListStartErrorComponent"] | components["schemas"]["AlertsListEndErrorComponent"] | components["schemas"]["AlertsListTzErrorComponent"] | components["schemas"]["AlertsListUnreadErrorComponent"] | components["schemas"]["AlertsListPageErrorComponent"];
+        AlertsListError: components["schemas"]["AlertsListNonFieldErrorsErrorComponent"] | components["schemas"]["AlertsListDeviceIdErrorComponent"] | components["schemas"]["AlertsListOwnerIdErrorComponent"] | components["schemas"]["AlertsListStartErrorComponent"] | components["schemas"]["AlertsListEndErrorComponent"] | components["schemas"]["AlertsListTzErrorComponent"] | components["schemas"]["AlertsListUnreadErrorComponent"] | components["schemas"]["AlertsListOrderingErrorComponent"] | components["schemas"]["AlertsListPageErrorComponent"] | components["schemas"]["AlertsListSearchErrorComponent"];
         AlertsListErrorResponse400: components["schemas"]["AlertsListValidationError"];
         AlertsListNonFieldErrorsErrorComponent: {
             /**
@@ -312,12 +315,54 @@ export interface components {
             code: "invalid" | "null";
             detail: string;
         };
+        AlertsListOrderingErrorComponent: {
+            /**
+             * @description * `ordering` - ordering (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "ordering";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "null_characters_not_allowed";
+            detail: string;
+        };
+        AlertsListOwnerIdErrorComponent: {
+            /**
+             * @description * `owner_id` - owner_id (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "owner_id";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "null" | "null_characters_not_allowed";
+            detail: string;
+        };
         AlertsListPageErrorComponent: {
             /**
              * @description * `page` - page (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             attr: "page";
+            /**
+             * @description * `null_characters_not_allowed` - null_characters_not_allowed
+             * @enum {string}
+             */
+            code: "null_characters_not_allowed";
+            detail: string;
+        };
+        AlertsListSearchErrorComponent: {
+            /**
+             * @description * `search` - search (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "search";
             /**
              * @description * `null_characters_not_allowed` - null_characters_not_allowed
              * @enum {string}
@@ -530,7 +575,7 @@ export interface components {
         };
         /**
          * @description A device as device_service serves it (the same fields), as last synced from there, with
-         *     the tariff in force for it now.
+         *     its owner's username (monitoring's synced users) and the tariff in force for it now.
          */
         Device: {
             /** Format: uuid */
@@ -543,6 +588,7 @@ export interface components {
             /** Format: double */
             max_hourly_consumption_kwh: number;
             readonly reading_interval_minutes: number;
+            readonly owner_username: string | null;
             readonly tariff: components["schemas"]["DeviceTariff"] | null;
         };
         DeviceTariff: {
@@ -551,14 +597,41 @@ export interface components {
             name: string;
             currency: string;
         };
-        DevicesListError: components["schemas"]["DevicesListPageErrorComponent"];
+        DevicesListError: components["schemas"]["DevicesListOrderingErrorComponent"] | components["schemas"]["DevicesListPageErrorComponent"] | components["schemas"]["DevicesListSearchErrorComponent"];
         DevicesListErrorResponse400: components["schemas"]["DevicesListValidationError"];
+        DevicesListOrderingErrorComponent: {
+            /**
+             * @description * `ordering` - ordering (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "ordering";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "null_characters_not_allowed";
+            detail: string;
+        };
         DevicesListPageErrorComponent: {
             /**
              * @description * `page` - page (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             attr: "page";
+            /**
+             * @description * `null_characters_not_allowed` - null_characters_not_allowed
+             * @enum {string}
+             */
+            code: "null_characters_not_allowed";
+            detail: string;
+        };
+        DevicesListSearchErrorComponent: {
+            /**
+             * @description * `search` - search (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "search";
             /**
              * @description * `null_characters_not_allowed` - null_characters_not_allowed
              * @enum {string}
@@ -1524,11 +1597,18 @@ export interface operations {
             query?: {
                 device_id?: string;
                 end?: string;
+                /** @description Sort by this field; '-' first for descending (default -created_at, -hour_start, -id). */
+                ordering?: "created_at" | "-created_at" | "hour_start" | "-hour_start" | "kwh" | "-kwh" | "device_name" | "-device_name";
+                /** @description Admins only: the alerts raised for this owner's devices. */
+                owner_id?: string;
                 /** @description A page number within the paginated result set. */
                 page?: number;
+                /** @description A search term. */
+                search?: string;
                 start?: string;
                 /** @description IANA time zone, e.g. Europe/Bucharest (UTC) */
                 tz?: string;
+                /** @description true: only the alerts the caller has not read; false: only those read. */
                 unread?: boolean | null;
             };
             header?: never;
@@ -1861,8 +1941,12 @@ export interface operations {
     devices_list: {
         parameters: {
             query?: {
+                /** @description Sort by this field; '-' first for descending (default name). */
+                ordering?: "name" | "-name";
                 /** @description A page number within the paginated result set. */
                 page?: number;
+                /** @description A search term. */
+                search?: string;
             };
             header?: never;
             path?: never;

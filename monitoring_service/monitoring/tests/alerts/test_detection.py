@@ -12,7 +12,7 @@ from ems_common.testing.threads import at_once
 from monitoring.alerts.events import ALERT_EVENT
 from monitoring.ingestion.readings import Reading
 from monitoring.ingestion.store import store_readings
-from monitoring.models import Alert, Device
+from monitoring.models import Alert, Device, User
 
 HOUR = datetime(2026, 3, 2, 10, tzinfo=UTC)
 FIFTH = Decimal("0.2")
@@ -48,7 +48,7 @@ class TestDetection:
             Decimal("0.5"),
         )
         assert alert.owner_id == owner
-        assert alert.read_at is None
+        assert not alert.reads.exists()
 
     def test_six_more_readings_in_that_hour_raise_no_second_alert(self) -> None:
         device = device_with_max()
@@ -115,6 +115,7 @@ class TestDetection:
 
     def test_each_new_alert_queues_one_event_for_ems_alerts(self) -> None:
         owner = uuid.uuid4()
+        User.objects.create(id=owner, username="kim", role="client")
         device = device_with_max("0.5", owner)
 
         store_readings(readings(device, HOUR, 6))
@@ -131,6 +132,8 @@ class TestDetection:
             "id": str(alert.id),
             "device_id": str(device.id),
             "device_name": "Kettle",
+            "owner_id": str(owner),
+            "owner_username": "kim",
             "hour_start": "2026-03-02T10:00:00Z",
             "kwh": 1.2,
             "max_kwh": 0.5,
