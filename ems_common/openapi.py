@@ -7,7 +7,8 @@ documents each operation's error responses in the one error shape, plus what EMS
 - Query parameters validated by a serializer given to ``extend_schema(parameters=[...])`` get
   their 400 documented, each parameter with the codes it can raise (the library only looks at
   request bodies and django-filter forms). Every query parameter may also be refused with
-  ``null_characters_not_allowed`` (DRF's CharField, which reads them).
+  ``null_characters_not_allowed`` (DRF's CharField, which reads them). A filter backend with
+  ``query_error_codes`` (ems_common.filters.StrictOrderingFilter) gets its 400 documented too.
 - A view without authentication (login, health) declares no security requirement; the others
   declare ``jwtAuth`` once (the SECURITY setting and the authentication extension both add it).
 """
@@ -161,6 +162,10 @@ class AutoSchema(openapi.AutoSchema):
         for serializer in self._query_serializers():
             flat = get_flat_serializer_fields(serializer)
             fields.extend(get_serializer_fields_with_error_codes(flat))
+        # Filter backends that refuse a parameter say so (ems_common.filters).
+        for backend in self.get_filter_backends():
+            for name, codes in getattr(backend, "query_error_codes", {}).items():
+                fields.append(InputDataField(name, serializers.CharField(), set(codes)))
         # Codes of fields with the same name are merged (the library's own rule).
         for name in self._query_parameters():
             fields.append(InputDataField(name, serializers.CharField(), {NUL_IN_QUERY}))
