@@ -107,10 +107,10 @@ def test_a_second_tab_with_only_the_cookie_is_signed_in(
     assert requests.get(stack.url("/api/devices/"), headers=headers, timeout=10).status_code == 200
 
 
-def test_after_logout_the_browser_can_no_longer_refresh(
+def test_after_logout_neither_the_browser_nor_a_copy_of_its_cookie_can_refresh(
     stack: Stack, admin: requests.Session
 ) -> None:
-    browser, _ = cookie_session(stack, admin)
+    browser, cookie = cookie_session(stack, admin)
     assert browser.post(stack.url("/api/auth/refresh/"), json={}, timeout=10).status_code == 200
 
     logged_out = browser.post(stack.url("/api/auth/logout/"), timeout=10)
@@ -120,3 +120,9 @@ def test_after_logout_the_browser_can_no_longer_refresh(
     again = browser.post(stack.url("/api/auth/refresh/"), timeout=10)
     assert again.status_code == 401
     assert again.json()["errors"][0]["code"] == "not_authenticated"
+    # A copy of the cookie taken before the logout is refused too.
+    copy = requests.Session()
+    copy.cookies.set("ems_refresh", cookie, path="/api/auth/")
+    replayed = copy.post(stack.url("/api/auth/refresh/"), timeout=10)
+    assert replayed.status_code == 401
+    assert replayed.json()["errors"][0]["code"] == "signed_out"

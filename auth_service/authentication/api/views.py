@@ -122,11 +122,15 @@ class LogoutView(PublicView):
         request=None,
         responses={204: None},
         description=(
-            f"Signs the browser out: clears the `{cookies.REFRESH_COOKIE}` cookie. No token "
+            f"Signs the browser out: the refresh token of the `{cookies.REFRESH_COOKIE}` cookie "
+            "is refused from now on (401 `signed_out`) and the cookie is cleared. No token "
             "needed; the access token in the page's memory is the page's to forget."
         ),
     )
     def post(self, request: Request) -> Response:
+        token = cookies.refresh_cookie(request)
+        if token is not None:
+            services.sign_out(token)
         response = Response(status=status.HTTP_204_NO_CONTENT)
         cookies.clear_refresh_cookie(response)
         return response

@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 
 from authentication import services
 from authentication.api.cookies import REFRESH_COOKIE
-from authentication.models import User
+from authentication.models import SignedOutToken, User
 from ems_common import auth
 
 pytestmark = pytest.mark.django_db
@@ -172,5 +172,31 @@ def test_logout_clears_the_cookie_and_refresh_then_fails(api: APIClient, alice: 
     assert api.post(REFRESH).status_code == 401
 
 
-def test_logout_needs_no_token_nor_cookie(api: APIClient) -> None:
+def test_after_logout_the_same_token_is_refused_by_cookie_and_body(
+    api: APIClient, alice: User
+) -> None:
+    token = cookie(sign_in(api)).value
     assert api.post(LOGOUT).status_code == 204
+    elsewhere = APIClient()
+    elsewhere.cookies[REFRESH_COOKIE] = token
+    by_cookie = elsewhere.post(REFRESH)
+    by_body = APIClient().post(REFRESH, {"refresh": token}, format="json")
+    for refused in (by_cookie, by_body):
+        assert refused.status_code == 401
+        assert refused.json()["errors"][0]["code"] == "signed_out"
+
+
+def test_logout_leaves_the_users_other_sessions_alone(api: APIClient, alice: User) -> None:
+    sign_in(api)
+    other_browser = APIClient()
+    sign_in(other_browser)
+    api.post(LOGOUT)
+    assert other_browser.post(REFRESH).status_code == 200
+
+
+@pytest.mark.parametrize("value", [None, "garbage"])
+def test_logout_needs_no_token_nor_a_valid_cookie(api: APIClient, value: str | None) -> None:
+    if value is not None:
+        api.cookies[REFRESH_COOKIE] = value
+    assert api.post(LOGOUT).status_code == 204
+    assert not SignedOutToken.objects.exists()

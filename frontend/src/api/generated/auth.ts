@@ -64,7 +64,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Signs the browser out: clears the `ems_refresh` cookie. No token needed; the access token in the page's memory is the page's to forget. */
+        /** @description Signs the browser out: the refresh token of the `ems_refresh` cookie is refused from now on (401 `signed_out`) and the cookie is cleared. No token needed; the access token in the page's memory is the page's to forget. */
         post: operations["logout_create"];
         delete?: never;
         options?: never;
