@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -85,5 +86,17 @@ class StrictOrderingFilter(OrderingFilter):
         ]
 
 
+class NamedSearchFilter(SearchFilter):
+    """SearchFilter whose 400 (a NUL byte, which PostgreSQL text cannot hold) names ``search``;
+    DRF's own leaves the error's ``attr`` null."""
+
+    def get_search_terms(self, request: Request) -> list[str]:
+        try:
+            terms: list[str] = super().get_search_terms(request)
+        except ValidationError as exc:
+            raise ValidationError({self.search_param: exc.detail}) from exc
+        return terms
+
+
 # What a list endpoint filters with: django-filter's fields, ?search= and ?ordering=.
-LIST_FILTER_BACKENDS = [DjangoFilterBackend, SearchFilter, StrictOrderingFilter]
+LIST_FILTER_BACKENDS = [DjangoFilterBackend, NamedSearchFilter, StrictOrderingFilter]

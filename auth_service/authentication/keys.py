@@ -114,7 +114,8 @@ def resolve_token_key(token: str) -> Any:
         kid = jwt.get_unverified_header(token).get("kid")
     except jwt.InvalidTokenError:
         kid = None
-    key = public_key_for(kid) if isinstance(kid, str) else None
+    # A NUL byte cannot be in a stored kid (PostgreSQL text holds none): not a lookup, a refusal.
+    key = public_key_for(kid) if isinstance(kid, str) and "\x00" not in kid else None
     if key is None:
         raise exceptions.AuthenticationFailed(
             "Token is signed with an unknown key.", "token_invalid"

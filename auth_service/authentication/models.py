@@ -75,3 +75,19 @@ class FailedLogin(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} from {self.ip} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class SignedOutToken(models.Model):
+    """A refresh token signed out before it expired (by its ``jti``): refresh refuses it.
+
+    Kept until the token would have expired anyway; each sign-out drops the rows past that.
+    """
+
+    jti = models.CharField(primary_key=True, max_length=64)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "auth_signed_out_token"
+
+    def __str__(self) -> str:
+        return self.jti

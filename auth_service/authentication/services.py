@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
+from rest_framework.exceptions import AuthenticationFailed
 
 from authentication import throttling
 from authentication.keys import current_key
-from authentication.models import Role, User
+from authentication.models import Role, SignedOutToken, User
 from ems_common import auth, sessions
 from ems_common.contracts import UserCreated, UserDeleted, UserUpdated
 from ems_common.exceptions import InvalidField, NotAuthenticated, NotFound, TryLater
 from ems_common.outbox.services import publish_event
 
 SOURCE = "auth_service"
+SIGNED_OUT = "This session was signed out: sign in again."
 USERNAME_TAKEN = "A user with that username already exists."
 
 
@@ -192,7 +196,30 @@ def refresh_access(refresh_token: str) -> str:
     user = User.objects.filter(pk=claims["sub"]).first()
     if user is None or user.version != claims["ver"]:
         raise NotAuthenticated(sessions.ENDED, "session_ended")
+    if SignedOutToken.objects.filter(jti=_jti(claims)).exists():
+        raise NotAuthenticated(SIGNED_OUT, "signed_out")
     return issue_access(user)
+
+
+def sign_out(refresh_token: str) -> None:
+    """Refresh refuses this token from now on; a token that is not valid needs nothing."""
+    try:
+        claims = auth.decode_token(refresh_token, expected_type="refresh")
+    except AuthenticationFailed:  # what ems_common.auth says of a token it refuses
+        return
+    SignedOutToken.objects.filter(expires_at__lt=timezone.now()).delete()
+    expires_at = datetime.fromtimestamp(claims["exp"], UTC)
+    SignedOutToken.objects.bulk_create(
+        [SignedOutToken(jti=_jti(claims), expires_at=expires_at)], ignore_conflicts=True
+    )
+
+
+def _jti(claims: dict[str, Any]) -> str:
+    # Every token issue_token signs has one (32 hex digits); without it, it could not be told apart.
+    jti = claims.get("jti")
+    if not isinstance(jti, str) or not jti.isalnum() or len(jti) > 64:
+        raise NotAuthenticated("Token is invalid.", "token_invalid")
+    return jti
 
 
 def user_for_token(user_id: uuid.UUID) -> User:

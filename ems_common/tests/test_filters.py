@@ -59,6 +59,13 @@ def test_search_is_a_case_insensitive_contains() -> None:
     assert names(APIClient().get("/devices/", {"search": ""})) == ["Garage", "Kitchen heater"]
 
 
+def test_a_nul_byte_in_search_is_a_400_naming_search() -> None:
+    response = APIClient().get("/devices/", {"search": "kit\x00chen"})
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert (error["attr"], error["code"]) == ("search", "null_characters_not_allowed")
+
+
 def test_ordering_by_a_listed_field_either_way() -> None:
     device("b", "2")
     device("a", "3")

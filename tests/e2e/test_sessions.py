@@ -77,3 +77,52 @@ def test_a_deleted_admin_loses_its_rights_on_every_service(
     assert None not in refused.values(), refused
     again = requests.post(stack.url("/api/auth/refresh/"), json={"refresh": refresh}, timeout=10)
     assert again.status_code == 401
+
+
+def cookie_session(stack: Stack, admin: requests.Session) -> tuple[requests.Session, str]:
+    """A new client signed in through the gateway as a browser is: (its session, the cookie)."""
+    user, password = create_client(stack, admin)
+    browser = requests.Session()
+    body = {"username": user["username"], "password": password}
+    signed_in = browser.post(stack.url("/api/auth/login/"), json=body, timeout=10)
+    assert signed_in.status_code == 200, signed_in.text
+    set_cookie = signed_in.headers.get("Set-Cookie", "")
+    for attribute in ("HttpOnly", "SameSite=Strict", "Path=/api/auth/", "Max-Age="):
+        assert attribute in set_cookie, set_cookie  # the gateway passed the header on whole
+    return browser, browser.cookies["ems_refresh"]
+
+
+def test_a_second_tab_with_only_the_cookie_is_signed_in(
+    stack: Stack, admin: requests.Session
+) -> None:
+    _, cookie = cookie_session(stack, admin)
+    tab = requests.Session()
+    tab.cookies.set("ems_refresh", cookie, path="/api/auth/")
+
+    refreshed = tab.post(stack.url("/api/auth/refresh/"), timeout=10)
+
+    assert refreshed.status_code == 200, refreshed.text
+    headers = {"Authorization": f"Bearer {refreshed.json()['access']}"}
+    assert requests.get(stack.url("/api/auth/me/"), headers=headers, timeout=10).status_code == 200
+    assert requests.get(stack.url("/api/devices/"), headers=headers, timeout=10).status_code == 200
+
+
+def test_after_logout_neither_the_browser_nor_a_copy_of_its_cookie_can_refresh(
+    stack: Stack, admin: requests.Session
+) -> None:
+    browser, cookie = cookie_session(stack, admin)
+    assert browser.post(stack.url("/api/auth/refresh/"), json={}, timeout=10).status_code == 200
+
+    logged_out = browser.post(stack.url("/api/auth/logout/"), timeout=10)
+
+    assert logged_out.status_code == 204, logged_out.text
+    assert "ems_refresh" not in browser.cookies
+    again = browser.post(stack.url("/api/auth/refresh/"), timeout=10)
+    assert again.status_code == 401
+    assert again.json()["errors"][0]["code"] == "not_authenticated"
+    # A copy of the cookie taken before the logout is refused too.
+    copy = requests.Session()
+    copy.cookies.set("ems_refresh", cookie, path="/api/auth/")
+    replayed = copy.post(stack.url("/api/auth/refresh/"), timeout=10)
+    assert replayed.status_code == 401
+    assert replayed.json()["errors"][0]["code"] == "signed_out"

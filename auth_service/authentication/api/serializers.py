@@ -55,7 +55,9 @@ class LoginResponseSerializer(serializers.Serializer):
 
 
 class RefreshSerializer(serializers.Serializer):
-    refresh = serializers.CharField()
+    """Left out (an empty body or ``{}``): the refresh cookie is used instead."""
+
+    refresh = serializers.CharField(required=False)
 
 
 class AccessSerializer(serializers.Serializer):

@@ -1,19 +1,19 @@
 from __future__ import annotations
 
-import ipaddress
 from typing import Any
 
-from django.conf import settings
 from drf_spectacular.utils import extend_schema
 from drf_standardized_errors.openapi_serializers import ErrorResponse429Serializer
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
-from rest_framework import generics, status
+from rest_framework import exceptions, generics, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from authentication import keys, services
+from authentication.api import cookies
+from authentication.api.proxy import client_ip
 from authentication.api.serializers import (
     AccessSerializer,
     AdminCreateUserSerializer,
@@ -27,6 +27,7 @@ from authentication.api.serializers import (
 )
 from authentication.models import User
 from ems_common.auth import caller
+from ems_common.exceptions import NotAuthenticated as DomainNotAuthenticated
 from ems_common.openapi import ErrorResponse401Serializer
 from ems_common.permissions import IsAdmin
 from ems_common.validation import validated
@@ -41,33 +42,6 @@ class PublicView(APIView):
 
     def get_authenticate_header(self, request: Request) -> str:
         return 'Bearer realm="ems"'
-
-
-def client_ip(request: Request) -> str:
-    """The caller's address: X-Real-IP if a trusted proxy (the gateway) sent it, else the socket's.
-
-    A caller that reaches the service directly cannot choose its address with a header.
-    """
-    remote = request.META.get("REMOTE_ADDR") or ""
-    forwarded = request.META.get("HTTP_X_REAL_IP", "").strip()
-    if forwarded and _is_trusted(remote) and _is_address(forwarded):
-        return forwarded
-    return remote or "unknown"
-
-
-def _is_address(text: str) -> bool:
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _is_trusted(remote: str) -> bool:
-    if not _is_address(remote):
-        return False
-    address = ipaddress.ip_address(remote)
-    return any(address in network for network in settings.EMS_TRUSTED_PROXIES)
 
 
 # services.create_user refuses a taken username (any case) with 400 "unique".
@@ -95,8 +69,10 @@ class LoginView(PublicView):
             429: ErrorResponse429Serializer,
         },
         description=(
-            "Tokens for a username and password. 401 `wrong_credentials`; 429 after too many "
-            "failed logins for the username or from the address."
+            "Tokens for a username and password; the refresh token also comes as the HttpOnly "
+            f"cookie `{cookies.REFRESH_COOKIE}` (SameSite=Strict, Path=/api/auth/), which "
+            "`refresh` and `logout` read. 401 `wrong_credentials`; 429 after too many failed "
+            "logins for the username or from the address."
         ),
     )
     def post(self, request: Request) -> Response:
@@ -109,18 +85,55 @@ class LoginView(PublicView):
             "refresh": tokens.refresh,
             "user": {"id": str(user.id), "username": user.username, "role": user.role},
         }
-        return Response(body)
+        response = Response(body)
+        cookies.set_refresh_cookie(response, request, tokens.refresh)
+        return response
 
 
 class RefreshView(PublicView):
     @extend_schema(
         request=RefreshSerializer,
         responses={200: AccessSerializer, 401: ErrorResponse401Serializer},
-        description="A new access token for a valid refresh token.",
+        description=(
+            "A new access token for a valid refresh token: the body's `refresh` if given (API "
+            f"clients), else the `{cookies.REFRESH_COOKIE}` cookie (browsers: an empty body or "
+            "`{}`). 401 `not_authenticated` when there is neither; a refused cookie is cleared."
+        ),
     )
     def post(self, request: Request) -> Response:
-        refresh = validated(RefreshSerializer, request.data)["refresh"]
-        return Response({"access": services.refresh_access(refresh)})
+        given = validated(RefreshSerializer, request.data).get("refresh")
+        if given is not None:
+            return Response({"access": services.refresh_access(given)})
+        from_cookie = cookies.refresh_cookie(request)
+        if from_cookie is None:
+            raise exceptions.NotAuthenticated("No refresh token: sign in.")
+        try:
+            access = services.refresh_access(from_cookie)
+        except (DomainNotAuthenticated, exceptions.AuthenticationFailed) as refused:
+            # The browser would send the dead cookie again on every load: it goes now.
+            response = self.handle_exception(refused)
+            cookies.clear_refresh_cookie(response)
+            return response
+        return Response({"access": access})
+
+
+class LogoutView(PublicView):
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        description=(
+            f"Signs the browser out: the refresh token of the `{cookies.REFRESH_COOKIE}` cookie "
+            "is refused from now on (401 `signed_out`) and the cookie is cleared. No token "
+            "needed; the access token in the page's memory is the page's to forget."
+        ),
+    )
+    def post(self, request: Request) -> Response:
+        token = cookies.refresh_cookie(request)
+        if token is not None:
+            services.sign_out(token)
+        response = Response(status=status.HTTP_204_NO_CONTENT)
+        cookies.clear_refresh_cookie(response)
+        return response
 
 
 class JwksView(PublicView):

@@ -1,16 +1,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from unittest import mock
 
 import pytest
 from conftest import STRONG_PASSWORD
 from django.core.management import call_command
+from django.utils import timezone
+from pytest_django.fixtures import Settings
 from rest_framework.test import APIClient
 
 from authentication import services
-from authentication.models import User
-from ems_common.exceptions import InvalidField, NotFound
+from authentication.models import SignedOutToken, User
+from ems_common import auth
+from ems_common.exceptions import InvalidField, NotAuthenticated, NotFound
 from ems_common.outbox.models import OutboxEvent
 
 pytestmark = pytest.mark.django_db
@@ -125,3 +129,23 @@ def test_changing_a_user_deleted_meanwhile_is_not_found(make_user: Callable[...,
     User.objects.filter(pk=user.pk).delete()
     with pytest.raises(NotFound, match="No user with that id"):
         services.update_user(user, role="admin")
+
+
+def test_sign_out_drops_the_signed_out_tokens_past_their_expiry(
+    make_user: Callable[..., User], settings: Settings
+) -> None:
+    alice = make_user("alice")
+    settings.EMS_REFRESH_TOKEN_SECONDS = -1  # expired as soon as issued: refused anyway
+    stale = services.issue_pair(alice).refresh
+    SignedOutToken.objects.create(jti="old", expires_at=timezone.now() - timedelta(seconds=1))
+    settings.EMS_REFRESH_TOKEN_SECONDS = 3600
+    fresh = services.issue_pair(alice).refresh
+
+    services.sign_out(stale)  # not valid: nothing to record
+    services.sign_out(fresh)
+    services.sign_out(fresh)  # twice: one row
+
+    [kept] = SignedOutToken.objects.all()
+    assert kept.jti == auth.decode_token(fresh, expected_type="refresh")["jti"]
+    with pytest.raises(NotAuthenticated):
+        services.refresh_access(fresh)

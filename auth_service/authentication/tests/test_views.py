@@ -4,6 +4,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+import jwt
 import pytest
 from conftest import STRONG_PASSWORD
 from pytest_django.fixtures import Settings
@@ -97,6 +98,12 @@ def test_tampered_token_is_401(api: APIClient, make_user: Callable[..., User]) -
     header, payload, signature = token.split(".")
     flipped = ("A" if signature[0] != "A" else "B") + signature[1:]
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {header}.{payload}.{flipped}")
+    assert api.get(ME).status_code == 401
+
+
+def test_a_token_naming_a_key_id_with_a_nul_byte_is_401_not_a_crash(api: APIClient) -> None:
+    token = jwt.encode({"sub": "x"}, "not-our-key", algorithm="HS256", headers={"kid": "a\x00b"})
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
     assert api.get(ME).status_code == 401
 
 

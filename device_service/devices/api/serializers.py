@@ -10,6 +10,8 @@ class DeviceSerializer(serializers.ModelSerializer):
     """A device as the API sends and takes it; ``owner_id`` must name a user this service knows."""
 
     owner_id = serializers.UUIDField(allow_null=True, required=False)
+    # Read only: the synced owner's name (null while unassigned), for lists that show and sort it.
+    owner_username = serializers.CharField(source="owner.username", read_only=True, allow_null=True)
     # Above 0: with 3 decimal places the smallest is 0.001, which the schema states as its minimum.
     max_hourly_consumption_kwh = serializers.DecimalField(
         max_digits=12,
@@ -21,8 +23,8 @@ class DeviceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Device
-        fields = [*DEVICE_FIELDS, "created_at", "updated_at"]
-        read_only_fields = ["id", "created_at", "updated_at"]
+        fields = [*DEVICE_FIELDS, "owner_username", "created_at", "updated_at"]
+        read_only_fields = ["id", "owner_username", "created_at", "updated_at"]
 
 
 class AssignSerializer(serializers.Serializer):

@@ -15,12 +15,6 @@ class ProfileSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ProfileSearchQuery(serializers.Serializer):
-    """``?search=``: part of a username (a NUL byte in it is a 400 naming ``search``)."""
-
-    search = serializers.CharField(required=False, default="", allow_blank=True, max_length=150)
-
-
 class ProfileUpdateSerializer(serializers.Serializer):
     full_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     email = OptionalEmailField(required=False)

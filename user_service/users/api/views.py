@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics
 from rest_framework.request import Request
@@ -10,28 +9,22 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ems_common.auth import caller
+from ems_common.filters import LIST_FILTER_BACKENDS
 from ems_common.permissions import IsAdmin, IsAdminOrSelf
-from ems_common.validation import validated
 from ems_common.views import PatchedDetailView
 from users import services
-from users.api.serializers import ProfileSearchQuery, ProfileSerializer, ProfileUpdateSerializer
+from users.api.serializers import ProfileSerializer, ProfileUpdateSerializer
 from users.models import Profile
 
 
 class ProfileListView(generics.ListAPIView):
     permission_classes = [IsAdmin]
     serializer_class = ProfileSerializer
-
-    @extend_schema(parameters=[ProfileSearchQuery])
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self) -> QuerySet[Profile]:
-        profiles = Profile.objects.all()
-        search = validated(ProfileSearchQuery, self.request.query_params)["search"]
-        if search:
-            profiles = profiles.filter(username__icontains=search)
-        return profiles
+    queryset = Profile.objects.all()
+    filter_backends = LIST_FILTER_BACKENDS
+    search_fields = ["username", "full_name", "email"]
+    ordering_fields = ["username", "full_name", "email", "role"]
+    ordering = ["username"]
 
 
 class ProfileDetailView(PatchedDetailView):

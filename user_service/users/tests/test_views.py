@@ -26,6 +26,80 @@ def test_admin_lists_profiles_paginated_with_search(admin_api: APIClient) -> Non
     assert [profile["username"] for profile in found["results"]] == ["alice"]
 
 
+def usernames(response: Any) -> list[str]:
+    assert response.status_code == 200, response.json()
+    return [profile["username"] for profile in response.json()["results"]]
+
+
+@pytest.mark.parametrize(
+    ("search", "found"),
+    [("ALI", ["alice"]), ("smith", ["bob"]), ("@CORP.example", ["carol"]), ("", None)],
+)
+def test_search_covers_username_full_name_and_email(
+    admin_api: APIClient, search: str, found: list[str] | None
+) -> None:
+    ProfileFactory.create(username="alice", full_name="Alice Jones", email="a@home.example")
+    ProfileFactory.create(username="bob", full_name="Bob Smith", email="b@home.example")
+    ProfileFactory.create(username="carol", full_name="Carol", email="c@corp.example")
+    expected = found if found is not None else ["alice", "bob", "carol"]
+    assert usernames(admin_api.get("/api/users/", {"search": search})) == expected
+
+
+@pytest.mark.parametrize(
+    ("ordering", "expected"),
+    [
+        (None, ["ann", "ben", "cid"]),
+        ("-username", ["cid", "ben", "ann"]),
+        ("full_name", ["cid", "ann", "ben"]),
+        ("-email", ["ann", "cid", "ben"]),
+    ],
+)
+def test_ordering_by_each_listed_field(
+    admin_api: APIClient, ordering: str | None, expected: list[str]
+) -> None:
+    ProfileFactory.create(username="ann", full_name="B", email="z@x.example", role="client")
+    ProfileFactory.create(username="ben", full_name="C", email="a@x.example", role="admin")
+    ProfileFactory.create(username="cid", full_name="A", email="m@x.example", role="client")
+    params = {"ordering": ordering} if ordering else {}
+    assert usernames(admin_api.get("/api/users/", params)) == expected
+
+
+def test_ordering_by_role_groups_admins_first(admin_api: APIClient) -> None:
+    ProfileFactory.create(role="client")
+    ProfileFactory.create(role="admin")
+    ProfileFactory.create(role="client")
+    response = admin_api.get("/api/users/", {"ordering": "role"})
+    assert [profile["role"] for profile in response.json()["results"]] == [
+        "admin",
+        "client",
+        "client",
+    ]
+
+
+@pytest.mark.parametrize("ordering", ["password", "id", "-", "username,nope"])
+def test_an_unknown_ordering_is_400_naming_ordering(admin_api: APIClient, ordering: str) -> None:
+    response = admin_api.get("/api/users/", {"ordering": ordering})
+    assert response.status_code == 400
+    assert attrs(response) == {"ordering"}
+
+
+def test_search_and_ordering_page_together(admin_api: APIClient) -> None:
+    for number in range(55):
+        ProfileFactory.create(username=f"meter{number:02d}")
+    ProfileFactory.create(username="other")
+    first = admin_api.get("/api/users/", {"search": "meter", "ordering": "-username"}).json()
+    assert first["count"] == 55
+    assert first["results"][0]["username"] == "meter54"
+    second = admin_api.get(first["next"]).json()
+    assert [profile["username"] for profile in second["results"]] == [
+        "meter04",
+        "meter03",
+        "meter02",
+        "meter01",
+        "meter00",
+    ]
+
+
 def test_client_cannot_list_profiles(client_for: ClientFor) -> None:
     assert client_for(uuid.uuid4()).get("/api/users/").status_code == 403
 

@@ -47,8 +47,25 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Tokens for a username and password. 401 `wrong_credentials`; 429 after too many failed logins for the username or from the address. */
+        /** @description Tokens for a username and password; the refresh token also comes as the HttpOnly cookie `ems_refresh` (SameSite=Strict, Path=/api/auth/), which `refresh` and `logout` read. 401 `wrong_credentials`; 429 after too many failed logins for the username or from the address. */
         post: operations["login_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/logout/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Signs the browser out: the refresh token of the `ems_refresh` cookie is refused from now on (401 `signed_out`) and the cookie is cleared. No token needed; the access token in the page's memory is the page's to forget. */
+        post: operations["logout_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -80,7 +97,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description A new access token for a valid refresh token. */
+        /** @description A new access token for a valid refresh token: the body's `refresh` if given (API clients), else the `ems_refresh` cookie (browsers: an empty body or `{}`). 401 `not_authenticated` when there is neither; a refused cookie is cleared. */
         post: operations["refresh_create"];
         delete?: never;
         options?: never;
@@ -398,6 +415,7 @@ export interface components {
             refresh: string;
             user: components["schemas"]["TokenUser"];
         };
+        LogoutCreateErrorResponse400: components["schemas"]["ParseErrorResponse"];
         PaginatedUserList: {
             /** @example 123 */
             count: number;
@@ -462,11 +480,10 @@ export interface components {
              *     * `invalid` - invalid
              *     * `null` - null
              *     * `null_characters_not_allowed` - null_characters_not_allowed
-             *     * `required` - required
              *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
              * @enum {string}
              */
-            code: "blank" | "invalid" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            code: "blank" | "invalid" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
             detail: string;
         };
         RefreshCreateValidationError: {
@@ -477,8 +494,9 @@ export interface components {
             type: "validation_error";
             errors: components["schemas"]["RefreshCreateError"][];
         };
+        /** @description Left out (an empty body or ``{}``): the refresh cookie is used instead. */
         RefreshRequest: {
-            refresh: string;
+            refresh?: string;
         };
         RegisterCreateEmailErrorComponent: {
             /**
@@ -1070,6 +1088,80 @@ export interface operations {
             };
         };
     };
+    logout_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LogoutCreateErrorResponse400"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse405"];
+                };
+            };
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse406"];
+                };
+            };
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse415"];
+                };
+            };
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse500"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
     me_retrieve: {
         parameters: {
             query?: never;
@@ -1144,7 +1236,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["RefreshRequest"];
             };

@@ -137,6 +137,7 @@ export interface components {
             /** Format: double */
             max_hourly_consumption_kwh: number;
             reading_interval_minutes?: number;
+            readonly owner_username: string | null;
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
@@ -422,10 +423,9 @@ export interface components {
             attr: "owner_id";
             /**
              * @description * `invalid` - invalid
-             *     * `null_characters_not_allowed` - null_characters_not_allowed
              * @enum {string}
              */
-            code: "invalid" | "null_characters_not_allowed";
+            code: "invalid";
             detail: string;
         };
         RootCreateReadingIntervalMinutesErrorComponent: {
@@ -453,8 +453,36 @@ export interface components {
             type: "validation_error";
             errors: components["schemas"]["RootCreateError"][];
         };
-        RootListError: components["schemas"]["RootListOwnerIdErrorComponent"] | components["schemas"]["RootListPageErrorComponent"];
+        RootListAssignedErrorComponent: {
+            /**
+             * @description * `assigned` - assigned (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "assigned";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null_characters_not_allowed";
+            detail: string;
+        };
+        RootListError: components["schemas"]["RootListOwnerIdErrorComponent"] | components["schemas"]["RootListAssignedErrorComponent"] | components["schemas"]["RootListOrderingErrorComponent"] | components["schemas"]["RootListPageErrorComponent"] | components["schemas"]["RootListSearchErrorComponent"];
         RootListErrorResponse400: components["schemas"]["RootListValidationError"];
+        RootListOrderingErrorComponent: {
+            /**
+             * @description * `ordering` - ordering (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "ordering";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             * @enum {string}
+             */
+            code: "invalid" | "null_characters_not_allowed";
+            detail: string;
+        };
         RootListOwnerIdErrorComponent: {
             /**
              * @description * `owner_id` - owner_id (enum property replaced by openapi-typescript)
@@ -475,6 +503,19 @@ export interface components {
              * @enum {string}
              */
             attr: "page";
+            /**
+             * @description * `null_characters_not_allowed` - null_characters_not_allowed
+             * @enum {string}
+             */
+            code: "null_characters_not_allowed";
+            detail: string;
+        };
+        RootListSearchErrorComponent: {
+            /**
+             * @description * `search` - search (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "search";
             /**
              * @description * `null_characters_not_allowed` - null_characters_not_allowed
              * @enum {string}
@@ -644,10 +685,21 @@ export interface operations {
     root_list: {
         parameters: {
             query?: {
-                /** @description admin only: one owner's devices */
+                /**
+                 * @description true: devices with an owner; false: devices without one.
+                 *
+                 *     * `true` - true
+                 *     * `false` - false
+                 */
+                assigned?: "false" | "true";
+                /** @description Sort by this field; '-' first for descending (default name). */
+                ordering?: "name" | "-name" | "max_hourly_consumption_kwh" | "-max_hourly_consumption_kwh" | "owner_username" | "-owner_username" | "created_at" | "-created_at";
+                /** @description One owner's devices. */
                 owner_id?: string;
                 /** @description A page number within the paginated result set. */
                 page?: number;
+                /** @description A search term. */
+                search?: string;
             };
             header?: never;
             path?: never;
@@ -723,10 +775,7 @@ export interface operations {
     };
     root_create: {
         parameters: {
-            query?: {
-                /** @description admin only: one owner's devices */
-                owner_id?: string;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;

@@ -256,20 +256,20 @@ export interface components {
             /** Format: date-time */
             readonly created_at: string;
         };
-        RootListError: components["schemas"]["RootListNonFieldErrorsErrorComponent"] | components["schemas"]["RootListSearchErrorComponent"] | components["schemas"]["RootListPageErrorComponent"];
+        RootListError: components["schemas"]["RootListOrderingErrorComponent"] | components["schemas"]["RootListPageErrorComponent"] | components["schemas"]["RootListSearchErrorComponent"];
         RootListErrorResponse400: components["schemas"]["RootListValidationError"];
-        RootListNonFieldErrorsErrorComponent: {
+        RootListOrderingErrorComponent: {
             /**
-             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @description * `ordering` - ordering (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            attr: "non_field_errors";
+            attr: "ordering";
             /**
              * @description * `invalid` - invalid
-             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
              * @enum {string}
              */
-            code: "invalid" | "null";
+            code: "invalid" | "null_characters_not_allowed";
             detail: string;
         };
         RootListPageErrorComponent: {
@@ -292,14 +292,10 @@ export interface components {
              */
             attr: "search";
             /**
-             * @description * `invalid` - invalid
-             *     * `max_length` - max_length
-             *     * `null` - null
-             *     * `null_characters_not_allowed` - null_characters_not_allowed
-             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @description * `null_characters_not_allowed` - null_characters_not_allowed
              * @enum {string}
              */
-            code: "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            code: "null_characters_not_allowed";
             detail: string;
         };
         RootListValidationError: {
@@ -396,8 +392,11 @@ export interface operations {
     root_list: {
         parameters: {
             query?: {
+                /** @description Sort by this field; '-' first for descending (default username). */
+                ordering?: "username" | "-username" | "full_name" | "-full_name" | "email" | "-email" | "role" | "-role";
                 /** @description A page number within the paginated result set. */
                 page?: number;
+                /** @description A search term. */
                 search?: string;
             };
             header?: never;
