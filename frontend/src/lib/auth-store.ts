@@ -1,7 +1,8 @@
 /**
- * Who is signed in. The access token lives only in memory; the refresh token is kept in
- * sessionStorage so a reload of the tab stays signed in while closing the tab signs out
- * (see frontend/README.md, "Tokens").
+ * Who is signed in. The access token lives only in memory; the refresh token is an HttpOnly
+ * cookie (`ems_refresh`, SameSite=Strict, Path=/api/auth/) that no script can read, so every
+ * tab of the browser restores the session from it on load (see frontend/README.md, "Tokens").
+ * A page therefore starts "loading" until that refresh has answered.
  */
 import type { components } from "../api/generated/auth";
 
@@ -16,19 +17,9 @@ export interface SessionUser {
 export type AuthState =
   { status: "loading"; user: null } | { status: "signedOut"; user: null } | { status: "signedIn"; user: SessionUser };
 
-const REFRESH_KEY = "ems.refresh";
-
 let accessToken: string | null = null;
-let state: AuthState = { status: readRefreshToken() ? "loading" : "signedOut", user: null };
+let state: AuthState = { status: "loading", user: null };
 const listeners = new Set<() => void>();
-
-function readRefreshToken(): string | null {
-  try {
-    return sessionStorage.getItem(REFRESH_KEY);
-  } catch {
-    return null; // storage disabled: the session lasts as long as the page
-  }
-}
 
 function emit(next: AuthState): void {
   state = next;
@@ -42,33 +33,24 @@ export const authStore = {
     return () => listeners.delete(listener);
   },
   accessToken: (): string | null => accessToken,
-  refreshToken: readRefreshToken,
   setAccessToken(token: string): void {
     accessToken = token;
   },
-  signIn(tokens: { access: string; refresh: string }, user: SessionUser): void {
+  /** The login answer's refresh token is not kept: the cookie set with it is what counts. */
+  signIn(tokens: { access: string }, user: SessionUser): void {
     accessToken = tokens.access;
-    try {
-      sessionStorage.setItem(REFRESH_KEY, tokens.refresh);
-    } catch {
-      // storage disabled: fine, the refresh token is simply not kept across reloads
-    }
     emit({ status: "signedIn", user });
   },
-  /** As on a page load with a kept refresh token (tests). */
+  /** As on a page load, before the cookie's refresh has answered (tests). */
   markLoading(): void {
     emit({ status: "loading", user: null });
   },
   setUser(user: SessionUser): void {
     emit({ status: "signedIn", user });
   },
+  /** Forgets the session in this tab; `signOut` in features/auth/api also clears the cookie. */
   signOut(): void {
     accessToken = null;
-    try {
-      sessionStorage.removeItem(REFRESH_KEY);
-    } catch {
-      // nothing kept
-    }
     emit({ status: "signedOut", user: null });
   },
 };
