@@ -251,7 +251,7 @@ def test_admin_creates_a_client_and_a_device_and_assigns_it_in_the_browser(
     stack: Stack, world: dict[str, Any]
 ) -> None:
     report = world["assigned"]
-    assert report["landing"] == "/admin/users"
+    assert report["landing"] == "/admin/fleet"
     assert world["client"]["username"] in report["owner"]
     response = world["session"].get(stack.url(f"/api/devices/{world['device_id']}/"), timeout=10)
     assert response.status_code == 200, response.text
