@@ -26,11 +26,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pika
 import pytest
 import requests
 from harness import Stack
-from harness.api import broker, login, poll
+from harness.api import login, poll, publish
 from harness.browser import SCENARIOS, TZ, browser, results_dir
 from harness.headers import csp_directives
 from harness.stack import ROOT
@@ -142,22 +141,6 @@ def day_readings(
                 }
             )
     return readings
-
-
-def publish(stack: Stack, readings: list[dict[str, Any]]) -> None:
-    connection = broker(stack)
-    try:
-        channel = connection.channel()
-        channel.confirm_delivery()
-        for reading in readings:
-            channel.basic_publish(
-                exchange="",
-                routing_key="device_data_queue",
-                body=json.dumps(reading),
-                properties=pika.BasicProperties(delivery_mode=2, content_type="application/json"),
-            )
-    finally:
-        connection.close()
 
 
 def consumption(
