@@ -117,11 +117,12 @@ async function lockoutCountdown(args) {
     await page.locator('button[type="submit"]').click();
     const timer = page.getByRole("timer");
     await timer.waitFor();
-    const seconds = async () => Number(await timer.getAttribute("data-seconds"));
-    const first = { seconds: await seconds(), text: await timer.textContent() };
+    // The number and the sentence in one read, so a tick cannot fall between them.
+    const read = () => timer.evaluate((el) => ({ seconds: Number(el.dataset.seconds), text: el.textContent }));
+    const first = await read();
     const later = await eventually("the countdown going down", 10_000, async () => {
-      const now = await seconds();
-      return now < first.seconds ? { seconds: now, text: await timer.textContent() } : null;
+      const now = await read();
+      return now.seconds < first.seconds ? now : null;
     });
     const alert = await page.getByTestId("lockout").getByRole("alert").textContent();
     return { retryAfter: wait, focused, first, later, alert };
