@@ -23,6 +23,7 @@ async function adminAssigns(args) {
   return withBrowser(args, async (page) => {
     const landing = await signIn(page, args.baseUrl, args.admin.username, args.admin.password);
     const client = args.client;
+    await page.getByRole("link", { name: "Users" }).click();
 
     await page.getByRole("button", { name: "New user" }).click();
     const userDialog = page.getByRole("dialog", { name: "New user" });

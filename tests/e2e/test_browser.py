@@ -26,11 +26,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pika
 import pytest
 import requests
 from harness import Stack
-from harness.api import broker, login, poll
+from harness.api import login, poll, publish
 from harness.browser import SCENARIOS, TZ, browser, results_dir
 from harness.headers import csp_directives
 from harness.stack import ROOT
@@ -144,22 +143,6 @@ def day_readings(
     return readings
 
 
-def publish(stack: Stack, readings: list[dict[str, Any]]) -> None:
-    connection = broker(stack)
-    try:
-        channel = connection.channel()
-        channel.confirm_delivery()
-        for reading in readings:
-            channel.basic_publish(
-                exchange="",
-                routing_key="device_data_queue",
-                body=json.dumps(reading),
-                properties=pika.BasicProperties(delivery_mode=2, content_type="application/json"),
-            )
-    finally:
-        connection.close()
-
-
 def consumption(
     stack: Stack, session: requests.Session, device_id: str, period: str, day: str
 ) -> dict[str, Any]:
@@ -251,7 +234,7 @@ def test_admin_creates_a_client_and_a_device_and_assigns_it_in_the_browser(
     stack: Stack, world: dict[str, Any]
 ) -> None:
     report = world["assigned"]
-    assert report["landing"] == "/admin/users"
+    assert report["landing"] == "/admin/fleet"
     assert world["client"]["username"] in report["owner"]
     response = world["session"].get(stack.url(f"/api/devices/{world['device_id']}/"), timeout=10)
     assert response.status_code == 200, response.text

@@ -1,5 +1,5 @@
 import { NavLink, Outlet, useNavigate } from "react-router";
-import { authStore } from "../lib/auth-store";
+import { endSession } from "../features/auth/api/logout";
 import { useAuth } from "../features/auth/use-auth";
 import { LiveAlerts } from "../features/monitoring/components/LiveAlerts";
 import { UnreadBadge } from "../features/monitoring/components/UnreadBadge";
@@ -10,7 +10,7 @@ export function Layout() {
   const user = auth.user;
 
   function signOut() {
-    authStore.signOut(); // the app's query cache is cleared on any sign-out (clearOnSignOut)
+    void endSession(); // the app's query cache is cleared on any sign-out (clearOnSignOut)
     navigate("/login", { replace: true });
   }
 

@@ -29,7 +29,21 @@ describe("apiFetch", () => {
     });
     await expect(apiFetch("/api/auth/me/")).rejects.toBeInstanceOf(ApiError);
     expect(authStore.getState().status).toBe("signedOut");
-    expect(authStore.refreshToken()).toBeNull();
+    expect(authStore.accessToken()).toBeNull();
+  });
+
+  it("reads a 429's Retry-After as the seconds to wait", async () => {
+    fakeApi({
+      "/api/auth/login/": () =>
+        new Response(JSON.stringify({ errors: [{ code: "throttled", detail: "Try later.", attr: null }] }), {
+          status: 429,
+          headers: { "Retry-After": "42" },
+        }),
+    });
+    const error = await apiFetch("/api/auth/login/", { method: "POST", body: {}, anonymous: true }).catch(
+      (e: unknown) => e,
+    );
+    expect((error as ApiError).retryAfter).toBe(42);
   });
 
   it("turns the services' error shape into field errors", async () => {

@@ -1,7 +1,6 @@
 import type { components } from "../api/generated/auth";
 import { authStore } from "./auth-store";
 
-type RefreshRequest = components["schemas"]["RefreshRequest"];
 type Access = components["schemas"]["Access"];
 
 /** One error entry of the services' shared error shape. */
@@ -14,11 +13,14 @@ export interface ApiErrorItem {
 export class ApiError extends Error {
   readonly status: number;
   readonly errors: ApiErrorItem[];
+  /** Seconds to wait before asking again (a 429's `Retry-After`), if the answer said. */
+  readonly retryAfter: number | null;
 
-  constructor(status: number, errors: ApiErrorItem[]) {
+  constructor(status: number, errors: ApiErrorItem[], retryAfter: number | null = null) {
     super(errors.map((e) => (e.attr ? `${e.attr}: ${e.detail}` : e.detail)).join(" ") || `HTTP ${status}`);
     this.status = status;
     this.errors = errors;
+    this.retryAfter = retryAfter;
   }
 
   /** Messages per field (`attr`); those without a field under "". */
@@ -64,21 +66,29 @@ async function toApiError(response: Response): Promise<ApiError> {
   if (errors.length === 0) {
     errors = [{ code: "http_error", detail: `The server answered ${response.status}.`, attr: null }];
   }
-  return new ApiError(response.status, errors);
+  return new ApiError(response.status, errors, retryAfterSeconds(response.headers.get("Retry-After")));
+}
+
+/** `Retry-After` in its delay-seconds form (the services never send the HTTP-date form). */
+function retryAfterSeconds(header: string | null): number | null {
+  if (header === null || !/^\d+$/.test(header.trim())) return null;
+  return Number(header.trim());
 }
 
 let refreshing: Promise<boolean> | null = null;
 
-/** One refresh at a time: parallel 401s wait for the same new access token. */
+/**
+ * A new access token from the refresh cookie: an empty body tells the auth service to use the
+ * cookie, which the browser sends only to same-origin /api/auth/ requests. One refresh at a
+ * time: parallel 401s wait for the same new access token.
+ */
 export function refreshAccessToken(): Promise<boolean> {
   refreshing ??= (async () => {
-    const refresh = authStore.refreshToken();
-    if (!refresh) return false;
     try {
       const response = await fetch("/api/auth/refresh/", {
         method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ refresh } satisfies RefreshRequest),
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
       });
       if (!response.ok) return false;
       const body = (await response.json()) as Access;

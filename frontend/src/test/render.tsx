@@ -17,7 +17,7 @@ export function renderRoutes(routes: RouteObject[], url: string) {
 }
 
 export function signInAs(user: SessionUser): void {
-  authStore.signIn({ access: "access-token", refresh: "refresh-token" }, user);
+  authStore.signIn({ access: "access-token" }, user);
 }
 
 export const ADMIN: SessionUser = { id: "a0000000-0000-0000-0000-000000000001", username: "admin", role: "admin" };

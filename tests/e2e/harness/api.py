@@ -3,6 +3,7 @@ broker, and waiting."""
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from collections.abc import Callable
@@ -56,6 +57,23 @@ def connect_as(stack: Stack, identity: Identity) -> pika.BlockingConnection:
     """A connection to the stack's vhost (through the proxy) as one of EMS's broker identities."""
     config = identity.broker_config(stack.env)
     return pika.BlockingConnection(connection_parameters(config, name="ems e2e test"))
+
+
+def publish(stack: Stack, readings: list[dict[str, Any]]) -> None:
+    """Meter readings onto device_data_queue, confirmed by the broker before this returns."""
+    connection = broker(stack)
+    try:
+        channel = connection.channel()
+        channel.confirm_delivery()
+        for reading in readings:
+            channel.basic_publish(
+                exchange="",
+                routing_key="device_data_queue",
+                body=json.dumps(reading),
+                properties=pika.BasicProperties(delivery_mode=2, content_type="application/json"),
+            )
+    finally:
+        connection.close()
 
 
 def poll(check: Callable[[], T], seconds: float = SYNC_SECONDS, every: float = 0.05) -> T:

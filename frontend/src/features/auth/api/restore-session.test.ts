@@ -10,20 +10,23 @@ function jwt(claims: object): string {
 }
 
 describe("restoreSession", () => {
-  it("reads the user from a fresh access token after a reload", async () => {
-    sessionStorage.setItem("ems.refresh", "kept-refresh");
+  it("refreshes with the cookie (an empty body) and reads the user from the new access token", async () => {
     const access = jwt({ sub: "u-1", username: "zoë", role: "client", type: "access" });
-    const { calls } = fakeApi({ "/api/auth/refresh/": () => ({ access }) });
+    const { calls, fetchMock } = fakeApi({ "/api/auth/refresh/": () => ({ access }) });
     await restoreSessionFromLoading();
     expect(authStore.getState()).toEqual({ status: "signedIn", user: { id: "u-1", username: "zoë", role: "client" } });
     expect(calls.map((c) => c.pathname)).toEqual(["/api/auth/refresh/"]);
+    const init = fetchMock.mock.calls[0][1];
+    expect(init).toMatchObject({ method: "POST", credentials: "same-origin" });
+    expect(init?.body).toBeUndefined();
+    expect(authStore.accessToken()).toBe(access);
   });
 
-  it("signs out when the kept refresh token is refused", async () => {
+  it("signs out when there is no cookie or it is refused", async () => {
     fakeApi({ "/api/auth/refresh/": () => new Response("{}", { status: 401 }) });
-    sessionStorage.setItem("ems.refresh", "stale");
     await restoreSessionFromLoading();
     expect(authStore.getState().status).toBe("signedOut");
+    expect(authStore.accessToken()).toBeNull();
   });
 
   it("does not take a token without a known role for a user", () => {
@@ -32,7 +35,7 @@ describe("restoreSession", () => {
   });
 });
 
-/** restoreSession as on a page load with a kept refresh token. */
+/** restoreSession as on a page load. */
 async function restoreSessionFromLoading(): Promise<void> {
   authStore.markLoading();
   await restoreSession();

@@ -18,8 +18,9 @@ export function userFromToken(token: string): SessionUser | null {
 }
 
 /**
- * After a reload: a new access token from the kept refresh token, and who it belongs to (read
- * from the token, so the first page does not wait for one more round trip; /me if it cannot be).
+ * On load (a reload, a new tab): a new access token from the refresh cookie, and who it
+ * belongs to (read from the token, so the first page does not wait for one more round trip;
+ * /me if it cannot be). No cookie, or a refused one: signed out.
  */
 export async function restoreSession(): Promise<void> {
   if (authStore.getState().status !== "loading") return;

@@ -3,10 +3,61 @@ import { ErrorMessage } from "../../../components/ErrorMessage";
 import { Loading } from "../../../components/Loading";
 import { browserTimeZone, isIsoDate, longDay, todayIso } from "../../../lib/time";
 import { useFleet } from "../api/get-fleet";
-import { formatInstant, formatKwh, formatMoney, kwhNumber } from "../format";
+import type { FleetOverview } from "../api/types";
+import { formatKwh, formatMoney } from "../format";
 import { ExportButton } from "./ExportButton";
+import { FleetLists } from "./FleetTables";
+import "./fleet.css";
 
-/** The admin's day of the whole fleet: total kWh and cost, the top 10, over maximum, silent. */
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** The day in four numbers: total kWh, cost, how many devices went over their maximum, how many are silent. */
+function FleetCards({ data, isToday }: { data: FleetOverview; isToday: boolean }) {
+  return (
+    <div className="summary-cards">
+      <div className="card stat">
+        <span className="stat-label">Total {isToday ? "today" : "that day"}</span>
+        <span className="stat-value" data-testid="fleet-total">
+          {formatKwh(data.total_kwh)}
+        </span>
+        <span className="stat-note muted">{plural(data.devices, "device", "devices")}</span>
+      </div>
+      <div className="card stat">
+        <span className="stat-label">Cost</span>
+        <span className="stat-value" data-testid="fleet-cost" data-cost={data.total_cost ?? ""}>
+          {formatMoney(data.total_cost, data.currency)}
+        </span>
+        {data.total_cost === null && (
+          <span className="stat-note muted">some energy has no tariff, or the tariffs differ in currency</span>
+        )}
+      </div>
+      <div className="card stat">
+        <span className="stat-label">Over their maximum</span>
+        <span className="stat-value" data-testid="fleet-over-max-count">
+          {data.over_max.length}
+        </span>
+        <span className="stat-note muted">
+          {data.over_max.length === 0
+            ? "no device went over"
+            : `${plural(data.over_max.length, "device", "devices")} in at least one hour`}
+        </span>
+      </div>
+      <div className="card stat">
+        <span className="stat-label">Silent meters</span>
+        <span className="stat-value" data-testid="fleet-silent-count">
+          {data.silent.length}
+        </span>
+        <span className="stat-note muted">no reading for 3 of their intervals</span>
+      </div>
+    </div>
+  );
+}
+
+/**
+ * The admin's landing page: the whole fleet's day (today unless another day is picked) as
+ * cards, then the top 10, the devices over their maximum and the silent meters, each row
+ * linking to that device's dashboard on that day.
+ */
 export function FleetPage() {
   const tz = useMemo(() => browserTimeZone(), []);
   const today = todayIso();
@@ -44,95 +95,8 @@ export function FleetPage() {
       {data && (
         <div aria-busy={fleet.isFetching} data-testid="fleet" data-date={data.date}>
           <h2 className="day-title">{longDay(data.date)}</h2>
-          <div className="summary-cards">
-            <div className="card stat">
-              <span className="stat-label">Total</span>
-              <span className="stat-value" data-testid="fleet-total">
-                {formatKwh(data.total_kwh)}
-              </span>
-              <span className="stat-note muted">
-                {data.devices} {data.devices === 1 ? "device" : "devices"}
-              </span>
-            </div>
-            <div className="card stat">
-              <span className="stat-label">Cost</span>
-              <span className="stat-value" data-testid="fleet-cost" data-cost={data.total_cost ?? ""}>
-                {formatMoney(data.total_cost, data.currency)}
-              </span>
-              {data.total_cost === null && (
-                <span className="stat-note muted">some energy has no tariff, or the tariffs differ in currency</span>
-              )}
-            </div>
-          </div>
-          <div className="fleet-lists">
-            <div className="card">
-              <h2>Top consumers</h2>
-              <div className="table-wrap">
-                <table data-testid="fleet-top">
-                  <thead>
-                    <tr>
-                      <th scope="col">Device</th>
-                      <th scope="col" className="num">
-                        <span className="unit">kWh</span>
-                      </th>
-                      <th scope="col" className="num">
-                        Cost
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.top.map((row) => (
-                      <tr key={row.device_id} data-device-name={row.name}>
-                        <td>{row.name}</td>
-                        <td className="num">{kwhNumber(row.kwh)}</td>
-                        <td className="num" data-cost={row.cost ?? ""}>
-                          {formatMoney(row.cost, row.cost === null ? null : data.currency)}
-                        </td>
-                      </tr>
-                    ))}
-                    {data.top.length === 0 && (
-                      <tr>
-                        <td colSpan={3} className="muted">
-                          No readings that day.
-                        </td>
-                      </tr>
-                    )}
-                  </tbody>
-                </table>
-              </div>
-            </div>
-            <div className="card">
-              <h2>Over their maximum</h2>
-              {data.over_max.length === 0 ? (
-                <p className="muted">None.</p>
-              ) : (
-                <ul data-testid="fleet-over-max">
-                  {data.over_max.map((row) => (
-                    <li key={row.device_id}>
-                      {row.name}: {row.hours_over} {row.hours_over === 1 ? "hour" : "hours"} over
-                    </li>
-                  ))}
-                </ul>
-              )}
-            </div>
-            <div className="card">
-              <h2>Silent</h2>
-              {data.silent.length === 0 ? (
-                <p className="muted">None.</p>
-              ) : (
-                <ul data-testid="fleet-silent">
-                  {data.silent.map((row) => (
-                    <li key={row.device_id}>
-                      {row.name}:{" "}
-                      {row.last_reading_at
-                        ? `last reading ${formatInstant(row.last_reading_at, tz)}`
-                        : "never sent one"}
-                    </li>
-                  ))}
-                </ul>
-              )}
-            </div>
-          </div>
+          <FleetCards data={data} isToday={data.date === today} />
+          <FleetLists data={data} tz={tz} />
         </div>
       )}
     </section>
