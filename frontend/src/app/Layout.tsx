@@ -1,4 +1,5 @@
 import { NavLink, Outlet, useNavigate } from "react-router";
+import { ThemeSwitch } from "../components/ThemeSwitch";
 import { authStore } from "../lib/auth-store";
 import { useAuth } from "../features/auth/use-auth";
 import { LiveAlerts } from "../features/monitoring/components/LiveAlerts";
@@ -37,16 +38,19 @@ export function Layout() {
             </NavLink>
           </nav>
         )}
-        {user && (
-          <div className="account">
-            <span className="muted" data-testid="current-user">
-              {user.username} ({user.role})
-            </span>
-            <button type="button" className="secondary" onClick={signOut}>
-              Sign out
-            </button>
-          </div>
-        )}
+        <div className="account">
+          <ThemeSwitch />
+          {user && (
+            <>
+              <span className="muted truncate" data-testid="current-user" title={`${user.username} (${user.role})`}>
+                {user.username} ({user.role})
+              </span>
+              <button type="button" className="secondary" onClick={signOut}>
+                Sign out
+              </button>
+            </>
+          )}
+        </div>
       </header>
       <main className="content">
         <Outlet />
