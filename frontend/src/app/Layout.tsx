@@ -4,11 +4,13 @@ import { authStore } from "../lib/auth-store";
 import { useAuth } from "../features/auth/use-auth";
 import { LiveAlerts } from "../features/monitoring/components/LiveAlerts";
 import { UnreadBadge } from "../features/monitoring/components/UnreadBadge";
+import { usePageTitle } from "./page-title";
 
 export function Layout() {
   const auth = useAuth();
   const navigate = useNavigate();
   const user = auth.user;
+  usePageTitle();
 
   function signOut() {
     authStore.signOut(); // the app's query cache is cleared on any sign-out (clearOnSignOut)
