@@ -31,9 +31,15 @@ function overflowReport() {
   };
   for (const element of document.querySelectorAll("body *")) {
     const right = element.getBoundingClientRect().right;
-    if (right > width + 0.5 && clipped(element)) continue;
+    const positioned = ["absolute", "fixed"].includes(getComputedStyle(element).position);
+    if (right > width + 0.5 && !positioned && clipped(element)) continue;
     if (right > width + 0.5 && (!culprit || right > culprit.right)) {
-      culprit = { right, tag: element.tagName, className: String(element.className), text: element.textContent.slice(0, 60) };
+      culprit = {
+        right,
+        tag: element.tagName,
+        className: String(element.className),
+        text: element.textContent.slice(0, 60),
+      };
     }
   }
   const longName = [...document.querySelectorAll("[title]")].find((element) => element.title.length >= 120);
@@ -120,10 +126,13 @@ async function layoutDialog(args) {
       focused.push(where.where);
       if (press > 0 && where.name && where.name === first) cycled = true;
     }
-    // What is typed now lands in the dialog or nowhere, never in the page's search box.
+    // What is typed now lands in the dialog or nowhere, never in a field of the page behind.
     await page.keyboard.type("zz");
-    const search = page.locator("main input[type='search'], main input[name='search']").first();
-    const searchAfterTyping = (await search.count()) ? await search.inputValue() : "";
+    const pageFieldsTyped = await page.evaluate(() =>
+      [...document.querySelectorAll("input, textarea")]
+        .filter((field) => !field.closest("dialog") && field.value.includes("zz"))
+        .map((field) => field.name || field.id),
+    );
     await page.keyboard.press("Escape");
     await dialog.waitFor({ state: "detached" });
     const focusBackOn = await page.evaluate(() => document.activeElement?.textContent?.trim() ?? null);
@@ -132,7 +141,7 @@ async function layoutDialog(args) {
       buttons: measured.buttons.map((button) => ({ name: button.name, ...box(button) })),
       focused,
       cycled,
-      searchAfterTyping,
+      pageFieldsTyped,
       focusBackOn,
       scrollWidth: await page.evaluate(() => document.documentElement.scrollWidth),
     };

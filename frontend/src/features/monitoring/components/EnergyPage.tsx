@@ -152,9 +152,10 @@ export function EnergyPage() {
             {device?.name && (
               <span className="device-name truncate" title={device.name}>
                 {device.name}
-                <span className="sr-only"> · </span>
               </span>
             )}
+            {/* Outside the cut box: an absolute .sr-only there would sit past the screen's edge. */}
+            {device?.name && <span className="sr-only"> · </span>}
             {title}
             {current.data?.partial && <span className="so-far"> · so far</span>}
           </h2>
