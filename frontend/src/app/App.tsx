@@ -3,6 +3,8 @@ import { useEffect, useState } from "react";
 import { createBrowserRouter, Navigate, RouterProvider, type RouteObject } from "react-router";
 import { ErrorPage } from "./ErrorPage";
 import { Layout } from "./Layout";
+import { NotFoundPage } from "./NotFoundPage";
+import type { PageHandle } from "./page-title";
 import { LoginPage } from "../features/auth/components/LoginPage";
 import { RegisterPage } from "../features/auth/components/RegisterPage";
 import { RequireAuth } from "../features/auth/components/RequireAuth";
@@ -24,13 +26,9 @@ function Home() {
   return <Navigate to={auth.status === "signedIn" ? homePathFor(auth.user.role) : "/login"} replace />;
 }
 
-function NotFound() {
-  return (
-    <section className="card narrow">
-      <h1>Page not found</h1>
-      <p>There is nothing at this address.</p>
-    </section>
-  );
+/** A route's title (src/app/page-title.ts puts it on the tab). */
+function title(name: string): PageHandle {
+  return { title: name };
 }
 
 export const routes: RouteObject[] = [
@@ -45,11 +43,12 @@ export const routes: RouteObject[] = [
         errorElement: <ErrorPage />,
         children: [
           { index: true, element: <Home /> },
-          { path: "login", element: <LoginPage /> },
-          { path: "register", element: <RegisterPage /> },
+          { path: "login", handle: title("Sign in"), element: <LoginPage /> },
+          { path: "register", handle: title("Create an account"), element: <RegisterPage /> },
           { path: "admin", element: <Navigate to="/admin/users" replace /> },
           {
             path: "admin/users",
+            handle: title("Users"),
             element: (
               <RequireAuth role="admin">
                 <UsersPage />
@@ -58,6 +57,7 @@ export const routes: RouteObject[] = [
           },
           {
             path: "admin/devices",
+            handle: title("Devices"),
             element: (
               <RequireAuth role="admin">
                 <AdminDevicesPage />
@@ -66,6 +66,7 @@ export const routes: RouteObject[] = [
           },
           {
             path: "admin/tariffs",
+            handle: title("Tariffs"),
             element: (
               <RequireAuth role="admin">
                 <AdminTariffsPage />
@@ -74,6 +75,7 @@ export const routes: RouteObject[] = [
           },
           {
             path: "admin/fleet",
+            handle: title("Fleet"),
             element: (
               <RequireAuth role="admin">
                 <FleetPage />
@@ -82,14 +84,16 @@ export const routes: RouteObject[] = [
           },
           {
             path: "admin/*",
+            handle: title("Page not found"),
             element: (
               <RequireAuth role="admin">
-                <NotFound />
+                <NotFoundPage />
               </RequireAuth>
             ),
           },
           {
             path: "devices",
+            handle: title("My devices"),
             element: (
               <RequireAuth>
                 <MyDevicesPage />
@@ -98,6 +102,7 @@ export const routes: RouteObject[] = [
           },
           {
             path: "energy",
+            handle: title("Energy"),
             element: (
               <RequireAuth>
                 <EnergyPage />
@@ -106,13 +111,14 @@ export const routes: RouteObject[] = [
           },
           {
             path: "alerts",
+            handle: title("Alerts"),
             element: (
               <RequireAuth>
                 <AlertsPage />
               </RequireAuth>
             ),
           },
-          { path: "*", element: <NotFound /> },
+          { path: "*", handle: title("Page not found"), element: <NotFoundPage /> },
         ],
       },
     ],

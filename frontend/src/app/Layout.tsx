@@ -1,13 +1,16 @@
 import { NavLink, Outlet, useNavigate } from "react-router";
+import { ThemeSwitch } from "../components/ThemeSwitch";
 import { endSession } from "../features/auth/api/logout";
 import { useAuth } from "../features/auth/use-auth";
 import { LiveAlerts } from "../features/monitoring/components/LiveAlerts";
 import { UnreadBadge } from "../features/monitoring/components/UnreadBadge";
+import { usePageTitle } from "./page-title";
 
 export function Layout() {
   const auth = useAuth();
   const navigate = useNavigate();
   const user = auth.user;
+  usePageTitle();
 
   function signOut() {
     void endSession(); // the app's query cache is cleared on any sign-out (clearOnSignOut)
@@ -37,16 +40,19 @@ export function Layout() {
             </NavLink>
           </nav>
         )}
-        {user && (
-          <div className="account">
-            <span className="muted" data-testid="current-user">
-              {user.username} ({user.role})
-            </span>
-            <button type="button" className="secondary" onClick={signOut}>
-              Sign out
-            </button>
-          </div>
-        )}
+        <div className="account">
+          <ThemeSwitch />
+          {user && (
+            <>
+              <span className="muted truncate" data-testid="current-user" title={`${user.username} (${user.role})`}>
+                {user.username} ({user.role})
+              </span>
+              <button type="button" className="secondary" onClick={signOut}>
+                Sign out
+              </button>
+            </>
+          )}
+        </div>
       </header>
       <main className="content">
         <Outlet />

@@ -1,6 +1,6 @@
 import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ApiError } from "../lib/api-client";
 import { Field } from "./Field";
 import { FormError } from "./FormActions";
@@ -40,5 +40,41 @@ describe("useForm", () => {
     render(<NameForm error={new ApiError(409, [{ code: "taken", detail: "Already there.", attr: null }])} />);
     expect(screen.getByRole("alert")).toHaveTextContent("Already there.");
     expect(screen.getByLabelText("Name")).toHaveAttribute("aria-invalid", "false");
+  });
+});
+
+function DeviceMaxForm({ onSubmit }: { onSubmit: (values: { name: string; max: string }) => void }) {
+  const form = useForm({ name: "Kitchen", max: "" });
+  return (
+    <form onSubmit={form.submit(onSubmit)} noValidate>
+      <Field label="Name" {...form.field("name")} />
+      <Field label="Max (kWh)" type="number" required {...form.field("max")} />
+      <button type="submit">Save</button>
+    </form>
+  );
+}
+
+describe("useForm's required fields", () => {
+  it("says Required at an empty required number field, focuses it and sends nothing", async () => {
+    const onSubmit = vi.fn();
+    const user = userEvent.setup();
+    render(<DeviceMaxForm onSubmit={onSubmit} />);
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    const max = screen.getByLabelText("Max (kWh)");
+    expect(max).toHaveAccessibleDescription("Required");
+    expect(max).toHaveAttribute("aria-invalid", "true");
+    expect(max).toHaveFocus();
+    expect(onSubmit).not.toHaveBeenCalled();
+  });
+
+  it("clears Required once the field is filled, and sends the values", async () => {
+    const onSubmit = vi.fn();
+    const user = userEvent.setup();
+    render(<DeviceMaxForm onSubmit={onSubmit} />);
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    await user.type(screen.getByLabelText("Max (kWh)"), "2.5");
+    expect(screen.getByLabelText("Max (kWh)")).toHaveAttribute("aria-invalid", "false");
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    expect(onSubmit).toHaveBeenCalledWith({ name: "Kitchen", max: "2.5" });
   });
 });

@@ -1,4 +1,3 @@
-import type { FormEvent } from "react";
 import { Field } from "../../../components/Field";
 import { FormActions, SubmitButton, type FormDialog } from "../../../components/FormActions";
 import { useForm } from "../../../components/use-form";
@@ -25,17 +24,16 @@ export function DeviceForm({ initial, submitLabel, busy, error, onSubmit, onCanc
     error,
   );
 
-  function submit(event: FormEvent) {
-    event.preventDefault();
+  function submit(values: typeof form.values) {
     onSubmit({
-      ...form.values,
-      max_hourly_consumption_kwh: Number(form.values.max_hourly_consumption_kwh),
-      reading_interval_minutes: Number(form.values.reading_interval_minutes),
+      ...values,
+      max_hourly_consumption_kwh: Number(values.max_hourly_consumption_kwh),
+      reading_interval_minutes: Number(values.reading_interval_minutes),
     });
   }
 
   return (
-    <form onSubmit={submit} noValidate>
+    <form onSubmit={form.submit(submit)} noValidate>
       <Field label="Name" required {...form.field("name")} />
       <Field label="Description" {...form.field("description")} />
       <Field label="Address" {...form.field("address")} />

@@ -33,12 +33,12 @@ describe("AlertsPage", () => {
     setup();
     const table = await screen.findByTestId("alerts-table");
     expect(table.querySelectorAll("tbody tr")).toHaveLength(2);
-    expect(screen.getAllByRole("button", { name: /^Mark Kitchen .* read$/ })).toHaveLength(1);
+    expect(screen.getAllByRole("button", { name: /^Mark read: Kitchen, / })).toHaveLength(1);
   });
 
   it("marks one alert read", async () => {
     const { posted } = setup();
-    fireEvent.click(await screen.findByRole("button", { name: /^Mark Kitchen .* read$/ }));
+    fireEvent.click(await screen.findByRole("button", { name: /^Mark read: Kitchen, / }));
     await waitFor(() => expect(posted).toEqual(["POST /api/monitoring/alerts/al-1/read/"]));
   });
 

@@ -17,9 +17,11 @@ import type { Bucket } from "../period";
 
 // Loaded on its own (EnergyPage imports it when it mounts): Recharts is most of the app's JavaScript.
 
-const BAR = "#0f766e";
-const OVER = "#dc2626";
-const BEFORE = "#a3b1bf";
+// The colours are the theme's (src/styles.css): SVG presentation attributes resolve var(), so
+// the bars follow light and dark mode without a re-render.
+const BAR = "var(--chart-bar)";
+const OVER = "var(--chart-over)";
+const BEFORE = "var(--chart-previous)";
 const PARTIAL = "url(#ems-partial-hatch)";
 const MISSING = "url(#ems-missing-hatch)";
 
@@ -67,6 +69,10 @@ function BucketTooltip({ active, payload, names }: { active?: boolean; payload?:
   );
 }
 
+function legendText(value: string) {
+  return <span className="chart-legend-text">{value}</span>;
+}
+
 function fillFor(row: ChartRow): string {
   if (row.overMax) return OVER;
   return row.status === "partial" ? PARTIAL : BAR;
@@ -93,7 +99,7 @@ export default function EnergyCharts({ rows, bucket, names, maxKwh, compact = fa
             patternUnits="userSpaceOnUse"
             patternTransform="rotate(45)"
           >
-            <rect width="6" height="6" fill="#99d5cf" />
+            <rect width="6" height="6" fill="var(--chart-partial)" />
             <line x1="0" y1="0" x2="0" y2="6" stroke={BAR} strokeWidth="3" />
           </pattern>
           <pattern
@@ -103,7 +109,7 @@ export default function EnergyCharts({ rows, bucket, names, maxKwh, compact = fa
             patternUnits="userSpaceOnUse"
             patternTransform="rotate(45)"
           >
-            <line x1="0" y1="0" x2="0" y2="8" stroke="#9aa5b1" strokeWidth="1.5" />
+            <line x1="0" y1="0" x2="0" y2="8" stroke="var(--chart-missing)" strokeWidth="1.5" />
           </pattern>
         </defs>
       </svg>
@@ -121,11 +127,13 @@ export default function EnergyCharts({ rows, bucket, names, maxKwh, compact = fa
       </figcaption>
       <ResponsiveContainer width="100%" height={compact ? 260 : 320}>
         <BarChart data={rows} margin={{ top: 12, right: 12, bottom: 4, left: 0 }} barGap={1} barCategoryGap="18%">
-          <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="label" interval={step - 1} tickLine={false} fontSize={12} />
-          <YAxis tickFormatter={axisNumber} width={44} fontSize={12} />
-          <Tooltip content={<BucketTooltip names={names} />} cursor={{ fill: "rgba(15,118,110,0.08)" }} />
-          <Legend verticalAlign="top" height={28} />
+          <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="var(--chart-grid)" />
+          <XAxis dataKey="label" interval={step - 1} tickLine={false} fontSize={12} stroke="var(--chart-axis)" />
+          <YAxis tickFormatter={axisNumber} width={44} fontSize={12} stroke="var(--chart-axis)" />
+          <Tooltip content={<BucketTooltip names={names} />} cursor={{ fill: "var(--chart-cursor)" }} />
+          {/* Legend text in the page's colour: Recharts colours it like its series, and the lighter
+              "before" grey is below AA on a white card. */}
+          <Legend verticalAlign="top" height={28} formatter={legendText} />
           {rows
             .filter((row) => row.status === "missing")
             .map((row) => (

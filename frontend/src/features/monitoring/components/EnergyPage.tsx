@@ -149,7 +149,13 @@ export function EnergyPage() {
       {!devices.isError && !(devices.data && devices.data.length === 0) && (
         <>
           <h2 className="day-title" data-testid="period-title">
-            {device?.name && `${device.name} · `}
+            {device?.name && (
+              <span className="device-name truncate" title={device.name}>
+                {device.name}
+              </span>
+            )}
+            {/* Outside the cut box: an absolute .sr-only there would sit past the screen's edge. */}
+            {device?.name && <span className="sr-only"> · </span>}
             {title}
             {current.data?.partial && <span className="so-far"> · so far</span>}
           </h2>
@@ -163,7 +169,12 @@ export function EnergyPage() {
             />
           )}
           {current.data && summary && (
-            <div aria-busy={current.isFetching} data-period={current.data.period} data-start={current.data.start}>
+            <div
+              className="energy-results"
+              aria-busy={current.isFetching}
+              data-period={current.data.period}
+              data-start={current.data.start}
+            >
               {summary.hasData ? (
                 <>
                   <SummaryCards summary={summary} period={period} tz={tz} />

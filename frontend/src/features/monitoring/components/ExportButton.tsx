@@ -4,7 +4,7 @@ import { createExportLink, startDownload, type ExportRequest } from "../api/expo
 
 interface Props {
   request: ExportRequest;
-  /** What is exported, for screen readers ("Export November 2026 as CSV"). */
+  /** What is exported, for screen readers ("Export CSV: November 2026"). */
   what: string;
 }
 
@@ -20,7 +20,7 @@ export function ExportButton({ request, what }: Props) {
         type="button"
         className="secondary"
         data-testid="export-button"
-        aria-label={`Export ${what} as CSV`}
+        aria-label={`Export CSV: ${what}`}
         disabled={link.isPending}
         onClick={() => link.mutate(request)}
       >

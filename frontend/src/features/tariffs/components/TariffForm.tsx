@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { errorText } from "../../../components/ErrorMessage";
 import { Field } from "../../../components/Field";
 import { FormActions, SubmitButton, type FormDialog } from "../../../components/FormActions";
@@ -34,18 +34,17 @@ export function TariffForm({ initial, devices, submitLabel, busy, error, onSubmi
   const general = error && !shown ? errorText(error) : null;
   const device = form.field("device_id");
 
-  function submit(event: FormEvent) {
-    event.preventDefault();
+  function submit(values: typeof form.values) {
     onSubmit({
-      ...form.values,
-      currency: form.values.currency.trim().toUpperCase(),
-      device_id: form.values.device_id || null,
+      ...values,
+      currency: values.currency.trim().toUpperCase(),
+      device_id: values.device_id || null,
       rates,
     });
   }
 
   return (
-    <form onSubmit={submit} noValidate>
+    <form onSubmit={form.submit(submit)} noValidate>
       <Field label="Name" required {...form.field("name")} />
       <div className="field">
         <label htmlFor="tariff-device">Device</label>
