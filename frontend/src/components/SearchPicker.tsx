@@ -69,13 +69,7 @@ export function SearchPicker<T>(props: Props<T>) {
     <div className="field inline picker">
       <label {...combobox.getLabelProps()}>{props.label}</label>
       <div className="picker-box">
-        <input
-          {...combobox.getInputProps({
-            placeholder: props.placeholder,
-            onFocus: () => !combobox.isOpen && combobox.openMenu(),
-          })}
-          data-testid={`${props.id}-input`}
-        />
+        <input {...combobox.getInputProps({ placeholder: props.placeholder })} data-testid={`${props.id}-input`} />
         {props.clearLabel && selected && (
           <button
             type="button"
