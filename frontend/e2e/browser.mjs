@@ -284,7 +284,7 @@ async function liveAlert(args) {
       async () => (await overMaxHours(page)).length > before.overMax.length,
     );
     const overMax = await overMaxHours(page);
-    const redBars = await page.locator('.recharts-bar-rectangle path[fill="#dc2626"]').count();
+    const redBars = await page.locator('.recharts-bar-rectangle path[fill="var(--chart-over)"]').count();
     const referenceLines = await page.getByTestId("energy-bar-chart").locator(".recharts-reference-line").count();
     await eventually("the badge counting it", 10_000, async () => (await unreadBadge(page)) > before.badge);
     const badge = await unreadBadge(page);

@@ -1,6 +1,6 @@
 import { QueryClientProvider } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import { createBrowserRouter, Navigate, RouterProvider, type RouteObject } from "react-router";
+import { createBrowserRouter, Link, Navigate, RouterProvider, type RouteObject } from "react-router";
 import { ErrorPage } from "./ErrorPage";
 import { Layout } from "./Layout";
 import { LoginPage } from "../features/auth/components/LoginPage";
@@ -26,9 +26,10 @@ function Home() {
 
 function NotFound() {
   return (
-    <section className="card narrow">
+    <section className="card narrow" data-testid="not-found">
       <h1>Page not found</h1>
       <p>There is nothing at this address.</p>
+      <Link to="/">Go to the start page</Link>
     </section>
   );
 }
@@ -45,11 +46,12 @@ export const routes: RouteObject[] = [
         errorElement: <ErrorPage />,
         children: [
           { index: true, element: <Home /> },
-          { path: "login", element: <LoginPage /> },
-          { path: "register", element: <RegisterPage /> },
+          { path: "login", element: <LoginPage />, handle: { title: "Sign in" } },
+          { path: "register", element: <RegisterPage />, handle: { title: "Register" } },
           { path: "admin", element: <Navigate to="/admin/users" replace /> },
           {
             path: "admin/users",
+            handle: { title: "Users" },
             element: (
               <RequireAuth role="admin">
                 <UsersPage />
@@ -58,6 +60,7 @@ export const routes: RouteObject[] = [
           },
           {
             path: "admin/devices",
+            handle: { title: "Devices" },
             element: (
               <RequireAuth role="admin">
                 <AdminDevicesPage />
@@ -66,6 +69,7 @@ export const routes: RouteObject[] = [
           },
           {
             path: "admin/tariffs",
+            handle: { title: "Tariffs" },
             element: (
               <RequireAuth role="admin">
                 <AdminTariffsPage />
@@ -74,6 +78,7 @@ export const routes: RouteObject[] = [
           },
           {
             path: "admin/fleet",
+            handle: { title: "Fleet" },
             element: (
               <RequireAuth role="admin">
                 <FleetPage />
@@ -82,6 +87,7 @@ export const routes: RouteObject[] = [
           },
           {
             path: "admin/*",
+            handle: { title: "Page not found" },
             element: (
               <RequireAuth role="admin">
                 <NotFound />
@@ -90,6 +96,7 @@ export const routes: RouteObject[] = [
           },
           {
             path: "devices",
+            handle: { title: "My devices" },
             element: (
               <RequireAuth>
                 <MyDevicesPage />
@@ -98,6 +105,7 @@ export const routes: RouteObject[] = [
           },
           {
             path: "energy",
+            handle: { title: "Energy" },
             element: (
               <RequireAuth>
                 <EnergyPage />
@@ -106,13 +114,14 @@ export const routes: RouteObject[] = [
           },
           {
             path: "alerts",
+            handle: { title: "Alerts" },
             element: (
               <RequireAuth>
                 <AlertsPage />
               </RequireAuth>
             ),
           },
-          { path: "*", element: <NotFound /> },
+          { path: "*", element: <NotFound />, handle: { title: "Page not found" } },
         ],
       },
     ],

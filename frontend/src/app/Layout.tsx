@@ -3,11 +3,14 @@ import { authStore } from "../lib/auth-store";
 import { useAuth } from "../features/auth/use-auth";
 import { LiveAlerts } from "../features/monitoring/components/LiveAlerts";
 import { UnreadBadge } from "../features/monitoring/components/UnreadBadge";
+import { ThemeSwitch } from "../components/ThemeSwitch";
+import { usePageTitle } from "./page-title";
 
 export function Layout() {
   const auth = useAuth();
   const navigate = useNavigate();
   const user = auth.user;
+  usePageTitle();
 
   function signOut() {
     authStore.signOut(); // the app's query cache is cleared on any sign-out (clearOnSignOut)
@@ -37,16 +40,19 @@ export function Layout() {
             </NavLink>
           </nav>
         )}
-        {user && (
-          <div className="account">
-            <span className="muted" data-testid="current-user">
-              {user.username} ({user.role})
-            </span>
-            <button type="button" className="secondary" onClick={signOut}>
-              Sign out
-            </button>
-          </div>
-        )}
+        <div className="account">
+          <ThemeSwitch />
+          {user && (
+            <>
+              <span className="muted truncate" data-testid="current-user" title={user.username}>
+                {user.username} ({user.role})
+              </span>
+              <button type="button" className="secondary" onClick={signOut}>
+                Sign out
+              </button>
+            </>
+          )}
+        </div>
       </header>
       <main className="content">
         <Outlet />

@@ -17,9 +17,12 @@ import type { Bucket } from "../period";
 
 // Loaded on its own (EnergyPage imports it when it mounts): Recharts is most of the app's JavaScript.
 
-const BAR = "#0f766e";
-const OVER = "#dc2626";
-const BEFORE = "#a3b1bf";
+// Colours are the theme's custom properties (styles.css): SVG fill/stroke take var(), so the bars
+// follow the light or dark theme without the chart re-rendering.
+const BAR = "var(--chart-bar)";
+const OVER = "var(--chart-over)";
+const BEFORE = "var(--chart-before)";
+const AXIS_TICK = { fill: "var(--chart-axis)" };
 const PARTIAL = "url(#ems-partial-hatch)";
 const MISSING = "url(#ems-missing-hatch)";
 
@@ -93,7 +96,7 @@ export default function EnergyCharts({ rows, bucket, names, maxKwh, compact = fa
             patternUnits="userSpaceOnUse"
             patternTransform="rotate(45)"
           >
-            <rect width="6" height="6" fill="#99d5cf" />
+            <rect width="6" height="6" fill="var(--chart-gap-fill)" />
             <line x1="0" y1="0" x2="0" y2="6" stroke={BAR} strokeWidth="3" />
           </pattern>
           <pattern
@@ -103,7 +106,7 @@ export default function EnergyCharts({ rows, bucket, names, maxKwh, compact = fa
             patternUnits="userSpaceOnUse"
             patternTransform="rotate(45)"
           >
-            <line x1="0" y1="0" x2="0" y2="8" stroke="#9aa5b1" strokeWidth="1.5" />
+            <line x1="0" y1="0" x2="0" y2="8" stroke="var(--chart-gap-line)" strokeWidth="1.5" />
           </pattern>
         </defs>
       </svg>
@@ -121,10 +124,17 @@ export default function EnergyCharts({ rows, bucket, names, maxKwh, compact = fa
       </figcaption>
       <ResponsiveContainer width="100%" height={compact ? 260 : 320}>
         <BarChart data={rows} margin={{ top: 12, right: 12, bottom: 4, left: 0 }} barGap={1} barCategoryGap="18%">
-          <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="label" interval={step - 1} tickLine={false} fontSize={12} />
-          <YAxis tickFormatter={axisNumber} width={44} fontSize={12} />
-          <Tooltip content={<BucketTooltip names={names} />} cursor={{ fill: "rgba(15,118,110,0.08)" }} />
+          <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="var(--chart-grid)" />
+          <XAxis
+            dataKey="label"
+            interval={step - 1}
+            tickLine={false}
+            fontSize={12}
+            tick={AXIS_TICK}
+            stroke="var(--chart-grid)"
+          />
+          <YAxis tickFormatter={axisNumber} width={44} fontSize={12} tick={AXIS_TICK} stroke="var(--chart-grid)" />
+          <Tooltip content={<BucketTooltip names={names} />} cursor={{ fill: "var(--chart-cursor)" }} />
           <Legend verticalAlign="top" height={28} />
           {rows
             .filter((row) => row.status === "missing")
