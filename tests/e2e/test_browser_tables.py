@@ -97,9 +97,11 @@ def fleet(stack: Stack) -> dict[str, Any]:
     }
 
 
-def admin_args(stack: Stack) -> dict[str, str]:
+def as_admin(stack: Stack, scenario: str, **arguments: Any) -> dict[str, Any]:
+    """A scenario given the gateway and the stack's admin (it signs in as others itself)."""
     username, password = stack.admin_credentials
-    return {"username": username, "password": password}
+    admin = {"username": username, "password": password}
+    return browser(scenario, baseUrl=stack.gateway_url, admin=admin, **arguments)
 
 
 def count_of(stack: Stack, session: requests.Session, path: str, **params: str) -> int:
@@ -112,10 +114,9 @@ def count_of(stack: Stack, session: requests.Session, path: str, **params: str) 
 def test_search_on_admin_devices_finds_one_of_a_thousand(
     stack: Stack, fleet: dict[str, Any]
 ) -> None:
-    report = browser(
+    report = as_admin(
+        stack,
         "tables-admin-device-search",
-        baseUrl=stack.gateway_url,
-        admin=admin_args(stack),
         target=fleet["target"],
         longName=fleet["long_name"],
     )
@@ -154,10 +155,9 @@ def test_an_admin_marking_an_alert_read_leaves_the_owners_unread_count(
     owner = fleet["owner_session"]
     unread_before = count_of(stack, owner, "/api/monitoring/alerts/", unread="true")
     assert unread_before >= 1
-    report = browser(
+    report = as_admin(
+        stack,
         "tables-admin-marks-alert-read",
-        baseUrl=stack.gateway_url,
-        admin=admin_args(stack),
         owner=fleet["owner"],
         deviceId=fleet["kettle"],
     )
@@ -177,10 +177,9 @@ def test_an_admin_marking_an_alert_read_leaves_the_owners_unread_count(
 
 def test_the_picker_on_energy_finds_a_device_by_typing(stack: Stack, fleet: dict[str, Any]) -> None:
     target = fleet["target"]
-    report = browser(
+    report = as_admin(
+        stack,
         "tables-energy-picker",
-        baseUrl=stack.gateway_url,
-        admin=admin_args(stack),
         typed=target.split()[-1],  # "0613": part of the name
         target=target,
         targetId=fleet["ids"][target],

@@ -14,6 +14,20 @@ export interface PickerOptions<T> {
   isError: boolean;
 }
 
+/** A list query's first page (TanStack Query's result) as the picker's options. */
+export function pageOptions<T>(query: {
+  data?: { count: number; results: T[] };
+  isFetching: boolean;
+  isError: boolean;
+}): PickerOptions<T> {
+  return {
+    items: query.data?.results ?? [],
+    count: query.data?.count ?? 0,
+    isFetching: query.isFetching,
+    isError: query.isError,
+  };
+}
+
 interface Props<T> {
   id: string;
   label: string;

@@ -2,17 +2,11 @@ import { useState } from "react";
 import { useUser } from "../api/users/get-user";
 import { useUsers } from "../api/users/list-users";
 import type { UserProfile } from "../api/users/types";
-import { SearchPicker, type PickerOptions } from "./SearchPicker";
+import { pageOptions, SearchPicker, type PickerOptions } from "./SearchPicker";
 
 /** The first page of profiles matching the typed text (`GET /api/users/?search=`). */
 function useUserOptions(search: string): PickerOptions<UserProfile> {
-  const users = useUsers({ search, page: 1 });
-  return {
-    items: users.data?.results ?? [],
-    count: users.data?.count ?? 0,
-    isFetching: users.isFetching,
-    isError: users.isError,
-  };
+  return pageOptions(useUsers({ search, page: 1 }));
 }
 
 interface Props {

@@ -1,18 +1,12 @@
 import { useState } from "react";
-import { SearchPicker, type PickerOptions } from "../../../components/SearchPicker";
+import { pageOptions, SearchPicker, type PickerOptions } from "../../../components/SearchPicker";
 import { useMonitoredDevice } from "../api/get-monitored-device";
 import { useMonitoredDeviceSearch } from "../api/list-monitored-devices";
 import type { MonitoredDevice } from "../api/types";
 
 /** The first page of devices matching the typed text (`GET /api/monitoring/devices/?search=`). */
 function useDeviceOptions(search: string): PickerOptions<MonitoredDevice> {
-  const devices = useMonitoredDeviceSearch(search);
-  return {
-    items: devices.data?.results ?? [],
-    count: devices.data?.count ?? 0,
-    isFetching: devices.isFetching,
-    isError: devices.isError,
-  };
+  return pageOptions(useMonitoredDeviceSearch(search));
 }
 
 interface Props {
