@@ -38,7 +38,7 @@ export function AdminDevicesPage() {
       title="Devices"
       state={list}
       query={devices}
-      search={{ id: "device-search", placeholder: "name, address or owner" }}
+      search={{ id: "device-search", placeholder: "name, address, owner" }}
       filters={
         <div className="field inline">
           <label htmlFor="device-assigned">Show</label>
