@@ -69,7 +69,7 @@ interface Props<T extends { id: string }, C, E, R> {
     label: string;
     mutation: Mutation<C, R>;
     form: (dialog: FormDialog<C>) => ReactNode;
-    /** The toast once created ("Created user alice."). */
+    /** Runs once created (the page may show the new row); the toast's text ("Created user alice."). */
     done: (values: C, result: R) => string;
   };
   edit?: {
