@@ -12,7 +12,7 @@ import "./list.css";
 export const PAGE_SIZE = 50; // the services' DRF page size
 
 export interface Column<T> {
-  header: string;
+  header: ReactNode;
   cell: (item: T) => ReactNode;
   /** The API's ordering field: the header becomes a button sorting by it. */
   sort?: string;

@@ -63,7 +63,11 @@ export function AdminDevicesPage() {
         },
         { header: "Address", cell: (device) => device.address, truncate: (device) => device.address ?? "" },
         {
-          header: "Max kWh/h",
+          header: (
+            <>
+              Max <span className="unit">kWh/h</span>
+            </>
+          ),
           sort: "max_hourly_consumption_kwh",
           className: "num",
           cell: (device) => device.max_hourly_consumption_kwh,

@@ -103,8 +103,21 @@ export function AlertsPage() {
           sort: "hour_start",
           cell: (alert) => <Link to={alertDashboardPath(alert)}>{alertHour(alert)}</Link>,
         },
-        { header: "kWh", sort: "kwh", className: "num", cell: (alert) => alert.kwh.toFixed(2) },
-        { header: "Max", className: "num", cell: (alert) => alert.max_kwh },
+        {
+          header: <span className="unit">kWh</span>,
+          sort: "kwh",
+          className: "num",
+          cell: (alert) => alert.kwh.toFixed(2),
+        },
+        {
+          header: (
+            <>
+              Max <span className="unit">kWh</span>
+            </>
+          ),
+          className: "num",
+          cell: (alert) => alert.max_kwh,
+        },
       ]}
       name={(alert) => `${alert.device_name} ${alertHour(alert)}`}
       rowData={(alert) => ({ "data-alert-id": alert.id })}
