@@ -131,11 +131,14 @@ def test_search_on_admin_devices_finds_one_of_a_thousand(
     assert "ordering=-name" in report["sorted"]["url"]
     last = fleet["admin"].get(stack.url("/api/devices/"), params={"ordering": "-name"}, timeout=10)
     assert report["sorted"]["first"] == last.json()["results"][0]["name"]
+    assert report["sorted"]["hasLongName"]  # "Long …" sorts among the last
+    assert report["sorted"]["tableOverflow"] <= 0, report["sorted"]
     phone = report["phone"]
     assert phone["overflow"] <= 0, phone
     assert phone["overflowAfterDialog"] <= 0, phone
     assert phone["editInside"] and phone["deleteInside"], phone
     assert phone["dialogButtonsInside"] == [True, True], phone
+    assert phone["dialogOverflow"] <= 0, phone
     assert phone["nameTitle"] == fleet["long_name"]
 
 

@@ -84,6 +84,10 @@ async function adminDeviceSearch(args) {
       after: await nameHeader.getAttribute("aria-sort"),
       url: page.url(),
       first: (await rowNames(page))[0],
+      // The long name is on this page now: the table still fits its box (nothing under the
+      // sticky row buttons).
+      hasLongName: (await rowNames(page)).includes(args.longName),
+      tableOverflow: await page.locator(".table-wrap").evaluate((box) => box.scrollWidth - box.clientWidth),
     };
     const screenshots = await screenshotSizes(page, args.screenshotDir, "tables-admin-devices");
 
@@ -100,6 +104,8 @@ async function adminDeviceSearch(args) {
     await row.getByRole("button", { name: /^Delete / }).click();
     const dialog = page.getByRole("dialog", { name: "Delete device" });
     await dialog.waitFor();
+    // Nothing (the long name in the message) sticks out of the dialog's box.
+    phone.dialogOverflow = await dialog.evaluate((box) => box.scrollWidth - box.clientWidth);
     phone.dialogButtonsInside = await Promise.all(
       ["Cancel", "Delete"].map((name) => insideWidth(page, dialog.getByRole("button", { name }))),
     );

@@ -176,7 +176,7 @@ export function ListPage<T extends { id: string }, C = never, E = never, R = unk
       {(search || props.filters) && (
         <div className="toolbar list-toolbar">
           {search && (
-            <div className="field inline">
+            <div className="field inline search-field">
               <label htmlFor={search.id}>Search</label>
               <input
                 id={search.id}
