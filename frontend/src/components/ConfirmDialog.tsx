@@ -1,5 +1,6 @@
 import { FormActions } from "./FormActions";
 import { Modal } from "./Modal";
+import "./confirm-dialog.css";
 
 interface Props {
   title: string;
@@ -14,7 +15,7 @@ interface Props {
 export function ConfirmDialog({ title, message, confirmLabel, busy, error, onConfirm, onCancel }: Props) {
   return (
     <Modal title={title} onClose={onCancel}>
-      <p>{message}</p>
+      <p className="confirm-message">{message}</p>
       <FormActions error={error} onCancel={onCancel}>
         <button type="button" className="danger" disabled={busy} onClick={onConfirm}>
           {confirmLabel}

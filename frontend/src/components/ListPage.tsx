@@ -5,13 +5,19 @@ import type { FormDialog } from "./FormActions";
 import { Loading } from "./Loading";
 import { Modal } from "./Modal";
 import { Pagination } from "./Pagination";
+import { showToast, Toaster } from "./Toast";
 import type { ListPageState } from "./use-list-page";
+import "./list.css";
 
-const PAGE_SIZE = 50; // the services' DRF page size
+export const PAGE_SIZE = 50; // the services' DRF page size
 
 export interface Column<T> {
   header: ReactNode;
   cell: (item: T) => ReactNode;
+  /** The API's ordering field: the header becomes a button sorting by it. */
+  sort?: string;
+  /** A long text cut to the column's width, the whole of it in a tooltip. */
+  truncate?: (item: T) => string;
   /** On the header and the cells (`num` right-aligns a number). */
   className?: string;
   cellTestId?: string;
@@ -33,18 +39,20 @@ interface MutationState {
 }
 
 /** A mutation the page runs itself: a create or edit dialog's. */
-interface Mutation<V> extends MutationState {
-  mutate(variables: V, options: { onSuccess: () => void }): void;
+interface Mutation<V, R> extends MutationState {
+  mutate(variables: V, options: { onSuccess: (result: R) => void }): void;
 }
 
-interface Props<T extends { id: string }, C, E> {
+interface Props<T extends { id: string }, C, E, R> {
   title: string;
-  /** The create button's text and the create dialog's title ("New user"). */
-  newLabel: string;
   state: ListPageState<T>;
   query: ListQuery<T>;
-  /** A search box above the table, bound to `state.search`. */
+  /** A search box above the table, bound to `state.searchText`. */
   search?: { id: string; placeholder: string };
+  /** More controls in the toolbar (filters). */
+  filters?: ReactNode;
+  /** Buttons beside the title ("Mark all read"); the create button comes last. */
+  headActions?: ReactNode;
   /** Shown above the table (an action's error). */
   notice?: ReactNode;
   tableTestId: string;
@@ -52,16 +60,30 @@ interface Props<T extends { id: string }, C, E> {
   /** The row's name in the buttons' labels and the edit dialog's title ("Edit alice"). */
   name: (item: T) => string;
   rowData: (item: T) => Record<`data-${string}`, string>;
+  rowClassName?: (item: T) => string | undefined;
   /** More buttons between Edit and Delete. */
   actions?: (item: T) => ReactNode;
   emptyText: string;
-  create: { mutation: Mutation<C>; form: (dialog: FormDialog<C>) => ReactNode };
-  edit: { mutation: Mutation<E>; form: (item: T, dialog: FormDialog<E>) => ReactNode };
-  remove: {
+  create?: {
+    /** The create button's text and the create dialog's title ("New user"). */
+    label: string;
+    mutation: Mutation<C, R>;
+    form: (dialog: FormDialog<C>) => ReactNode;
+    /** Runs once created (the page may show the new row); the toast's text ("Created user alice."). */
+    done: (values: C, result: R) => string;
+  };
+  edit?: {
+    mutation: Mutation<E, unknown>;
+    form: (item: T, dialog: FormDialog<E>) => ReactNode;
+    done: (item: T) => string;
+  };
+  remove?: {
     mutation: MutationState;
     title: string;
     message: (item: T) => string;
-    confirm: (item: T, close: () => void) => void;
+    /** Runs the delete; `done` once it succeeded (closes the dialog, toasts). */
+    confirm: (item: T, done: () => void) => void;
+    done: (item: T) => string;
   };
   /** More dialogs the page opens itself. */
   children?: ReactNode;
@@ -81,41 +103,91 @@ export function RowButton(props: { label: string; name: string; className?: stri
   );
 }
 
-/** An admin list page: search, table with edit and delete per row, pages, and their dialogs. */
-export function ListPage<T extends { id: string }, C, E>(props: Props<T, C, E>) {
+function SortHeader<T>({ column, state }: { column: Column<T>; state: ListPageState<T> }) {
+  const field = column.sort as string;
+  const direction = state.ordering === field ? "ascending" : state.ordering === `-${field}` ? "descending" : null;
+  return (
+    <th scope="col" className={column.className} aria-sort={direction ?? undefined}>
+      <button type="button" className="sort-button" onClick={() => state.sortBy(field)}>
+        {column.header}
+        <span className="sort-mark" aria-hidden="true">
+          {direction === "ascending" ? "▲" : direction === "descending" ? "▼" : "↕"}
+        </span>
+      </button>
+    </th>
+  );
+}
+
+function Cell<T>({ column, item }: { column: Column<T>; item: T }) {
+  const text = column.truncate?.(item);
+  return (
+    <td className={column.className} data-testid={column.cellTestId}>
+      {text === undefined ? (
+        column.cell(item)
+      ) : (
+        <span className="truncate cell-text" title={text}>
+          {column.cell(item)}
+        </span>
+      )}
+    </td>
+  );
+}
+
+/**
+ * A list page: search, filters, a table sorted by its headers with the row's actions, pages,
+ * and the create / edit / delete dialogs, each completed one confirmed by a toast.
+ */
+export function ListPage<T extends { id: string }, C = never, E = never, R = unknown>(props: Props<T, C, E, R>) {
   const { state, query, search, columns, name, create, edit, remove } = props;
   const { editing, deleting } = state;
+  const hasActions = Boolean(edit || remove || props.actions);
   /** Opens a dialog afresh: the error of its last try is not shown again. */
   const opener = (mutation: MutationState, open: () => void) => () => {
     mutation.reset();
     open();
   };
-  function dialog<V>(mutation: Mutation<V>): FormDialog<V> {
+  function dialog<V, Result>(mutation: Mutation<V, Result>, done: (values: V, result: Result) => void): FormDialog<V> {
     return {
       busy: mutation.isPending,
       error: mutation.error,
       onCancel: state.close,
-      onSubmit: (variables) => mutation.mutate(variables, { onSuccess: state.close }),
+      onSubmit: (values) =>
+        mutation.mutate(values, {
+          onSuccess: (result) => {
+            state.close();
+            done(values, result);
+          },
+        }),
     };
   }
   return (
     <section>
       <div className="page-head">
         <h1>{props.title}</h1>
-        <button type="button" onClick={opener(create.mutation, state.openCreate)}>
-          {props.newLabel}
-        </button>
+        <div className="head-actions">
+          {props.headActions}
+          {create && (
+            <button type="button" onClick={opener(create.mutation, state.openCreate)}>
+              {create.label}
+            </button>
+          )}
+        </div>
       </div>
-      {search && (
-        <div className="toolbar">
-          <label htmlFor={search.id}>Search</label>
-          <input
-            id={search.id}
-            type="search"
-            placeholder={search.placeholder}
-            value={state.search}
-            onChange={(e) => state.setSearch(e.target.value)}
-          />
+      {(search || props.filters) && (
+        <div className="toolbar list-toolbar">
+          {search && (
+            <div className="field inline search-field">
+              <label htmlFor={search.id}>Search</label>
+              <input
+                id={search.id}
+                type="search"
+                placeholder={search.placeholder}
+                value={state.searchText}
+                onChange={(e) => state.setSearchText(e.target.value)}
+              />
+            </div>
+          )}
+          {props.filters}
         </div>
       )}
       {props.notice}
@@ -124,46 +196,58 @@ export function ListPage<T extends { id: string }, C, E>(props: Props<T, C, E>) 
       {query.data && (
         <>
           <div className="table-wrap">
-            <table data-testid={props.tableTestId}>
+            <table data-testid={props.tableTestId} className="list-table">
               <thead>
                 <tr>
-                  {columns.map((column, index) => (
-                    <th key={index} scope="col" className={column.className}>
-                      {column.header}
+                  {columns.map((column, index) =>
+                    column.sort ? (
+                      <SortHeader key={index} column={column} state={state} />
+                    ) : (
+                      <th key={index} scope="col" className={column.className}>
+                        {column.header}
+                      </th>
+                    ),
+                  )}
+                  {hasActions && (
+                    <th scope="col" className="row-actions">
+                      <span className="sr-only">Actions</span>
                     </th>
-                  ))}
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
+                  )}
                 </tr>
               </thead>
               <tbody>
                 {query.data.results.map((item) => (
-                  <tr key={item.id} {...props.rowData(item)}>
+                  <tr key={item.id} className={props.rowClassName?.(item)} {...props.rowData(item)}>
                     {columns.map((column, index) => (
-                      <td key={index} className={column.className} data-testid={column.cellTestId}>
-                        {column.cell(item)}
-                      </td>
+                      <Cell key={index} column={column} item={item} />
                     ))}
-                    <td className="row-actions">
-                      <RowButton
-                        label="Edit"
-                        name={name(item)}
-                        onClick={opener(edit.mutation, () => state.openEdit(item))}
-                      />
-                      {props.actions?.(item)}
-                      <RowButton
-                        label="Delete"
-                        name={name(item)}
-                        className="danger"
-                        onClick={opener(remove.mutation, () => state.openDelete(item))}
-                      />
-                    </td>
+                    {hasActions && (
+                      <td className="row-actions">
+                        <div className="row-buttons">
+                          {edit && (
+                            <RowButton
+                              label="Edit"
+                              name={name(item)}
+                              onClick={opener(edit.mutation, () => state.openEdit(item))}
+                            />
+                          )}
+                          {props.actions?.(item)}
+                          {remove && (
+                            <RowButton
+                              label="Delete"
+                              name={name(item)}
+                              className="danger"
+                              onClick={opener(remove.mutation, () => state.openDelete(item))}
+                            />
+                          )}
+                        </div>
+                      </td>
+                    )}
                   </tr>
                 ))}
                 {query.data.results.length === 0 && (
                   <tr>
-                    <td colSpan={columns.length + 1} className="muted">
+                    <td colSpan={columns.length + (hasActions ? 1 : 0)} className="muted" data-testid="list-empty">
                       {props.emptyText}
                     </td>
                   </tr>
@@ -175,18 +259,21 @@ export function ListPage<T extends { id: string }, C, E>(props: Props<T, C, E>) 
         </>
       )}
 
-      {state.creating && (
-        <Modal title={props.newLabel} onClose={state.close}>
-          {create.form(dialog(create.mutation))}
+      {create && state.creating && (
+        <Modal title={create.label} onClose={state.close}>
+          {create.form(dialog(create.mutation, (values, result) => showToast(create.done(values, result))))}
         </Modal>
       )}
-      {editing && (
+      {edit && editing && (
         <Modal title={`Edit ${name(editing)}`} onClose={state.close}>
-          {edit.form(editing, dialog(edit.mutation))}
+          {edit.form(
+            editing,
+            dialog(edit.mutation, () => showToast(edit.done(editing))),
+          )}
         </Modal>
       )}
       {props.children}
-      {deleting && (
+      {remove && deleting && (
         <ConfirmDialog
           title={remove.title}
           message={remove.message(deleting)}
@@ -194,9 +281,15 @@ export function ListPage<T extends { id: string }, C, E>(props: Props<T, C, E>) 
           busy={remove.mutation.isPending}
           error={remove.mutation.error ? errorText(remove.mutation.error) : null}
           onCancel={state.close}
-          onConfirm={() => remove.confirm(deleting, state.close)}
+          onConfirm={() =>
+            remove.confirm(deleting, () => {
+              state.close();
+              showToast(remove.done(deleting));
+            })
+          }
         />
       )}
+      <Toaster />
     </section>
   );
 }

@@ -5,7 +5,14 @@ interface Props {
   onPage: (page: number) => void;
 }
 
-/** Previous / next over a DRF page-number list. */
+/** Which rows a page holds: "51–100 of 964". */
+export function pageRange(page: number, count: number, pageSize: number): string {
+  if (count === 0) return "0 of 0";
+  const first = (page - 1) * pageSize + 1;
+  return `${Math.min(first, count)}–${Math.min(page * pageSize, count)} of ${count}`;
+}
+
+/** Previous / next over a DRF page-number list, with the rows shown and the total. */
 export function Pagination({ page, count, pageSize, onPage }: Props) {
   const pages = Math.max(1, Math.ceil(count / pageSize));
   return (
@@ -14,7 +21,11 @@ export function Pagination({ page, count, pageSize, onPage }: Props) {
         ← Previous
       </button>
       <span>
-        Page {page} of {pages} ({count} in all)
+        <span data-testid="page-range">{pageRange(page, count, pageSize)}</span>
+        <span className="muted">
+          {" "}
+          · page {page} of {pages}
+        </span>
       </span>
       <button type="button" className="secondary" disabled={page >= pages} onClick={() => onPage(page + 1)}>
         Next →

@@ -4,15 +4,24 @@ import type { DeviceList } from "./types";
 
 export const DEVICES_KEY = ["devices"] as const;
 
-/** device_service's list: every device for an admin, the caller's own for a client. */
-export function listDevices(page: number, signal?: AbortSignal): Promise<DeviceList> {
-  return apiFetch<DeviceList>("/api/devices/", { query: { page }, signal });
+export interface DeviceListQuery {
+  page: number;
+  search?: string;
+  /** name, max_hourly_consumption_kwh, owner_username or created_at; `-` first: descending. */
+  ordering?: string;
+  /** "true": only assigned devices, "false": only unassigned ones, blank: all. */
+  assigned?: string;
 }
 
-export function useDevices(page = 1) {
+/** device_service's list: every device for an admin, the caller's own for a client. */
+export function listDevices(query: DeviceListQuery, signal?: AbortSignal): Promise<DeviceList> {
+  return apiFetch<DeviceList>("/api/devices/", { query: { ...query }, signal });
+}
+
+export function useDevices(query: DeviceListQuery) {
   return useQuery({
-    queryKey: [...DEVICES_KEY, "list", page],
-    queryFn: ({ signal }) => listDevices(page, signal),
+    queryKey: [...DEVICES_KEY, "list", query],
+    queryFn: ({ signal }) => listDevices(query, signal),
     placeholderData: keepPreviousData,
   });
 }

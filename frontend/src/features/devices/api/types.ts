@@ -2,8 +2,8 @@ import type { components } from "../../../api/generated/devices";
 
 type Schemas = components["schemas"];
 
-/** A device as device_service returns it. */
-export type Device = Schemas["Device"];
+/** A device as device_service returns it, with its owner's username (null: unassigned). */
+export type Device = Schemas["Device"] & { owner_username?: string | null };
 
 /** What the device form sends on create and on edit (the owner is set by assign). */
 export type DeviceInput = Pick<
@@ -11,6 +11,6 @@ export type DeviceInput = Pick<
   "name" | "description" | "address" | "max_hourly_consumption_kwh" | "reading_interval_minutes"
 >;
 
-export type DeviceList = Schemas["PaginatedDeviceList"];
+export type DeviceList = Omit<Schemas["PaginatedDeviceList"], "results"> & { results: Device[] };
 
 export type AssignRequest = Schemas["AssignRequest"];

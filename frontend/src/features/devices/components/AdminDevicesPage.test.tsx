@@ -14,22 +14,19 @@ const DEVICE = {
   updated_at: "",
 };
 const DEVICES = [
-  { ...DEVICE, id: "d-1", name: "Kitchen", owner_id: OWNER_ID },
-  { ...DEVICE, id: "d-2", name: "Garage", owner_id: null },
+  { ...DEVICE, id: "d-1", name: "Kitchen", owner_id: OWNER_ID, owner_username: "carol" },
+  { ...DEVICE, id: "d-2", name: "Garage", owner_id: null, owner_username: null },
 ];
 
 describe("AdminDevicesPage", () => {
   it("lists the devices with their owner, Unassign for an assigned one and Assign for the rest", async () => {
     signInAs(ADMIN);
-    fakeApi({
-      "/api/devices/": () => ({ count: 2, next: null, previous: null, results: DEVICES }),
-      [`/api/users/${OWNER_ID}/`]: () => ({ id: OWNER_ID, username: "carol", role: "client", full_name: "" }),
-    });
+    fakeApi({ "/api/devices/": () => ({ count: 2, next: null, previous: null, results: DEVICES }) });
     const { container } = renderRoutes([{ path: "/", element: <AdminDevicesPage /> }], "/");
     const kitchen = await screen.findByText("Kitchen");
     const row = kitchen.closest("tr") as HTMLElement;
     expect(row).toHaveAttribute("data-device-name", "Kitchen");
-    expect(await within(row).findByText("carol")).toBeInTheDocument();
+    expect(within(row).getByTestId("device-owner")).toHaveTextContent("carol");
     expect(within(row).getByRole("button", { name: "Unassign Kitchen" })).toBeInTheDocument();
     const garage = container.querySelector('tr[data-device-name="Garage"]') as HTMLElement;
     expect(within(garage).getByTestId("device-owner")).toHaveTextContent("unassigned");
@@ -53,7 +50,6 @@ describe("AdminDevicesPage", () => {
     let answer = 400;
     fakeApi({
       "/api/devices/": () => ({ count: 2, next: null, previous: null, results: DEVICES }),
-      [`/api/users/${OWNER_ID}/`]: () => ({ id: OWNER_ID, username: "carol", role: "client", full_name: "" }),
       "/api/devices/d-2/": (_url, init) => {
         sent.push(JSON.parse(String(init?.body)));
         const errors = [{ code: "min_value", detail: "Too small.", attr: "max_hourly_consumption_kwh" }];
@@ -83,5 +79,68 @@ describe("AdminDevicesPage", () => {
       max_hourly_consumption_kwh: 3,
       reading_interval_minutes: 15,
     });
+  });
+});
+
+describe("AdminDevicesPage actions", () => {
+  it("unassigns only once the dialog is confirmed, then says so", async () => {
+    signInAs(ADMIN);
+    const posted: unknown[] = [];
+    fakeApi({
+      "/api/devices/": () => ({ count: 2, next: null, previous: null, results: DEVICES }),
+      "/api/devices/d-1/assign/": (_url, init) => {
+        posted.push(JSON.parse(String(init?.body)));
+        return { ...DEVICES[0], owner_id: null, owner_username: null };
+      },
+    });
+    renderRoutes([{ path: "/", element: <AdminDevicesPage /> }], "/");
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "Unassign Kitchen" }));
+    const dialog = screen.getByRole("dialog", { name: "Unassign device" });
+    expect(dialog).toHaveTextContent("Unassign Kitchen from carol?");
+    expect(posted).toEqual([]);
+    await user.click(within(dialog).getByRole("button", { name: "Cancel" }));
+    expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
+    expect(posted).toEqual([]);
+
+    await user.click(screen.getByRole("button", { name: "Unassign Kitchen" }));
+    await user.click(within(screen.getByRole("dialog")).getByRole("button", { name: "Unassign" }));
+    await waitFor(() => expect(screen.queryByRole("dialog")).not.toBeInTheDocument());
+    expect(posted).toEqual([{ user_id: null }]);
+    expect(screen.getByTestId("toasts")).toHaveTextContent("Unassigned Kitchen.");
+  });
+
+  it("shows a created device: searched for by its name, marked, and a toast", async () => {
+    signInAs(ADMIN);
+    const created = { ...DEVICE, id: "d-9", name: "Sauna", owner_id: null, owner_username: null };
+    const { calls } = fakeApi({
+      "/api/devices/": (url, init) => {
+        if (init?.method === "POST") return created;
+        const results = url.searchParams.get("search") === "Sauna" ? [created] : DEVICES;
+        return { count: results.length, next: null, previous: null, results };
+      },
+    });
+    const { router } = renderRoutes([{ path: "/", element: <AdminDevicesPage /> }], "/?ordering=-owner_username");
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "New device" }));
+    const dialog = screen.getByRole("dialog", { name: "New device" });
+    await user.type(within(dialog).getByLabelText("Name"), "Sauna");
+    await user.click(within(dialog).getByRole("button", { name: "Create device" }));
+    const row = await screen.findByText("Sauna", { selector: "tr td *" });
+    expect(row.closest("tr")).toHaveClass("highlight");
+    expect(screen.getByLabelText("Search")).toHaveValue("Sauna");
+    expect(router.state.location.search).toBe("?ordering=-owner_username&search=Sauna");
+    expect(calls.at(-1)?.searchParams.get("search")).toBe("Sauna");
+    expect(screen.getByTestId("toasts")).toHaveTextContent("Created device Sauna.");
+  });
+
+  it("filters to the unassigned devices", async () => {
+    signInAs(ADMIN);
+    const { calls } = fakeApi({
+      "/api/devices/": () => ({ count: 2, next: null, previous: null, results: DEVICES }),
+    });
+    renderRoutes([{ path: "/", element: <AdminDevicesPage /> }], "/");
+    await userEvent.setup().selectOptions(await screen.findByLabelText("Show"), "Unassigned");
+    await waitFor(() => expect(calls.at(-1)?.searchParams.get("assigned")).toBe("false"));
   });
 });

@@ -1,6 +1,8 @@
 import { useState } from "react";
-import { ErrorMessage } from "../../../components/ErrorMessage";
+import { ConfirmDialog } from "../../../components/ConfirmDialog";
+import { errorText } from "../../../components/ErrorMessage";
 import { ListPage, RowButton } from "../../../components/ListPage";
+import { showToast } from "../../../components/Toast";
 import { useListPage } from "../../../components/use-list-page";
 import { useAssignDevice } from "../api/assign-device";
 import { useCreateDevice } from "../api/create-device";
@@ -10,7 +12,6 @@ import type { Device } from "../api/types";
 import { useUpdateDevice } from "../api/update-device";
 import { AssignDialog } from "./AssignDialog";
 import { DEFAULT_INTERVAL_MINUTES, DeviceForm } from "./DeviceForm";
-import { OwnerName } from "./OwnerName";
 
 const EMPTY = {
   name: "",
@@ -21,47 +22,92 @@ const EMPTY = {
 };
 
 export function AdminDevicesPage() {
-  const list = useListPage<Device>();
-  const devices = useDevices(list.page);
+  const list = useListPage<Device, "assigned">({ defaultOrdering: "name", filters: ["assigned"] });
+  const devices = useDevices(list.query);
   const create = useCreateDevice();
   const update = useUpdateDevice();
   const remove = useDeleteDevice();
   const unassign = useAssignDevice();
   const [assigning, setAssigning] = useState<Device | null>(null);
+  const [unassigning, setUnassigning] = useState<Device | null>(null);
+  // The device just created: searched for, so it is on the page whatever the sort, and marked.
+  const [created, setCreated] = useState<string | null>(null);
 
   return (
     <ListPage
       title="Devices"
-      newLabel="New device"
       state={list}
       query={devices}
-      notice={unassign.error && <ErrorMessage error={unassign.error} title="Could not unassign" />}
+      search={{ id: "device-search", placeholder: "name, address, owner" }}
+      filters={
+        <div className="field inline">
+          <label htmlFor="device-assigned">Show</label>
+          <select
+            id="device-assigned"
+            value={list.filters.assigned}
+            onChange={(e) => list.setFilter("assigned", e.target.value || null)}
+          >
+            <option value="">All devices</option>
+            <option value="true">Assigned</option>
+            <option value="false">Unassigned</option>
+          </select>
+        </div>
+      }
       tableTestId="devices-table"
       columns={[
-        { header: "Name", cell: (device) => device.name },
-        { header: "Description", cell: (device) => device.description },
-        { header: "Address", cell: (device) => device.address },
-        { header: "Max kWh/h", className: "num", cell: (device) => device.max_hourly_consumption_kwh },
+        { header: "Name", sort: "name", cell: (device) => device.name, truncate: (device) => device.name },
+        {
+          header: "Description",
+          cell: (device) => device.description,
+          truncate: (device) => device.description ?? "",
+        },
+        { header: "Address", cell: (device) => device.address, truncate: (device) => device.address ?? "" },
+        {
+          header: (
+            <>
+              Max <span className="unit">kWh/h</span>
+            </>
+          ),
+          sort: "max_hourly_consumption_kwh",
+          className: "num",
+          cell: (device) => device.max_hourly_consumption_kwh,
+        },
         { header: "Reading every", className: "num", cell: (device) => `${device.reading_interval_minutes} min` },
-        { header: "Owner", cellTestId: "device-owner", cell: (device) => <OwnerName ownerId={device.owner_id} /> },
+        {
+          header: "Owner",
+          sort: "owner_username",
+          cellTestId: "device-owner",
+          cell: (device) => device.owner_username ?? <span className="muted">unassigned</span>,
+          truncate: (device) => device.owner_username ?? "unassigned",
+        },
       ]}
       name={(device) => device.name}
-      rowData={(device) => ({ "data-device-name": device.name })}
+      rowData={(device) => ({ "data-device-name": device.name, "data-device-id": device.id })}
+      rowClassName={(device) => (device.id === created ? "highlight" : undefined)}
       actions={(device) =>
         device.owner_id ? (
           <RowButton
             label="Unassign"
             name={device.name}
-            onClick={() => unassign.mutate({ id: device.id, userId: null })}
+            onClick={() => {
+              unassign.reset();
+              setUnassigning(device);
+            }}
           />
         ) : (
           <RowButton label="Assign" name={device.name} onClick={() => setAssigning(device)} />
         )
       }
-      emptyText="No devices yet."
+      emptyText={list.search || list.filters.assigned ? "No devices match." : "No devices yet."}
       create={{
+        label: "New device",
         mutation: create,
         form: (dialog) => <DeviceForm {...dialog} initial={EMPTY} submitLabel="Create device" />,
+        done: (_values, device) => {
+          setCreated(device.id);
+          list.searchNow(device.name);
+          return `Created device ${device.name}.`;
+        },
       }}
       edit={{
         mutation: update,
@@ -73,15 +119,38 @@ export function AdminDevicesPage() {
             onSubmit={(data) => dialog.onSubmit({ id: device.id, data })}
           />
         ),
+        done: (device) => `Saved device ${device.name}.`,
       }}
       remove={{
         mutation: remove,
         title: "Delete device",
         message: (device) => `Delete ${device.name} and its readings? This cannot be undone.`,
-        confirm: (device, close) => remove.mutate(device.id, { onSuccess: close }),
+        confirm: (device, done) => remove.mutate(device.id, { onSuccess: done }),
+        done: (device) => `Deleted device ${device.name}.`,
       }}
     >
       {assigning && <AssignDialog device={assigning} onClose={() => setAssigning(null)} />}
+      {unassigning && (
+        <ConfirmDialog
+          title="Unassign device"
+          message={`Unassign ${unassigning.name} from ${unassigning.owner_username ?? "its owner"}? They no longer see it.`}
+          confirmLabel="Unassign"
+          busy={unassign.isPending}
+          error={unassign.error ? errorText(unassign.error) : null}
+          onCancel={() => setUnassigning(null)}
+          onConfirm={() =>
+            unassign.mutate(
+              { id: unassigning.id, userId: null },
+              {
+                onSuccess: () => {
+                  setUnassigning(null);
+                  showToast(`Unassigned ${unassigning.name}.`);
+                },
+              },
+            )
+          }
+        />
+      )}
     </ListPage>
   );
 }

@@ -1,11 +1,15 @@
-import { Link } from "react-router";
+import { Link, useSearchParams } from "react-router";
 import { ErrorMessage } from "../../../components/ErrorMessage";
+import { PAGE_SIZE } from "../../../components/ListPage";
 import { Loading } from "../../../components/Loading";
+import { Pagination } from "../../../components/Pagination";
 import { useDevices } from "../api/list-devices";
 
-/** A client's own devices, each with its maximum hourly consumption and a link to its chart. */
+/** A client's own devices, 50 a page, each with its maximum hourly consumption and a link to its chart. */
 export function MyDevicesPage() {
-  const devices = useDevices(1);
+  const [params, setParams] = useSearchParams();
+  const page = Math.max(1, Number.parseInt(params.get("page") ?? "", 10) || 1);
+  const devices = useDevices({ page });
   return (
     <section>
       <h1>My devices</h1>
@@ -19,7 +23,9 @@ export function MyDevicesPage() {
       <ul className="device-cards" data-testid="my-devices">
         {devices.data?.results.map((device) => (
           <li key={device.id} className="card">
-            <h2>{device.name}</h2>
+            <h2 className="truncate" title={device.name}>
+              {device.name}
+            </h2>
             {device.description && <p>{device.description}</p>}
             {device.address && <p className="muted">{device.address}</p>}
             <p>
@@ -29,6 +35,14 @@ export function MyDevicesPage() {
           </li>
         ))}
       </ul>
+      {devices.data && devices.data.count > PAGE_SIZE && (
+        <Pagination
+          page={page}
+          count={devices.data.count}
+          pageSize={PAGE_SIZE}
+          onPage={(next) => setParams(next > 1 ? { page: String(next) } : {})}
+        />
+      )}
     </section>
   );
 }

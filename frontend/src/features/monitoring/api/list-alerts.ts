@@ -6,15 +6,19 @@ export const ALERTS_KEY = ["monitoring", "alerts"] as const;
 
 export interface AlertListQuery {
   page: number;
-  unread: boolean;
+  /** "true": only the caller's unread ones; blank: all. */
+  unread?: string;
+  search?: string;
+  /** created_at, hour_start, kwh or device_name; `-` first: descending. */
+  ordering?: string;
+  device_id?: string;
+  /** The device's owner when the alert was raised (admin). */
+  owner_id?: string;
 }
 
-/** The caller's alerts (an admin's: all), newest first. */
+/** The caller's alerts (an admin's: all), newest first unless ordered otherwise. */
 export function listAlerts(query: AlertListQuery, signal?: AbortSignal): Promise<AlertList> {
-  return apiFetch<AlertList>("/api/monitoring/alerts/", {
-    query: { page: query.page, unread: query.unread ? "true" : undefined },
-    signal,
-  });
+  return apiFetch<AlertList>("/api/monitoring/alerts/", { query: { ...query }, signal });
 }
 
 export function useAlerts(query: AlertListQuery) {

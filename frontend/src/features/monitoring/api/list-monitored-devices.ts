@@ -1,6 +1,8 @@
-import { useQuery } from "@tanstack/react-query";
-import { fetchAllPages } from "../../../lib/api-client";
-import type { MonitoredDevice } from "./types";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { apiFetch, fetchAllPages } from "../../../lib/api-client";
+import type { MonitoredDevice, MonitoredDeviceList } from "./types";
+
+export const MONITORED_DEVICES_KEY = ["monitoring", "devices"] as const;
 
 /** The devices monitoring knows and the caller may see (a client: own; an admin: all). */
 export function listMonitoredDevices(signal?: AbortSignal): Promise<MonitoredDevice[]> {
@@ -9,7 +11,20 @@ export function listMonitoredDevices(signal?: AbortSignal): Promise<MonitoredDev
 
 export function useMonitoredDevices() {
   return useQuery({
-    queryKey: ["monitoring", "devices"],
+    queryKey: MONITORED_DEVICES_KEY,
     queryFn: ({ signal }) => listMonitoredDevices(signal),
+  });
+}
+
+/** The first page of devices whose name or owner's username holds `search` (the picker's). */
+export function searchMonitoredDevices(search: string, signal?: AbortSignal): Promise<MonitoredDeviceList> {
+  return apiFetch<MonitoredDeviceList>("/api/monitoring/devices/", { query: { search }, signal });
+}
+
+export function useMonitoredDeviceSearch(search: string) {
+  return useQuery({
+    queryKey: [...MONITORED_DEVICES_KEY, "search", search],
+    queryFn: ({ signal }) => searchMonitoredDevices(search, signal),
+    placeholderData: keepPreviousData,
   });
 }

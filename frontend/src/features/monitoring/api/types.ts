@@ -2,15 +2,20 @@ import type { components } from "../../../api/generated/monitoring";
 
 type Schemas = components["schemas"];
 
-/** An overconsumption alert, as the list, mark-read and the alerts WebSocket give it. */
-export type Alert = Schemas["Alert"];
+/**
+ * An overconsumption alert, as the list, mark-read and the alerts WebSocket give it; the owner
+ * is the device's when the alert was raised, `read_at` the caller's own.
+ */
+export type Alert = Schemas["Alert"] & { owner_id?: string | null; owner_username?: string | null };
 
-export type AlertList = Schemas["PaginatedAlertList"];
+export type AlertList = Omit<Schemas["PaginatedAlertList"], "results"> & { results: Alert[] };
 
 export type AlertsMarkedRead = Schemas["AlertsMarkedRead"];
 
 /** A device as monitoring last heard of it from device_service (the dashboard's list). */
-export type MonitoredDevice = Schemas["Device"];
+export type MonitoredDevice = Schemas["Device"] & { owner_username?: string | null };
+
+export type MonitoredDeviceList = Omit<Schemas["PaginatedDeviceList"], "results"> & { results: MonitoredDevice[] };
 
 /** A local day's hours (23, 24 or 25) with total, peak and average. */
 export type DailyConsumption = Schemas["DailyConsumption"];

@@ -1,102 +1,148 @@
-import { useState } from "react";
 import { Link } from "react-router";
 import { ErrorMessage } from "../../../components/ErrorMessage";
-import { Loading } from "../../../components/Loading";
-import { Pagination } from "../../../components/Pagination";
+import { ListPage } from "../../../components/ListPage";
+import { showToast } from "../../../components/Toast";
+import { useListPage } from "../../../components/use-list-page";
+import { UserPicker } from "../../../components/UserPicker";
 import { alertDashboardPath, alertHour } from "../alert-text";
 import { useAlerts } from "../api/list-alerts";
 import { useMarkAlertRead } from "../api/mark-alert-read";
 import { useMarkAllAlertsRead } from "../api/mark-all-alerts-read";
+import type { Alert } from "../api/types";
+import { useIsAdmin } from "../use-is-admin";
+import { DevicePicker } from "./DevicePicker";
 
-const PAGE_SIZE = 50;
+const FILTERS = ["unread", "device_id", "owner_id"] as const;
 
+/**
+ * The caller's alerts (an admin's: the fleet's, with the owners), searchable, sortable and
+ * filtered by device and owner. Read or unread is the caller's own: an admin marking an alert
+ * read leaves it unread for its owner.
+ */
 export function AlertsPage() {
-  const [page, setPage] = useState(1);
-  const [unread, setUnread] = useState(false);
-  const alerts = useAlerts({ page, unread });
+  const admin = useIsAdmin();
+  const list = useListPage<Alert, (typeof FILTERS)[number]>({ defaultOrdering: "-created_at", filters: FILTERS });
+  const alerts = useAlerts(list.query);
   const markRead = useMarkAlertRead();
   const markAll = useMarkAllAlertsRead();
+  const { unread, device_id: deviceId, owner_id: ownerId } = list.filters;
+  const filtered = Boolean(unread || deviceId || ownerId || list.search);
 
   return (
-    <section>
-      <div className="page-head">
-        <h1>Alerts</h1>
-        <button type="button" onClick={() => markAll.mutate()} disabled={markAll.isPending}>
+    <ListPage
+      title="Alerts"
+      state={list}
+      query={alerts}
+      headActions={
+        <button
+          type="button"
+          disabled={markAll.isPending}
+          onClick={() =>
+            markAll.mutate(undefined, {
+              onSuccess: (result) =>
+                showToast(`Marked ${result.updated} alert${result.updated === 1 ? "" : "s"} read.`),
+            })
+          }
+        >
           Mark all read
         </button>
-      </div>
-      <div className="toolbar">
-        <label className="checkbox">
-          <input
-            type="checkbox"
-            checked={unread}
-            onChange={(e) => {
-              setUnread(e.target.checked);
-              setPage(1);
-            }}
-          />{" "}
-          Unread only
-        </label>
-      </div>
-      {markRead.error && <ErrorMessage error={markRead.error} title="Could not mark read" />}
-      {markAll.error && <ErrorMessage error={markAll.error} title="Could not mark all read" />}
-      {alerts.isPending && <Loading />}
-      {alerts.isError && <ErrorMessage error={alerts.error} />}
-      {alerts.data && (
+      }
+      search={admin ? { id: "alert-search", placeholder: "device or owner" } : undefined}
+      filters={
         <>
-          <div className="table-wrap">
-            <table data-testid="alerts-table">
-              <thead>
-                <tr>
-                  <th scope="col">Device</th>
-                  <th scope="col">Hour</th>
-                  <th scope="col" className="num">
-                    kWh
-                  </th>
-                  <th scope="col" className="num">
-                    Max
-                  </th>
-                  <th scope="col">Status</th>
-                </tr>
-              </thead>
-              <tbody>
-                {alerts.data.results.map((alert) => (
-                  <tr key={alert.id} className={alert.read_at ? undefined : "unread"} data-alert-id={alert.id}>
-                    <td>{alert.device_name}</td>
-                    <td>
-                      <Link to={alertDashboardPath(alert)}>{alertHour(alert)}</Link>
-                    </td>
-                    <td className="num">{alert.kwh.toFixed(2)}</td>
-                    <td className="num">{alert.max_kwh}</td>
-                    <td>
-                      {alert.read_at ? (
-                        <span className="muted">read</span>
-                      ) : (
-                        <button
-                          type="button"
-                          className="secondary"
-                          aria-label={`Mark read: ${alert.device_name}, ${alertHour(alert)}`}
-                          onClick={() => markRead.mutate(alert.id)}
-                        >
-                          Mark read
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-                {alerts.data.results.length === 0 && (
-                  <tr>
-                    <td colSpan={5} className="muted" data-testid="no-alerts">
-                      {unread ? "No unread alerts." : "No alerts yet: no device has gone over its maximum."}
-                    </td>
-                  </tr>
-                )}
-              </tbody>
-            </table>
-          </div>
-          <Pagination page={page} count={alerts.data.count} pageSize={PAGE_SIZE} onPage={setPage} />
+          <DevicePicker
+            id="alert-device"
+            value={deviceId || null}
+            onChange={(device) => list.setFilter("device_id", device?.id ?? null)}
+            clearLabel="All devices"
+          />
+          {admin && (
+            <UserPicker
+              id="alert-owner"
+              label="Owner"
+              value={ownerId || null}
+              onChange={(user) => list.setFilter("owner_id", user?.id ?? null)}
+              clearLabel="All owners"
+            />
+          )}
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              checked={unread === "true"}
+              onChange={(e) => list.setFilter("unread", e.target.checked ? "true" : null)}
+            />{" "}
+            Unread only
+          </label>
         </>
-      )}
-    </section>
+      }
+      notice={
+        <>
+          {markRead.error && <ErrorMessage error={markRead.error} title="Could not mark read" />}
+          {markAll.error && <ErrorMessage error={markAll.error} title="Could not mark all read" />}
+        </>
+      }
+      tableTestId="alerts-table"
+      columns={[
+        {
+          header: "Device",
+          sort: "device_name",
+          cell: (alert) => alert.device_name,
+          truncate: (alert) => alert.device_name,
+        },
+        ...(admin
+          ? [
+              {
+                header: "Owner",
+                cell: (alert: Alert) => alert.owner_username ?? <span className="muted">unassigned</span>,
+                truncate: (alert: Alert) => alert.owner_username ?? "unassigned",
+              },
+            ]
+          : []),
+        {
+          header: "Hour",
+          sort: "hour_start",
+          cell: (alert) => <Link to={alertDashboardPath(alert)}>{alertHour(alert)}</Link>,
+        },
+        {
+          header: <span className="unit">kWh</span>,
+          sort: "kwh",
+          className: "num",
+          cell: (alert) => alert.kwh.toFixed(2),
+        },
+        {
+          header: (
+            <>
+              Max <span className="unit">kWh</span>
+            </>
+          ),
+          className: "num",
+          cell: (alert) => alert.max_kwh,
+        },
+      ]}
+      name={(alert) => `${alert.device_name} ${alertHour(alert)}`}
+      rowData={(alert) => ({ "data-alert-id": alert.id })}
+      rowClassName={(alert) => (alert.read_at ? undefined : "unread")}
+      actions={(alert) =>
+        alert.read_at ? (
+          <span className="muted">read</span>
+        ) : (
+          <button
+            type="button"
+            className="secondary"
+            aria-label={`Mark ${alert.device_name} ${alertHour(alert)} read`}
+            onClick={() => markRead.mutate(alert.id)}
+          >
+            Mark read
+          </button>
+        )
+      }
+      emptyText={
+        unread
+          ? "No unread alerts."
+          : filtered
+            ? "No alerts match."
+            : "No alerts yet: no device has gone over its maximum."
+      }
+    />
   );
 }

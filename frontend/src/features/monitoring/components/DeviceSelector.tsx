@@ -1,4 +1,6 @@
 import type { MonitoredDevice } from "../api/types";
+import { useIsAdmin } from "../use-is-admin";
+import { DevicePicker } from "./DevicePicker";
 
 interface Props {
   devices: MonitoredDevice[];
@@ -6,7 +8,21 @@ interface Props {
   onChange: (deviceId: string) => void;
 }
 
+/**
+ * The dashboard's device: a client's few in a plain select; an admin's fleet (a thousand) in the
+ * searchable picker, which asks the API for matches instead of listing them all.
+ */
 export function DeviceSelector({ devices, value, onChange }: Props) {
+  if (useIsAdmin()) {
+    return (
+      <DevicePicker
+        id="device-selector"
+        value={value}
+        known={devices.find((device) => device.id === value) ?? null}
+        onChange={(device) => device && onChange(device.id)}
+      />
+    );
+  }
   return (
     <div className="field inline">
       <label htmlFor="device-selector">Device</label>

@@ -56,7 +56,7 @@ function DeviceTariffs({ devices }: { devices: MonitoredDevice[] }) {
 }
 
 export function AdminTariffsPage() {
-  const list = useListPage<Tariff>();
+  const list = useListPage<Tariff>({ defaultOrdering: "" });
   const tariffs = useTariffs(list.page);
   const devices = useMonitoredDevices();
   const create = useCreateTariff();
@@ -69,7 +69,6 @@ export function AdminTariffsPage() {
   return (
     <ListPage
       title="Tariffs"
-      newLabel="New tariff"
       state={list}
       query={tariffs}
       tableTestId="tariffs-table"
@@ -85,10 +84,12 @@ export function AdminTariffsPage() {
       rowData={(tariff) => ({ "data-tariff-name": tariff.name })}
       emptyText="No tariffs yet: every device is unpriced."
       create={{
+        label: "New tariff",
         mutation: create,
         form: (dialog) => (
           <TariffForm {...dialog} initial={emptyTariff()} devices={known} submitLabel="Create tariff" />
         ),
+        done: (values) => `Created tariff ${values.name}.`,
       }}
       edit={{
         mutation: update,
@@ -101,13 +102,15 @@ export function AdminTariffsPage() {
             onSubmit={(data) => dialog.onSubmit({ id: tariff.id, data })}
           />
         ),
+        done: (tariff) => `Saved tariff ${tariff.name}.`,
       }}
       remove={{
         mutation: remove,
         title: "Delete tariff",
         message: (tariff) =>
           `Delete the tariff ${tariff.name}? Costs it priced are priced by the tariff in force before it, or not at all.`,
-        confirm: (tariff, close) => remove.mutate(tariff.id, { onSuccess: close }),
+        confirm: (tariff, done) => remove.mutate(tariff.id, { onSuccess: done }),
+        done: (tariff) => `Deleted tariff ${tariff.name}.`,
       }}
     >
       {devices.data && <DeviceTariffs devices={devices.data} />}

@@ -16,14 +16,22 @@ describe("UsersPage", () => {
     const { calls } = fakeApi({ "/api/users/": listOf(120) });
     renderRoutes([{ path: "/", element: <UsersPage /> }], "/");
     const user = userEvent.setup();
-    expect(await screen.findByText("Page 1 of 3 (120 in all)")).toBeInTheDocument();
+    expect(await screen.findByText("1–50 of 120")).toBeInTheDocument();
     await user.click(screen.getByRole("button", { name: "Next →" }));
-    expect(await screen.findByText("Page 2 of 3 (120 in all)")).toBeInTheDocument();
+    expect(await screen.findByText("51–100 of 120")).toBeInTheDocument();
     await user.type(screen.getByLabelText("Search"), "al");
-    expect(await screen.findByText("Page 1 of 3 (120 in all)")).toBeInTheDocument();
+    expect(await screen.findByText("1–50 of 120")).toBeInTheDocument();
     const last = calls.filter((c) => c.pathname === "/api/users/").at(-1);
     expect(last?.searchParams.get("search")).toBe("al");
     expect(last?.searchParams.get("page")).toBe("1");
+  });
+
+  it("sorts by full name from its header", async () => {
+    signInAs(ADMIN);
+    const { calls } = fakeApi({ "/api/users/": listOf(1) });
+    renderRoutes([{ path: "/", element: <UsersPage /> }], "/");
+    await userEvent.setup().click(await screen.findByRole("button", { name: /Full name/ }));
+    await waitFor(() => expect(calls.at(-1)?.searchParams.get("ordering")).toBe("full_name"));
   });
 
   it("says so when no user matches", async () => {
@@ -47,6 +55,7 @@ describe("UsersPage", () => {
     await user.click(within(dialog).getByRole("button", { name: "Delete" }));
     await waitFor(() => expect(screen.queryByRole("dialog")).not.toBeInTheDocument());
     expect(calls.some((c) => c.pathname === "/api/auth/users/u-1/")).toBe(true);
+    expect(screen.getByTestId("toasts")).toHaveTextContent("Deleted user alice.");
   });
 
   it("opens the edit dialog with the user's name in its title", async () => {

@@ -10,8 +10,8 @@ import { UserForm } from "./UserForm";
 const EMPTY = { username: "", password: "", full_name: "", email: "", role: "client" as const };
 
 export function UsersPage() {
-  const list = useListPage<UserProfile>();
-  const users = useUsers({ search: list.search.trim(), page: list.page });
+  const list = useListPage<UserProfile>({ defaultOrdering: "username" });
+  const users = useUsers(list.query);
   const createUser = useCreateUser();
   const updateUser = useUpdateUser();
   const deleteUser = useDeleteUser();
@@ -19,23 +19,24 @@ export function UsersPage() {
   return (
     <ListPage
       title="Users"
-      newLabel="New user"
       state={list}
       query={users}
-      search={{ id: "user-search", placeholder: "part of a username" }}
+      search={{ id: "user-search", placeholder: "username, name or e-mail" }}
       tableTestId="users-table"
       columns={[
-        { header: "Username", cell: (user) => user.username },
-        { header: "Full name", cell: (user) => user.full_name },
-        { header: "E-mail", cell: (user) => user.email },
-        { header: "Role", cell: (user) => <span className={`badge ${user.role}`}>{user.role}</span> },
+        { header: "Username", sort: "username", cell: (user) => user.username, truncate: (user) => user.username },
+        { header: "Full name", sort: "full_name", cell: (user) => user.full_name, truncate: (user) => user.full_name },
+        { header: "E-mail", sort: "email", cell: (user) => user.email, truncate: (user) => user.email },
+        { header: "Role", sort: "role", cell: (user) => <span className={`badge ${user.role}`}>{user.role}</span> },
       ]}
       name={(user) => user.username}
       rowData={(user) => ({ "data-username": user.username })}
       emptyText="No users match."
       create={{
+        label: "New user",
         mutation: createUser,
         form: (dialog) => <UserForm {...dialog} initial={EMPTY} editing={false} />,
+        done: (values) => `Created user ${values.username}.`,
       }}
       edit={{
         mutation: updateUser,
@@ -53,12 +54,14 @@ export function UsersPage() {
             onSubmit={(changes) => dialog.onSubmit({ user, changes })}
           />
         ),
+        done: (user) => `Saved user ${user.username}.`,
       }}
       remove={{
         mutation: deleteUser,
         title: "Delete user",
         message: (user) => `Delete ${user.username}? Their devices become unassigned. This cannot be undone.`,
-        confirm: (user, close) => deleteUser.mutate(user.id, { onSuccess: close }),
+        confirm: (user, done) => deleteUser.mutate(user.id, { onSuccess: done }),
+        done: (user) => `Deleted user ${user.username}.`,
       }}
     />
   );

@@ -1,0 +1,44 @@
+import { useState } from "react";
+import { pageOptions, SearchPicker, type PickerOptions } from "../../../components/SearchPicker";
+import { useMonitoredDevice } from "../api/get-monitored-device";
+import { useMonitoredDeviceSearch } from "../api/list-monitored-devices";
+import type { MonitoredDevice } from "../api/types";
+
+/** The first page of devices matching the typed text (`GET /api/monitoring/devices/?search=`). */
+function useDeviceOptions(search: string): PickerOptions<MonitoredDevice> {
+  return pageOptions(useMonitoredDeviceSearch(search));
+}
+
+interface Props {
+  id: string;
+  /** The chosen device's id, or null. */
+  value: string | null;
+  /** The chosen device when the caller has it already (the dashboard's list): no lookup. */
+  known?: MonitoredDevice | null;
+  onChange: (device: MonitoredDevice | null) => void;
+  clearLabel?: string;
+}
+
+/** A device found by part of its name or its owner's username; the owner beside each. */
+export function DevicePicker({ id, value, known, onChange, clearLabel }: Props) {
+  const [picked, setPicked] = useState<MonitoredDevice | null>(null);
+  const have = [known, picked].find((device) => device && device.id === value) ?? null;
+  const looked = useMonitoredDevice(value && !have ? value : null);
+  return (
+    <SearchPicker<MonitoredDevice>
+      id={id}
+      label="Device"
+      placeholder="part of a name or owner"
+      selected={value ? (have ?? looked.data ?? null) : null}
+      onSelect={(device) => {
+        setPicked(device);
+        onChange(device);
+      }}
+      useOptions={useDeviceOptions}
+      itemKey={(device) => device.id}
+      itemName={(device) => device.name}
+      itemDetail={(device) => device.owner_username ?? "unassigned"}
+      clearLabel={clearLabel}
+    />
+  );
+}
