@@ -161,7 +161,7 @@ async function adminMarksAlertRead(args) {
       owner: await row.locator("td").nth(1).textContent(),
       picker: await picker.inputValue(),
     };
-    await row.getByRole("button", { name: /^Mark .* read$/ }).click();
+    await row.getByRole("button", { name: /^Mark read: / }).click();
     await eventually("the row read for the admin", 10_000, async () =>
       row.evaluate((tr) => !tr.classList.contains("unread")),
     );

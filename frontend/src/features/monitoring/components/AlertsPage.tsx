@@ -129,7 +129,7 @@ export function AlertsPage() {
           <button
             type="button"
             className="secondary"
-            aria-label={`Mark ${alert.device_name} ${alertHour(alert)} read`}
+            aria-label={`Mark read: ${alert.device_name}, ${alertHour(alert)}`}
             onClick={() => markRead.mutate(alert.id)}
           >
             Mark read
