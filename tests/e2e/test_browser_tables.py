@@ -132,7 +132,6 @@ def test_search_on_admin_devices_finds_one_of_a_thousand(
     last = fleet["admin"].get(stack.url("/api/devices/"), params={"ordering": "-name"}, timeout=10)
     assert report["sorted"]["first"] == last.json()["results"][0]["name"]
     assert report["sorted"]["hasLongName"]  # "Long …" sorts among the last
-    assert report["sorted"]["tableOverflow"] <= 0, report["sorted"]
     phone = report["phone"]
     assert phone["overflow"] <= 0, phone
     assert phone["overflowAfterDialog"] <= 0, phone
