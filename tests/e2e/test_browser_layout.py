@@ -17,12 +17,13 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pika
 import pytest
 from harness import Stack
 from harness.api import broker, create_client, login, poll
-from harness.browser import browser
+from harness.browser import TZ, browser
 
 LONG_NAME = ("Basement heat pump, north wing, building C — " * 4)[:120]
 MAX_KWH = 0.5
@@ -106,7 +107,8 @@ def make_world(stack: Stack) -> dict[str, Any]:
         return answer.status_code == 200
 
     assert poll(monitoring_knows_owner), stack.log_tail("monitoring_sync")
-    publish(stack, readings_over_the_last_hours(device_id))
+    readings = readings_over_the_last_hours(device_id)
+    publish(stack, readings)
 
     def alert_raised() -> bool:
         answer = session.get(stack.url("/api/monitoring/alerts/"), timeout=10)
@@ -115,6 +117,11 @@ def make_world(stack: Stack) -> dict[str, Any]:
     assert poll(alert_raised, seconds=30), stack.log_tail("monitoring_measurements")
     return {
         "device_id": device_id,
+        # The browser's local day of the last reading: "today" may have turned past it (after
+        # local midnight) by the time a page opens.
+        "day": datetime.fromtimestamp(readings[-1]["timestamp"] / 1000, ZoneInfo(TZ))
+        .date()
+        .isoformat(),
         "admin": dict(stack.admin_credentials._asdict()),
         "client": {"username": client["username"], "password": password},
     }
@@ -259,7 +266,7 @@ def test_dark_mode_renders_the_dashboard_and_follows_the_switch(
         stack,
         "layout-dark",
         world["client"],
-        path=pages(["/energy?device={device}"], world)[0],
+        path=pages(["/energy?device={device}"], world)[0] + f"&date={world['day']}",
     )
     # The system's dark scheme, with no choice made: the dark page, the bars (every hour of the
     # world is over the maximum) in the dark theme's red.

@@ -22,13 +22,13 @@ def create_device(stack: Stack, admin: requests.Session, **fields: Any) -> dict[
 
 
 def monitoring_device(stack: Stack, admin: requests.Session, device_id: str) -> Any:
-    """monitoring's copy of the device (None while it has none), without the one field monitoring
-    adds of its own (the tariff in force, not part of the synced device)."""
+    """monitoring's copy of the device (None while it has none), without the fields each service
+    adds of its own (the tariff in force; the owner's name, from each one's copy of the users)."""
     response = admin.get(stack.url(f"/api/monitoring/devices/{device_id}/"), timeout=10)
     if response.status_code != 200:
         return None
     copy = response.json()
-    del copy["tariff"]
+    del copy["tariff"], copy["owner_username"]
     return copy
 
 
@@ -57,8 +57,10 @@ def synced_state(
     stack: Stack, admin: requests.Session, device: dict[str, Any]
 ) -> Callable[[], bool]:
     """A check: monitoring's copy equals ``device`` (the device shape)."""
-    # Every field but device_service's own timestamps.
-    expected = {k: v for k, v in device.items() if k not in ("created_at", "updated_at")}
+    # Every field but device_service's own timestamps and its copy of the owner's name.
+    expected = {
+        k: v for k, v in device.items() if k not in ("created_at", "updated_at", "owner_username")
+    }
     return lambda: monitoring_device(stack, admin, device["id"]) == expected
 
 

@@ -29,11 +29,12 @@ async function rangeText(page) {
 
 /** Opens `path` and reads the unread badge once the page's count came (none shown: 0). */
 async function unreadBadgeAt(page, url) {
-  const counted = page.waitForResponse(
-    (r) => r.url().includes("/api/monitoring/alerts/") && r.url().includes("unread=true"),
-  );
+  // The body is read as the answer comes, before the page can navigate away from it.
+  const counted = page
+    .waitForResponse((r) => r.url().includes("/api/monitoring/alerts/") && r.url().includes("unread=true"))
+    .then((r) => r.json());
   await page.goto(url);
-  const { count } = await (await counted).json();
+  const { count } = await counted;
   const badge = page.getByTestId("unread-badge");
   const shown = async () => ((await badge.count()) ? Number(await badge.textContent()) : 0);
   // The badge draws the count a moment after it came.
@@ -205,7 +206,10 @@ async function energyPicker(args) {
     const phoneOverflowOpen = await overflow(page);
     const phoneShot = join(args.screenshotDir, "tables-energy-picker-phone.png");
     await page.screenshot({ path: phoneShot, fullPage: true });
-    await page.getByRole("option").first().click();
+    await page
+      .getByRole("option", { name: new RegExp(args.longName.slice(0, 40)) })
+      .first()
+      .click();
     await page.waitForURL((url) => url.searchParams.get("device") === args.longId);
     await page.getByTestId("period-title").waitFor();
     const phoneOverflow = await overflow(page);
