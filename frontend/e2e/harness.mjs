@@ -108,6 +108,51 @@ export async function eventually(what, ms, attempt) {
   throw new Error(`${what}: not within ${ms} ms (last: ${last})`);
 }
 
+/**
+ * The page's width against the screen's and what sticks out past the right edge (for the test's
+ * message): the deepest such element, by its box or by text spilling out of it. Run in the page
+ * (page.evaluate): self-contained.
+ */
+export function pastTheEdge() {
+  const width = window.innerWidth;
+  const scrollsInside = (element) => {
+    for (let node = element.parentElement; node && node !== document.body; node = node.parentElement) {
+      if (getComputedStyle(node).overflowX !== "visible") return true;
+    }
+    return false;
+  };
+  const reaching = [];
+  for (const element of document.querySelectorAll("body *")) {
+    const style = getComputedStyle(element);
+    const box = element.getBoundingClientRect();
+    // Text or children spilling out of a box that does not clip them reach past the box.
+    const reach = style.overflowX === "visible" ? Math.max(box.right, box.left + element.scrollWidth) : box.right;
+    if (reach <= width + 0.5) continue;
+    if (!["absolute", "fixed"].includes(style.position) && scrollsInside(element)) continue;
+    reaching.push({ element, reach });
+  }
+  const deepest = reaching.filter(
+    ({ element }) => !reaching.some((other) => other.element !== element && element.contains(other.element)),
+  );
+  const culprit = deepest.sort((a, b) => b.reach - a.reach)[0];
+  return {
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: width,
+    culprit: culprit && {
+      right: culprit.reach,
+      tag: culprit.element.tagName,
+      className: String(culprit.element.className),
+      text: culprit.element.textContent.slice(0, 60),
+    },
+  };
+}
+
+/** How much wider than the screen the page is (0: not at all), and its widest element past the edge. */
+export async function overflow(page) {
+  const seen = await page.evaluate(pastTheEdge);
+  return { by: seen.scrollWidth - seen.innerWidth, culprit: seen.culprit };
+}
+
 export async function screenshotSizes(page, dir, name) {
   const paths = [];
   for (const [size, viewport] of Object.entries(VIEWPORTS)) {

@@ -196,8 +196,9 @@ def world(stack: Stack) -> Iterator[dict[str, Any]]:
         device=device,
     )
     admin = login(stack, admin_username, admin_password)
-    devices = admin.get(stack.url("/api/devices/"), timeout=10).json()["results"]
-    device_id = next(d["id"] for d in devices if d["name"] == device["name"])
+    # Searched by its name: other tests' fleets may fill the first pages.
+    found = admin.get(stack.url("/api/devices/"), params={"search": device["name"]}, timeout=10)
+    device_id = next(d["id"] for d in found.json()["results"] if d["name"] == device["name"])
     session = login(stack, client["username"], client["password"])
 
     def monitoring_knows_owner() -> bool:

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { signIn, VIEWPORTS, withBrowser } from "../harness.mjs";
+import { pastTheEdge, signIn, VIEWPORTS, withBrowser } from "../harness.mjs";
 
 // axe-core's own script, run with page.evaluate: the page's CSP forbids adding a <script>.
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
@@ -19,34 +19,10 @@ async function settle(page) {
   await page.waitForTimeout(200); // the charts measure their box once
 }
 
-/** The widest element past the right edge, to say in the test's message what overflows. */
-function overflowReport() {
-  const width = window.innerWidth;
-  let culprit = null;
-  const clipped = (element) => {
-    for (let node = element.parentElement; node && node !== document.body; node = node.parentElement) {
-      if (getComputedStyle(node).overflowX !== "visible") return true; // it scrolls inside its box
-    }
-    return false;
-  };
-  for (const element of document.querySelectorAll("body *")) {
-    const right = element.getBoundingClientRect().right;
-    const positioned = ["absolute", "fixed"].includes(getComputedStyle(element).position);
-    if (right > width + 0.5 && !positioned && clipped(element)) continue;
-    if (right > width + 0.5 && (!culprit || right > culprit.right)) {
-      culprit = {
-        right,
-        tag: element.tagName,
-        className: String(element.className),
-        text: element.textContent.slice(0, 60),
-      };
-    }
-  }
+/** What the layout test checks of a page besides its width. */
+function pageFacts() {
   const longName = [...document.querySelectorAll("[title]")].find((element) => element.title.length >= 120);
   return {
-    scrollWidth: document.documentElement.scrollWidth,
-    innerWidth: width,
-    culprit,
     title: document.title,
     homeLink: document.querySelector("main a[href='/']")?.getAttribute("href") ?? null,
     longNameTitled: !!longName && longName.scrollWidth > longName.clientWidth,
@@ -78,7 +54,13 @@ async function layoutPages(args) {
         for (const path of args.paths) {
           await page.goto(`${args.baseUrl}${path}`);
           await settle(page);
-          const seen = { path, size, theme, ...(await page.evaluate(overflowReport)) };
+          const seen = {
+            path,
+            size,
+            theme,
+            ...(await page.evaluate(pastTheEdge)),
+            ...(await page.evaluate(pageFacts)),
+          };
           if (args.axe) seen.axe = await runAxe(page);
           pages.push(seen);
         }

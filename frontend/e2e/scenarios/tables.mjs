@@ -3,12 +3,7 @@
 // and the pages' width on a phone.
 
 import { join } from "node:path";
-import { eventually, screenshotSizes, signIn, VIEWPORTS, withBrowser } from "../harness.mjs";
-
-/** How much wider than the screen the page is (0: not at all). */
-async function overflow(page) {
-  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-}
+import { eventually, overflow, screenshotSizes, signIn, VIEWPORTS, withBrowser } from "../harness.mjs";
 
 /** Whether an element lies within the viewport's width (nothing cut off left or right). */
 async function insideWidth(page, locator) {
@@ -27,13 +22,15 @@ async function rangeText(page) {
   return (await page.getByTestId("page-range").textContent()).trim();
 }
 
-/** Opens `path` and reads the unread badge once the page's count came (none shown: 0). */
-async function unreadBadgeAt(page, url) {
-  // The body is read as the answer comes, before the page can navigate away from it.
+/**
+ * Signs in and reads the unread badge once the layout's count came (none shown: 0). The count's
+ * answer is awaited from before the sign-in, so it is this page's and not an earlier one's.
+ */
+async function unreadBadgeOnSignIn(page, baseUrl, { username, password }) {
   const counted = page
     .waitForResponse((r) => r.url().includes("/api/monitoring/alerts/") && r.url().includes("unread=true"))
     .then((r) => r.json());
-  await page.goto(url);
+  await signIn(page, baseUrl, username, password);
   const { count } = await counted;
   const badge = page.getByTestId("unread-badge");
   const shown = async () => ((await badge.count()) ? Number(await badge.textContent()) : 0);
@@ -144,10 +141,7 @@ async function myDevicesPaging(args) {
  */
 async function adminMarksAlertRead(args) {
   return withBrowser(args, async (page) => {
-    const ownerBadge = async () => {
-      await signIn(page, args.baseUrl, args.owner.username, args.owner.password);
-      return unreadBadgeAt(page, `${args.baseUrl}/devices`);
-    };
+    const ownerBadge = () => unreadBadgeOnSignIn(page, args.baseUrl, args.owner);
     const ownerBefore = await ownerBadge();
     await signOut(page);
 
@@ -188,35 +182,34 @@ async function energyPicker(args) {
     await box.waitFor();
     const options = await page.evaluate(() => document.querySelectorAll("#device-selector option").length);
     await box.fill(args.typed);
-    const option = page.getByRole("option", { name: new RegExp(args.target) });
+    const option = page.locator(`[role="option"][data-key="${args.targetId}"]`);
     await option.waitFor();
     const listed = await page.getByRole("option").allTextContents();
     await option.click();
     await page.waitForURL((url) => url.searchParams.get("device") === args.targetId);
+    const url = page.url();
     const title = await page.getByTestId("period-title").textContent();
     const desktopShot = join(args.screenshotDir, "tables-energy-picker-desktop.png");
     await page.screenshot({ path: desktopShot, fullPage: true });
 
     await page.setViewportSize(VIEWPORTS.phone);
     await box.fill(args.longName.slice(0, 40));
-    await page
-      .getByRole("option", { name: new RegExp(args.longName.slice(0, 40)) })
-      .first()
-      .waitFor();
+    // Options are told apart by the device's id: the fleet holds other long names.
+    const longOption = page.locator(`[role="option"][data-key="${args.longId}"]`);
+    await longOption.waitFor();
     const phoneOverflowOpen = await overflow(page);
     const phoneShot = join(args.screenshotDir, "tables-energy-picker-phone.png");
     await page.screenshot({ path: phoneShot, fullPage: true });
-    await page
-      .getByRole("option", { name: new RegExp(args.longName.slice(0, 40)) })
-      .first()
-      .click();
+    await longOption.click();
     await page.waitForURL((url) => url.searchParams.get("device") === args.longId);
-    await page.getByTestId("period-title").waitFor();
+    // The long-named device's period drawn (it has no readings: the empty card names it).
+    await page.getByTestId("no-data").filter({ hasText: args.longName }).waitFor();
     const phoneOverflow = await overflow(page);
     return {
       options,
       listed,
-      url: page.url(),
+      url,
+      longUrl: page.url(),
       title,
       value: await box.inputValue(),
       phoneOverflowOpen,

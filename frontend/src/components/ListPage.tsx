@@ -8,6 +8,7 @@ import { Pagination } from "./Pagination";
 import { showToast, Toaster } from "./Toast";
 import type { ListPageState } from "./use-list-page";
 import "./list.css";
+import { TableBox } from "./TableBox";
 
 export const PAGE_SIZE = 50; // the services' DRF page size
 
@@ -195,7 +196,7 @@ export function ListPage<T extends { id: string }, C = never, E = never, R = unk
       {query.isError && <ErrorMessage error={query.error} />}
       {query.data && (
         <>
-          <div className="table-wrap">
+          <TableBox label={props.title}>
             <table data-testid={props.tableTestId} className="list-table">
               <thead>
                 <tr>
@@ -254,7 +255,7 @@ export function ListPage<T extends { id: string }, C = never, E = never, R = unk
                 )}
               </tbody>
             </table>
-          </div>
+          </TableBox>
           <Pagination page={state.page} count={query.data.count} pageSize={PAGE_SIZE} onPage={state.setPage} />
         </>
       )}

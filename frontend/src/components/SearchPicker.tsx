@@ -103,6 +103,7 @@ export function SearchPicker<T>(props: Props<T>) {
                 return (
                   <li
                     key={props.itemKey(item)}
+                    data-key={props.itemKey(item)}
                     className={combobox.highlightedIndex === index ? "highlighted" : undefined}
                     title={detail ? `${name} — ${detail}` : name}
                     {...combobox.getItemProps({ item, index })}

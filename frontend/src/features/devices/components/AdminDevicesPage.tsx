@@ -55,12 +55,8 @@ export function AdminDevicesPage() {
       }
       tableTestId="devices-table"
       columns={[
-        { header: "Name", sort: "name", cell: (device) => device.name, truncate: (device) => device.name },
-        {
-          header: "Description",
-          cell: (device) => device.description,
-          truncate: (device) => device.description ?? "",
-        },
+        // The description under the name (one column less: the row's buttons fit a desktop).
+        { header: "Name", sort: "name", cell: (device) => <NameAndDescription device={device} /> },
         { header: "Address", cell: (device) => device.address, truncate: (device) => device.address ?? "" },
         {
           header: (
@@ -152,5 +148,20 @@ export function AdminDevicesPage() {
         />
       )}
     </ListPage>
+  );
+}
+
+function NameAndDescription({ device }: { device: Device }) {
+  return (
+    <>
+      <span className="truncate cell-text" title={device.name}>
+        {device.name}
+      </span>
+      {device.description && (
+        <span className="truncate cell-text cell-note muted" title={device.description}>
+          {device.description}
+        </span>
+      )}
+    </>
   );
 }

@@ -1,6 +1,7 @@
 import { readingsText, type ChartRow } from "../buckets";
 import { formatMoney, kwhNumber } from "../format";
 import { BUCKET_NAME, type Period } from "../period";
+import { TableBox } from "../../../components/TableBox";
 
 /** The chart's numbers as a table: for screen readers, and for anyone who wants the figures. */
 export function BucketsTable({ rows, period }: { rows: ChartRow[]; period: Period }) {
@@ -10,7 +11,7 @@ export function BucketsTable({ rows, period }: { rows: ChartRow[]; period: Perio
       <summary>
         {bucket[0].toUpperCase() + bucket.slice(1)} by {bucket} (table)
       </summary>
-      <div className="table-wrap">
+      <TableBox label={`Consumption, ${bucket} by ${bucket}`}>
         <table data-testid="energy-table">
           <thead>
             <tr>
@@ -50,7 +51,7 @@ export function BucketsTable({ rows, period }: { rows: ChartRow[]; period: Perio
             ))}
           </tbody>
         </table>
-      </div>
+      </TableBox>
     </details>
   );
 }

@@ -2,6 +2,7 @@ import { useState, type ReactNode } from "react";
 import { Link } from "react-router";
 import type { FleetOverview } from "../api/types";
 import { formatInstant, formatMoney, kwhNumber } from "../format";
+import { TableBox } from "../../../components/TableBox";
 
 /** Rows shown before "Show all": a thousand silent meters would bury the rest of the page. */
 export const FIRST_ROWS = 10;
@@ -45,7 +46,7 @@ export function FleetTable<Row extends { device_id: string; name: string }>({
       {rows.length === 0 ? (
         <p className="muted">{empty}</p>
       ) : (
-        <div className="table-wrap">
+        <TableBox label={title}>
           <table className="fleet-table" data-testid={testId}>
             <thead>
               <tr>
@@ -61,7 +62,7 @@ export function FleetTable<Row extends { device_id: string; name: string }>({
               ))}
             </tbody>
           </table>
-        </div>
+        </TableBox>
       )}
       {rows.length > FIRST_ROWS && (
         <button type="button" className="secondary fleet-more" onClick={() => setAll(!all)}>

@@ -7,6 +7,7 @@ import { useCreateTariff, useDeleteTariff, useTariffs, useUpdateTariff } from ".
 import type { Tariff, TariffInput } from "../api/types";
 import { flatRates, ratesSummary } from "../rates";
 import { TariffForm } from "./TariffForm";
+import { TableBox } from "../../../components/TableBox";
 
 function emptyTariff(): TariffInput {
   return {
@@ -24,7 +25,7 @@ function DeviceTariffs({ devices }: { devices: MonitoredDevice[] }) {
   return (
     <section className="device-tariffs">
       <h2>Which device uses which</h2>
-      <div className="table-wrap">
+      <TableBox label="Which device uses which">
         <table data-testid="device-tariffs">
           <thead>
             <tr>
@@ -50,7 +51,7 @@ function DeviceTariffs({ devices }: { devices: MonitoredDevice[] }) {
             )}
           </tbody>
         </table>
-      </div>
+      </TableBox>
     </section>
   );
 }
