@@ -256,6 +256,17 @@ async function unreadBadge(page) {
   return (await badge.count()) ? Number((await badge.textContent({ timeout: 1000 }).catch(() => "0")) ?? 0) : 0;
 }
 
+/** Watches the page's websockets for the alerts socket's hello: whether it has come yet. */
+function watchHello(page) {
+  let hello = false;
+  page.on("websocket", (socket) => {
+    socket.on("framereceived", (frame) => {
+      if (String(frame.payload).includes('"hello"')) hello = true;
+    });
+  });
+  return () => hello;
+}
+
 /**
  * The client watches a day on /energy; once the alerts socket is up it prints {"ready": true}
  * and the test publishes a reading that takes an hour over the maximum: the toast shows, the
@@ -263,16 +274,11 @@ async function unreadBadge(page) {
  */
 async function liveAlert(args) {
   return withBrowser(args, async (page) => {
-    let hello = false;
-    page.on("websocket", (socket) => {
-      socket.on("framereceived", (frame) => {
-        if (String(frame.payload).includes('"hello"')) hello = true;
-      });
-    });
+    const helloSeen = watchHello(page);
     await signIn(page, args.baseUrl, args.username, args.password);
     await page.goto(`${args.baseUrl}/energy?device=${args.deviceId}&date=${args.date}`);
     await page.locator(".recharts-bar-rectangle").first().waitFor({ state: "visible" });
-    await eventually("the alerts socket's hello", 15_000, async () => hello);
+    await eventually("the alerts socket's hello", 15_000, async () => helloSeen());
     const before = { overMax: await overMaxHours(page), badge: await unreadBadge(page) };
     process.stdout.write(`${JSON.stringify({ ready: true })}\n`);
 
@@ -322,12 +328,7 @@ async function liveAlert(args) {
  */
 async function pagesUnderCsp(args) {
   return withBrowser(args, async (page) => {
-    let hello = false;
-    page.on("websocket", (socket) => {
-      socket.on("framereceived", (frame) => {
-        if (String(frame.payload).includes('"hello"')) hello = true;
-      });
-    });
+    const helloSeen = watchHello(page);
     const policies = {};
     const login = await page.goto(`${args.baseUrl}/login`);
     policies["/login"] = login.headers()["content-security-policy"] ?? null;
@@ -342,7 +343,7 @@ async function pagesUnderCsp(args) {
       .locator(CURRENT_BARS)
       .nth(Math.floor(bars / 2))
       .hover(); // the tooltip too
-    await eventually("the alerts socket's hello", 15_000, async () => hello);
+    await eventually("the alerts socket's hello", 15_000, async () => helloSeen());
     await page.mouse.move(0, 0);
     screenshots.push(...(await screenshotSizes(page, args.screenshotDir, "csp-energy")));
     const docs = {};
@@ -360,7 +361,7 @@ async function pagesUnderCsp(args) {
     const docsShot = join(args.screenshotDir, "csp-docs.png");
     await page.screenshot({ path: docsShot, fullPage: false });
     screenshots.push(docsShot);
-    return { policies, bars, hello, docs, screenshots };
+    return { policies, bars, hello: helloSeen(), docs, screenshots };
   });
 }
 

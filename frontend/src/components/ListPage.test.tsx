@@ -37,6 +37,7 @@ function ThingsPage() {
         { header: "Size", sort: "size", cell: () => "1" },
         { header: "Colour", cell: () => "red" },
       ]}
+      noun="thing"
       name={(thing) => thing.name}
       rowData={(thing) => ({ "data-name": thing.name })}
       emptyText="No things."

@@ -58,6 +58,8 @@ interface Props<T extends { id: string }, C, E, R> {
   notice?: ReactNode;
   tableTestId: string;
   columns: Column<T>[];
+  /** What a row is ("device"): the toasts name it ("Saved device lamp.") and so does the delete dialog's title. */
+  noun: string;
   /** The row's name in the buttons' labels and the edit dialog's title ("Edit alice"). */
   name: (item: T) => string;
   rowData: (item: T) => Record<`data-${string}`, string>;
@@ -73,21 +75,28 @@ interface Props<T extends { id: string }, C, E, R> {
     /** Runs once created (the page may show the new row); the toast's text ("Created user alice."). */
     done: (values: C, result: R) => string;
   };
+  /** Toasts "Saved {noun} {name}." once saved. */
   edit?: {
     mutation: Mutation<E, unknown>;
     form: (item: T, dialog: FormDialog<E>) => ReactNode;
-    done: (item: T) => string;
   };
+  /** Deletes by the row's id once confirmed ("Delete {noun}"), then toasts "Deleted {noun} {name}.". */
   remove?: {
-    mutation: MutationState;
-    title: string;
+    mutation: Mutation<string, unknown>;
     message: (item: T) => string;
-    /** Runs the delete; `done` once it succeeded (closes the dialog, toasts). */
-    confirm: (item: T, done: () => void) => void;
-    done: (item: T) => string;
   };
   /** More dialogs the page opens itself. */
   children?: ReactNode;
+}
+
+/** An edit form's props over an `{ id, data }` update: the row to start from, "Save", and its id sent along. */
+export function editForm<T extends { id: string }, V>(item: T, dialog: FormDialog<{ id: string; data: V }>) {
+  return {
+    ...dialog,
+    initial: item,
+    submitLabel: "Save",
+    onSubmit: (data: V) => dialog.onSubmit({ id: item.id, data }),
+  };
 }
 
 /** A button in a table row, named for the row ("Edit alice") for screen readers. */
@@ -139,7 +148,7 @@ function Cell<T>({ column, item }: { column: Column<T>; item: T }) {
  * and the create / edit / delete dialogs, each completed one confirmed by a toast.
  */
 export function ListPage<T extends { id: string }, C = never, E = never, R = unknown>(props: Props<T, C, E, R>) {
-  const { state, query, search, columns, name, create, edit, remove } = props;
+  const { state, query, search, columns, noun, name, create, edit, remove } = props;
   const { editing, deleting } = state;
   const hasActions = Boolean(edit || remove || props.actions);
   /** Opens a dialog afresh: the error of its last try is not shown again. */
@@ -269,23 +278,25 @@ export function ListPage<T extends { id: string }, C = never, E = never, R = unk
         <Modal title={`Edit ${name(editing)}`} onClose={state.close}>
           {edit.form(
             editing,
-            dialog(edit.mutation, () => showToast(edit.done(editing))),
+            dialog(edit.mutation, () => showToast(`Saved ${noun} ${name(editing)}.`)),
           )}
         </Modal>
       )}
       {props.children}
       {remove && deleting && (
         <ConfirmDialog
-          title={remove.title}
+          title={`Delete ${noun}`}
           message={remove.message(deleting)}
           confirmLabel="Delete"
           busy={remove.mutation.isPending}
           error={remove.mutation.error ? errorText(remove.mutation.error) : null}
           onCancel={state.close}
           onConfirm={() =>
-            remove.confirm(deleting, () => {
-              state.close();
-              showToast(remove.done(deleting));
+            remove.mutation.mutate(deleting.id, {
+              onSuccess: () => {
+                state.close();
+                showToast(`Deleted ${noun} ${name(deleting)}.`);
+              },
             })
           }
         />

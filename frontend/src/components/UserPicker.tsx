@@ -1,8 +1,8 @@
-import { useState } from "react";
 import { useUser } from "../api/users/get-user";
 import { useUsers } from "../api/users/list-users";
 import type { UserProfile } from "../api/users/types";
 import { pageOptions, SearchPicker, type PickerOptions } from "./SearchPicker";
+import { usePickedItem } from "./use-picked-item";
 
 /** The first page of profiles matching the typed text (`GET /api/users/?search=`). */
 function useUserOptions(search: string): PickerOptions<UserProfile> {
@@ -21,21 +21,14 @@ interface Props {
 /** A user found by part of their username, full name or e-mail; their role and name beside. */
 export function UserPicker({ id, label = "User", value, onChange, clearLabel }: Props) {
   // The profile picked here; a choice named only by id (the address) is looked up for its name.
-  const [picked, setPicked] = useState<UserProfile | null>(null);
-  const known = picked && picked.id === value ? picked : null;
-  const looked = useUser(value && !known ? value : null);
+  const choice = usePickedItem(value, onChange, useUser);
   return (
     <SearchPicker<UserProfile>
       id={id}
       label={label}
       placeholder="part of a username"
-      selected={value ? (known ?? looked.data ?? null) : null}
-      onSelect={(user) => {
-        setPicked(user);
-        onChange(user);
-      }}
+      {...choice}
       useOptions={useUserOptions}
-      itemKey={(user) => user.id}
       itemName={(user) => user.username}
       itemDetail={(user) => [user.full_name, user.role].filter(Boolean).join(" · ")}
       clearLabel={clearLabel}

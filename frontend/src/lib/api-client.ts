@@ -42,7 +42,8 @@ export interface Page<T> {
   results: T[];
 }
 
-type Query = Record<string, string | number | undefined | null>;
+/** Query parameters: blank, null and undefined ones are left out. */
+export type Query = Record<string, string | number | undefined | null>;
 
 export function withQuery(path: string, query?: Query): string {
   if (!query) return path;

@@ -30,6 +30,18 @@ function day(date: string, kwh: (hour: number) => number, readings: (hour: numbe
   } satisfies PeriodConsumption;
 }
 
+/** A day still running at 10:00: `kwh` in each of its first 10 hours, every reading in; none since. */
+function runningDay(date: string, kwh: number) {
+  return {
+    ...day(
+      date,
+      (h) => (h < 10 ? kwh : 0),
+      (h) => (h < 10 ? [6, 6] : [0, 0]),
+    ),
+    partial: true,
+  };
+}
+
 describe("buckets", () => {
   it("tells complete, partial, missing and future buckets apart", () => {
     expect(bucketStatus({ readings: 6, expected_readings: 6 })).toBe("ok");
@@ -102,15 +114,7 @@ describe("buckets", () => {
   });
 
   it("summarizes with the API's totals, and averages over the buckets with data", () => {
-    const data = {
-      ...day(
-        "2026-12-01",
-        (h) => (h < 10 ? 0.007 : 0),
-        (h) => (h < 10 ? [6, 6] : [0, 0]),
-      ),
-      partial: true,
-      last_reading_at: "2026-12-01T09:50:00+00:00",
-    };
+    const data = { ...runningDay("2026-12-01", 0.007), last_reading_at: "2026-12-01T09:50:00+00:00" };
     const summary = summarize(data, chartRows(data));
     expect(summary.totalKwh).toBeCloseTo(0.07);
     expect(summary.averageKwh).toBeCloseTo(0.007); // 10 hours elapsed, not 24
@@ -121,14 +125,7 @@ describe("buckets", () => {
   });
 
   it("compares a running period with the previous one up to the same point", () => {
-    const data = {
-      ...day(
-        "2026-12-01",
-        (h) => (h < 10 ? 0.5 : 0),
-        (h) => (h < 10 ? [6, 6] : [0, 0]),
-      ),
-      partial: true,
-    };
+    const data = runningDay("2026-12-01", 0.5);
     const before = day(
       "2026-11-30",
       () => 0.4,

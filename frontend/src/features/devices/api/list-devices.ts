@@ -1,5 +1,4 @@
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { apiFetch } from "../../../lib/api-client";
+import { usePageQuery } from "../../../lib/queries";
 import type { DeviceList } from "./types";
 
 export const DEVICES_KEY = ["devices"] as const;
@@ -14,14 +13,6 @@ export interface DeviceListQuery {
 }
 
 /** device_service's list: every device for an admin, the caller's own for a client. */
-export function listDevices(query: DeviceListQuery, signal?: AbortSignal): Promise<DeviceList> {
-  return apiFetch<DeviceList>("/api/devices/", { query: { ...query }, signal });
-}
-
 export function useDevices(query: DeviceListQuery) {
-  return useQuery({
-    queryKey: [...DEVICES_KEY, "list", query],
-    queryFn: ({ signal }) => listDevices(query, signal),
-    placeholderData: keepPreviousData,
-  });
+  return usePageQuery<DeviceList>(DEVICES_KEY, "/api/devices/", { ...query });
 }

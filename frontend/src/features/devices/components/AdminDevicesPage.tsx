@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { ConfirmDialog } from "../../../components/ConfirmDialog";
 import { errorText } from "../../../components/ErrorMessage";
-import { ListPage, RowButton } from "../../../components/ListPage";
+import { editForm, ListPage, RowButton } from "../../../components/ListPage";
 import { showToast } from "../../../components/Toast";
 import { useListPage } from "../../../components/use-list-page";
 import { useAssignDevice } from "../api/assign-device";
@@ -77,6 +77,7 @@ export function AdminDevicesPage() {
           truncate: (device) => device.owner_username ?? "unassigned",
         },
       ]}
+      noun="device"
       name={(device) => device.name}
       rowData={(device) => ({ "data-device-name": device.name, "data-device-id": device.id })}
       rowClassName={(device) => (device.id === created ? "highlight" : undefined)}
@@ -107,22 +108,11 @@ export function AdminDevicesPage() {
       }}
       edit={{
         mutation: update,
-        form: (device, dialog) => (
-          <DeviceForm
-            {...dialog}
-            initial={device}
-            submitLabel="Save"
-            onSubmit={(data) => dialog.onSubmit({ id: device.id, data })}
-          />
-        ),
-        done: (device) => `Saved device ${device.name}.`,
+        form: (device, dialog) => <DeviceForm {...editForm(device, dialog)} />,
       }}
       remove={{
         mutation: remove,
-        title: "Delete device",
         message: (device) => `Delete ${device.name} and its readings? This cannot be undone.`,
-        confirm: (device, done) => remove.mutate(device.id, { onSuccess: done }),
-        done: (device) => `Deleted device ${device.name}.`,
       }}
     >
       {assigning && <AssignDialog device={assigning} onClose={() => setAssigning(null)} />}

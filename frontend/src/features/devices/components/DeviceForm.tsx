@@ -6,6 +6,12 @@ import type { DeviceInput } from "../api/types";
 /** What a meter that says nothing else sends: a reading every 10 minutes (the API's default). */
 export const DEFAULT_INTERVAL_MINUTES = 10;
 
+/** The form's number fields, typed as text and sent as numbers. */
+const NUMBERS = [
+  { name: "max_hourly_consumption_kwh", label: "Max hourly consumption (kWh)", min: "0.001", step: "0.001" },
+  { name: "reading_interval_minutes", label: "Reading interval (minutes)", min: "1", max: "1440", step: "1" },
+] as const;
+
 interface Props extends FormDialog<DeviceInput> {
   initial: DeviceInput;
   submitLabel: string;
@@ -37,23 +43,9 @@ export function DeviceForm({ initial, submitLabel, busy, error, onSubmit, onCanc
       <Field label="Name" required {...form.field("name")} />
       <Field label="Description" {...form.field("description")} />
       <Field label="Address" {...form.field("address")} />
-      <Field
-        label="Max hourly consumption (kWh)"
-        type="number"
-        min="0.001"
-        step="0.001"
-        required
-        {...form.field("max_hourly_consumption_kwh")}
-      />
-      <Field
-        label="Reading interval (minutes)"
-        type="number"
-        min="1"
-        max="1440"
-        step="1"
-        required
-        {...form.field("reading_interval_minutes")}
-      />
+      {NUMBERS.map(({ name, ...input }) => (
+        <Field key={name} type="number" required {...input} {...form.field(name)} />
+      ))}
       <FormActions error={form.general} onCancel={onCancel}>
         <SubmitButton busy={busy} busyLabel="Saving…">
           {submitLabel}

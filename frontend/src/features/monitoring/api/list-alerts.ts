@@ -1,5 +1,4 @@
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { apiFetch } from "../../../lib/api-client";
+import { usePageQuery } from "../../../lib/queries";
 import type { AlertList } from "./types";
 
 export const ALERTS_KEY = ["monitoring", "alerts"] as const;
@@ -17,14 +16,6 @@ export interface AlertListQuery {
 }
 
 /** The caller's alerts (an admin's: all), newest first unless ordered otherwise. */
-export function listAlerts(query: AlertListQuery, signal?: AbortSignal): Promise<AlertList> {
-  return apiFetch<AlertList>("/api/monitoring/alerts/", { query: { ...query }, signal });
-}
-
 export function useAlerts(query: AlertListQuery) {
-  return useQuery({
-    queryKey: [...ALERTS_KEY, "list", query],
-    queryFn: ({ signal }) => listAlerts(query, signal),
-    placeholderData: keepPreviousData,
-  });
+  return usePageQuery<AlertList>(ALERTS_KEY, "/api/monitoring/alerts/", { ...query });
 }

@@ -119,6 +119,7 @@ export function AlertsPage() {
           cell: (alert) => alert.max_kwh,
         },
       ]}
+      noun="alert"
       name={(alert) => `${alert.device_name} ${alertHour(alert)}`}
       rowData={(alert) => ({ "data-alert-id": alert.id })}
       rowClassName={(alert) => (alert.read_at ? undefined : "unread")}

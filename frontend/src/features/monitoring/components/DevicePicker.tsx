@@ -1,5 +1,5 @@
-import { useState } from "react";
 import { pageOptions, SearchPicker, type PickerOptions } from "../../../components/SearchPicker";
+import { usePickedItem } from "../../../components/use-picked-item";
 import { useMonitoredDevice } from "../api/get-monitored-device";
 import { useMonitoredDeviceSearch } from "../api/list-monitored-devices";
 import type { MonitoredDevice } from "../api/types";
@@ -21,21 +21,14 @@ interface Props {
 
 /** A device found by part of its name or its owner's username; the owner beside each. */
 export function DevicePicker({ id, value, known, onChange, clearLabel }: Props) {
-  const [picked, setPicked] = useState<MonitoredDevice | null>(null);
-  const have = [known, picked].find((device) => device && device.id === value) ?? null;
-  const looked = useMonitoredDevice(value && !have ? value : null);
+  const choice = usePickedItem(value, onChange, useMonitoredDevice, known);
   return (
     <SearchPicker<MonitoredDevice>
       id={id}
       label="Device"
       placeholder="part of a name or owner"
-      selected={value ? (have ?? looked.data ?? null) : null}
-      onSelect={(device) => {
-        setPicked(device);
-        onChange(device);
-      }}
+      {...choice}
       useOptions={useDeviceOptions}
-      itemKey={(device) => device.id}
       itemName={(device) => device.name}
       itemDetail={(device) => device.owner_username ?? "unassigned"}
       clearLabel={clearLabel}

@@ -14,6 +14,7 @@ import { ExportButton } from "./ExportButton";
 import { PeriodPicker } from "./PeriodPicker";
 import { ServiceError } from "./ServiceError";
 import { ProjectionNote, SummaryCards } from "./SummaryCards";
+import { ZonePageHead } from "./ZonePageHead";
 
 type Charts = (typeof import("./EnergyCharts"))["default"];
 
@@ -103,10 +104,7 @@ export function EnergyPage() {
 
   return (
     <section>
-      <div className="page-head">
-        <h1>Energy</h1>
-        <span className="muted">Time zone: {tz}</span>
-      </div>
+      <ZonePageHead title="Energy" tz={tz} />
       {(problems.badDate || problems.badPeriod) && (
         <p className="alert warning" role="status" data-testid="bad-selection">
           {problems.badDate && (

@@ -7,6 +7,7 @@ import type { FleetOverview } from "../api/types";
 import { formatKwh, formatMoney } from "../format";
 import { ExportButton } from "./ExportButton";
 import { FleetLists } from "./FleetTables";
+import { ZonePageHead } from "./ZonePageHead";
 import "./fleet.css";
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
@@ -68,10 +69,7 @@ export function FleetPage() {
 
   return (
     <section>
-      <div className="page-head">
-        <h1>Fleet</h1>
-        <span className="muted">Time zone: {tz}</span>
-      </div>
+      <ZonePageHead title="Fleet" tz={tz} />
       <div className="toolbar">
         <div className="field">
           <label htmlFor="fleet-date">Day</label>

@@ -17,14 +17,23 @@ export function DeviceLink({ id, name, date }: { id: string; name: string; date:
   );
 }
 
+/** A column after "Device": its header and the row's cell. */
+interface FleetColumn<Row> {
+  header: ReactNode;
+  className: string;
+  cell: (row: Row) => ReactNode;
+  /** Data attributes on the cell (the exact number behind a formatted one). */
+  data?: (row: Row) => Record<`data-${string}`, string>;
+}
+
 interface TableProps<Row> {
   title: string;
   testId: string;
   rows: Row[];
   empty: string;
-  /** The header cells after "Device". */
-  columns: ReactNode;
-  row: (row: Row) => ReactNode;
+  /** The rows' day: each device's link opens its dashboard on it. */
+  date: string;
+  columns: FleetColumn<Row>[];
 }
 
 /** One list of devices as a card: a table with a link per device, the first rows, then "Show all". */
@@ -33,8 +42,8 @@ export function FleetTable<Row extends { device_id: string; name: string }>({
   testId,
   rows,
   empty,
+  date,
   columns,
-  row,
 }: TableProps<Row>) {
   const [all, setAll] = useState(false);
   const shown = all ? rows : rows.slice(0, FIRST_ROWS);
@@ -51,13 +60,24 @@ export function FleetTable<Row extends { device_id: string; name: string }>({
             <thead>
               <tr>
                 <th scope="col">Device</th>
-                {columns}
+                {columns.map((column, index) => (
+                  <th key={index} scope="col" className={column.className}>
+                    {column.header}
+                  </th>
+                ))}
               </tr>
             </thead>
             <tbody>
               {shown.map((item) => (
                 <tr key={item.device_id} data-device-name={item.name}>
-                  {row(item)}
+                  <td>
+                    <DeviceLink id={item.device_id} name={item.name} date={date} />
+                  </td>
+                  {columns.map((column, index) => (
+                    <td key={index} className={column.className} {...column.data?.(item)}>
+                      {column.cell(item)}
+                    </td>
+                  ))}
                 </tr>
               ))}
             </tbody>
@@ -75,11 +95,6 @@ export function FleetTable<Row extends { device_id: string; name: string }>({
 
 /** The day's top consumers, over-maximum devices and silent meters, each row linking to the device. */
 export function FleetLists({ data, tz }: { data: FleetOverview; tz: string }) {
-  const link = (row: { device_id: string; name: string }) => (
-    <td>
-      <DeviceLink id={row.device_id} name={row.name} date={data.date} />
-    </td>
-  );
   return (
     <div className="fleet-lists">
       <FleetTable
@@ -87,61 +102,39 @@ export function FleetLists({ data, tz }: { data: FleetOverview; tz: string }) {
         testId="fleet-top"
         rows={data.top}
         empty="No readings that day."
-        columns={
-          <>
-            <th scope="col" className="num">
-              <span className="unit">kWh</span>
-            </th>
-            <th scope="col" className="num">
-              Cost
-            </th>
-          </>
-        }
-        row={(row) => (
-          <>
-            {link(row)}
-            <td className="num">{kwhNumber(row.kwh)}</td>
-            <td className="num" data-cost={row.cost ?? ""}>
-              {formatMoney(row.cost, row.cost === null ? null : data.currency)}
-            </td>
-          </>
-        )}
+        date={data.date}
+        columns={[
+          { header: <span className="unit">kWh</span>, className: "num", cell: (row) => kwhNumber(row.kwh) },
+          {
+            header: "Cost",
+            className: "num",
+            cell: (row) => formatMoney(row.cost, row.cost === null ? null : data.currency),
+            data: (row) => ({ "data-cost": row.cost ?? "" }),
+          },
+        ]}
       />
       <FleetTable
         title="Over their maximum"
         testId="fleet-over-max"
         rows={data.over_max}
         empty="None: every device stayed within its maximum."
-        columns={
-          <th scope="col" className="num">
-            Hours over
-          </th>
-        }
-        row={(row) => (
-          <>
-            {link(row)}
-            <td className="num">{row.hours_over}</td>
-          </>
-        )}
+        date={data.date}
+        columns={[{ header: "Hours over", className: "num", cell: (row) => row.hours_over }]}
       />
       <FleetTable
         title="Silent meters"
         testId="fleet-silent"
         rows={data.silent}
         empty="None: every meter is reporting."
-        columns={
-          <th scope="col" className="fleet-when">
-            Last reading
-          </th>
-        }
-        row={(row) => (
-          <>
-            {link(row)}
-            <td className="fleet-when">
-              {row.last_reading_at ? formatInstant(row.last_reading_at, tz) : <span className="muted">never</span>}
-            </td>
-          </>
-        )}
+        date={data.date}
+        columns={[
+          {
+            header: "Last reading",
+            className: "fleet-when",
+            cell: (row) =>
+              row.last_reading_at ? formatInstant(row.last_reading_at, tz) : <span className="muted">never</span>,
+          },
+        ]}
       />
     </div>
   );

@@ -1,5 +1,6 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "../../../lib/api-client";
+import { usePageQuery } from "../../../lib/queries";
 import type { Tariff, TariffInput, TariffList } from "./types";
 
 export const TARIFFS_KEY = ["monitoring", "tariffs"] as const;
@@ -7,16 +8,8 @@ export const TARIFFS_KEY = ["monitoring", "tariffs"] as const;
 /** Which tariff is in force shows on monitoring's device list: refresh it with the tariffs. */
 const DEVICES_KEY = ["monitoring", "devices"] as const;
 
-export function listTariffs(page: number, signal?: AbortSignal): Promise<TariffList> {
-  return apiFetch<TariffList>("/api/monitoring/tariffs/", { query: { page }, signal });
-}
-
 export function useTariffs(page = 1) {
-  return useQuery({
-    queryKey: [...TARIFFS_KEY, "list", page],
-    queryFn: ({ signal }) => listTariffs(page, signal),
-    placeholderData: keepPreviousData,
-  });
+  return usePageQuery<TariffList>(TARIFFS_KEY, "/api/monitoring/tariffs/", { page });
 }
 
 function useTariffMutation<V>(mutationFn: (variables: V) => Promise<unknown>) {

@@ -1,4 +1,4 @@
-import { ListPage } from "../../../components/ListPage";
+import { editForm, ListPage } from "../../../components/ListPage";
 import { useListPage } from "../../../components/use-list-page";
 import { browserTimeZone, todayIso } from "../../../lib/time";
 import { useMonitoredDevices } from "../../monitoring/api/list-monitored-devices";
@@ -81,6 +81,7 @@ export function AdminTariffsPage() {
         { header: "Time zone", cell: (tariff) => tariff.tz },
         { header: "Rates", cell: (tariff) => ratesSummary(tariff.rates) },
       ]}
+      noun="tariff"
       name={(tariff) => tariff.name}
       rowData={(tariff) => ({ "data-tariff-name": tariff.name })}
       emptyText="No tariffs yet: every device is unpriced."
@@ -94,24 +95,12 @@ export function AdminTariffsPage() {
       }}
       edit={{
         mutation: update,
-        form: (tariff, dialog) => (
-          <TariffForm
-            {...dialog}
-            initial={tariff}
-            devices={known}
-            submitLabel="Save"
-            onSubmit={(data) => dialog.onSubmit({ id: tariff.id, data })}
-          />
-        ),
-        done: (tariff) => `Saved tariff ${tariff.name}.`,
+        form: (tariff, dialog) => <TariffForm {...editForm(tariff, dialog)} devices={known} />,
       }}
       remove={{
         mutation: remove,
-        title: "Delete tariff",
         message: (tariff) =>
           `Delete the tariff ${tariff.name}? Costs it priced are priced by the tariff in force before it, or not at all.`,
-        confirm: (tariff, done) => remove.mutate(tariff.id, { onSuccess: done }),
-        done: (tariff) => `Deleted tariff ${tariff.name}.`,
       }}
     >
       {devices.data && <DeviceTariffs devices={devices.data} />}

@@ -12,6 +12,15 @@ interface Props {
 
 const PARTS = ["days", "start", "end", "price_per_kwh"] as const;
 
+const HH_MM = String.raw`\d\d:\d\d`;
+
+/** The rate's text inputs after its weekdays. */
+const INPUTS = [
+  { part: "start", label: "From", inputMode: "numeric", placeholder: "HH:MM", pattern: HH_MM },
+  { part: "end", label: "To", inputMode: "numeric", placeholder: "HH:MM (24:00)", pattern: HH_MM },
+  { part: "price_per_kwh", label: "Price per kWh", inputMode: "decimal" },
+] as const;
+
 /** A week's rates, one row each: weekdays, start, end, price; the errors at their row and field. */
 export function RatesEditor({ rates, onChange, errors, onFlat }: Props) {
   const id = useId();
@@ -52,46 +61,20 @@ export function RatesEditor({ rates, onChange, errors, onFlat }: Props) {
                 </label>
               ))}
             </fieldset>
-            <div className="field">
-              <label htmlFor={`${id}-${index}-start`}>From</label>
-              <input
-                id={`${id}-${index}-start`}
-                type="text"
-                inputMode="numeric"
-                placeholder="HH:MM"
-                pattern="\d\d:\d\d"
-                value={rate.start}
-                aria-invalid={!!error("start")}
-                aria-describedby={described}
-                onChange={(e) => set(index, { start: e.target.value })}
-              />
-            </div>
-            <div className="field">
-              <label htmlFor={`${id}-${index}-end`}>To</label>
-              <input
-                id={`${id}-${index}-end`}
-                type="text"
-                inputMode="numeric"
-                placeholder="HH:MM (24:00)"
-                pattern="\d\d:\d\d"
-                value={rate.end}
-                aria-invalid={!!error("end")}
-                aria-describedby={described}
-                onChange={(e) => set(index, { end: e.target.value })}
-              />
-            </div>
-            <div className="field">
-              <label htmlFor={`${id}-${index}-price`}>Price per kWh</label>
-              <input
-                id={`${id}-${index}-price`}
-                type="text"
-                inputMode="decimal"
-                value={rate.price_per_kwh}
-                aria-invalid={!!error("price_per_kwh")}
-                aria-describedby={described}
-                onChange={(e) => set(index, { price_per_kwh: e.target.value })}
-              />
-            </div>
+            {INPUTS.map(({ part, label, ...input }) => (
+              <div className="field" key={part}>
+                <label htmlFor={`${id}-${index}-${part}`}>{label}</label>
+                <input
+                  id={`${id}-${index}-${part}`}
+                  type="text"
+                  {...input}
+                  value={rate[part]}
+                  aria-invalid={!!error(part)}
+                  aria-describedby={described}
+                  onChange={(e) => set(index, { [part]: e.target.value })}
+                />
+              </div>
+            ))}
             <button
               type="button"
               className="secondary"

@@ -29,6 +29,7 @@ export function UsersPage() {
         { header: "E-mail", sort: "email", cell: (user) => user.email, truncate: (user) => user.email },
         { header: "Role", sort: "role", cell: (user) => <span className={`badge ${user.role}`}>{user.role}</span> },
       ]}
+      noun="user"
       name={(user) => user.username}
       rowData={(user) => ({ "data-username": user.username })}
       emptyText="No users match."
@@ -54,14 +55,10 @@ export function UsersPage() {
             onSubmit={(changes) => dialog.onSubmit({ user, changes })}
           />
         ),
-        done: (user) => `Saved user ${user.username}.`,
       }}
       remove={{
         mutation: deleteUser,
-        title: "Delete user",
         message: (user) => `Delete ${user.username}? Their devices become unassigned. This cannot be undone.`,
-        confirm: (user, done) => deleteUser.mutate(user.id, { onSuccess: done }),
-        done: (user) => `Deleted user ${user.username}.`,
       }}
     />
   );
