@@ -3,7 +3,7 @@ import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";
 import tseslint from "typescript-eslint";
 
-const FEATURES = ["auth", "users", "devices", "monitoring"];
+const FEATURES = ["auth", "users", "devices", "monitoring", "tariffs"];
 
 // Import boundaries: a feature imports shared code (src/components, src/lib, src/api, src/test)
 // and its own folder, never another feature nor src/app; shared code imports no feature. Only

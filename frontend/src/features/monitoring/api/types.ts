@@ -12,11 +12,6 @@ export type AlertList = Omit<Schemas["PaginatedAlertList"], "results"> & { resul
 
 export type AlertsMarkedRead = Schemas["AlertsMarkedRead"];
 
-/** A device as monitoring last heard of it from device_service (the dashboard's list). */
-export type MonitoredDevice = Schemas["Device"] & { owner_username?: string | null };
-
-export type MonitoredDeviceList = Omit<Schemas["PaginatedDeviceList"], "results"> & { results: MonitoredDevice[] };
-
 /** A local day's hours (23, 24 or 25) with total, peak and average. */
 export type DailyConsumption = Schemas["DailyConsumption"];
 

@@ -1,8 +1,8 @@
 import { pageOptions, SearchPicker, type PickerOptions } from "../../../components/SearchPicker";
 import { usePickedItem } from "../../../components/use-picked-item";
-import { useMonitoredDevice } from "../api/get-monitored-device";
-import { useMonitoredDeviceSearch } from "../api/list-monitored-devices";
-import type { MonitoredDevice } from "../api/types";
+import { useMonitoredDevice } from "../../../api/monitoring/get-monitored-device";
+import { useMonitoredDeviceSearch } from "../../../api/monitoring/list-monitored-devices";
+import type { MonitoredDevice } from "../../../api/monitoring/types";
 
 /** The first page of devices matching the typed text (`GET /api/monitoring/devices/?search=`). */
 function useDeviceOptions(search: string): PickerOptions<MonitoredDevice> {

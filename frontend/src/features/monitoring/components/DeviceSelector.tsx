@@ -1,4 +1,4 @@
-import type { MonitoredDevice } from "../api/types";
+import type { MonitoredDevice } from "../../../api/monitoring/types";
 import { useIsAdmin } from "../use-is-admin";
 import { DevicePicker } from "./DevicePicker";
 

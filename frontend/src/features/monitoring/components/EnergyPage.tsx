@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState, useSyncExternalStore } from "react";
 import { Loading } from "../../../components/Loading";
 import { browserTimeZone, todayIso } from "../../../lib/time";
 import { useConsumption } from "../api/get-consumption";
-import { useMonitoredDevices } from "../api/list-monitored-devices";
+import { useMonitoredDevices } from "../../../api/monitoring/list-monitored-devices";
 import { chartRows, summarize } from "../buckets";
 import { formatInstant } from "../format";
 import { BUCKET_NAME, periodStart, periodTitle, shiftPeriod, type Bucket, type Period } from "../period";

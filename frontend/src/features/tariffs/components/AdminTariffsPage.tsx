@@ -1,8 +1,8 @@
 import { editForm, ListPage } from "../../../components/ListPage";
 import { useListPage } from "../../../components/use-list-page";
 import { browserTimeZone, todayIso } from "../../../lib/time";
-import { useMonitoredDevices } from "../../monitoring/api/list-monitored-devices";
-import type { MonitoredDevice } from "../../monitoring/api/types";
+import { useMonitoredDevices } from "../../../api/monitoring/list-monitored-devices";
+import type { MonitoredDevice } from "../../../api/monitoring/types";
 import { useCreateTariff, useDeleteTariff, useTariffs, useUpdateTariff } from "../api/tariffs";
 import type { Tariff, TariffInput } from "../api/types";
 import { flatRates, ratesSummary } from "../rates";

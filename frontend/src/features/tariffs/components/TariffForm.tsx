@@ -4,7 +4,7 @@ import { Field } from "../../../components/Field";
 import { FormActions, SubmitButton, type FormDialog } from "../../../components/FormActions";
 import { useForm } from "../../../components/use-form";
 import { ApiError } from "../../../lib/api-client";
-import type { MonitoredDevice } from "../../monitoring/api/types";
+import type { MonitoredDevice } from "../../../api/monitoring/types";
 import type { Rate, TariffInput } from "../api/types";
 import { flatRates } from "../rates";
 import { RatesEditor } from "./RatesEditor";

@@ -1,4 +1,4 @@
-import { useItemQuery } from "../../../lib/queries";
+import { useItemQuery } from "../../lib/queries";
 import { MONITORED_DEVICES_KEY } from "./list-monitored-devices";
 import type { MonitoredDevice } from "./types";
 

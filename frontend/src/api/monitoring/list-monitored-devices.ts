@@ -1,5 +1,5 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { apiFetch, fetchAllPages } from "../../../lib/api-client";
+import { apiFetch, fetchAllPages } from "../../lib/api-client";
 import type { MonitoredDevice, MonitoredDeviceList } from "./types";
 
 export const MONITORED_DEVICES_KEY = ["monitoring", "devices"] as const;
