@@ -9,10 +9,17 @@ export function listMonitoredDevices(signal?: AbortSignal): Promise<MonitoredDev
   return fetchAllPages<MonitoredDevice>("/api/monitoring/devices/", {}, signal);
 }
 
-export function useMonitoredDevices() {
+/**
+ * The devices the caller may see: all of them, or with `firstPageOnly` the first page (an admin's
+ * fleet runs to thousands: the energy page needs only a first device, and finds others by search).
+ */
+export function useMonitoredDevices({ firstPageOnly = false } = {}) {
   return useQuery({
-    queryKey: MONITORED_DEVICES_KEY,
-    queryFn: ({ signal }) => listMonitoredDevices(signal),
+    queryKey: [...MONITORED_DEVICES_KEY, firstPageOnly ? "first-page" : "all"],
+    queryFn: ({ signal }) =>
+      firstPageOnly
+        ? apiFetch<MonitoredDeviceList>("/api/monitoring/devices/", { signal }).then((page) => page.results)
+        : listMonitoredDevices(signal),
   });
 }
 

@@ -2,12 +2,14 @@ import { useEffect, useMemo, useState, useSyncExternalStore } from "react";
 import { Loading } from "../../../components/Loading";
 import { browserTimeZone, todayIso } from "../../../lib/time";
 import { useConsumption } from "../api/get-consumption";
+import { useMonitoredDevice } from "../../../api/monitoring/get-monitored-device";
 import { useMonitoredDevices } from "../../../api/monitoring/list-monitored-devices";
 import { chartRows, summarize } from "../buckets";
 import { formatInstant } from "../format";
 import { BUCKET_NAME, periodStart, periodTitle, shiftPeriod, type Bucket, type Period } from "../period";
 import { shiftDay } from "../../../lib/time";
 import { useEnergySelection } from "../use-energy-selection";
+import { useIsAdmin } from "../use-is-admin";
 import { BucketsTable } from "./BucketsTable";
 import { DeviceSelector } from "./DeviceSelector";
 import { ExportButton } from "./ExportButton";
@@ -63,24 +65,32 @@ const SERIES: Record<Period, { current: string; previous: string }> = {
 export function EnergyPage() {
   const tz = useMemo(() => browserTimeZone(), []);
   const today = todayIso();
-  const devices = useMonitoredDevices();
+  const isAdmin = useIsAdmin();
+  // A client's devices, all of them (the select lists them); an admin's first page only, and a
+  // device named in the address (a fleet link, a picked one) asked for by its id.
+  const devices = useMonitoredDevices({ firstPageOnly: isAdmin });
   const [selection, select, problems] = useEnergySelection(today);
-  const device = devices.data?.find((d) => d.id === selection.deviceId) ?? null;
+  const listed = devices.data?.find((d) => d.id === selection.deviceId);
+  const named = useMonitoredDevice(isAdmin && devices.data && !listed ? selection.deviceId : null);
+  const device = listed ?? named.data ?? null;
   const EnergyCharts = useCharts();
   const compact = useCompact();
 
   // No device in the URL (or one this user cannot see): show the first one, without a new
   // history entry.
+  const unknown = !selection.deviceId || (isAdmin ? named.isError : true);
   useEffect(() => {
     const list = devices.data;
-    if (list && list.length > 0 && !list.some((d) => d.id === selection.deviceId)) {
+    if (list && list.length > 0 && !listed && unknown) {
       select({ deviceId: list[0].id }, true);
     }
-  }, [devices.data, selection.deviceId, select]);
+  }, [devices.data, listed, unknown, select]);
 
   // A device named in the URL is asked for at once, alongside the device list; once the list is
-  // in, only a device on it.
-  const deviceId = devices.data ? device?.id : selection.deviceId;
+  // in, only a device the caller may see (on the list, or for an admin found by its id).
+  const deviceId = devices.data
+    ? (device?.id ?? (isAdmin && named.isPending ? selection.deviceId : undefined))
+    : selection.deviceId;
   const { period, date } = selection;
   const current = useConsumption(deviceId ? { deviceId, period, date, tz } : null);
   const previous = useConsumption(deviceId ? { deviceId, period, date: shiftPeriod(date, period, -1), tz } : null);
