@@ -21,6 +21,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -353,15 +354,19 @@ def figures(latencies: list[float]) -> str:
     return f"p50 {statistics.median(latencies):6.1f} ms, p99 {percentile(latencies, 0.99):6.1f} ms"
 
 
-def run_periods(
-    device_count: int,
-    days: int,
-    fleet_devices: int,
-    clients: int,
-    seconds: float,
-    cold_samples: int,
-    web_workers: str,
-) -> None:
+@dataclass(frozen=True)
+class PeriodsPlan:
+    """What the periods benchmark loads and how hard it asks."""
+
+    device_count: int  # each with ``days`` of 10-minute readings
+    days: int
+    fleet_devices: int  # the fleet overview's devices (with 2 days of readings beyond those)
+    clients: int
+    seconds: float  # the fleet's warm window; the period views' is 3 times it
+    cold_samples: int
+
+
+def run_periods(plan: PeriodsPlan, web_workers: str) -> None:
     """The period views (/consumption/ day, month, year) and the fleet overview, warm and cold.
 
     On a private PostgreSQL cluster (bench_env.PrivateCluster) restarted before each cold sample,
@@ -383,38 +388,27 @@ def run_periods(
             else "no private cluster (initdb missing): a fresh connection after DISCARD ALL"
         )
         with bench_database(bench), bench_vhost(bench):
-            measure_periods(
-                bench, cluster, method, device_count, days, fleet_devices, clients, seconds,
-                cold_samples,
-            )  # fmt: skip
+            measure_periods(bench, cluster, method, plan)
 
 
 def measure_periods(
-    bench: BenchEnv,
-    cluster: PrivateCluster | None,
-    method: str,
-    device_count: int,
-    days: int,
-    fleet_devices: int,
-    clients: int,
-    seconds: float,
-    cold_samples: int,
+    bench: BenchEnv, cluster: PrivateCluster | None, method: str, plan: PeriodsPlan
 ) -> None:
     owner = uuid.uuid4()
-    more = max(0, fleet_devices - device_count)
+    more = max(0, plan.fleet_devices - plan.device_count)
     print(
-        f"periods: loading {device_count} devices x {days} days of 10-minute readings"
+        f"periods: loading {plan.device_count} devices x {plan.days} days of 10-minute readings"
         f" (+ {more} devices x 2 days for the fleet) ...",
         flush=True,
     )
     began = time.monotonic()
-    devices = load_year(bench, device_count, days, owner, more_devices=more)
+    devices = load_year(bench, plan.device_count, plan.days, owner, more_devices=more)
     print(f"  bulk-loaded in {time.monotonic() - began:.0f} s", flush=True)
     private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     client_token = access_token(private_key, owner)
     admin_token = access_token(private_key, uuid.uuid4(), role="admin")
     rng = random.Random(14)
-    all_days = [FIRST_DAY + timedelta(days=d) for d in range(days)]
+    all_days = [FIRST_DAY + timedelta(days=d) for d in range(plan.days)]
     last_days = all_days[-2:]  # every device of the fleet has readings on these
     paths = {
         view: [consumption_path(d, view, rng.choice(all_days)) for d in devices for _ in range(5)]
@@ -430,18 +424,24 @@ def measure_periods(
         for view in PERIOD_VIEWS:  # each answers (else SystemExit, saying why)
             get_once(port, client_token, paths[view][0])
         get_once(port, admin_token, fleet_path(last_days[0]))
-        asyncio.run(load(port, client_token, paths["day"], clients, 2.0))  # workers, JWKS cache
+        asyncio.run(
+            load(port, client_token, paths["day"], plan.clients, 2.0)
+        )  # workers, JWKS cache
         # The three views mixed in one window, so a change in the machine's load hits them alike.
         by_path: dict[str, list[float]] = {}
         mixed = [path for view in PERIOD_VIEWS for path in paths[view]]
-        _, failed = asyncio.run(load(port, client_token, mixed, clients, 3 * seconds, by_path))
+        _, failed = asyncio.run(
+            load(port, client_token, mixed, plan.clients, 3 * plan.seconds, by_path)
+        )
         failures += failed
         for view in PERIOD_VIEWS:
             warm[view] = [ms for path in set(paths[view]) for ms in by_path.get(path, [])]
         fleet = [fleet_path(day) for day in last_days]
-        warm["fleet"], failed = asyncio.run(load(port, admin_token, fleet, clients, seconds))
+        warm["fleet"], failed = asyncio.run(
+            load(port, admin_token, fleet, plan.clients, plan.seconds)
+        )
         failures += failed
-        for _ in range(cold_samples):
+        for _ in range(plan.cold_samples):
             make_cold(bench, cluster)
             # One of each per cold start, on other devices and dates: none warms the next.
             for view in PERIOD_VIEWS:
@@ -454,13 +454,13 @@ def measure_periods(
             failures += status != 200
     print(
         f"  via gateway ({bench.env['WEB_CONCURRENCY']} gunicorn workers), tz {ZONE};"
-        f" warm: {clients} clients, the views mixed for {3 * seconds:.0f} s, then the fleet"
-        f" for {seconds:.0f} s; cold: {cold_samples} samples each,"
+        f" warm: {plan.clients} clients, the views mixed for {3 * plan.seconds:.0f} s, then the"
+        f" fleet for {plan.seconds:.0f} s; cold: {plan.cold_samples} samples each,"
         f" one request per cold start on a new connection; cold method: {method}",
         flush=True,
     )
     for view in (*PERIOD_VIEWS, "fleet"):
-        what = f"fleet ({fleet_devices} devices)" if view == "fleet" else f"{view} view"
+        what = f"fleet ({plan.fleet_devices} devices)" if view == "fleet" else f"{view} view"
         print(
             f"  {what:<22} warm {figures(warm[view])} ({len(warm[view])} requests) |"
             f" cold {figures(cold[view])}",

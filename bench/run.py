@@ -73,17 +73,17 @@ def main(argv: list[str] | None = None) -> int:
 
             run_api(bench, args.api_devices, args.api_days, args.clients, args.api_seconds)
     if not args.skip_periods:
-        from api_load import run_periods
+        from api_load import PeriodsPlan, run_periods
 
-        run_periods(
-            args.api_devices,
-            args.api_days,
-            args.fleet_devices,
-            args.period_clients,
-            args.period_seconds,
-            args.cold_samples,
-            str(args.web_workers),
+        plan = PeriodsPlan(
+            device_count=args.api_devices,
+            days=args.api_days,
+            fleet_devices=args.fleet_devices,
+            clients=args.period_clients,
+            seconds=args.period_seconds,
+            cold_samples=args.cold_samples,
         )
+        run_periods(plan, str(args.web_workers))
     if not args.skip_export:
         from export_load import run_export
 

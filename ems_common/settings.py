@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+from argparse import ArgumentParser
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from functools import cache
@@ -78,6 +79,22 @@ def env_int(name: str, default: int) -> int:
 
 def env_float(name: str, default: float) -> float:
     return _env_number(name, default, float, "a number")
+
+
+def add_env_option(
+    parser: ArgumentParser, flag: str, name: str, default: str | int | float, what: str
+) -> None:
+    """A command's option ``flag`` whose default is the environment variable ``name`` (read as
+    env, env_int or env_float, by the type of ``default``); its help says ``what`` and both."""
+    value: str | int | float
+    if isinstance(default, int):
+        value = env_int(name, default)
+    elif isinstance(default, float):
+        value = env_float(name, default)
+    else:
+        value = env(name, default)
+    help_text = f"{what} (env {name}, default {default})"
+    parser.add_argument(flag, type=type(default), default=value, help=help_text)
 
 
 def _env_number(name: str, default: N, parse: Callable[[str], N], what: str) -> N:

@@ -207,33 +207,35 @@ def assert_at_least_once(
     assert sorted(stamps(simulator.printed)) == sorted(expected)
 
 
+def assert_no_reading_lost_to_an_outage(
+    queue: str, config: Path, proxy: Any, flags: list[str], after_lines: int, expected: list[int]
+) -> None:
+    """The simulator with ``flags``, through the proxy, with the broker cut away once
+    ``after_lines`` readings are confirmed (outage): it exits 0 and assert_at_least_once holds."""
+    simulator = Simulator(
+        "--config", str(config), *broker_flags(port=proxy.port), "--queue", queue,
+        "--device-id", DEVICE, *flags, "--print-json",
+    )  # fmt: skip
+    confirmed_before_cut = outage(proxy, simulator, after_lines)
+    assert simulator.finish() == 0, simulator.stderr
+    assert_at_least_once(simulator, queue, expected, confirmed_before_cut)
+
+
 def test_a_backfill_survives_the_broker_going_away_and_loses_no_reading(
     queue: str, config: Path, proxy: Any
 ) -> None:
-    simulator = Simulator(
-        "--config", str(config), *broker_flags(port=proxy.port), "--queue", queue,
-        "--device-id", DEVICE, "--backfill-from", "2025-01-01", "--backfill-to", "2025-03-31",
-        "--print-json",
-    )  # fmt: skip
-    confirmed_before_cut = outage(proxy, simulator, after_lines=2000)
-    assert simulator.finish() == 0, simulator.stderr
+    flags = ["--backfill-from", "2025-01-01", "--backfill-to", "2025-03-31"]
     first = 1_735_689_600_000  # 2025-01-01T00:00:00Z
     expected = [first + n * TEN_MINUTES_MS for n in range(90 * 144)]
-    assert_at_least_once(simulator, queue, expected, confirmed_before_cut)
+    assert_no_reading_lost_to_an_outage(queue, config, proxy, flags, 2000, expected)
 
 
 def test_live_readings_due_while_the_broker_is_away_are_kept_and_sent_after(
     queue: str, config: Path, proxy: Any
 ) -> None:
-    simulator = Simulator(
-        "--config", str(config), *broker_flags(port=proxy.port), "--queue", queue,
-        "--device-id", DEVICE, "--start", "2025-06-01T00:00:00Z", "--speed", "12000",
-        "--count", "80", "--print-json",
-    )  # fmt: skip
-    confirmed_before_cut = outage(proxy, simulator, after_lines=20)
-    assert simulator.finish() == 0, simulator.stderr
+    flags = ["--start", "2025-06-01T00:00:00Z", "--speed", "12000", "--count", "80"]
     expected = [JUNE_FIRST_MS + n * TEN_MINUTES_MS for n in range(80)]
-    assert_at_least_once(simulator, queue, expected, confirmed_before_cut)
+    assert_no_reading_lost_to_an_outage(queue, config, proxy, flags, 20, expected)
 
 
 def test_a_queue_deleted_mid_run_is_declared_again_and_later_readings_arrive(

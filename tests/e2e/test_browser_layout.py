@@ -19,10 +19,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pika
 import pytest
 from harness import Stack
-from harness.api import broker, create_client, login, poll
+from harness.api import create_client, login, poll, publish
 from harness.browser import TZ, browser
 
 LONG_NAME = ("Basement heat pump, north wing, building C — " * 4)[:120]
@@ -59,22 +58,6 @@ def readings_over_the_last_hours(device_id: str, hours: int = 3) -> list[dict[st
         }
         for slot in range(6 * hours)
     ]
-
-
-def publish(stack: Stack, readings: list[dict[str, Any]]) -> None:
-    connection = broker(stack)
-    try:
-        channel = connection.channel()
-        channel.confirm_delivery()
-        for reading in readings:
-            channel.basic_publish(
-                exchange="",
-                routing_key="device_data_queue",
-                body=json.dumps(reading),
-                properties=pika.BasicProperties(delivery_mode=2, content_type="application/json"),
-            )
-    finally:
-        connection.close()
 
 
 def make_world(stack: Stack) -> dict[str, Any]:
@@ -143,6 +126,14 @@ def run(stack: Stack, scenario: str, account: dict[str, str] | None, **args: Any
     return browser(scenario, baseUrl=stack.gateway_url, **credentials, **args)
 
 
+def run_pages(
+    stack: Stack, world: dict[str, Any], who: str, **args: Any
+) -> tuple[list[str], dict[str, Any]]:
+    """The layout-pages scenario over the pages ``who`` (admin or client) opens: (paths, report)."""
+    paths = pages(ADMIN_PAGES if who == "admin" else CLIENT_PAGES, world)
+    return paths, run(stack, "layout-pages", world[who], paths=paths, **args)
+
+
 def overflowing(report: dict[str, Any]) -> list[dict[str, Any]]:
     return [seen for seen in report["pages"] if seen["scrollWidth"] > seen["innerWidth"]]
 
@@ -160,15 +151,7 @@ def serious(report: dict[str, Any]) -> list[dict[str, Any]]:
 def test_no_page_is_wider_than_a_phone_or_the_desktop(
     stack: Stack, world: dict[str, Any], who: str
 ) -> None:
-    paths = pages(ADMIN_PAGES if who == "admin" else CLIENT_PAGES, world)
-    report = run(
-        stack,
-        "layout-pages",
-        world[who],
-        paths=paths,
-        viewports={**DESKTOP, **PHONES},
-        themes=["light"],
-    )
+    paths, report = run_pages(stack, world, who, viewports={**DESKTOP, **PHONES}, themes=["light"])
     assert len(report["pages"]) == len(paths) * 3
     assert overflowing(report) == [], json.dumps(overflowing(report), indent=2)
     # The dashboard's heading shows the long name cut, with all of it in the tooltip.
@@ -187,16 +170,7 @@ def test_signed_out_pages_fit_a_phone(stack: Stack) -> None:
 def test_axe_finds_nothing_serious_on_any_page_in_either_theme(
     stack: Stack, world: dict[str, Any], who: str
 ) -> None:
-    paths = pages(ADMIN_PAGES if who == "admin" else CLIENT_PAGES, world)
-    report = run(
-        stack,
-        "layout-pages",
-        world[who],
-        paths=paths,
-        viewports=DESKTOP,
-        themes=["light", "dark"],
-        axe=True,
-    )
+    _, report = run_pages(stack, world, who, viewports=DESKTOP, themes=["light", "dark"], axe=True)
     assert all("axe" in seen for seen in report["pages"])
     assert serious(report) == [], json.dumps(serious(report), indent=2)
 

@@ -170,7 +170,6 @@ class UserDetailView(PatchedDetailView):
     permission_classes = [IsAdmin]
     serializer_class = UserSerializer
     patch_serializer_class = AdminUpdateUserSerializer
-    queryset = User.objects.all()
 
     def apply_patch(self, instance: User, changes: dict[str, Any]) -> User:
         return services.update_user(instance, acting_user_id=caller(self.request).id, **changes)

@@ -168,15 +168,16 @@ class Echo:
 
 
 def row_cells(row: ExportRow) -> list[str | int]:
+    bucket = row.bucket
     return [
         str(row.device.id),
         row.device.name,
-        row.start.isoformat(),
-        row.end.isoformat(),
-        decimal_text(row.kwh),
-        row.readings,
-        row.expected_readings,
-        decimal_text(row.cost) if row.cost is not None else "",
+        bucket.start.isoformat(),
+        bucket.end.isoformat(),
+        decimal_text(bucket.kwh),
+        bucket.readings,
+        bucket.expected_readings,
+        decimal_text(bucket.cost) if bucket.cost is not None else "",
         row.currency or "",
     ]
 

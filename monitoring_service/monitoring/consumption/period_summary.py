@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from zoneinfo import ZoneInfo
 
-from monitoring.consumption.costs import RangeCost, combined, priced_sums
+from monitoring.consumption.costs import PricedSums, RangeCost, combined, priced_sums
 from monitoring.consumption.periods import (
     BucketKind,
     Period,
@@ -103,17 +103,7 @@ def period_consumption(
     if period_bounds(year_ago, zone) != ranges[-1]:  # a year's previous period is last year
         ranges.append(period_bounds(year_ago, zone))
     sums = priced_sums(device_id, ranges, (start, end), owner_id)
-    buckets = [
-        BucketTotal(
-            start=lo.astimezone(zone),
-            end=hi.astimezone(zone),
-            kwh=sums.kwh[i],
-            readings=sums.readings[i],
-            expected_readings=expected_readings(lo, hi, now, sums.interval_minutes),
-            cost=sums.cost[i],
-        )
-        for i, (lo, hi) in enumerate(ranges[: len(bounds) - 1])
-    ]
+    buckets = bucket_totals(sums, ranges[: len(bounds) - 1], zone, now)
     n = len(buckets)
 
     def total_of(index: int) -> PeriodTotal:
@@ -138,6 +128,23 @@ def period_consumption(
         currency=whole.currency,
         projection=projection(whole, start, end, last) if now < end else None,
     )
+
+
+def bucket_totals(
+    sums: PricedSums, ranges: list[tuple[datetime, datetime]], zone: ZoneInfo, now: datetime
+) -> list[BucketTotal]:
+    """The buckets of ``ranges`` (the first ranges ``sums`` was asked for), local to ``zone``."""
+    return [
+        BucketTotal(
+            start=lo.astimezone(zone),
+            end=hi.astimezone(zone),
+            kwh=sums.kwh[i],
+            readings=sums.readings[i],
+            expected_readings=expected_readings(lo, hi, now, sums.interval_minutes),
+            cost=sums.cost[i],
+        )
+        for i, (lo, hi) in enumerate(ranges)
+    ]
 
 
 PROJECTION_PLACES = Decimal("0.000001")

@@ -12,14 +12,13 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from ems_common.exceptions import InvalidField
 from monitoring.consumption.buckets import DeviceNotVisible, hour_bounds
 from monitoring.consumption.costs import priced_sums
 from monitoring.consumption.local_days import InvalidPeriod, day_start, period_days
-from monitoring.consumption.period_summary import expected_readings
+from monitoring.consumption.period_summary import BucketTotal, bucket_totals
 from monitoring.consumption.periods import BucketKind, next_month
 from monitoring.models import Device
 
@@ -44,12 +43,7 @@ class ExportSpan:
 @dataclass(frozen=True)
 class ExportRow:
     device: ExportDevice
-    start: datetime  # local, with its offset
-    end: datetime  # exclusive
-    kwh: Decimal
-    readings: int
-    expected_readings: int
-    cost: Decimal | None
+    bucket: BucketTotal  # as the period views give it (monitoring.consumption.period_summary)
     currency: str | None
 
 
@@ -127,17 +121,8 @@ def device_rows(
             sums = priced_sums(device.id, chunk, (chunk[0][0], chunk[0][0]), owner_id)
         except DeviceNotVisible:
             return
-        for i, (lo, hi) in enumerate(chunk):
-            yield ExportRow(
-                device=device,
-                start=lo.astimezone(zone),
-                end=hi.astimezone(zone),
-                kwh=sums.kwh[i],
-                readings=sums.readings[i],
-                expected_readings=expected_readings(lo, hi, now, sums.interval_minutes),
-                cost=sums.cost[i],
-                currency=sums.parts[i].currency,
-            )
+        for bucket, part in zip(bucket_totals(sums, chunk, zone, now), sums.parts, strict=True):
+            yield ExportRow(device=device, bucket=bucket, currency=part.currency)
 
 
 def export_rows(

@@ -31,7 +31,6 @@ class ProfileDetailView(PatchedDetailView):
     permission_classes = [IsAdminOrSelf]
     serializer_class = ProfileSerializer
     patch_serializer_class = ProfileUpdateSerializer
-    queryset = Profile.objects.all()
 
     def apply_patch(self, instance: Profile, changes: dict[str, Any]) -> Profile:
         return services.update_contact(instance, **changes)

@@ -1,12 +1,12 @@
 import gc
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from ems_common.messaging.consumer import ConsumerRunner
 from ems_common.messaging.sync import with_fresh_db_connection
 from ems_common.messaging.topology import DEVICE_DATA_QUEUE
-from ems_common.settings import env, env_float, env_int
+from ems_common.settings import add_env_option
 from monitoring.ingestion.consumer import handle_batch
 
 
@@ -16,23 +16,19 @@ class Command(BaseCommand):
         "transaction) until SIGTERM; bad readings go to <queue>.dlq with the reason."
     )
 
-    def add_arguments(self, parser: Any) -> None:
-        parser.add_argument(
-            "--queue",
-            default=env("EMS_MEASUREMENTS_QUEUE", DEVICE_DATA_QUEUE),
-            help="queue to consume (env EMS_MEASUREMENTS_QUEUE, default device_data_queue)",
+    def add_arguments(self, parser: CommandParser) -> None:
+        add_env_option(
+            parser, "--queue", "EMS_MEASUREMENTS_QUEUE", DEVICE_DATA_QUEUE, "queue to consume"
         )
-        parser.add_argument(
+        add_env_option(
+            parser,
             "--batch-size",
-            type=int,
-            default=env_int("EMS_MEASUREMENTS_BATCH_SIZE", 1000),
-            help="most readings per transaction (env EMS_MEASUREMENTS_BATCH_SIZE, default 1000)",
+            "EMS_MEASUREMENTS_BATCH_SIZE",
+            1000,
+            "most readings per transaction",
         )
-        parser.add_argument(
-            "--max-wait",
-            type=float,
-            default=env_float("EMS_MEASUREMENTS_MAX_WAIT", 0.15),
-            help="seconds a batch waits to fill (env EMS_MEASUREMENTS_MAX_WAIT, default 0.15)",
+        add_env_option(
+            parser, "--max-wait", "EMS_MEASUREMENTS_MAX_WAIT", 0.15, "seconds a batch waits to fill"
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

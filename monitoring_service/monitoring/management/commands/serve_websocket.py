@@ -3,7 +3,7 @@ from typing import Any
 import uvicorn
 from django.core.management.base import BaseCommand, CommandParser
 
-from ems_common.settings import env, env_int
+from ems_common.settings import add_env_option
 
 
 class Command(BaseCommand):
@@ -13,17 +13,8 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--host",
-            default=env("MONITORING_WS_HOST", "127.0.0.1"),
-            help="address to bind (env MONITORING_WS_HOST, default 127.0.0.1)",
-        )
-        parser.add_argument(
-            "--port",
-            type=int,
-            default=env_int("MONITORING_WS_PORT", 8013),
-            help="port to bind (env MONITORING_WS_PORT, default 8013)",
-        )
+        add_env_option(parser, "--host", "MONITORING_WS_HOST", "127.0.0.1", "address to bind")
+        add_env_option(parser, "--port", "MONITORING_WS_PORT", 8013, "port to bind")
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.stdout.write(f"alerts WebSocket on {options['host']}:{options['port']}")

@@ -8,8 +8,13 @@ from ems_common.settings import BrokerConfig
 from ems_common.testing.broker import message_count, wait_until
 from monitoring.models import Alert, Device
 from monitoring.tests.alerts.test_detection import device_with_max
-from monitoring.tests.ingestion.helpers import body, epoch_ms, running_consumer, stored_count
-from monitoring.tests.ingestion.test_consumer import publish_all
+from monitoring.tests.ingestion.helpers import (
+    body,
+    consume_with_two_runners,
+    epoch_ms,
+    publish_all,
+    running_consumer,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,11 +33,7 @@ def test_two_consumers_raise_one_alert_per_device_hour(
     bodies = [payload for device in devices for payload in hour_of_bodies(device)]
     publish_all(unique_queue, bodies, broker_config)
 
-    with (
-        running_consumer(unique_queue, broker_config, batch_size=7),
-        running_consumer(unique_queue, broker_config, batch_size=7),
-    ):
-        wait_until(lambda: sum(stored_count(d.id) for d in devices) == 240, timeout=20, what="240")
+    consume_with_two_runners(unique_queue, broker_config, devices, 240, batch_size=7)
 
     for device in devices:
         assert Alert.objects.filter(device=device).count() == 1

@@ -51,6 +51,17 @@ async def connected(token: str) -> WebSocketClient:
     return socket
 
 
+def account_copy(
+    version: int, username: str, role: str, user_id: uuid.UUID | None = None
+) -> uuid.UUID:
+    """monitoring's copy of an account (as user.* events keep it) at ``version``, stored: its id
+    (a new one unless ``user_id``)."""
+    user_id = user_id or uuid.uuid4()
+    fields = {"username": username, "role": role, "full_name": "", "email": ""}
+    apply_upsert(User, user_id, version, fields)
+    return user_id
+
+
 def alert_event(owner_id: uuid.UUID | None) -> AlertRaised:
     hour = datetime(2026, 1, 5, 18, tzinfo=UTC)
     alert = AlertShape(
@@ -101,9 +112,7 @@ def test_a_good_token_is_greeted_with_the_user(make_token: Callable[..., str]) -
 def test_a_token_from_before_the_accounts_last_change_is_refused(
     make_token: Callable[..., str],
 ) -> None:
-    user = uuid.uuid4()
-    fields = {"username": "ann", "role": "client", "full_name": "", "email": ""}
-    apply_upsert(User, user, 2, fields)  # demoted or given a new password after version 1
+    user = account_copy(2, "ann", "client")  # demoted or given a new password after version 1
 
     async def scenario() -> None:
         socket = WebSocketClient(application, f"{PATH}?token={make_token(user, version=1)}")
@@ -182,14 +191,11 @@ def test_an_admin_owning_the_device_receives_it_once(make_token: Callable[..., s
 def test_an_open_admin_socket_closes_at_the_next_alert_once_the_admin_is_demoted(
     make_token: Callable[..., str],
 ) -> None:
-    admin = uuid.uuid4()
-    fields = {"username": "root", "role": "admin", "full_name": "", "email": ""}
-    apply_upsert(User, admin, 1, fields)
+    admin = account_copy(1, "root", "admin")
 
     async def scenario() -> None:
         socket = await connected(make_token(admin, role="admin", version=1))
-        demoted = {**fields, "role": "client"}
-        await sync_to_async(apply_upsert)(User, admin, 2, demoted)
+        await sync_to_async(account_copy)(2, "root", "client", admin)  # demoted
         await forward(alert_event(uuid.uuid4()))
         closed = await socket.receive_output(WAIT)
         assert closed == {"type": "websocket.close", "code": 4401}

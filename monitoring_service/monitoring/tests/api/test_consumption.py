@@ -19,11 +19,6 @@ DAY = datetime(2026, 5, 4, tzinfo=UTC)  # a Monday
 
 
 @pytest.fixture
-def owner() -> uuid.UUID:
-    return uuid.uuid4()
-
-
-@pytest.fixture
 def device(owner: uuid.UUID):
     device = make_device(owner_id=owner)
     readings = [
@@ -38,9 +33,9 @@ def device(owner: uuid.UUID):
 
 
 def test_a_week_has_seven_local_days_with_totals_and_comparisons(
-    client_for: Callable[..., APIClient], device, owner: uuid.UUID
+    owner_api: APIClient, device
 ) -> None:
-    response = client_for(owner).get(
+    response = owner_api.get(
         URL, {"device_id": str(device.id), "period": "week", "date": "2026-05-06", "tz": "UTC"}
     )
 
@@ -73,10 +68,8 @@ def test_a_week_has_seven_local_days_with_totals_and_comparisons(
     assert body["last_year"]["total_kwh"] == 2.0
 
 
-def test_a_day_in_kathmandu_has_hours_at_quarter_past(
-    client_for: Callable[..., APIClient], device, owner: uuid.UUID
-) -> None:
-    response = client_for(owner).get(
+def test_a_day_in_kathmandu_has_hours_at_quarter_past(owner_api: APIClient, device) -> None:
+    response = owner_api.get(
         URL,
         {
             "device_id": str(device.id),
@@ -97,10 +90,8 @@ def test_a_day_in_kathmandu_has_hours_at_quarter_past(
     assert body["total_kwh"] == pytest.approx(18 * 6 * 0.01 + 0.02)
 
 
-def test_a_year_has_twelve_months_and_shows_the_gap(
-    client_for: Callable[..., APIClient], device, owner: uuid.UUID
-) -> None:
-    response = client_for(owner).get(
+def test_a_year_has_twelve_months_and_shows_the_gap(owner_api: APIClient, device) -> None:
+    response = owner_api.get(
         URL, {"device_id": str(device.id), "period": "year", "date": "2026-05-04"}
     )
 
@@ -112,7 +103,7 @@ def test_a_year_has_twelve_months_and_shows_the_gap(
 
 
 def test_two_hours_without_readings_show_fewer_readings_than_expected(
-    client_for: Callable[..., APIClient], owner: uuid.UUID
+    owner_api: APIClient, owner: uuid.UUID
 ) -> None:
     device = make_device(owner_id=owner)
     gap = {7, 8}
@@ -124,11 +115,9 @@ def test_two_hours_without_readings_show_fewer_readings_than_expected(
         ]
     )
 
-    body = (
-        client_for(owner)
-        .get(URL, {"device_id": str(device.id), "period": "day", "date": "2026-05-04"})
-        .json()
-    )
+    body = owner_api.get(
+        URL, {"device_id": str(device.id), "period": "day", "date": "2026-05-04"}
+    ).json()
 
     for hour, bucket in enumerate(body["buckets"]):
         assert bucket["expected_readings"] == 6
@@ -136,16 +125,14 @@ def test_two_hours_without_readings_show_fewer_readings_than_expected(
 
 
 def test_a_running_period_is_partial_and_expects_only_the_elapsed_readings(
-    client_for: Callable[..., APIClient], owner: uuid.UUID
+    owner_api: APIClient, owner: uuid.UUID
 ) -> None:
     device = make_device(owner_id=owner)
     today = datetime.now(UTC).date()
 
-    body = (
-        client_for(owner)
-        .get(URL, {"device_id": str(device.id), "period": "month", "date": today.isoformat()})
-        .json()
-    )
+    body = owner_api.get(
+        URL, {"device_id": str(device.id), "period": "month", "date": today.isoformat()}
+    ).json()
 
     assert body["partial"] is True
     assert body["last_reading_at"] is None
@@ -166,11 +153,11 @@ def test_a_running_period_is_partial_and_expects_only_the_elapsed_readings(
     ],
 )
 def test_bad_parameters_are_400_naming_the_parameter(
-    client_for: Callable[..., APIClient], device, owner: uuid.UUID, params, field
+    owner_api: APIClient, device, params, field
 ) -> None:
     query = {"device_id": str(device.id), "period": "day", "date": "2026-05-04", **params}
 
-    response = client_for(owner).get(URL, query)
+    response = owner_api.get(URL, query)
 
     assert response.status_code == 400
     assert [e["attr"] for e in response.json()["errors"]] == [field]

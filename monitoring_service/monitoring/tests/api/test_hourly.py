@@ -17,11 +17,6 @@ RANGE = "/api/monitoring/hourly/range/"
 
 
 @pytest.fixture
-def owner() -> uuid.UUID:
-    return uuid.uuid4()
-
-
-@pytest.fixture
 def device(owner: uuid.UUID):
     device = make_device(owner_id=owner)
     store_readings(
@@ -36,11 +31,9 @@ def device(owner: uuid.UUID):
 
 
 def test_daily_gives_every_local_hour_with_total_peak_and_average(
-    client_for: Callable[..., APIClient],
-    device,
-    owner: uuid.UUID,
+    owner_api: APIClient, device
 ) -> None:
-    response = client_for(owner).get(
+    response = owner_api.get(
         DAILY, {"device_id": str(device.id), "date": "2026-05-04", "tz": "Europe/Bucharest"}
     )
 
@@ -72,12 +65,8 @@ def test_daily_defaults_to_utc_and_an_empty_day_has_no_peak(
     assert body["hours"][0]["start"] == "2026-01-01T00:00:00+00:00"
 
 
-def test_range_gives_local_day_totals_both_ends_included(
-    client_for: Callable[..., APIClient],
-    device,
-    owner: uuid.UUID,
-) -> None:
-    response = client_for(owner).get(
+def test_range_gives_local_day_totals_both_ends_included(owner_api: APIClient, device) -> None:
+    response = owner_api.get(
         RANGE,
         {"device_id": str(device.id), "start": "2026-05-03", "end": "2026-05-05", "tz": "UTC"},
     )

@@ -1,6 +1,6 @@
 """Local days: DST days of 23 and 25 hours, half-hour zones, and the day-boundary property."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -8,9 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from monitoring.consumption.buckets import daily_hours, daily_totals
+from monitoring.consumption.buckets import HourTotal, daily_hours, daily_totals
 from monitoring.ingestion.readings import Reading
 from monitoring.ingestion.store import store_readings
+from monitoring.models import Device
 from monitoring.tests.ingestion.helpers import make_device
 
 pytestmark = pytest.mark.django_db
@@ -33,20 +34,32 @@ def in_local_day(reading: Reading, day: date, zone: ZoneInfo) -> bool:
     return reading.ts.astimezone(zone).date() == day
 
 
-def test_spring_forward_day_in_bucharest_has_23_hours_with_the_right_readings() -> None:
+def stored_readings(first: date, end: date) -> tuple[Device, list[Reading]]:
+    """A new device and its readings every 10 minutes from UTC midnight of ``first`` to that of
+    ``end`` (excluded), stored."""
     device = make_device()
     readings = ten_minute_readings(
-        device.id, datetime(2026, 3, 28, tzinfo=UTC), datetime(2026, 3, 30, tzinfo=UTC)
+        device.id, datetime.combine(first, time(), UTC), datetime.combine(end, time(), UTC)
     )
     store_readings(readings)
+    return device, readings
 
-    hours = daily_hours(device.id, date(2026, 3, 29), BUCHAREST)
+
+def hours_of_local_day(day: date, zone: ZoneInfo) -> tuple[list[HourTotal], list[Reading]]:
+    """daily_hours of local ``day`` for a device read every 10 minutes from the UTC day before
+    to the end of the UTC ``day``, and those of its readings that fall in the local day."""
+    device, readings = stored_readings(day - timedelta(days=1), day + timedelta(days=1))
+    day_readings = [r for r in readings if in_local_day(r, day, zone)]
+    return daily_hours(device.id, day, zone), day_readings
+
+
+def test_spring_forward_day_in_bucharest_has_23_hours_with_the_right_readings() -> None:
+    hours, day_readings = hours_of_local_day(date(2026, 3, 29), BUCHAREST)
 
     assert len(hours) == 23
     assert [h.start.hour for h in hours] == [0, 1, 2, *range(4, 24)]
     assert hours[0].start.isoformat() == "2026-03-29T00:00:00+02:00"
     assert hours[-1].start.isoformat() == "2026-03-29T23:00:00+03:00"
-    day_readings = [r for r in readings if in_local_day(r, date(2026, 3, 29), BUCHAREST)]
     assert sum(h.kwh for h in hours) == sum(r.value for r in day_readings)
     assert all(
         h.kwh == sum(r.value for r in day_readings[6 * i : 6 * i + 6]) for i, h in enumerate(hours)
@@ -54,45 +67,27 @@ def test_spring_forward_day_in_bucharest_has_23_hours_with_the_right_readings() 
 
 
 def test_fall_back_day_in_bucharest_has_25_hours_with_the_right_readings() -> None:
-    device = make_device()
-    readings = ten_minute_readings(
-        device.id, datetime(2026, 10, 24, tzinfo=UTC), datetime(2026, 10, 26, tzinfo=UTC)
-    )
-    store_readings(readings)
-
-    hours = daily_hours(device.id, date(2026, 10, 25), BUCHAREST)
+    hours, day_readings = hours_of_local_day(date(2026, 10, 25), BUCHAREST)
 
     assert len(hours) == 25
     assert [h.start.hour for h in hours] == [0, 1, 2, 3, 3, *range(4, 24)]
     assert hours[3].start.utcoffset() != hours[4].start.utcoffset()
-    day_readings = [r for r in readings if in_local_day(r, date(2026, 10, 25), BUCHAREST)]
     assert len(day_readings) == 150
     assert sum(h.kwh for h in hours) == sum(r.value for r in day_readings)
 
 
 def test_kolkata_half_hour_offset_sums_the_readings_of_its_own_day() -> None:
-    device = make_device()
-    readings = ten_minute_readings(
-        device.id, datetime(2026, 6, 1, tzinfo=UTC), datetime(2026, 6, 3, tzinfo=UTC)
-    )
-    store_readings(readings)
-
-    hours = daily_hours(device.id, date(2026, 6, 2), KOLKATA)
+    hours, day_readings = hours_of_local_day(date(2026, 6, 2), KOLKATA)
 
     assert len(hours) == 24
     assert hours[0].start.isoformat() == "2026-06-02T00:00:00+05:30"
-    day_readings = [r for r in readings if in_local_day(r, date(2026, 6, 2), KOLKATA)]
     assert sum(h.kwh for h in hours) == sum(r.value for r in day_readings)
     first_hour = [r for r in day_readings if r.ts < hours[1].start]
     assert hours[0].kwh == sum(r.value for r in first_hour) and len(first_hour) == 6
 
 
 def test_range_gives_one_total_per_local_day_both_ends_included() -> None:
-    device = make_device()
-    readings = ten_minute_readings(
-        device.id, datetime(2026, 3, 27, tzinfo=UTC), datetime(2026, 4, 2, tzinfo=UTC)
-    )
-    store_readings(readings)
+    device, readings = stored_readings(date(2026, 3, 27), date(2026, 4, 2))
 
     days = daily_totals(device.id, date(2026, 3, 28), date(2026, 3, 31), BUCHAREST)
 

@@ -236,42 +236,44 @@ def test_five_years_of_hours_is_the_limit(client_for: ClientFor) -> None:
     assert refused.json()["errors"][0]["attr"] == "end"
 
 
-def link_for(client: APIClient, device: Device, **extra: Any) -> str:
+def owners_link(client_for: ClientFor) -> tuple[uuid.UUID, str]:
+    """A download link a new owner asks for its new device's export: (owner, url)."""
+    owner = uuid.uuid4()
+    device = make_device(owner_id=owner)
     body = {
         "device_id": [str(device.id)],
         "start": "2026-03-02",
         "end": "2026-03-03",
         "bucket": "day",
-        **extra,
     }
-    response = client.post(LINKS, body, format="json")
+    response = client_for(owner).post(LINKS, body, format="json")
     assert response.status_code == 201, response.json()
     assert datetime.fromisoformat(response.json()["expires_at"]) <= datetime.now(UTC) + timedelta(
         seconds=60
     )
     url: str = response.json()["url"]
     assert url.startswith(EXPORT + "?")
-    return url
+    return owner, url
+
+
+def refusal(response: Any) -> tuple[int, str]:
+    """The status and the first error's code of a refused request."""
+    return response.status_code, response.json()["errors"][0]["code"]
 
 
 def test_a_link_works_once_without_the_bearer(client_for: ClientFor) -> None:
-    owner = uuid.uuid4()
-    device = make_device(owner_id=owner)
-    url = link_for(client_for(owner), device)
+    _, url = owners_link(client_for)
 
     first = APIClient().get(url)
     again = APIClient().get(url)
 
     assert first.status_code == 200
     assert len(parsed(first)) == 2
-    assert again.status_code == 401
-    assert again.json()["errors"][0]["code"] == "ticket_used"
+    assert refusal(again) == (401, "ticket_used")
 
 
 def test_a_link_is_for_its_query_only(client_for: ClientFor) -> None:
-    owner = uuid.uuid4()
-    device = make_device(owner_id=owner)
-    url = link_for(client_for(owner), device)
+    _, url = owners_link(client_for)
 
     response = APIClient().get(url.replace("end=2026-03-03", "end=2026-03-04"))
 
@@ -281,27 +283,20 @@ def test_a_link_is_for_its_query_only(client_for: ClientFor) -> None:
 def test_an_altered_or_expired_ticket_is_a_401(
     client_for: ClientFor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    owner = uuid.uuid4()
-    device = make_device(owner_id=owner)
-    url = link_for(client_for(owner), device)
+    _, url = owners_link(client_for)
 
     altered = APIClient().get(url[:-3] + ("abc" if not url.endswith("abc") else "xyz"))
     monkeypatch.setattr(tickets, "TICKET_SECONDS", -1)
     expired = APIClient().get(url)
 
-    assert altered.status_code == 401
-    assert altered.json()["errors"][0]["code"] == "ticket_invalid"
-    assert expired.status_code == 401
-    assert expired.json()["errors"][0]["code"] == "ticket_expired"
+    assert refusal(altered) == (401, "ticket_invalid")
+    assert refusal(expired) == (401, "ticket_expired")
 
 
 def test_a_ticket_of_an_account_changed_since_no_longer_works(client_for: ClientFor) -> None:
-    owner = uuid.uuid4()
-    device = make_device(owner_id=owner)
-    url = link_for(client_for(owner), device)
+    owner, url = owners_link(client_for)
     User.objects.create(id=owner, username="someone", role="client", version=2)  # password changed
 
     response = APIClient().get(url)
 
-    assert response.status_code == 401
-    assert response.json()["errors"][0]["code"] == "session_ended"
+    assert refusal(response) == (401, "session_ended")

@@ -15,6 +15,7 @@ from django.db import connection, connections
 
 from ems_common.messaging.consumer import ConsumerRunner
 from ems_common.settings import BrokerConfig
+from ems_common.testing.broker import open_connection, publish_raw, wait_until
 from monitoring.ingestion.consumer import handle_batch
 from monitoring.models import Device, HourlyConsumption, Reading
 
@@ -106,3 +107,38 @@ def running_consumer(
         runner.stop()
         thread.join(timeout=10)
         assert not thread.is_alive(), "consumer did not stop"
+
+
+def publish_all(queue: str, bodies: list[bytes], config: BrokerConfig) -> None:
+    conn = open_connection(config)
+    try:
+        channel = conn.channel()
+        channel.confirm_delivery()
+        for payload in bodies:
+            publish_raw(queue, payload, channel=channel)
+    finally:
+        conn.close()
+
+
+def consume_with_two_runners(
+    queue: str, config: BrokerConfig, devices: list[Device], total: int, batch_size: int
+) -> None:
+    """Two runners compete for ``queue`` until ``devices`` hold ``total`` readings (in 20 s)."""
+    with (
+        running_consumer(queue, config, batch_size=batch_size),
+        running_consumer(queue, config, batch_size=batch_size),
+    ):
+        wait_until(
+            lambda: sum(stored_count(d.id) for d in devices) == total, timeout=20, what=str(total)
+        )
+
+
+def devices_with_a_day(
+    count: int, day_start: datetime
+) -> tuple[list[Device], list[tuple[datetime, Decimal]], list[bytes]]:
+    """``count`` new devices and a day of readings for each (day_of_readings, the same values):
+    (devices, the day's readings, every device's bodies)."""
+    devices = [make_device() for _ in range(count)]
+    readings = day_of_readings(day_start)
+    bodies = [body(d.id, epoch_ms(ts), float(v)) for d in devices for ts, v in readings]
+    return devices, readings, bodies

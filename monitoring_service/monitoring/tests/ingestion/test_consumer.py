@@ -17,22 +17,19 @@ from django.db import connection
 from ems_common.messaging.consumer import ERROR_HEADER
 from ems_common.messaging.topology import dlq_name
 from ems_common.settings import BrokerConfig
-from ems_common.testing.broker import (
-    drain,
-    message_count,
-    open_connection,
-    publish_raw,
-    wait_until,
-)
+from ems_common.testing.broker import drain, message_count, wait_until
 from monitoring.models import Device
 from monitoring.tests.ingestion.helpers import (
     assert_rollups_exact,
     body,
+    consume_with_two_runners,
     day_of_readings,
+    devices_with_a_day,
     epoch_ms,
     expected_hourly,
     hourly,
     make_device,
+    publish_all,
     running_consumer,
     stored_count,
 )
@@ -41,17 +38,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 DAY = datetime(2026, 6, 1, tzinfo=UTC)
 SERVICE_DIR = Path(__file__).resolve().parents[3]
-
-
-def publish_all(queue: str, bodies: list[bytes], config: BrokerConfig) -> None:
-    conn = open_connection(config)
-    try:
-        channel = conn.channel()
-        channel.confirm_delivery()
-        for payload in bodies:
-            publish_raw(queue, payload, channel=channel)
-    finally:
-        conn.close()
 
 
 def mixed_format(ts: datetime, index: int) -> object:
@@ -98,17 +84,11 @@ def test_the_same_readings_delivered_again_change_nothing(
 def test_two_consumers_in_parallel_give_exact_totals(
     unique_queue: str, broker_config: BrokerConfig
 ) -> None:
-    devices = [make_device() for _ in range(5)]
-    readings = day_of_readings(DAY)
-    bodies = [body(d.id, epoch_ms(ts), float(v)) for d in devices for ts, v in readings]
+    devices, readings, bodies = devices_with_a_day(5, DAY)
     random.Random(5).shuffle(bodies)
     publish_all(unique_queue, bodies, broker_config)
 
-    with (
-        running_consumer(unique_queue, broker_config, batch_size=40),
-        running_consumer(unique_queue, broker_config, batch_size=40),
-    ):
-        wait_until(lambda: sum(stored_count(d.id) for d in devices) == 720, timeout=20, what="720")
+    consume_with_two_runners(unique_queue, broker_config, devices, 720, batch_size=40)
 
     for device in devices:
         assert hourly(device.id) == expected_hourly(readings)
@@ -185,9 +165,7 @@ def start_consumer_process(queue: str, config: BrokerConfig) -> subprocess.Popen
 def test_a_consumer_killed_mid_run_and_restarted_gives_exact_totals(
     unique_queue: str, broker_config: BrokerConfig
 ) -> None:
-    devices = [make_device() for _ in range(10)]
-    readings = day_of_readings(DAY)
-    bodies = [body(d.id, epoch_ms(ts), float(v)) for d in devices for ts, v in readings]
+    devices, readings, bodies = devices_with_a_day(10, DAY)
     publish_all(unique_queue, bodies, broker_config)
     total = len(bodies)
 
