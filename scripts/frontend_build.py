@@ -60,14 +60,10 @@ def needs_install() -> bool:
 
 
 def newest_source_mtime() -> float:
-    newest = 0.0
-    for name in (*BUILD_INPUTS, *(p.name for p in FRONTEND.glob("tsconfig*.json"))):
-        path = FRONTEND / name
-        files = path.rglob("*") if path.is_dir() else [path]
-        for file in files:
-            if file.is_file():
-                newest = max(newest, file.stat().st_mtime)
-    return newest
+    names = (*BUILD_INPUTS, *(p.name for p in FRONTEND.glob("tsconfig*.json")))
+    paths = (FRONTEND / name for name in names)
+    files = (file for path in paths for file in (path.rglob("*") if path.is_dir() else [path]))
+    return max((file.stat().st_mtime for file in files if file.is_file()), default=0.0)
 
 
 def run_step(name: str, command: list[str], env: Mapping[str, str], *, echo: bool) -> Step:
@@ -112,9 +108,8 @@ def ensure_chromium() -> Step:
         message = f"{exc.code}\nthe browser tests cannot run without {CHROMIUM}"
         print(message, flush=True)
         return Step("chromium install", 1, time.monotonic() - started, message)
-    ok = CHROMIUM.is_file()
-    message = "" if ok else f"apt-get installed chromium but {CHROMIUM} is missing"
-    return Step("chromium install", 0 if ok else 1, time.monotonic() - started, message)
+    missing = "" if CHROMIUM.is_file() else f"apt-get installed chromium but {CHROMIUM} is missing"
+    return Step("chromium install", 1 if missing else 0, time.monotonic() - started, missing)
 
 
 def test(env: Mapping[str, str], results_dir: Path) -> int:
