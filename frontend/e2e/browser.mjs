@@ -597,7 +597,9 @@ async function adminTariff(args) {
     await page.getByRole("button", { name: "New tariff" }).click();
     const dialog = page.getByRole("dialog", { name: "New tariff" });
     await dialog.getByLabel("Name").fill(args.tariff.name);
-    await dialog.getByLabel("Device").selectOption({ label: args.deviceName });
+    // The searchable picker: the device's name typed, its option (by id) chosen.
+    await dialog.getByRole("combobox", { name: "Device" }).fill(args.deviceName);
+    await dialog.locator(`[role="option"][data-key="${args.deviceId}"]`).click();
     await dialog.getByLabel("Valid from").fill(args.tariff.validFrom);
     const row = dialog.getByTestId("rate-row").first();
     await row.getByLabel("To").fill("12:00");

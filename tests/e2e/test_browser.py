@@ -197,7 +197,9 @@ def world(stack: Stack) -> Iterator[dict[str, Any]]:
     )
     admin = login(stack, admin_username, admin_password)
     # Searched by its name: other tests' fleets may fill the first pages.
-    found = admin.get(stack.url("/api/devices/"), params={"search": device["name"]}, timeout=10)
+    found = admin.get(
+        stack.url("/api/devices/"), params={"search": str(device["name"])}, timeout=10
+    )
     device_id = next(d["id"] for d in found.json()["results"] if d["name"] == device["name"])
     session = login(stack, client["username"], client["password"])
 
@@ -625,6 +627,7 @@ def test_an_admin_creates_a_tariff_seeing_the_gap_error_at_the_rates(
         baseUrl=stack.gateway_url,
         admin={"username": admin_username, "password": admin_password},
         deviceName=world["device_name"],
+        deviceId=world["device_id"],
         tariff={"name": name, "validFrom": "2030-01-01", "price": "0.3"},
         expectedConsoleErrors=["status of 400"],  # the gap, refused on purpose
     )

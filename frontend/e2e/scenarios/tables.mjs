@@ -188,7 +188,12 @@ async function energyPicker(args) {
     await option.click();
     await page.waitForURL((url) => url.searchParams.get("device") === args.targetId);
     const url = page.url();
-    const title = await page.getByTestId("period-title").textContent();
+    // The title names the device once its details came (looked up by id: past the first page).
+    const periodTitle = page.getByTestId("period-title");
+    const title = await eventually("the device named in the title", 10_000, async () => {
+      const text = await periodTitle.textContent();
+      return text.includes(args.target) && text;
+    });
     const desktopShot = join(args.screenshotDir, "tables-energy-picker-desktop.png");
     await page.screenshot({ path: desktopShot, fullPage: true });
 

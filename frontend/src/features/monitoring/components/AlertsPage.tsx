@@ -10,7 +10,7 @@ import { useMarkAlertRead } from "../api/mark-alert-read";
 import { useMarkAllAlertsRead } from "../api/mark-all-alerts-read";
 import type { Alert } from "../api/types";
 import { useIsAdmin } from "../use-is-admin";
-import { DevicePicker } from "./DevicePicker";
+import { DevicePicker } from "../../../components/DevicePicker";
 
 const FILTERS = ["unread", "device_id", "owner_id"] as const;
 

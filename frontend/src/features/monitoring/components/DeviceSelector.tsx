@@ -1,6 +1,6 @@
 import type { MonitoredDevice } from "../../../api/monitoring/types";
 import { useIsAdmin } from "../use-is-admin";
-import { DevicePicker } from "./DevicePicker";
+import { DevicePicker } from "../../../components/DevicePicker";
 
 interface Props {
   devices: MonitoredDevice[];

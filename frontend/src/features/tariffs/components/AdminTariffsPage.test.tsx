@@ -105,4 +105,34 @@ describe("AdminTariffsPage", () => {
     expect(within(rows[0]).getByLabelText("Sun")).toBeChecked();
     expect(within(rows[0]).getByLabelText("To")).toHaveValue("24:00");
   });
+
+  it("chooses the tariff's device in the searchable picker, and clears it back to the default", async () => {
+    const user = userEvent.setup();
+    const { posted } = setup(() => new Response("{}", { status: 201 }));
+    await user.click(await screen.findByRole("button", { name: "New tariff" }));
+    const dialog = screen.getByRole("dialog");
+    await user.type(within(dialog).getByLabelText("Name"), "Garage only");
+    await user.type(within(dialog).getAllByLabelText("Price per kWh")[0], "0.2");
+    const box = within(dialog).getByRole("combobox", { name: "Device" });
+    expect(box).toHaveAttribute("placeholder", "Default: every device without its own");
+    await user.type(box, "Gar");
+    await user.click(await screen.findByRole("option", { name: /Garage/ }));
+    expect(box).toHaveValue("Garage");
+    await user.click(within(dialog).getByRole("button", { name: "Create tariff" }));
+    await waitFor(() => expect(posted[0]).toMatchObject({ name: "Garage only", device_id: "d-2" }));
+  });
+
+  it("sends no device once the picked one is cleared (the default tariff)", async () => {
+    const user = userEvent.setup();
+    const { posted } = setup(() => new Response("{}", { status: 201 }));
+    await user.click(await screen.findByRole("button", { name: "New tariff" }));
+    const dialog = screen.getByRole("dialog");
+    await user.type(within(dialog).getByLabelText("Name"), "Everyone");
+    await user.type(within(dialog).getAllByLabelText("Price per kWh")[0], "0.2");
+    await user.type(within(dialog).getByRole("combobox", { name: "Device" }), "Kit");
+    await user.click(await screen.findByRole("option", { name: /Kitchen/ }));
+    await user.click(within(dialog).getByRole("button", { name: "Make it the default tariff" }));
+    await user.click(within(dialog).getByRole("button", { name: "Create tariff" }));
+    await waitFor(() => expect(posted[0]).toMatchObject({ name: "Everyone", device_id: null }));
+  });
 });

@@ -88,14 +88,12 @@ export function AdminTariffsPage() {
       create={{
         label: "New tariff",
         mutation: create,
-        form: (dialog) => (
-          <TariffForm {...dialog} initial={emptyTariff()} devices={known} submitLabel="Create tariff" />
-        ),
+        form: (dialog) => <TariffForm {...dialog} initial={emptyTariff()} submitLabel="Create tariff" />,
         done: (values) => `Created tariff ${values.name}.`,
       }}
       edit={{
         mutation: update,
-        form: (tariff, dialog) => <TariffForm {...editForm(tariff, dialog)} devices={known} />,
+        form: (tariff, dialog) => <TariffForm {...editForm(tariff, dialog)} />,
       }}
       remove={{
         mutation: remove,

@@ -1,23 +1,22 @@
 import { useState } from "react";
+import { DevicePicker } from "../../../components/DevicePicker";
 import { errorText } from "../../../components/ErrorMessage";
 import { Field } from "../../../components/Field";
 import { FormActions, SubmitButton, type FormDialog } from "../../../components/FormActions";
 import { useForm } from "../../../components/use-form";
 import { ApiError } from "../../../lib/api-client";
-import type { MonitoredDevice } from "../../../api/monitoring/types";
 import type { Rate, TariffInput } from "../api/types";
 import { flatRates } from "../rates";
 import { RatesEditor } from "./RatesEditor";
 
 interface Props extends FormDialog<TariffInput> {
   initial: TariffInput;
-  devices: MonitoredDevice[];
   submitLabel: string;
 }
 
 const FIELDS = ["name", "currency", "device_id", "valid_from", "tz"];
 
-export function TariffForm({ initial, devices, submitLabel, busy, error, onSubmit, onCancel }: Props) {
+export function TariffForm({ initial, submitLabel, busy, error, onSubmit, onCancel }: Props) {
   const form = useForm(
     {
       name: initial.name,
@@ -46,29 +45,14 @@ export function TariffForm({ initial, devices, submitLabel, busy, error, onSubmi
   return (
     <form onSubmit={form.submit(submit)} noValidate>
       <Field label="Name" required {...form.field("name")} />
-      <div className="field">
-        <label htmlFor="tariff-device">Device</label>
-        <select
-          id="tariff-device"
-          name={device.name}
-          value={device.value}
-          onChange={device.onChange}
-          aria-invalid={!!device.error}
-          aria-describedby={device.error ? "tariff-device-error" : undefined}
-        >
-          <option value="">Default (every device without its own)</option>
-          {devices.map((d) => (
-            <option key={d.id} value={d.id}>
-              {d.name}
-            </option>
-          ))}
-        </select>
-        {device.error && (
-          <span id="tariff-device-error" className="field-error">
-            {device.error}
-          </span>
-        )}
-      </div>
+      <DevicePicker
+        id="tariff-device"
+        placeholder="Default: every device without its own"
+        value={device.value || null}
+        onChange={(picked) => device.onChange({ target: { value: picked?.id ?? "" } })}
+        clearLabel="Make it the default tariff"
+      />
+      {device.error && <span className="field-error">{device.error}</span>}
       <Field label="Valid from" type="date" required {...form.field("valid_from")} />
       <Field label="Currency (ISO 4217)" required maxLength={3} {...form.field("currency")} />
       <Field label="Time zone (IANA)" required {...form.field("tz")} />

@@ -2,8 +2,8 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { useState } from "react";
 import { describe, expect, it } from "vitest";
-import { ADMIN, fakeApi, renderRoutes, signInAs } from "../../../test/render";
-import type { MonitoredDevice } from "../../../api/monitoring/types";
+import { ADMIN, fakeApi, renderRoutes, signInAs } from "../test/render";
+import type { MonitoredDevice } from "../api/monitoring/types";
 import { DevicePicker } from "./DevicePicker";
 
 const LONG = `Heat pump ${"very long name ".repeat(8)}`.trim();
