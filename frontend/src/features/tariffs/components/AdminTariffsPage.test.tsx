@@ -106,13 +106,19 @@ describe("AdminTariffsPage", () => {
     expect(within(rows[0]).getByLabelText("To")).toHaveValue("24:00");
   });
 
-  it("chooses the tariff's device in the searchable picker, and clears it back to the default", async () => {
-    const user = userEvent.setup();
-    const { posted } = setup(() => new Response("{}", { status: 201 }));
+  /** A new tariff's dialog with its name and one every-day price filled in. */
+  async function newTariff(user: ReturnType<typeof userEvent.setup>, name: string) {
     await user.click(await screen.findByRole("button", { name: "New tariff" }));
     const dialog = screen.getByRole("dialog");
-    await user.type(within(dialog).getByLabelText("Name"), "Garage only");
+    await user.type(within(dialog).getByLabelText("Name"), name);
     await user.type(within(dialog).getAllByLabelText("Price per kWh")[0], "0.2");
+    return dialog;
+  }
+
+  it("chooses the tariff's device in the searchable picker", async () => {
+    const user = userEvent.setup();
+    const { posted } = setup(() => new Response("{}", { status: 201 }));
+    const dialog = await newTariff(user, "Garage only");
     const box = within(dialog).getByRole("combobox", { name: "Device" });
     expect(box).toHaveAttribute("placeholder", "Default: every device without its own");
     await user.type(box, "Gar");
@@ -125,10 +131,7 @@ describe("AdminTariffsPage", () => {
   it("sends no device once the picked one is cleared (the default tariff)", async () => {
     const user = userEvent.setup();
     const { posted } = setup(() => new Response("{}", { status: 201 }));
-    await user.click(await screen.findByRole("button", { name: "New tariff" }));
-    const dialog = screen.getByRole("dialog");
-    await user.type(within(dialog).getByLabelText("Name"), "Everyone");
-    await user.type(within(dialog).getAllByLabelText("Price per kWh")[0], "0.2");
+    const dialog = await newTariff(user, "Everyone");
     await user.type(within(dialog).getByRole("combobox", { name: "Device" }), "Kit");
     await user.click(await screen.findByRole("option", { name: /Kitchen/ }));
     await user.click(within(dialog).getByRole("button", { name: "Make it the default tariff" }));
