@@ -3,6 +3,8 @@ interface Props {
   count: number;
   pageSize: number;
   onPage: (page: number) => void;
+  /** The navigation's name, when a page has more than one list (default "Pages"). */
+  label?: string;
 }
 
 /** Which rows a page holds: "51–100 of 964". */
@@ -13,10 +15,10 @@ export function pageRange(page: number, count: number, pageSize: number): string
 }
 
 /** Previous / next over a DRF page-number list, with the rows shown and the total. */
-export function Pagination({ page, count, pageSize, onPage }: Props) {
+export function Pagination({ page, count, pageSize, onPage, label = "Pages" }: Props) {
   const pages = Math.max(1, Math.ceil(count / pageSize));
   return (
-    <nav className="pagination" aria-label="Pages">
+    <nav className="pagination" aria-label={label}>
       <button type="button" className="secondary" disabled={page <= 1} onClick={() => onPage(page - 1)}>
         ← Previous
       </button>

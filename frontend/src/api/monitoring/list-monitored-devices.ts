@@ -1,5 +1,6 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { apiFetch, fetchAllPages } from "../../lib/api-client";
+import { usePageQuery } from "../../lib/queries";
 import type { MonitoredDevice, MonitoredDeviceList } from "./types";
 
 export const MONITORED_DEVICES_KEY = ["monitoring", "devices"] as const;
@@ -34,4 +35,9 @@ export function useMonitoredDeviceSearch(search: string) {
     queryFn: ({ signal }) => searchMonitoredDevices(search, signal),
     placeholderData: keepPreviousData,
   });
+}
+
+/** One page of the devices (the tariffs page's "which device uses which"). */
+export function useMonitoredDevicePage(page: number) {
+  return usePageQuery<MonitoredDeviceList>(MONITORED_DEVICES_KEY, "/api/monitoring/devices/", { page });
 }

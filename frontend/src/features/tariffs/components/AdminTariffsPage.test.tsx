@@ -18,18 +18,19 @@ const TARIFF = {
   rates: [{ days: [0, 1, 2, 3, 4, 5, 6], start: "00:00", end: "24:00", price_per_kwh: "0.25" }],
 };
 
-function setup(post: (body: unknown) => Response) {
+function setup(post: (body: unknown) => Response, { tariffs = [TARIFF] as object[], deviceCount = 2 } = {}) {
   signInAs(ADMIN);
   const posted: unknown[] = [];
   fakeApi({
-    "/api/monitoring/devices/": () => ({ count: 2, next: null, previous: null, results: DEVICES }),
+    "/api/monitoring/devices/": () => ({ count: deviceCount, next: null, previous: null, results: DEVICES }),
+    "/api/monitoring/devices/d-2/": () => DEVICES[1],
     "/api/monitoring/tariffs/": (_url, init) => {
       if (init?.method === "POST") {
         const body = JSON.parse(String(init.body));
         posted.push(body);
         return post(body);
       }
-      return { count: 1, next: null, previous: null, results: [TARIFF] };
+      return { count: tariffs.length, next: null, previous: null, results: tariffs };
     },
   });
   renderRoutes([{ path: "/", element: <AdminTariffsPage /> }], "/");
@@ -51,6 +52,16 @@ describe("AdminTariffsPage", () => {
     const uses = await screen.findByTestId("device-tariffs");
     expect(within(uses).getByText("Kitchen").closest("tr")).toHaveTextContent("Night saver");
     expect(within(uses).getByText("Garage").closest("tr")).toHaveTextContent("no tariff");
+  });
+
+  it("names a tariff's device by its id, and pages the devices past the first 50", async () => {
+    const own = { ...TARIFF, id: "t-2", name: "Garage rate", device_id: "d-2" };
+    setup(() => new Response("{}", { status: 201 }), { tariffs: [own], deviceCount: 120 });
+    const table = await screen.findByTestId("tariffs-table");
+    const row = within(table).getByText("Garage rate").closest("tr") as HTMLElement;
+    await waitFor(() => expect(row).toHaveTextContent("Garage"));
+    const pages = await screen.findByRole("navigation", { name: "Pages of devices" });
+    expect(within(pages).getByTestId("page-range")).toHaveTextContent("1–50 of 120");
   });
 
   it("shows the API's errors at their field: a rate's end at that row, a gap above the rates", async () => {

@@ -1,8 +1,10 @@
-import { editForm, ListPage } from "../../../components/ListPage";
+import { useState } from "react";
+import { editForm, ListPage, PAGE_SIZE } from "../../../components/ListPage";
 import { useListPage } from "../../../components/use-list-page";
 import { browserTimeZone, todayIso } from "../../../lib/time";
-import { useMonitoredDevices } from "../../../api/monitoring/list-monitored-devices";
-import type { MonitoredDevice } from "../../../api/monitoring/types";
+import { useMonitoredDevice } from "../../../api/monitoring/get-monitored-device";
+import { useMonitoredDevicePage } from "../../../api/monitoring/list-monitored-devices";
+import { Pagination } from "../../../components/Pagination";
 import { useCreateTariff, useDeleteTariff, useTariffs, useUpdateTariff } from "../api/tariffs";
 import type { Tariff, TariffInput } from "../api/types";
 import { flatRates, ratesSummary } from "../rates";
@@ -20,8 +22,11 @@ function emptyTariff(): TariffInput {
   };
 }
 
-/** Which tariff is in force now for each device (monitoring's device list says). */
-function DeviceTariffs({ devices }: { devices: MonitoredDevice[] }) {
+/** Which tariff is in force now for each device (monitoring's device list says), a page at a time. */
+function DeviceTariffs() {
+  const [page, setPage] = useState(1);
+  const devices = useMonitoredDevicePage(page);
+  const rows = devices.data?.results ?? [];
   return (
     <section className="device-tariffs">
       <h2>Which device uses which</h2>
@@ -35,14 +40,16 @@ function DeviceTariffs({ devices }: { devices: MonitoredDevice[] }) {
             </tr>
           </thead>
           <tbody>
-            {devices.map((device) => (
+            {rows.map((device) => (
               <tr key={device.id} data-device-name={device.name}>
-                <td>{device.name}</td>
+                <td className="truncate" title={device.name}>
+                  {device.name}
+                </td>
                 <td>{device.tariff ? device.tariff.name : <span className="muted">no tariff</span>}</td>
                 <td>{device.tariff?.currency ?? "—"}</td>
               </tr>
             ))}
-            {devices.length === 0 && (
+            {devices.data && rows.length === 0 && (
               <tr>
                 <td colSpan={3} className="muted">
                   No devices yet.
@@ -52,20 +59,33 @@ function DeviceTariffs({ devices }: { devices: MonitoredDevice[] }) {
           </tbody>
         </table>
       </TableBox>
+      {devices.data && devices.data.count > PAGE_SIZE && (
+        <Pagination
+          label="Pages of devices"
+          page={page}
+          count={devices.data.count}
+          pageSize={PAGE_SIZE}
+          onPage={setPage}
+        />
+      )}
     </section>
   );
+}
+
+/** A tariff's device by name (looked up by its id, cached), or Default for none. */
+function TariffDevice({ id }: { id: string | null }) {
+  const device = useMonitoredDevice(id);
+  if (id === null) return <>Default</>;
+  if (device.isError) return <span className="muted">unknown device</span>;
+  return <>{device.data?.name ?? "…"}</>;
 }
 
 export function AdminTariffsPage() {
   const list = useListPage<Tariff>({ defaultOrdering: "" });
   const tariffs = useTariffs(list.page);
-  const devices = useMonitoredDevices();
   const create = useCreateTariff();
   const update = useUpdateTariff();
   const remove = useDeleteTariff();
-  const known = devices.data ?? [];
-  const deviceName = (id: string | null) =>
-    id === null ? "Default" : (known.find((device) => device.id === id)?.name ?? "unknown device");
 
   return (
     <ListPage
@@ -75,7 +95,7 @@ export function AdminTariffsPage() {
       tableTestId="tariffs-table"
       columns={[
         { header: "Name", cell: (tariff) => tariff.name },
-        { header: "Device", cell: (tariff) => deviceName(tariff.device_id) },
+        { header: "Device", cell: (tariff) => <TariffDevice id={tariff.device_id} /> },
         { header: "Valid from", className: "nowrap", cell: (tariff) => tariff.valid_from },
         { header: "Currency", cell: (tariff) => tariff.currency },
         { header: "Time zone", cell: (tariff) => tariff.tz },
@@ -101,7 +121,7 @@ export function AdminTariffsPage() {
           `Delete the tariff ${tariff.name}? Costs it priced are priced by the tariff in force before it, or not at all.`,
       }}
     >
-      {devices.data && <DeviceTariffs devices={devices.data} />}
+      <DeviceTariffs />
     </ListPage>
   );
 }
