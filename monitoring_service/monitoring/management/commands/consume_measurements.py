@@ -2,6 +2,7 @@ import gc
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.db import connections
 
 from ems_common.messaging.consumer import ConsumerRunner
 from ems_common.messaging.sync import with_fresh_db_connection
@@ -46,4 +47,7 @@ class Command(BaseCommand):
             with_fresh_db_connection(handle_batch),
             batch_size=options["batch_size"],
             max_wait=options["max_wait"],
+            # The next batch arrives while this one waits on PostgreSQL.
+            overlap=True,
+            worker_teardown=connections.close_all,  # the handler thread's connection
         ).run()
