@@ -136,8 +136,9 @@ class ConsumerRunner:
         self.handle_batch = handle_batch
         self.batch_size = batch_size
         self.max_wait = max_wait
-        # Enough unacked messages in flight to fill the next batch while this one is handled.
-        self.prefetch = prefetch or max(10, 2 * batch_size)
+        # Enough unacked messages in flight to fill the next batch while this one is handled;
+        # overlapping, a third batch arrives while one is stored and the next waits for it.
+        self.prefetch = prefetch or max(10, (3 if overlap else 2) * batch_size)
         self.config = config or broker_config()
         self.declare = declare
         self.transient_errors = transient_errors or default_transient_errors()

@@ -36,6 +36,14 @@ class Command(BaseCommand):
             help="seconds a batch waits to fill (env EMS_MEASUREMENTS_MAX_WAIT, default 0.15)",
         )
 
+        parser.add_argument(
+            "--prefetch",
+            type=int,
+            default=env_int("EMS_MEASUREMENTS_PREFETCH", 0) or None,
+            help="unacked readings in flight (env EMS_MEASUREMENTS_PREFETCH, default 3 batches:"
+            " one being stored, one waiting, one arriving)",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         # Django's start-up objects live as long as the process: keep the cyclic collector
         # from walking them again and again while batches allocate readings.
@@ -47,6 +55,7 @@ class Command(BaseCommand):
             with_fresh_db_connection(handle_batch),
             batch_size=options["batch_size"],
             max_wait=options["max_wait"],
+            prefetch=options["prefetch"],
             # The next batch arrives while this one waits on PostgreSQL.
             overlap=True,
             worker_teardown=connections.close_all,  # the handler thread's connection
