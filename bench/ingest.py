@@ -182,7 +182,7 @@ def run_ingestion(
         )
     print(
         f"  ratio ours/bare, median of {rounds}: {statistics.median(ratios):.2f}"
-        f" (rounds: {', '.join(f'{r:.2f}' for r in ratios)}; target >= 0.5)",
+        f" (rounds: {', '.join(f'{r:.2f}' for r in ratios)}; target >= 0.7)",
         flush=True,
     )
     two = our_consumers(bench, workload, 2, batch)

@@ -22,6 +22,11 @@ Handler errors:
 - any other exception: a batch of several messages is retried one message at a time, so only
   the message that raises is dead-lettered, with the exception as the reason.
 
+``overlap=True``: the handler runs in a worker thread while this thread goes on receiving (up to
+``prefetch``), so a handler that waits on its database does not leave the socket idle. Still one
+batch at a time, acked in order after the handler returns; ``worker_teardown`` runs in that
+thread when the runner stops (e.g. to close its database connections).
+
 Broker connection loss: reconnect with backoff; unacked messages come back redelivered, so
 handlers must be idempotent. ``stop()`` (or SIGTERM/SIGINT when ``run`` is on the main thread)
 ends the loop after the current batch.
@@ -34,6 +39,9 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_for_future
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +50,7 @@ from pika.adapters.blocking_connection import BlockingChannel
 from pika.exceptions import (
     AMQPConnectionError,
     AMQPError,
+    ConnectionWrongStateError,
     ConsumerCancelled,
     NackError,
     UnroutableError,
@@ -118,6 +127,8 @@ class ConsumerRunner:
         retry_delay: float = 0.5,
         max_retry_delay: float = 30.0,
         name: str | None = None,
+        overlap: bool = False,
+        worker_teardown: Callable[[], None] | None = None,
     ) -> None:
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
@@ -125,8 +136,9 @@ class ConsumerRunner:
         self.handle_batch = handle_batch
         self.batch_size = batch_size
         self.max_wait = max_wait
-        # Enough unacked messages in flight to fill the next batch while this one is handled.
-        self.prefetch = prefetch or max(10, 2 * batch_size)
+        # Enough unacked messages in flight to fill the next batch while this one is handled;
+        # overlapping, a third batch arrives while one is stored and the next waits for it.
+        self.prefetch = prefetch or max(10, (3 if overlap else 2) * batch_size)
         self.config = config or broker_config()
         self.declare = declare
         self.transient_errors = transient_errors or default_transient_errors()
@@ -136,6 +148,9 @@ class ConsumerRunner:
         self._stop = threading.Event()
         self._pending: deque[Message] = deque()
         self._cancelled = False
+        self.overlap = overlap
+        self.worker_teardown = worker_teardown
+        self._worker: ThreadPoolExecutor | None = None
 
     def stop(self) -> None:
         """Ask the runner to return after the current batch; safe from any thread."""
@@ -148,26 +163,38 @@ class ConsumerRunner:
     def run(self) -> None:
         """Consume until stop() or a signal; reconnects on broker errors."""
         with stop_on_signals(self.stop, f"consumer of {self.queue}"):
-            backoff = Backoff(self.retry_delay, self.max_retry_delay)
-            while not self._stop.is_set():
-                connection = connect(
-                    self.config, stop=self._stop, max_delay=self.max_retry_delay, name=self.name
-                )
-                if connection is None:
-                    break
-                try:
-                    self._consume(connection, backoff)
-                except (AMQPError, DeadLetterFailed) as exc:
-                    log.warning(
-                        "consumer of %s lost the broker: %s", self.queue, describe_error(exc)
-                    )
-                finally:
-                    # Unacked messages (buffered or mid-retry) go back to the queue on close.
-                    self._pending.clear()
-                    _close_quietly(connection)
-                if not self._stop.is_set():
-                    self._stop.wait(backoff.next_delay())
+            try:
+                self._run()
+            finally:
+                self._stop_worker()
         log.info("consumer of %s stopped", self.queue)
+
+    def _run(self) -> None:
+        backoff = Backoff(self.retry_delay, self.max_retry_delay)
+        while not self._stop.is_set():
+            connection = connect(
+                self.config, stop=self._stop, max_delay=self.max_retry_delay, name=self.name
+            )
+            if connection is None:
+                break
+            try:
+                self._consume(connection, backoff)
+            except (AMQPError, DeadLetterFailed) as exc:
+                log.warning("consumer of %s lost the broker: %s", self.queue, describe_error(exc))
+            finally:
+                # Unacked messages (buffered or mid-retry) go back to the queue on close.
+                self._pending.clear()
+                _close_quietly(connection)
+            if not self._stop.is_set():
+                self._stop.wait(backoff.next_delay())
+
+    def _stop_worker(self) -> None:
+        worker, self._worker = self._worker, None
+        if worker is None:
+            return
+        if self.worker_teardown is not None:
+            worker.submit(self.worker_teardown).result()
+        worker.shutdown()
 
     def _consume(self, connection: pika.BlockingConnection, backoff: Backoff) -> None:
         channel = connection.channel()
@@ -259,7 +286,7 @@ class ConsumerRunner:
         backoff = Backoff(self.retry_delay, self.max_retry_delay)
         while True:
             try:
-                return self.handle_batch(batch) or {}
+                return self._handle(connection, batch)
             except self.transient_errors as exc:
                 delay = backoff.next_delay()
                 log.warning(
@@ -270,6 +297,25 @@ class ConsumerRunner:
                     delay,
                 )
                 self._pause(connection, delay)
+
+    def _handle(
+        self, connection: pika.BlockingConnection, batch: list[Message]
+    ) -> Mapping[int, str]:
+        if not self.overlap:
+            return self.handle_batch(batch) or {}
+        if self._worker is None:
+            self._worker = ThreadPoolExecutor(1, thread_name_prefix=f"handler {self.queue}")
+        future = self._worker.submit(self.handle_batch, batch)
+        future.add_done_callback(lambda _: _wake(connection))
+        try:
+            # Deliveries go on into _pending (up to the prefetch) while the handler works; the
+            # wake-up callback ends the wait as soon as it returns.
+            while not future.done():
+                connection.process_data_events(time_limit=IDLE_POLL_SECONDS)
+        except BaseException:
+            wait_for_future([future])  # one batch at a time, even when the broker is gone
+            raise
+        return _result(future)
 
     def _pause(self, connection: pika.BlockingConnection, seconds: float) -> None:
         """Wait while answering heartbeats; raise _Stopping if stop() is called meanwhile."""
@@ -314,6 +360,20 @@ class ConsumerRunner:
                 f"{describe_error(exc)}"
             ) from exc
         log.warning("dead-lettered a message from %s: %s", self.queue, reason)
+
+
+def _wake(connection: pika.BlockingConnection) -> None:
+    """From the handler's thread: make the connection's process_data_events return."""
+    with suppress(ConnectionWrongStateError):  # closed meanwhile: nobody is waiting
+        connection.add_callback_threadsafe(_nothing)
+
+
+def _nothing() -> None:
+    pass
+
+
+def _result(future: Future[Mapping[int, str] | None]) -> Mapping[int, str]:
+    return future.result() or {}
 
 
 def _close_quietly(connection: pika.BlockingConnection) -> None:

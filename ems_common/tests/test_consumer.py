@@ -80,8 +80,9 @@ def test_dead_lettered_message_carries_reason_and_the_consumer_goes_on(
     assert message_count(unique_queue) == 0
 
 
+@pytest.mark.parametrize("overlap", [False, True])
 def test_poison_message_in_a_batch_is_dead_lettered_alone(
-    broker_config, unique_queue, rabbit_channel, start_in_thread
+    broker_config, unique_queue, rabbit_channel, start_in_thread, overlap
 ):
     publish_all(rabbit_channel, unique_queue, [b"a", b"poison", b"b", b"c"])
     committed: list[bytes] = []
@@ -91,7 +92,9 @@ def test_poison_message_in_a_batch_is_dead_lettered_alone(
             raise ValueError("cannot parse poison")
         committed.extend(m.body for m in batch)
 
-    consumer = make_runner(unique_queue, handle, broker_config, batch_size=10, max_wait=0.3)
+    consumer = make_runner(
+        unique_queue, handle, broker_config, batch_size=10, max_wait=0.3, overlap=overlap
+    )
     thread = start_in_thread(consumer)
     wait_until(lambda: len(committed) == 3)
     stop_and_join(consumer, thread)
@@ -103,8 +106,9 @@ def test_poison_message_in_a_batch_is_dead_lettered_alone(
     assert message_count(unique_queue) == 0
 
 
+@pytest.mark.parametrize("overlap", [False, True])
 def test_transient_error_is_retried_until_recovery_without_dead_lettering(
-    broker_config, unique_queue, rabbit_channel, start_in_thread
+    broker_config, unique_queue, rabbit_channel, start_in_thread, overlap
 ):
     publish_all(rabbit_channel, unique_queue, [b"reading"])
     calls = []
@@ -114,7 +118,7 @@ def test_transient_error_is_retried_until_recovery_without_dead_lettering(
         if len(calls) <= 3:  # the database is down for the first three attempts
             raise OperationalError("connection refused")
 
-    consumer = make_runner(unique_queue, handle, broker_config)
+    consumer = make_runner(unique_queue, handle, broker_config, overlap=overlap)
     thread = start_in_thread(consumer)
     wait_until(lambda: len(calls) == 4)
     stop_and_join(consumer, thread)
@@ -145,8 +149,9 @@ def test_stop_while_retrying_a_transient_error_leaves_the_message_queued(
     assert message_count(dlq_name(unique_queue)) == 0
 
 
+@pytest.mark.parametrize("overlap", [False, True])
 def test_stop_mid_run_finishes_the_current_message_and_redelivers_the_rest(
-    broker_config, unique_queue, rabbit_channel, start_in_thread
+    broker_config, unique_queue, rabbit_channel, start_in_thread, overlap
 ):
     publish_all(rabbit_channel, unique_queue, [b"1", b"2", b"3", b"4"])
     entered, release = threading.Event(), threading.Event()
@@ -157,7 +162,7 @@ def test_stop_mid_run_finishes_the_current_message_and_redelivers_the_rest(
         release.wait(5)
         handled.extend(m.body for m in batch)
 
-    consumer = make_runner(unique_queue, handle, broker_config)
+    consumer = make_runner(unique_queue, handle, broker_config, overlap=overlap)
     thread = start_in_thread(consumer)
     assert entered.wait(5)
     consumer.stop()
@@ -170,8 +175,9 @@ def test_stop_mid_run_finishes_the_current_message_and_redelivers_the_rest(
     assert all(m.redelivered for m in rest)  # they had been prefetched, never acked
 
 
+@pytest.mark.parametrize("overlap", [False, True])
 def test_batch_mode_hands_over_batches_and_acks_each_with_one_multiple_ack(
-    broker_config, unique_queue, rabbit_channel, start_in_thread, monkeypatch
+    broker_config, unique_queue, rabbit_channel, start_in_thread, monkeypatch, overlap
 ):
     acks = []
     original_ack = BlockingChannel.basic_ack
@@ -191,7 +197,9 @@ def test_batch_mode_hands_over_batches_and_acks_each_with_one_multiple_ack(
         handled.extend(m.body for m in batch)
         return {m.delivery_tag: "odd" for m in batch if int(m.body) % 50 == 1}
 
-    consumer = make_runner(unique_queue, handle, broker_config, batch_size=50, max_wait=0.5)
+    consumer = make_runner(
+        unique_queue, handle, broker_config, batch_size=50, max_wait=0.5, overlap=overlap
+    )
     thread = start_in_thread(consumer)
     wait_until(lambda: len(handled) == 200)
     stop_and_join(consumer, thread)
@@ -201,6 +209,44 @@ def test_batch_mode_hands_over_batches_and_acks_each_with_one_multiple_ack(
     assert acks == [True] * len(sizes)
     dead = drain(dlq_name(unique_queue), count=4)
     assert sorted(m.body for m in dead) == [b"1", b"101", b"151", b"51"]
+    assert message_count(unique_queue) == 0
+
+
+def test_overlap_receives_the_next_batch_while_the_handler_works(
+    broker_config, unique_queue, rabbit_channel, start_in_thread
+):
+    publish_all(rabbit_channel, unique_queue, [str(i).encode() for i in range(4)])
+    handled: list[bytes] = []
+    pending_while_first: list[int] = []
+    threads: set[str] = set()
+    consumer: ConsumerRunner
+
+    def handle(batch):
+        threads.add(threading.current_thread().name)
+        if not handled:  # the first batch: the other two arrive meanwhile
+            wait_until(lambda: len(consumer._pending) >= 2)
+            pending_while_first.append(len(consumer._pending))
+        handled.extend(m.body for m in batch)
+
+    def teardown():
+        threads.add(threading.current_thread().name)
+
+    consumer = make_runner(
+        unique_queue,
+        handle,
+        broker_config,
+        batch_size=2,
+        max_wait=0.3,
+        overlap=True,
+        worker_teardown=teardown,
+    )
+    thread = start_in_thread(consumer)
+    wait_until(lambda: len(handled) == 4)
+    stop_and_join(consumer, thread)
+
+    assert handled == [b"0", b"1", b"2", b"3"]
+    assert pending_while_first and pending_while_first[0] >= 2
+    assert len(threads) == 1 and thread.name not in threads  # handler and teardown: one thread
     assert message_count(unique_queue) == 0
 
 

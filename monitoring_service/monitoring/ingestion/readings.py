@@ -10,16 +10,21 @@ ignored. Rules (also in README):
 - ``device_id``: a UUID string.
 - ``measurement_value``: a finite JSON number >= 0 (kWh in the interval ending at ``timestamp``),
   read exactly (no float on the way), rounded half-even to 6 decimal places, below 10^8.
+
+The parser does as little per message as it can (issue 19: ingestion CPU): a reading's device id
+and value stay text, checked here and converted by PostgreSQL (``::uuid``, ``::numeric``), and only
+the unusual forms (a UUID not in canonical form, a value with more than 6 decimals or an
+exponent, a fractional timestamp) go through uuid.UUID and Decimal.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NamedTuple
 
 KWH_QUANTUM = Decimal("0.000001")
 MAX_VALUE = Decimal("100000000")  # NUMERIC(14, 6) holds values below 10^8
@@ -27,18 +32,33 @@ MILLISECONDS_THRESHOLD = 10**11
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+EARLIEST_MS = (EARLIEST - EPOCH) // timedelta(milliseconds=1)
+LATEST_MS = (LATEST - EPOCH) // timedelta(milliseconds=1)
 FIELDS = ("timestamp", "device_id", "measurement_value")
+# The text PostgreSQL's uuid and numeric(14, 6) take as they are: a canonical (lower-case) UUID;
+# a JSON number below 10^8 with at most 6 decimals and no exponent (JSON has no leading zeros
+# and no "+", so this is exactly the value, and it needs no rounding).
+CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+PLAIN_VALUE = re.compile(r"[0-9]{1,8}(?:\.[0-9]{1,6})?")
 
 
 class InvalidReading(ValueError):
     """A reading that can never be stored; ``str()`` is the reason for the dead-letter header."""
 
 
-@dataclass(frozen=True, slots=True)
-class Reading:
-    device_id: uuid.UUID
+class Reading(NamedTuple):
+    """One reading. parse_reading gives ``device_id`` as canonical UUID text and ``value`` as the
+    exact decimal text (at most 6 decimals); other callers may pass a UUID and a Decimal."""
+
+    device_id: uuid.UUID | str
     ts: datetime
-    value: Decimal
+    value: Decimal | str
+
+
+class NumberText(str):
+    """A JSON number with a fraction or an exponent, as written in the message."""
+
+    __slots__ = ()
 
 
 def parse_reading(body: bytes) -> Reading:
@@ -47,33 +67,43 @@ def parse_reading(body: bytes) -> Reading:
         data = _DECODER.decode(body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InvalidReading(f"not JSON: {exc}") from None
-    if not isinstance(data, dict):
+    if type(data) is not dict:
         raise InvalidReading(f"not a JSON object but {type(data).__name__}")
-    missing = [name for name in FIELDS if name not in data]
-    if missing:
-        raise InvalidReading(f"missing field(s): {', '.join(missing)}")
-    return Reading(
-        device_id=parse_device_id(data["device_id"]),
-        ts=parse_timestamp(data["timestamp"]),
-        value=parse_value(data["measurement_value"]),
-    )
-
-
-def parse_device_id(raw: Any) -> uuid.UUID:
-    if not isinstance(raw, str):
-        raise InvalidReading(f"device_id: expected a UUID string, got {_json_type(raw)}")
     try:
-        return uuid.UUID(raw)
+        raw_device, raw_ts, raw_value = (
+            data["device_id"],
+            data["timestamp"],
+            data["measurement_value"],
+        )
+    except KeyError:
+        missing = [name for name in FIELDS if name not in data]
+        raise InvalidReading(f"missing field(s): {', '.join(missing)}") from None
+    return Reading(parse_device_id(raw_device), parse_timestamp(raw_ts), parse_value(raw_value))
+
+
+def parse_device_id(raw: Any) -> str:
+    """The device id as canonical UUID text (lower case, hyphens)."""
+    if type(raw) is not str:
+        raise InvalidReading(f"device_id: expected a UUID string, got {_json_type(raw)}")
+    if CANONICAL_UUID.fullmatch(raw):
+        return raw
+    try:
+        return str(uuid.UUID(raw))  # upper case, braces, urn:uuid:, no hyphens
     except ValueError:
         raise InvalidReading(f"device_id: {raw[:60]!r} is not a UUID") from None
 
 
 def parse_timestamp(raw: Any) -> datetime:
-    if isinstance(raw, int) and not isinstance(raw, bool):
+    raw_type = type(raw)
+    if raw_type is int:
+        # Whole milliseconds or seconds: integer arithmetic, exact.
+        milliseconds = raw if abs(raw) >= MILLISECONDS_THRESHOLD else raw * 1000
+        if EARLIEST_MS <= milliseconds < LATEST_MS:
+            return EPOCH + timedelta(milliseconds=milliseconds)
         ts = _from_epoch(Decimal(raw))
-    elif isinstance(raw, Decimal):
-        ts = _from_epoch(raw)
-    elif isinstance(raw, str):
+    elif raw_type is NumberText or raw_type is Decimal:
+        ts = _from_epoch(Decimal(raw))
+    elif raw_type is str:
         ts = _from_iso(raw)
     else:
         raise InvalidReading(
@@ -84,10 +114,22 @@ def parse_timestamp(raw: Any) -> datetime:
     return ts
 
 
-def parse_value(raw: Any) -> Decimal:
-    if isinstance(raw, int) and not isinstance(raw, bool):
+def parse_value(raw: Any) -> str:
+    """The value as exact decimal text with at most 6 decimals, below 10^8."""
+    raw_type = type(raw)
+    if raw_type is NumberText and PLAIN_VALUE.fullmatch(raw):
+        return str.__str__(raw)  # exact as written, nothing to round
+    if raw_type is int and 0 <= raw < MAX_VALUE:
+        return str(raw)
+    return str(_rounded(raw))
+
+
+def _rounded(raw: Any) -> Decimal:
+    """Any other value: through Decimal, rounded half-even, or the reason it is refused."""
+    raw_type = type(raw)
+    if raw_type is int or raw_type is NumberText:
         raw = Decimal(raw)
-    if not isinstance(raw, Decimal):
+    if type(raw) is not Decimal:
         raise InvalidReading(f"measurement_value: expected a number, got {_json_type(raw)}")
     if not raw.is_finite():
         raise InvalidReading(f"measurement_value: {raw} is not a finite number")
@@ -134,8 +176,9 @@ def _constant(name: str) -> Any:
     return Decimal(name)
 
 
-# Fractions as Decimal: 0.1 stays exactly 0.1 (no float on the way); integers stay int.
-_DECODER = json.JSONDecoder(parse_float=Decimal, parse_constant=_constant)
+# Fractions as their text (NumberText): 0.1 stays exactly 0.1, no float and no Decimal on the
+# way; integers stay int.
+_DECODER = json.JSONDecoder(parse_float=NumberText, parse_constant=_constant)
 
 
 def _json_type(value: Any) -> str:
@@ -143,8 +186,8 @@ def _json_type(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "a boolean"
+    if isinstance(value, (NumberText, Decimal, int)):
+        return "a number"
     if isinstance(value, str):
         return "a string"
-    if isinstance(value, (Decimal, int)):
-        return "a number"
     return f"a JSON {'object' if isinstance(value, dict) else 'array'}"

@@ -2,6 +2,7 @@ import gc
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import connections
 
 from ems_common.messaging.consumer import ConsumerRunner
 from ems_common.messaging.sync import with_fresh_db_connection
@@ -30,6 +31,13 @@ class Command(BaseCommand):
         add_env_option(
             parser, "--max-wait", "EMS_MEASUREMENTS_MAX_WAIT", 0.15, "seconds a batch waits to fill"
         )
+        add_env_option(
+            parser,
+            "--prefetch",
+            "EMS_MEASUREMENTS_PREFETCH",
+            0,
+            "unacked readings in flight (0: 3 batches: one stored, one waiting, one arriving)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         # Django's start-up objects live as long as the process: keep the cyclic collector
@@ -42,4 +50,8 @@ class Command(BaseCommand):
             with_fresh_db_connection(handle_batch),
             batch_size=options["batch_size"],
             max_wait=options["max_wait"],
+            prefetch=options["prefetch"] or None,
+            # The next batch arrives while this one waits on PostgreSQL.
+            overlap=True,
+            worker_teardown=connections.close_all,  # the handler thread's connection
         ).run()

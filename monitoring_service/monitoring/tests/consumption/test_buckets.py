@@ -60,9 +60,10 @@ def test_spring_forward_day_in_bucharest_has_23_hours_with_the_right_readings() 
     assert [h.start.hour for h in hours] == [0, 1, 2, *range(4, 24)]
     assert hours[0].start.isoformat() == "2026-03-29T00:00:00+02:00"
     assert hours[-1].start.isoformat() == "2026-03-29T23:00:00+03:00"
-    assert sum(h.kwh for h in hours) == sum(r.value for r in day_readings)
+    assert sum(h.kwh for h in hours) == sum(Decimal(r.value) for r in day_readings)
     assert all(
-        h.kwh == sum(r.value for r in day_readings[6 * i : 6 * i + 6]) for i, h in enumerate(hours)
+        h.kwh == sum(Decimal(r.value) for r in day_readings[6 * i : 6 * i + 6])
+        for i, h in enumerate(hours)
     )
 
 
@@ -73,7 +74,7 @@ def test_fall_back_day_in_bucharest_has_25_hours_with_the_right_readings() -> No
     assert [h.start.hour for h in hours] == [0, 1, 2, 3, 3, *range(4, 24)]
     assert hours[3].start.utcoffset() != hours[4].start.utcoffset()
     assert len(day_readings) == 150
-    assert sum(h.kwh for h in hours) == sum(r.value for r in day_readings)
+    assert sum(h.kwh for h in hours) == sum(Decimal(r.value) for r in day_readings)
 
 
 def test_kolkata_half_hour_offset_sums_the_readings_of_its_own_day() -> None:
@@ -81,9 +82,9 @@ def test_kolkata_half_hour_offset_sums_the_readings_of_its_own_day() -> None:
 
     assert len(hours) == 24
     assert hours[0].start.isoformat() == "2026-06-02T00:00:00+05:30"
-    assert sum(h.kwh for h in hours) == sum(r.value for r in day_readings)
+    assert sum(h.kwh for h in hours) == sum(Decimal(r.value) for r in day_readings)
     first_hour = [r for r in day_readings if r.ts < hours[1].start]
-    assert hours[0].kwh == sum(r.value for r in first_hour) and len(first_hour) == 6
+    assert hours[0].kwh == sum(Decimal(r.value) for r in first_hour) and len(first_hour) == 6
 
 
 def test_range_gives_one_total_per_local_day_both_ends_included() -> None:
@@ -93,7 +94,9 @@ def test_range_gives_one_total_per_local_day_both_ends_included() -> None:
 
     assert [d.day for d in days] == [date(2026, 3, 28) + timedelta(days=i) for i in range(4)]
     for total in days:
-        assert total.kwh == sum(r.value for r in readings if in_local_day(r, total.day, BUCHAREST))
+        assert total.kwh == sum(
+            Decimal(r.value) for r in readings if in_local_day(r, total.day, BUCHAREST)
+        )
 
 
 ZONES = sorted(available_timezones() - {"localtime", "Factory"})
@@ -134,5 +137,5 @@ def test_day_total_equals_the_readings_whose_instant_falls_in_that_local_day(
     hours = daily_hours(device.id, day, zone)
     (total,) = daily_totals(device.id, day, day, zone)
 
-    expected = sum((r.value for r in readings if in_local_day(r, day, zone)), Decimal(0))
+    expected = sum((Decimal(r.value) for r in readings if in_local_day(r, day, zone)), Decimal(0))
     assert sum(h.kwh for h in hours) == expected == total.kwh

@@ -88,9 +88,16 @@ def stored_count(device_id: uuid.UUID) -> int:
 def running_consumer(
     queue: str, config: BrokerConfig, *, batch_size: int = 50, max_wait: float = 0.05
 ) -> Iterator[ConsumerRunner]:
-    """A real ConsumerRunner with the measurements handler, in a thread, stopped on exit."""
+    """A ConsumerRunner set up as consume_measurements sets it up, in a thread, stopped on exit."""
     runner = ConsumerRunner(
-        queue, handle_batch, batch_size=batch_size, max_wait=max_wait, config=config, declare=None
+        queue,
+        handle_batch,
+        batch_size=batch_size,
+        max_wait=max_wait,
+        config=config,
+        declare=None,
+        overlap=True,
+        worker_teardown=connections.close_all,
     )
 
     def run() -> None:

@@ -1,7 +1,7 @@
 import json
 import uuid
-from datetime import UTC, datetime
-from decimal import Decimal
+from datetime import UTC, datetime, timedelta
+from decimal import ROUND_HALF_EVEN, Decimal
 
 import pytest
 from hypothesis import given
@@ -33,16 +33,16 @@ def test_every_timestamp_format_gives_the_same_instant(timestamp: object) -> Non
 
 
 def test_value_is_read_exactly_without_float_rounding() -> None:
-    assert parse_reading(reading(measurement_value=0.1)).value == Decimal("0.100000")
+    assert parse_reading(reading(measurement_value=0.1)).value == "0.1"  # the text, as sent
 
 
 def test_value_is_rounded_half_even_to_six_places() -> None:
     raw = b'{"timestamp": 1774787400, "device_id": "%s", "measurement_value": 0.0000025}'
-    assert parse_reading(raw % str(DEVICE).encode()).value == Decimal("0.000002")
+    assert parse_reading(raw % str(DEVICE).encode()).value == "0.000002"
 
 
 def test_unknown_extra_keys_are_ignored() -> None:
-    assert parse_reading(reading(sequence=7)).device_id == DEVICE
+    assert parse_reading(reading(sequence=7)).device_id == str(DEVICE)
 
 
 @pytest.mark.parametrize(
@@ -91,3 +91,90 @@ def test_epoch_ms_and_s_round_trip_for_any_instant_of_the_century(when: datetime
     seconds = int(ts.timestamp())
     assert parse_reading(reading(timestamp=seconds)).ts == ts
     assert parse_reading(reading(timestamp=seconds * 1000)).ts == ts
+
+
+def reference_value(text: str) -> Decimal | None:
+    """The rule of the module docstring, through Decimal: None where the value is refused."""
+    value = Decimal(text)
+    if value < 0:
+        return None
+    rounded = value.quantize(Decimal("0.000001"), rounding=ROUND_HALF_EVEN)
+    return rounded if rounded < 10**8 else None
+
+
+def reading_with_value(text: str) -> bytes:
+    body = b'{"timestamp": 1774787400, "device_id": "%s", "measurement_value": %s}'
+    return body % (str(DEVICE).encode(), text.encode())
+
+
+json_numbers = st.one_of(
+    st.decimals(min_value=-10, max_value=10**8 + 1, allow_nan=False, places=8).map(str),
+    st.integers(min_value=0, max_value=10**9).map(str),
+    st.floats(min_value=0, max_value=2e8, allow_nan=False).map(json.dumps),
+    st.builds(
+        lambda digits, exponent: f"{digits}e{exponent}",
+        st.integers(min_value=0, max_value=10**9),
+        st.integers(min_value=-12, max_value=8),
+    ),
+    st.sampled_from(["0.0000005", "0.0000015", "0.0000025", "99999999.9999995", "-0.0", "0.0"]),
+)
+
+
+@given(json_numbers)
+def test_a_value_is_the_exact_rounded_decimal_whether_or_not_it_takes_the_text_path(
+    text: str,
+) -> None:
+    """What goes to PostgreSQL (whose numeric would round half away from zero, not half-even) is
+    exactly the half-even rounded value: the text only when it needs no rounding."""
+    expected = reference_value(text)
+    raw = reading_with_value(text)
+    if expected is None:
+        with pytest.raises(InvalidReading):
+            parse_reading(raw)
+        return
+    stored = parse_reading(raw).value
+    assert isinstance(stored, str)
+    assert Decimal(stored) == expected
+    # Nothing left for the database to round: plain digits, at most 6 decimals.
+    assert "e" not in stored.lower() and len(stored.partition(".")[2]) <= 6
+
+
+@given(st.lists(json_numbers, max_size=50))
+def test_a_sum_of_parsed_values_is_the_sum_of_the_rounded_decimals(texts: list[str]) -> None:
+    kept = [text for text in texts if reference_value(text) is not None]
+    parsed = [parse_reading(reading_with_value(text)).value for text in kept]
+    assert sum((Decimal(value) for value in parsed), Decimal(0)) == sum(
+        (reference_value(text) or Decimal(0) for text in kept), Decimal(0)
+    )
+
+
+def test_a_string_holding_a_number_is_not_a_value() -> None:
+    with pytest.raises(InvalidReading, match="expected a number, got a string"):
+        parse_reading(reading(measurement_value="0.5"))
+    with pytest.raises(InvalidReading, match="expected a UUID string, got a number"):
+        parse_reading(reading(device_id=1.5))
+
+
+@given(
+    st.uuids(),
+    st.sampled_from(
+        [str, lambda u: str(u).upper(), lambda u: u.hex, lambda u: f"{{{u}}}", lambda u: u.urn]
+    ),
+)
+def test_every_form_of_uuid_gives_the_canonical_text(device: uuid.UUID, form: object) -> None:
+    text = form(device)  # type: ignore[operator]
+    assert parse_reading(reading(device_id=text)).device_id == str(device)
+
+
+@given(st.integers(min_value=-(10**14), max_value=10**14))
+def test_an_integer_timestamp_is_the_instant_of_the_decimal_rule_or_refused(raw: int) -> None:
+    milliseconds = raw if abs(raw) >= 10**11 else raw * 1000
+    try:
+        expected = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(milliseconds=milliseconds)
+    except OverflowError:  # before the year 1
+        expected = datetime(1, 1, 1, tzinfo=UTC)
+    if datetime(2000, 1, 1, tzinfo=UTC) <= expected < datetime(2100, 1, 1, tzinfo=UTC):
+        assert parse_reading(reading(timestamp=raw)).ts == expected
+    else:
+        with pytest.raises(InvalidReading, match="timestamp"):
+            parse_reading(reading(timestamp=raw))
