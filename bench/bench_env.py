@@ -241,10 +241,18 @@ def private_cluster() -> Iterator[PrivateCluster | None]:
 @contextmanager
 def bench_vhost(bench: BenchEnv) -> Iterator[None]:
     """A RabbitMQ vhost of the bench's own (EMS's identities on it), deleted afterwards: the web's
-    health check needs a broker it may use, whatever the state of the default vhost."""
-    bench.env["RABBITMQ_VHOST"] = f"ems-bench-{bench.run_id}"
+    health check needs a broker it may use, whatever the state of the default vhost. The bench's
+    own connections (``broker()``: publishing, queue depths) use it too."""
+    vhost = f"ems-bench-{bench.run_id}"
+    bench.env["RABBITMQ_VHOST"] = vhost
+    before = os.environ.get("RABBITMQ_VHOST")
+    os.environ["RABBITMQ_VHOST"] = vhost
     infra.ensure_vhost(bench.env)
     try:
         yield
     finally:
         infra.delete_vhost(bench.env)
+        if before is None:
+            os.environ.pop("RABBITMQ_VHOST", None)
+        else:
+            os.environ["RABBITMQ_VHOST"] = before

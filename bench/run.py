@@ -23,7 +23,7 @@ import os
 import sys
 import time
 
-from bench_env import BenchEnv, bench_database
+from bench_env import BenchEnv, bench_database, bench_vhost
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -63,7 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     bench = BenchEnv(run_id=f"{os.getpid()}")
     bench.env["WEB_CONCURRENCY"] = str(args.web_workers)
     began = time.monotonic()
-    with bench_database(bench):
+    # A vhost of its own: the bench does not depend on the default vhost's permissions.
+    with bench_database(bench), bench_vhost(bench):
         if not args.skip_ingestion:
             from ingest import run_ingestion
 
