@@ -24,6 +24,8 @@ async function adminAssigns(args) {
     const landing = await signIn(page, args.baseUrl, args.admin.username, args.admin.password);
     const client = args.client;
     await page.getByRole("link", { name: "Users" }).click();
+    // As a user does: the list is on screen before New user is pressed.
+    await page.getByTestId("users-table").waitFor();
 
     await page.getByRole("button", { name: "New user" }).click();
     const userDialog = page.getByRole("dialog", { name: "New user" });
