@@ -37,6 +37,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import frontend_build
 import infra
 import requests
 from services import ROOT, free_port, var_dir
@@ -103,16 +104,24 @@ class Report:
 
 
 def sh(command: list[str], *, check: bool = True, quiet: bool = False) -> str:
-    """A command's output; its output is echoed unless ``quiet``; a failure raises Failed."""
+    """A command's output (stdout and stderr), echoed as it comes unless ``quiet``; a failure
+    raises Failed with the output's tail."""
     if not quiet:
         print("+ " + " ".join(command), flush=True)
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    if not quiet and (result.stdout or result.stderr):
-        print((result.stdout + result.stderr)[-6000:], end="", flush=True)
-    if check and result.returncode != 0:
-        tail = (result.stdout + result.stderr).strip()[-2000:]
-        raise Failed(f"`{' '.join(command)}` exited {result.returncode}: {tail}")
-    return result.stdout
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
+    )
+    assert process.stdout is not None
+    lines = []
+    for line in process.stdout:
+        lines.append(line)
+        if not quiet:
+            print(line, end="", flush=True)
+    code = process.wait()
+    output = "".join(lines)
+    if check and code != 0:
+        raise Failed(f"`{' '.join(command)}` exited {code}: {output.strip()[-2000:]}")
+    return output
 
 
 def succeeds(command: list[str]) -> bool:
@@ -296,7 +305,8 @@ def write_settings(official: bool) -> Deployment:
 
 def up(deployment: Deployment) -> None:
     try:
-        sh(deployment.compose("up", "-d", "--no-build", "--wait", "--wait-timeout", str(UP_TIMEOUT)))
+        wait = ["--wait", "--wait-timeout", str(UP_TIMEOUT)]
+        sh(deployment.compose("up", "-d", "--no-build", *wait))
     except Failed:
         sh(deployment.compose("ps", "-a"), check=False)
         sh(deployment.compose("logs", "--tail", "40"), check=False)
@@ -449,7 +459,7 @@ def check_everything_healthy(deployment: Deployment) -> None:
     rows = [
         json.loads(line)
         for line in sh(deployment.compose("ps", "-a", "--format", "json"), quiet=True).splitlines()
-        if line.strip()
+        if line.startswith("{")  # one JSON object a line; warnings are not
     ]
     unhealthy = [
         f"{row['Service']}: {row.get('State')} {row.get('Health') or ''}".strip()
@@ -502,8 +512,6 @@ def main(argv: list[str] | None = None) -> int:
             return report.summary()
         if not args.official:
             with report.part("frontend built on the host (frontend/dist)"):
-                import frontend_build
-
                 frontend_build.ensure_built(os.environ)
         deployment = write_settings(args.official)
         with report.part("build every image"):
