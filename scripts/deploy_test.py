@@ -351,7 +351,10 @@ class Flow:
     admin: requests.Session | None = None
     client: requests.Session | None = None
     device_id: str = ""
-    readings: list[dict[str, Any]] = field(default_factory=list)
+    username: str = ""
+    password: str = ""
+    # kWh per day the checks expect (the simulated DAY, then the backlog's days).
+    days: dict[str, float] = field(default_factory=dict)
 
 
 def check_admin_sets_up_a_client_and_device(deployment: Deployment, flow: Flow) -> None:
@@ -390,27 +393,34 @@ def check_admin_sets_up_a_client_and_device(deployment: Deployment, flow: Flow) 
         raise Failed("monitoring never learnt the device's owner (device events)")
     flow.admin, flow.device_id = admin, device["id"]
     flow.client = login(deployment, username, password)
+    flow.username, flow.password = username, password
     print(f"client {username} owns device {device['id']}", flush=True)
+
+
+def simulate(deployment: Deployment, device_id: str, first: str, last: str) -> list[Any]:
+    """The simulator on the host backfills first..last (UTC days) as a meter, to the published
+    broker port; the readings it sent and RabbitMQ confirmed."""
+    settings = parse_env(deployment.env_file)
+    command = [
+        sys.executable, str(SIMULATOR),
+        "--device-id", device_id,
+        "--rabbitmq-host", "127.0.0.1",
+        "--rabbitmq-port", settings["EMS_AMQP_PORT"],
+        "--rabbitmq-user", settings.get("RABBITMQ_METER_USER", "ems-meter"),
+        "--rabbitmq-password", settings["RABBITMQ_METER_PASS"],
+        "--backfill-from", first, "--backfill-to", last,
+        "--seed", "17", "--print-json",
+    ]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
+    if result.returncode:
+        raise Failed(f"the simulator failed: {result.stderr[-2000:]}")
+    return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
 
 
 def check_simulator_day_is_exact(deployment: Deployment, flow: Flow) -> None:
     if flow.client is None:
         raise Failed("no client and device (the check before failed)")
-    settings = parse_env(deployment.env_file)
-    command = [
-        sys.executable, str(SIMULATOR),
-        "--device-id", flow.device_id,
-        "--rabbitmq-host", "127.0.0.1",
-        "--rabbitmq-port", settings["EMS_AMQP_PORT"],
-        "--rabbitmq-user", settings.get("RABBITMQ_METER_USER", "ems-meter"),
-        "--rabbitmq-password", settings["RABBITMQ_METER_PASS"],
-        "--backfill-from", DAY, "--backfill-to", DAY,
-        "--seed", "17", "--print-json",
-    ]  # fmt: skip
-    result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
-    if result.returncode:
-        raise Failed(f"the simulator failed: {result.stderr[-2000:]}")
-    readings = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    readings = simulate(deployment, flow.device_id, DAY, DAY)
     expected: dict[int, float] = defaultdict(float)
     for reading in readings:
         moment = datetime.fromtimestamp(reading["timestamp"] / 1000, UTC)
@@ -435,7 +445,75 @@ def check_simulator_day_is_exact(deployment: Deployment, flow: Flow) -> None:
 
     if not poll(exact):
         raise Failed(f"expected {total:.4f} kWh, the daily view shows {last.get('total_kwh')}")
+    flow.days[DAY] = round(total, 4)
     print(f"daily total {last['total_kwh']} kWh: exact", flush=True)
+
+
+def range_days(deployment: Deployment, flow: Flow, first: str, last: str) -> dict[str, float]:
+    session = flow.client
+    assert session is not None
+    response = session.get(
+        deployment.url("/api/monitoring/hourly/range/"),
+        params={"device_id": flow.device_id, "start": first, "end": last, "tz": "UTC"},
+        timeout=30,
+    )
+    return {day["date"]: day["kwh"] for day in expect(response, 200)["days"]}
+
+
+def days_exact(deployment: Deployment, flow: Flow) -> list[str]:
+    """The days whose kWh differ from what the simulator sent (empty: every day exact)."""
+    first, last = min(flow.days), max(flow.days)
+    shown = range_days(deployment, flow, first, last)
+    return [d for d, kwh in flow.days.items() if abs(shown.get(d, 0.0) - kwh) > 1e-6]
+
+
+def check_scaled_backlog_is_exact(deployment: Deployment, flow: Flow, days: int) -> None:
+    """--scale monitoring-measurements=3, a backlog of ``days`` x 144 readings, totals exact."""
+    if flow.client is None:
+        raise Failed("no client and device (the check before failed)")
+    wait = ["--wait", "--wait-timeout", str(UP_TIMEOUT)]
+    sh(deployment.compose("up", "-d", "--no-build", *wait, "--scale", "monitoring-measurements=3"))
+    consumers = [
+        line
+        for line in sh(
+            deployment.compose("ps", "-q", "monitoring-measurements"), quiet=True
+        ).split()
+        if re.fullmatch(r"[0-9a-f]{12,}", line)
+    ]
+    if len(consumers) != 3:
+        raise Failed(f"{len(consumers)} monitoring-measurements containers, not 3")
+    start = datetime.fromisoformat(DAY).toordinal() - days
+    first = datetime.fromordinal(start).date().isoformat()
+    last = datetime.fromordinal(start + days - 1).date().isoformat()
+    started = time.monotonic()
+    readings = simulate(deployment, flow.device_id, first, last)
+    sent = time.monotonic() - started
+    backlog: dict[str, float] = defaultdict(float)
+    for reading in readings:
+        backlog[datetime.fromtimestamp(reading["timestamp"] / 1000, UTC).date().isoformat()] += (
+            reading["measurement_value"]
+        )
+    flow.days.update((day, round(kwh, 4)) for day, kwh in backlog.items() if first <= day <= last)
+    print(f"{len(readings)} readings for {first}..{last} confirmed by the broker in {sent:.1f} s",
+          flush=True)  # fmt: skip
+    exact = poll(lambda: not days_exact(deployment, flow), 600, every=2.0)
+    if not exact:
+        raise Failed(f"days not exact: {days_exact(deployment, flow)[:10]}")
+    print(f"every day exact {time.monotonic() - started - sent:.1f} s after the last publish, "
+          "three consumers sharing the queue", flush=True)  # fmt: skip
+
+
+def check_data_survives_down_up(deployment: Deployment, flow: Flow) -> None:
+    """`down` (no -v) then `up`: the accounts, the device and every reading are still there."""
+    if flow.client is None or not flow.days:
+        raise Failed("nothing stored to look for (the checks before failed)")
+    sh(deployment.compose("down", "--timeout", "30"))
+    up(deployment)
+    flow.client = login(deployment, flow.username, flow.password)
+    wrong = days_exact(deployment, flow)
+    if wrong:
+        raise Failed(f"after down and up, days not as before: {wrong[:10]}")
+    print(f"after down and up: the client signs in, {len(flow.days)} days exact", flush=True)
 
 
 def check_frontend_loads(deployment: Deployment) -> None:
@@ -474,6 +552,14 @@ def check_everything_healthy(deployment: Deployment) -> None:
         if response.status_code != 200:
             raise Failed(f"/api/{service}/health/ answered {response.status_code}")
     print("every service's /health/ answers 200 through Traefik", flush=True)
+    # PostgreSQL was initialised from the environment and its init script made the databases
+    # (not the services' own `prepare`, which would create a missing one too).
+    log = sh(deployment.compose("logs", "--no-color", "postgres"), quiet=True)
+    created = set(re.findall(r"creating database (\w+)", log))
+    expected = {"auth_db", "user_db", "device_db", "monitoring_db"}
+    if not expected <= created:
+        raise Failed(f"init-databases.sh created {sorted(created)}, not {sorted(expected)}")
+    print("PostgreSQL's first start created the four databases (init-databases.sh)", flush=True)
 
 
 def parse_env(path: Path) -> dict[str, str]:
@@ -495,6 +581,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--official", action="store_true", help="build from the official images (Docker Hub)"
     )
+    parser.add_argument(
+        "--backlog-days", type=int, default=348,
+        help="days of readings (144 a day) in the scaled backlog (default %(default)s: 50,112)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     if not infra.is_root():
         print("the deployment test installs and starts Docker: run it as root", flush=True)
@@ -526,6 +616,12 @@ def main(argv: list[str] | None = None) -> int:
         report.check("check: the frontend page loads", lambda: check_frontend_loads(deployment))
         report.check("check: every container and service healthy",
                      lambda: check_everything_healthy(deployment))  # fmt: skip
+        days = args.backlog_days
+        if days > 0:
+            report.check(f"scale: 3 consumers, a backlog of {days * 144} readings exact",
+                         lambda: check_scaled_backlog_is_exact(deployment, flow, days))  # fmt: skip
+        report.check("down, then up: the data stays (volumes)",
+                     lambda: check_data_survives_down_up(deployment, flow))  # fmt: skip
     except (Failed, infra.SetupError) as exc:
         print(f"FAILED: {exc}", flush=True)
         if not report.parts or report.parts[-1][2]:
