@@ -49,6 +49,7 @@ BASE_IMAGE = "ems-debian:bookworm"
 PROJECT = "ems-deploy-test"
 SUITE = "bookworm"
 DAY = "2025-06-01"
+STREAM_START = "2025-07-01T00:10:00"  # the restarts' stream: 4000 readings from here
 UP_TIMEOUT = 600
 SYNC_SECONDS = 60.0
 # Set in the base image, so pip, uv, npm and Python's ssl inside every build trust the site's
@@ -397,20 +398,34 @@ def check_admin_sets_up_a_client_and_device(deployment: Deployment, flow: Flow) 
     print(f"client {username} owns device {device['id']}", flush=True)
 
 
-def simulate(deployment: Deployment, device_id: str, first: str, last: str) -> list[Any]:
-    """The simulator on the host backfills first..last (UTC days) as a meter, to the published
-    broker port; the readings it sent and RabbitMQ confirmed."""
+def simulator_command(deployment: Deployment, device_id: str, *args: str) -> list[str]:
+    """The simulator on the host as a meter, to the published broker port, printing each reading
+    RabbitMQ confirmed."""
     settings = parse_env(deployment.env_file)
-    command = [
+    return [
         sys.executable, str(SIMULATOR),
         "--device-id", device_id,
         "--rabbitmq-host", "127.0.0.1",
         "--rabbitmq-port", settings["EMS_AMQP_PORT"],
         "--rabbitmq-user", settings.get("RABBITMQ_METER_USER", "ems-meter"),
         "--rabbitmq-password", settings["RABBITMQ_METER_PASS"],
-        "--backfill-from", first, "--backfill-to", last,
-        "--seed", "17", "--print-json",
+        "--seed", "17", "--print-json", *args,
     ]  # fmt: skip
+
+
+def kwh_per_day(readings: list[Any]) -> dict[str, float]:
+    days: dict[str, float] = defaultdict(float)
+    for reading in readings:
+        day = datetime.fromtimestamp(reading["timestamp"] / 1000, UTC).date().isoformat()
+        days[day] += reading["measurement_value"]
+    return {day: round(kwh, 4) for day, kwh in days.items()}
+
+
+def simulate(deployment: Deployment, device_id: str, first: str, last: str) -> list[Any]:
+    """A backfill of first..last (UTC days); the readings RabbitMQ confirmed."""
+    command = simulator_command(
+        deployment, device_id, "--backfill-from", first, "--backfill-to", last
+    )
     result = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
     if result.returncode:
         raise Failed(f"the simulator failed: {result.stderr[-2000:]}")
@@ -462,9 +477,21 @@ def range_days(deployment: Deployment, flow: Flow, first: str, last: str) -> dic
 
 def days_exact(deployment: Deployment, flow: Flow) -> list[str]:
     """The days whose kWh differ from what the simulator sent (empty: every day exact)."""
-    first, last = min(flow.days), max(flow.days)
-    shown = range_days(deployment, flow, first, last)
+    shown: dict[str, float] = {}
+    days = sorted(flow.days)
+    while days:  # the range view takes at most 366 days a request
+        first = days[0]
+        last = datetime.fromordinal(datetime.fromisoformat(first).toordinal() + 365).date()
+        window = [day for day in days if day <= last.isoformat()]
+        shown.update(range_days(deployment, flow, first, window[-1]))
+        days = days[len(window) :]
     return [d for d, kwh in flow.days.items() if abs(shown.get(d, 0.0) - kwh) > 1e-6]
+
+
+def add_readings(flow: Flow, readings: list[Any]) -> None:
+    """What the checks expect from now on: these readings' kWh added to their days."""
+    for day, kwh in kwh_per_day(readings).items():
+        flow.days[day] = round(flow.days.get(day, 0.0) + kwh, 4)
 
 
 def check_scaled_backlog_is_exact(deployment: Deployment, flow: Flow, days: int) -> None:
@@ -488,12 +515,7 @@ def check_scaled_backlog_is_exact(deployment: Deployment, flow: Flow, days: int)
     started = time.monotonic()
     readings = simulate(deployment, flow.device_id, first, last)
     sent = time.monotonic() - started
-    backlog: dict[str, float] = defaultdict(float)
-    for reading in readings:
-        backlog[datetime.fromtimestamp(reading["timestamp"] / 1000, UTC).date().isoformat()] += (
-            reading["measurement_value"]
-        )
-    flow.days.update((day, round(kwh, 4)) for day, kwh in backlog.items() if first <= day <= last)
+    add_readings(flow, readings)
     print(f"{len(readings)} readings for {first}..{last} confirmed by the broker in {sent:.1f} s",
           flush=True)  # fmt: skip
     exact = poll(lambda: not days_exact(deployment, flow), 600, every=2.0)
@@ -501,6 +523,52 @@ def check_scaled_backlog_is_exact(deployment: Deployment, flow: Flow, days: int)
         raise Failed(f"days not exact: {days_exact(deployment, flow)[:10]}")
     print(f"every day exact {time.monotonic() - started - sent:.1f} s after the last publish, "
           "three consumers sharing the queue", flush=True)  # fmt: skip
+
+
+def check_restarts_lose_nothing(deployment: Deployment, flow: Flow) -> None:
+    """`docker compose restart` of RabbitMQ, then of PostgreSQL, while the simulator streams
+    readings (100 a second): every confirmed reading is stored once, the stack heals itself."""
+    if flow.client is None:
+        raise Failed("no client and device (the check before failed)")
+    count = 4000  # 10-minute readings, one every 10 ms: 40 s of stream, 27.8 days
+    command = simulator_command(
+        deployment, flow.device_id,
+        "--start", STREAM_START, "--speed", "60000", "--count", str(count),
+    )  # fmt: skip
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        simulator = subprocess.Popen(command, stdout=out, stderr=err, text=True)
+        try:
+            time.sleep(5)
+            started = time.monotonic()
+            sh(deployment.compose("restart", "rabbitmq"))
+            print(f"RabbitMQ restarted in {time.monotonic() - started:.1f} s", flush=True)
+            time.sleep(3)
+            started = time.monotonic()
+            sh(deployment.compose("restart", "postgres"))
+            print(f"PostgreSQL restarted in {time.monotonic() - started:.1f} s", flush=True)
+            code = simulator.wait(timeout=600)
+        finally:
+            if simulator.poll() is None:
+                simulator.kill()
+                simulator.wait()
+        out.seek(0)
+        err.seek(0)
+        log = err.read()
+        if code:
+            raise Failed(f"the simulator failed: {log[-2000:]}")
+        # The simulator logs each lost connection and reconnect: the restart hit the stream.
+        print(f"simulator's log: {log.strip()[-1500:]}", flush=True)
+        readings = [json.loads(line) for line in out.read().splitlines() if line.strip()]
+    if len(readings) != count or len({r["timestamp"] for r in readings}) != count:
+        raise Failed(f"the simulator confirmed {len(readings)} readings of {count}")
+    add_readings(flow, readings)
+    exact = poll(lambda: not days_exact(deployment, flow), 300, every=2.0)
+    if not exact:
+        raise Failed(f"days not exact after the restarts: {days_exact(deployment, flow)[:10]}")
+    print(f"{count} readings through both restarts, every day exact", flush=True)
+    if not poll(lambda: not unhealthy_containers(deployment), 300, every=2.0):
+        raise Failed(f"containers not healthy again: {unhealthy_containers(deployment)}")
+    print("every container healthy again", flush=True)
 
 
 def check_data_survives_down_up(deployment: Deployment, flow: Flow) -> None:
@@ -533,20 +601,29 @@ def check_frontend_loads(deployment: Deployment) -> None:
     print(f"/ and its {len(assets)} assets load; a client-side route gets index.html", flush=True)
 
 
-def check_everything_healthy(deployment: Deployment) -> None:
-    rows = [
+def containers(deployment: Deployment) -> list[dict[str, Any]]:
+    return [
         json.loads(line)
         for line in sh(deployment.compose("ps", "-a", "--format", "json"), quiet=True).splitlines()
         if line.startswith("{")  # one JSON object a line; warnings are not
     ]
-    unhealthy = [
-        f"{row['Service']}: {row.get('State')} {row.get('Health') or ''}".strip()
+
+
+def unhealthy_containers(deployment: Deployment) -> list[str]:
+    """Containers not running and healthy ('none' when there are none at all)."""
+    rows = containers(deployment)
+    return [
+        f"{row['Name']}: {row.get('State')} {row.get('Health') or ''}".strip()
         for row in rows
-        if row.get("State") != "running" or row.get("Health") not in ("healthy",)
-    ]
-    if not rows or unhealthy:
-        raise Failed(f"containers not healthy: {unhealthy or 'none running'}")
-    print(f"{len(rows)} containers running and healthy", flush=True)
+        if row.get("State") != "running" or row.get("Health") != "healthy"
+    ] or ([] if rows else ["none"])
+
+
+def check_everything_healthy(deployment: Deployment) -> None:
+    unhealthy = unhealthy_containers(deployment)
+    if unhealthy:
+        raise Failed(f"containers not healthy: {unhealthy}")
+    print(f"{len(containers(deployment))} containers running and healthy", flush=True)
     for service in ("auth", "users", "devices", "monitoring"):
         response = requests.get(deployment.url(f"/api/{service}/health/"), timeout=15)
         if response.status_code != 200:
@@ -620,6 +697,8 @@ def main(argv: list[str] | None = None) -> int:
         if days > 0:
             report.check(f"scale: 3 consumers, a backlog of {days * 144} readings exact",
                          lambda: check_scaled_backlog_is_exact(deployment, flow, days))  # fmt: skip
+        report.check("faults: RabbitMQ and PostgreSQL restarted mid-stream, nothing lost",
+                     lambda: check_restarts_lose_nothing(deployment, flow))  # fmt: skip
         report.check("down, then up: the data stays (volumes)",
                      lambda: check_data_survives_down_up(deployment, flow))  # fmt: skip
     except (Failed, infra.SetupError) as exc:
