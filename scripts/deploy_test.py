@@ -396,6 +396,19 @@ def check_admin_sets_up_a_client_and_device(deployment: Deployment, flow: Flow) 
     flow.client = login(deployment, username, password)
     flow.username, flow.password = username, password
     print(f"client {username} owns device {device['id']}", flush=True)
+    # Someone registers on their own, signs in, and reaches user_service (user.created).
+    name = f"self_{uuid.uuid4().hex[:8]}"
+    secret = f"kite-{uuid.uuid4().hex[:12]}"
+    body = {"username": name, "password": secret, "full_name": "Self Registered",
+            "email": f"{name}@example.com"}  # fmt: skip
+    registered = expect(
+        requests.post(deployment.url("/api/auth/register/"), json=body, timeout=15), 201
+    )
+    login(deployment, name, secret)
+    profile = deployment.url(f"/api/users/{registered['id']}/")
+    if not poll(lambda: admin.get(profile, timeout=15).status_code == 200):
+        raise Failed("a registered user never reached user_service")
+    print(f"{name} registered, signed in and reached user_service", flush=True)
 
 
 def simulator_command(deployment: Deployment, device_id: str, *args: str) -> list[str]:
@@ -690,7 +703,7 @@ def main(argv: list[str] | None = None) -> int:
         with report.part("up --wait"):
             up(deployment)
         flow = Flow()
-        report.check("check: admin signs in, creates a client and a device, assigns it",
+        report.check("check: sign-up, sign-in; the admin assigns a new device to a new client",
                      lambda: check_admin_sets_up_a_client_and_device(deployment, flow))  # fmt: skip
         report.check("check: a simulated day of readings, daily total exact",
                      lambda: check_simulator_day_is_exact(deployment, flow))  # fmt: skip
