@@ -41,6 +41,7 @@ import frontend_build
 import infra
 import requests
 from services import ROOT, free_port, var_dir
+from websockets.sync.client import connect as ws_connect
 
 COMPOSE_FILE = ROOT / "deploy" / "docker-compose.yml"
 AIRGAP_FILE = ROOT / "deploy" / "docker-compose.airgap.yml"
@@ -49,6 +50,7 @@ BASE_IMAGE = "ems-debian:bookworm"
 PROJECT = "ems-deploy-test"
 SUITE = "bookworm"
 DAY = "2025-06-01"
+ALERT_DAY = "2025-08-01"  # the small device's simulated day (its alerts)
 STREAM_START = "2025-07-01T00:10:00"  # the restarts' stream: 4000 readings from here
 UP_TIMEOUT = 600
 SYNC_SECONDS = 60.0
@@ -420,8 +422,9 @@ def simulator_command(deployment: Deployment, device_id: str, *args: str) -> lis
         "--device-id", device_id,
         "--rabbitmq-host", "127.0.0.1",
         "--rabbitmq-port", settings["EMS_AMQP_PORT"],
-        "--rabbitmq-user", settings.get("RABBITMQ_METER_USER", "ems-meter"),
-        "--rabbitmq-password", settings["RABBITMQ_METER_PASS"],
+        # name=value: a generated password may start with "-", which argparse takes for a flag
+        f"--rabbitmq-user={settings.get('RABBITMQ_METER_USER', 'ems-meter')}",
+        f"--rabbitmq-password={settings['RABBITMQ_METER_PASS']}",
         "--seed", "17", "--print-json", *args,
     ]  # fmt: skip
 
@@ -475,6 +478,41 @@ def check_simulator_day_is_exact(deployment: Deployment, flow: Flow) -> None:
         raise Failed(f"expected {total:.4f} kWh, the daily view shows {last.get('total_kwh')}")
     flow.days[DAY] = round(total, 4)
     print(f"daily total {last['total_kwh']} kWh: exact", flush=True)
+
+
+def check_alert_reaches_the_websocket(deployment: Deployment, flow: Flow) -> None:
+    """A device of the client with a 0.5 kWh maximum, a simulated day for it: the owner's alerts
+    WebSocket (through Traefik to monitoring-ws) is told of the overconsumption."""
+    if flow.client is None or flow.admin is None:
+        raise Failed("no client (the check before failed)")
+    admin, client = flow.admin, flow.client
+    body = {"name": f"Kettle {uuid.uuid4().hex[:6]}", "max_hourly_consumption_kwh": 0.5}
+    device = expect(admin.post(deployment.url("/api/devices/"), json=body, timeout=15), 201)
+    me = expect(client.get(deployment.url("/api/auth/me/"), timeout=15), 200)
+    assign = deployment.url(f"/api/devices/{device['id']}/assign/")
+    if not poll(lambda: admin.post(assign, json={"user_id": me["id"]}, timeout=15).ok):
+        raise Failed("the small device could not be assigned")
+    detail = deployment.url(f"/api/monitoring/devices/{device['id']}/")
+    if not poll(lambda: client.get(detail, timeout=15).status_code == 200):
+        raise Failed("monitoring never showed the client its new device")
+    header = str(client.headers["Authorization"])
+    url = deployment.http.replace("http://", "ws://", 1) + "/api/monitoring/ws/"
+    with ws_connect(f"{url}?token={header.split()[1]}", open_timeout=15) as socket:
+        hello = json.loads(socket.recv(timeout=15))
+        if hello.get("type") != "hello":
+            raise Failed(f"the WebSocket said {hello} first, not hello")
+        simulate(deployment, device["id"], ALERT_DAY, ALERT_DAY)
+        deadline = time.monotonic() + 30
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise Failed("no overconsumption alert reached the owner's WebSocket in 30 s")
+            message = json.loads(socket.recv(timeout=left))
+            alert = message.get("alert") or {}
+            if message.get("type") == "overconsumption" and alert.get("device_id") == device["id"]:
+                break
+    print(f"the owner's WebSocket through Traefik got the alert for {alert.get('hour_start')}: "
+          f"{alert.get('kwh')} kWh over {alert.get('max_kwh')}", flush=True)  # fmt: skip
 
 
 def range_days(deployment: Deployment, flow: Flow, first: str, last: str) -> dict[str, float]:
@@ -707,6 +745,8 @@ def main(argv: list[str] | None = None) -> int:
                      lambda: check_admin_sets_up_a_client_and_device(deployment, flow))  # fmt: skip
         report.check("check: a simulated day of readings, daily total exact",
                      lambda: check_simulator_day_is_exact(deployment, flow))  # fmt: skip
+        report.check("check: an overconsumption reaches the owner's WebSocket",
+                     lambda: check_alert_reaches_the_websocket(deployment, flow))  # fmt: skip
         report.check("check: the frontend page loads", lambda: check_frontend_loads(deployment))
         report.check("check: every container and service healthy",
                      lambda: check_everything_healthy(deployment))  # fmt: skip
