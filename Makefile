@@ -7,7 +7,7 @@ UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 UV_VERSION := 0.13.9
 
 .DEFAULT_GOAL := help
-.PHONY: help deps setup up test lint fmt bench gateway diagram reset-db clean
+.PHONY: help deps setup up test test-deploy lint fmt bench gateway diagram reset-db clean
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -25,6 +25,9 @@ up: deps ## run the whole system on this machine (Ctrl+C stops it)
 
 test: deps ## every check and test, then a summary
 	@$(PYTHON) scripts/run_tests.py
+
+test-deploy: deps ## the compose deployment for real: Docker, images, up --wait, checks through Traefik, down -v (scripts/deploy_test.py; root; not in make test)
+	@$(PYTHON) scripts/deploy_test.py
 
 lint: deps ## ruff, mypy and migration checks only
 	@$(PYTHON) scripts/run_tests.py --skip-setup --checks-only

@@ -87,7 +87,9 @@ cat >"$definitions" <<EOF
 EOF
 
 mkdir -p "$conf_dir/conf.d"
+# Names no secret: readable by all (umask 077 above would hide it from the rabbitmq user).
 printf 'load_definitions = %s\n' "$definitions" >"$conf_dir/conf.d/20-ems-definitions.conf"
+chmod 644 "$conf_dir/conf.d/20-ems-definitions.conf"
 if [ "$(id -u)" = 0 ] && id rabbitmq >/dev/null 2>&1; then
     chown rabbitmq "$definitions"  # the server runs as rabbitmq (the entrypoint drops root)
 fi
