@@ -26,8 +26,8 @@ up: deps ## run the whole system on this machine (Ctrl+C stops it)
 test: deps ## every check and test, then a summary
 	@$(PYTHON) scripts/run_tests.py
 
-test-deploy: deps ## the compose deployment for real: Docker, images, up --wait, checks through Traefik, down -v (scripts/deploy_test.py; root; not in make test)
-	@$(PYTHON) scripts/deploy_test.py
+test-deploy: deps ## the compose deployment for real: Docker, images, up --wait, checks through Traefik, down -v (tests/deploy/compose_run.py; root; also the last part of make test)
+	@$(PYTHON) tests/deploy/compose_run.py
 
 lint: deps ## ruff, mypy and migration checks only
 	@$(PYTHON) scripts/run_tests.py --skip-setup --checks-only

@@ -1,4 +1,4 @@
-"""`make test`: the stack's setup, static checks, then every pytest component, then a summary.
+"""`make test`: the stack's setup, static checks, every pytest component, the deployment, a summary.
 
 Each run has its own id (EMS_TEST_RUN_ID), test databases named after it (ems_common.settings),
 and its own RabbitMQ vhost ``ems-test-<id>``, deleted at the end: a run never touches the data
@@ -202,6 +202,9 @@ def main() -> int:
         finally:
             infra.delete_vhost(env)
             drop_leftover_databases(env, run_id)
+    if not args.checks_only and (not args.components or "deployment" in args.components):
+        junit = results_dir / "deployment.xml"
+        codes["deployment"] = run(f"{PYTHON} tests/deploy/compose_run.py --junit {junit}", env).code
     (results_dir / test_summary.EXIT_CODES_FILE).write_text(json.dumps(codes))
 
     ok = ok and all(code == 0 for code in codes.values())

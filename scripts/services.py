@@ -225,11 +225,8 @@ def gunicorn_command(
     service: Service, *, program: str, folder: str, bind: str, workers: int
 ) -> list[str]:
     """A service's ``web`` process, locally (the Procfile) and in its image (the Dockerfile)."""
-    threads = (
-        ["--worker-class=gthread", f"--threads={service.web_threads}"]
-        if service.web_threads > 1
-        else []
-    )
+    gthread = ["--worker-class=gthread", f"--threads={service.web_threads}"]
+    threads = gthread if service.web_threads > 1 else []
     return [
         program,
         f"--chdir={folder}",

@@ -1,9 +1,9 @@
 """`make test-deploy`: the compose deployment built, started and checked for real, as a user would.
 
-    .venv/bin/python scripts/deploy_test.py               # every part, then `down -v`
-    .venv/bin/python scripts/deploy_test.py --keep        # leave the stack up for a look
-    .venv/bin/python scripts/deploy_test.py --official    # the official images (Docker Hub)
-    .venv/bin/python scripts/deploy_test.py base-image    # only the local Debian base image
+    .venv/bin/python tests/deploy/compose_run.py               # every part, then `down -v`
+    .venv/bin/python tests/deploy/compose_run.py --keep        # leave the stack up for a look
+    .venv/bin/python tests/deploy/compose_run.py --official    # the official images (Docker Hub)
+    .venv/bin/python tests/deploy/compose_run.py base-image    # only the local Debian base image
 
 Parts, each timed: the engine (docker.io and the compose plugin installed when missing, dockerd
 started when not running; stopped at the end only if this run started it), the local Debian base
@@ -37,11 +37,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import frontend_build
-import infra
-import requests
-from services import ROOT, free_port, var_dir
-from websockets.sync.client import connect as ws_connect
+# scripts/ holds the stack's helpers (infra, services, the frontend build).
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+
+import frontend_build  # noqa: E402
+import infra  # noqa: E402
+import requests  # noqa: E402
+from services import ROOT, free_port, var_dir  # noqa: E402
+from test_summary import Outcome, write_junit  # noqa: E402
+from websockets.sync.client import connect as ws_connect  # noqa: E402
 
 COMPOSE_FILE = ROOT / "deploy" / "docker-compose.yml"
 AIRGAP_FILE = ROOT / "deploy" / "docker-compose.airgap.yml"
@@ -95,7 +99,10 @@ class Report:
             return False
         return True
 
-    def summary(self) -> int:
+    def summary(self, junit: Path | None = None) -> int:
+        if junit is not None:  # for make test's summary: each part a test case
+            outcomes = [Outcome(name, 0 if ok else 1, seconds) for name, seconds, ok in self.parts]
+            write_junit(junit, "deployment", outcomes)
         print("\n=== deployment test: time of each part ===", flush=True)
         for name, seconds, ok in self.parts:
             print(f"{seconds:8.1f} s  {'ok    ' if ok else 'FAILED'}  {name}", flush=True)
@@ -717,10 +724,17 @@ def main(argv: list[str] | None = None) -> int:
         "--backlog-days", type=int, default=348,
         help="days of readings (144 a day) in the scaled backlog (default %(default)s: 50,112)",
     )  # fmt: skip
+    parser.add_argument("--junit", type=Path, help="also write the parts as a JUnit XML file")
     args = parser.parse_args(argv)
     if not infra.is_root():
         print("the deployment test installs and starts Docker: run it as root", flush=True)
         return 1
+    print("\n=== deployment test: Docker Compose built and run for real ===", flush=True)
+    # The deployment's settings come from its own file only: compose prefers the caller's
+    # environment (make test's vhost, a developer's .env) over --env-file, so none is passed on.
+    compose_text = COMPOSE_FILE.read_text() + AIRGAP_FILE.read_text()
+    for name in set(re.findall(r"\$\{(\w+)", compose_text)):
+        os.environ.pop(name, None)
     report = Report()
     engine = Engine(var_dir(os.environ) / "deploy" / "dockerd.log")
     deployment: Deployment | None = None
@@ -731,7 +745,7 @@ def main(argv: list[str] | None = None) -> int:
             with report.part(f"base image ({BASE_IMAGE})"):
                 make_base_image()
         if args.what == "base-image":
-            return report.summary()
+            return report.summary(args.junit)
         if not args.official:
             with report.part("frontend built on the host (frontend/dist)"):
                 frontend_build.ensure_built(os.environ)
@@ -770,7 +784,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"left running: {' '.join(deployment.compose('down', '-v'))}", flush=True)
         if not args.keep:
             engine.stop()
-    return report.summary()
+    return report.summary(args.junit)
 
 
 if __name__ == "__main__":
