@@ -37,12 +37,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-# scripts/ holds the stack's helpers (infra, services, the frontend build).
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+# scripts/ holds the stack's helpers (infra, services, the frontend build); tests/e2e the harness.
+sys.path[:0] = [
+    str(Path(__file__).resolve().parents[2] / folder) for folder in ("scripts", "tests/e2e")
+]
 
 import frontend_build  # noqa: E402
 import infra  # noqa: E402
 import requests  # noqa: E402
+from harness.api import poll as harness_poll  # noqa: E402
 from services import ROOT, free_port, var_dir  # noqa: E402
 from test_summary import Outcome, write_junit  # noqa: E402
 from websockets.sync.client import connect as ws_connect  # noqa: E402
@@ -331,12 +334,8 @@ def down(deployment: Deployment) -> None:
 
 
 def poll(check: Callable[[], Any], seconds: float = SYNC_SECONDS, every: float = 0.25) -> Any:
-    deadline = time.monotonic() + seconds
-    while True:
-        value = check()
-        if value or time.monotonic() >= deadline:
-            return value
-        time.sleep(every)
+    """The e2e harness's poll, with the slower pace and longer wait of a whole deployment."""
+    return harness_poll(check, seconds, every)
 
 
 def expect(response: requests.Response, status: int) -> Any:
