@@ -11,7 +11,7 @@ ignored. Rules (also in README):
 - ``measurement_value``: a finite JSON number >= 0 (kWh in the interval ending at ``timestamp``),
   read exactly (no float on the way), rounded half-even to 6 decimal places, below 10^8.
 
-The parser does as little per message as it can (issue 19: ingestion CPU): a reading's device id
+The parser does as little per message as it can (it runs for every reading): a reading's device id
 and value stay text, checked here and converted by PostgreSQL (``::uuid``, ``::numeric``), and only
 the unusual forms (a UUID not in canonical form, a value with more than 6 decimals or an
 exponent, a fractional timestamp) go through uuid.UUID and Decimal.
