@@ -81,6 +81,7 @@ class Message:
     headers: dict[str, Any] = field(default_factory=dict)
     redelivered: bool = False
     message_id: str | None = None
+    exchange: str = ""  # "" is the default exchange
 
 
 BatchHandler = Callable[[list[Message]], Mapping[int, str] | None]
@@ -225,6 +226,7 @@ class ConsumerRunner:
                 headers=properties.headers or {},
                 redelivered=method.redelivered,
                 message_id=properties.message_id,
+                exchange=method.exchange,
             )
         )
 
