@@ -98,10 +98,10 @@ def wait_for(check: Callable[[], bool], seconds: float, what: str) -> None:
     raise AssertionError(f"not within {seconds} s: {what}")
 
 
-def mqtt_publish(key: dict[str, Any], topic: str, payload: bytes, password: str | None = None) -> str:
+def mqtt_publish(key: dict[str, Any], topic: str, payload: bytes) -> str:
     """Connect with the key, publish one QoS 1 message, disconnect: "acked", or why not."""
     client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"test-{uuid.uuid4().hex[:8]}")
-    client.username_pw_set(key["mqtt"]["username"], password or key["password"])
+    client.username_pw_set(key["mqtt"]["username"], key["password"])
     connack: list[Any] = []
     closed: list[Any] = []
     client.on_connect = lambda _c, _u, _flags, code, _p: connack.append(code)
