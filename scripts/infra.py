@@ -303,6 +303,63 @@ def enable_rabbitmq_management(env: Mapping[str, str]) -> None:
         note(f"could not enable RabbitMQ's management UI ({reason}); the system runs without it")
 
 
+DEFAULT_MQTT_PORT = 1884  # not 1883: a Mosquitto often holds that on a developer machine
+DEBIAN_RABBITMQ_CONF = Path("/etc/rabbitmq/rabbitmq.conf")
+
+
+def mqtt_port(env: Mapping[str, str]) -> int:
+    return int(env.get("EMS_MQTT_PORT") or DEFAULT_MQTT_PORT)
+
+
+def enable_rabbitmq_mqtt(env: Mapping[str, str]) -> None:
+    """RabbitMQ's MQTT plugin on EMS_MQTT_PORT (meters publish there), for `make up`.
+
+    The listener's port is set in the running node before the plugin starts (its default,
+    1883, may be another broker's), and written to Debian's rabbitmq.conf so that it holds after
+    a restart of the node. Best effort, like the management UI: without it meters use AMQP.
+    """
+    host = env.get("RABBITMQ_HOST", "127.0.0.1")
+    port = mqtt_port(env)
+    where = f"RabbitMQ MQTT on {host}:{port} (EMS_MQTT_PORT)"
+    if port_open(host, port):
+        print(f"{where}: up", flush=True)
+        return
+    plugins = system_program("rabbitmq-plugins")
+    if not rabbitmq_is_local(env) or plugins is None:
+        note(f"{where} is not listening; meters can publish over AMQP only")
+        return
+    listener = f'[{{"{host}", {port}}}]' if host in {"127.0.0.1", "::1"} else f"[{port}]"
+    result = rabbitmqctl(
+        "eval",
+        f"application:set_env(rabbitmq_mqtt, tcp_listeners, {listener}, [{{persistent, true}}]).",
+    )
+    if result.returncode == 0:
+        result = run_captured([plugins, "-q", "enable", "rabbitmq_mqtt"], timeout=120)
+    if result.returncode != 0:
+        note(f"could not enable RabbitMQ's MQTT plugin ({last_line(result)}); AMQP only")
+        return
+    persist_mqtt_listener(host, port)
+    try:
+        wait_until(lambda: port_open(host, port), where, 30)
+    except SetupError as exc:
+        note(f"{exc}; meters can publish over AMQP only")
+        return
+    print(f"{where}: enabled", flush=True)
+
+
+def persist_mqtt_listener(host: str, port: int) -> None:
+    """The listener in Debian's rabbitmq.conf (the file a stock node reads), unless it has one."""
+    if not DEBIAN_RABBITMQ_CONF.parent.is_dir() or os.environ.get("RABBITMQ_CONFIG_FILE"):
+        return
+    text = DEBIAN_RABBITMQ_CONF.read_text() if DEBIAN_RABBITMQ_CONF.exists() else ""
+    if "mqtt.listeners.tcp." in text:
+        return  # someone chose a listener there already
+    try:
+        DEBIAN_RABBITMQ_CONF.write_text(f"{text.rstrip()}\nmqtt.listeners.tcp.ems = {host}:{port}\n")
+    except OSError as exc:
+        note(f"could not write {DEBIAN_RABBITMQ_CONF} ({exc}): set mqtt.listeners.tcp there")
+
+
 def ensure_vhost(env: Mapping[str, str]) -> None:
     """The vhost (a test run's own, or /) with EMS's three broker identities and their
     permissions on it (ems_common/messaging/identities.py), in one ``import_definitions``."""
