@@ -54,6 +54,7 @@ class RabbitNode:
     user: str = "guest"
     password: str = "guest"
     folder: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="ems-rabbit-")))
+    plugins: tuple[str, ...] = ("rabbitmq_management", "rabbitmq_mqtt")
 
     @property
     def management_url(self) -> str:
@@ -74,13 +75,15 @@ class RabbitNode:
         }
 
     def write_config(self) -> None:
-        (self.folder / "rabbitmq.conf").write_text(
-            f"listeners.tcp.default = 127.0.0.1:{self.amqp_port}\n"
-            f"mqtt.listeners.tcp.default = 127.0.0.1:{self.mqtt_port}\n"
-            f"management.tcp.ip = 127.0.0.1\n"
-            f"management.tcp.port = {self.management_port}\n"
-        )
-        (self.folder / "enabled_plugins").write_text("[rabbitmq_management,rabbitmq_mqtt].\n")
+        # A plugin's settings are refused while it is off, so only those of the enabled ones.
+        lines = [f"listeners.tcp.default = 127.0.0.1:{self.amqp_port}"]
+        if "rabbitmq_mqtt" in self.plugins:
+            lines.append(f"mqtt.listeners.tcp.default = 127.0.0.1:{self.mqtt_port}")
+        if "rabbitmq_management" in self.plugins:
+            lines.append("management.tcp.ip = 127.0.0.1")
+            lines.append(f"management.tcp.port = {self.management_port}")
+        (self.folder / "rabbitmq.conf").write_text("\n".join(lines) + "\n")
+        (self.folder / "enabled_plugins").write_text(f"[{','.join(self.plugins)}].\n")
         (self.folder / "rabbitmq-env.conf").write_text("")
         shutil.chown(self.folder, "rabbitmq", "rabbitmq")
         for path in self.folder.iterdir():
@@ -103,17 +106,24 @@ class RabbitNode:
         raise NodeError(f"RabbitMQ node {self.name} did not start; logs in {self.folder / 'log'}")
 
     def answers(self) -> bool:
+        """AMQP, and each enabled plugin's listener, accept connections."""
+        ports = [self.amqp_port]
+        if "rabbitmq_mqtt" in self.plugins:
+            ports.append(self.mqtt_port)
         try:
-            response = requests.get(
-                f"{self.management_url}/api/overview", auth=(self.user, self.password), timeout=2
-            )
-            with socket.create_connection(("127.0.0.1", self.mqtt_port), timeout=1):
-                pass
-            with socket.create_connection(("127.0.0.1", self.amqp_port), timeout=1):
-                pass
+            for port in ports:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    pass
+            if "rabbitmq_management" in self.plugins:
+                response = requests.get(
+                    f"{self.management_url}/api/overview",
+                    auth=(self.user, self.password),
+                    timeout=2,
+                )
+                return response.status_code == 200
         except (requests.RequestException, OSError):
             return False
-        return response.status_code == 200
+        return True
 
     def ctl(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
         command = ["runuser", "-u", "rabbitmq", "--", "rabbitmqctl", "-n", self.name, *args]

@@ -274,3 +274,27 @@ def test_a_broker_restart_while_a_meter_publishes_at_qos_1_loses_nothing_acknowl
         hour = datetime.fromtimestamp(r["timestamp"] / 1000, UTC).hour
         sums[hour] = sums.get(hour, 0.0) + r["measurement_value"]
     assert all(abs(kwh[h] - sums[h]) < 1e-6 for h in sums)
+
+
+def test_make_up_enables_mqtt_on_the_port_of_its_settings(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """scripts/infra.py's step of `make up`, on a node of its own with MQTT still off."""
+    import infra
+
+    bare = RabbitNode(plugins=("rabbitmq_management",))
+    bare.start()
+    try:
+        for name, value in bare.environment().items():
+            monkeypatch.setenv(name, value)
+        env = {"RABBITMQ_HOST": "127.0.0.1", "EMS_MQTT_PORT": str(bare.mqtt_port)}
+        assert not infra.port_open("127.0.0.1", bare.mqtt_port)
+
+        infra.enable_rabbitmq_mqtt(env)
+
+        assert f"127.0.0.1:{bare.mqtt_port} (EMS_MQTT_PORT): enabled" in capsys.readouterr().out
+        assert infra.port_open("127.0.0.1", bare.mqtt_port)
+        infra.enable_rabbitmq_mqtt(env)  # again: it is up, nothing to do
+        assert ": up" in capsys.readouterr().out
+    finally:
+        bare.remove()
