@@ -22,6 +22,7 @@ from services import ROOT, nginx_binary, note, run_captured, system_program
 
 from ems_common.messaging import identities
 from ems_common.messaging.connection import connection_parameters
+from ems_common.messaging.topology import LOCAL_MQTT_PORT
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 POLICY_RC_D = Path("/usr/sbin/policy-rc.d")
@@ -303,12 +304,11 @@ def enable_rabbitmq_management(env: Mapping[str, str]) -> None:
         note(f"could not enable RabbitMQ's management UI ({reason}); the system runs without it")
 
 
-DEFAULT_MQTT_PORT = 1884  # not 1883: a Mosquitto often holds that on a developer machine
 DEBIAN_RABBITMQ_CONF = Path("/etc/rabbitmq/rabbitmq.conf")
 
 
 def mqtt_port(env: Mapping[str, str]) -> int:
-    return int(env.get("EMS_MQTT_PORT") or DEFAULT_MQTT_PORT)
+    return int(env.get("EMS_MQTT_PORT") or LOCAL_MQTT_PORT)
 
 
 def enable_rabbitmq_mqtt(env: Mapping[str, str]) -> None:
@@ -355,7 +355,8 @@ def persist_mqtt_listener(host: str, port: int) -> None:
     if "mqtt.listeners.tcp." in text:
         return  # someone chose a listener there already
     try:
-        DEBIAN_RABBITMQ_CONF.write_text(f"{text.rstrip()}\nmqtt.listeners.tcp.ems = {host}:{port}\n")
+        listener = f"mqtt.listeners.tcp.ems = {host}:{port}"
+        DEBIAN_RABBITMQ_CONF.write_text(f"{text.rstrip()}\n{listener}\n")
     except OSError as exc:
         note(f"could not write {DEBIAN_RABBITMQ_CONF} ({exc}): set mqtt.listeners.tcp there")
 

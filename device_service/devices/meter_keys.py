@@ -15,7 +15,8 @@ user and closes them too.
 Settings: ``EMS_RABBITMQ_MANAGEMENT_URL`` (default ``http://<RABBITMQ_HOST>:15672``), the
 operator identity ``RABBITMQ_ADMIN_USER``/``RABBITMQ_ADMIN_PASS`` to call it as, and what a
 meter is told to connect to: ``EMS_METER_HOST`` (default ``RABBITMQ_HOST``),
-``EMS_METER_AMQP_PORT`` (default ``RABBITMQ_PORT``), ``EMS_MQTT_PORT`` (default 1883).
+``EMS_METER_AMQP_PORT`` (default ``RABBITMQ_PORT``), ``EMS_MQTT_PORT`` (default 1884, the local
+stack's; compose sets its published port).
 """
 
 from __future__ import annotations
@@ -32,7 +33,12 @@ import requests
 
 from ems_common.exceptions import Unavailable
 from ems_common.messaging.identities import NOTHING, OPERATOR
-from ems_common.messaging.topology import METER_EXCHANGE, meter_routing_key, meter_topic
+from ems_common.messaging.topology import (
+    LOCAL_MQTT_PORT,
+    METER_EXCHANGE,
+    meter_routing_key,
+    meter_topic,
+)
 from ems_common.settings import env, env_int
 
 log = logging.getLogger(__name__)
@@ -174,7 +180,7 @@ def connection_details(device_id: uuid.UUID, password: str, vhost: str) -> Meter
         host=env("EMS_METER_HOST", host),
         vhost=vhost,
         amqp_port=env_int("EMS_METER_AMQP_PORT", env_int("RABBITMQ_PORT", 5672)),
-        mqtt_port=env_int("EMS_MQTT_PORT", 1883),
+        mqtt_port=env_int("EMS_MQTT_PORT", LOCAL_MQTT_PORT),
     )
 
 

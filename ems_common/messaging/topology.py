@@ -38,6 +38,9 @@ DEVICE_DATA_QUEUE = "device_data_queue"
 METER_EXCHANGE = "amq.topic"
 METER_ROUTING_PATTERN = "ems.meters.*.readings"
 METER_ROUTING_KEY = re.compile(r"ems\.meters\.([^.]+)\.readings")
+# RabbitMQ's MQTT listener of the local stack (EMS_MQTT_PORT): not 1883, which a Mosquitto often
+# holds on a developer machine. Compose listens on 1883 in the container.
+LOCAL_MQTT_PORT = 1884
 
 # Each consuming service owns its queue, so every service gets every event it subscribes to.
 SYNC_BINDINGS: dict[str, list[str]] = {

@@ -10,9 +10,10 @@ started when not running; stopped at the end only if this run started it), the l
 image (debootstrap + `docker import`, made once: kept while the engine keeps it), the frontend
 built on the host, every image built (deploy/docker-compose.airgap.yml unless --official),
 `docker compose up --wait` on free host ports, then checks through Traefik: the admin signs in,
-creates a client and a device and assigns it, the simulator sends a day of readings to the
-published broker port as a meter, the daily total is exact, the frontend page and its assets
-load, every container is healthy and every service's /health/ answers 200. `down -v` at the end.
+creates a client and a device and assigns it, issues its meter key, the simulator sends a day
+of readings to the published broker port with that key (mosquitto_pub one more over MQTT), the
+daily total is exact, the frontend page and its assets load, every container is healthy and
+every service's /health/ answers 200. `down -v` at the end.
 The last line is ``N passed, N failed`` over the parts and checks.
 """
 
@@ -58,6 +59,7 @@ PROJECT = "ems-deploy-test"
 SUITE = "bookworm"
 DAY = "2025-06-01"
 ALERT_DAY = "2025-08-01"  # the small device's simulated day (its alerts)
+MQTT_DAY = "2025-09-01"  # the one reading sent with mosquitto_pub
 STREAM_START = "2025-07-01T00:10:00"  # the restarts' stream: 4000 readings from here
 UP_TIMEOUT = 600
 SYNC_SECONDS = 60.0
@@ -297,7 +299,7 @@ def write_settings(official: bool) -> Deployment:
     folder = var_dir(os.environ) / "deploy"
     folder.mkdir(parents=True, exist_ok=True)
     env_file = folder / "deploy-test.env"
-    ports = {name: str(free_port()) for name in ("EMS_HTTP_PORT", "EMS_AMQP_PORT")}
+    ports = {name: str(free_port()) for name in ("EMS_HTTP_PORT", "EMS_AMQP_PORT", "EMS_MQTT_PORT")}
     ports["EMS_RABBITMQ_UI_PORT"] = str(free_port())
     settings = {
         **{name: secrets.token_urlsafe(24) for name in SECRETS},
@@ -400,6 +402,12 @@ def check_admin_sets_up_a_client_and_device(deployment: Deployment, flow: Flow) 
 
     if poll(owner) != user["id"]:
         raise Failed("monitoring never learnt the device's owner (device events)")
+    # The meter's own key (compose counts no reading of the shared meter identity).
+    key = expect(
+        admin.post(deployment.url(f"/api/devices/{device['id']}/credentials/"), timeout=30), 201
+    )
+    meter_key_file(deployment).write_text(json.dumps(key))
+    print(f"meter key {key['username']} issued (MQTT port {key['mqtt']['port']})", flush=True)
     flow.admin, flow.device_id = admin, device["id"]
     flow.client = login(deployment, username, password)
     flow.username, flow.password = username, password
@@ -419,18 +427,20 @@ def check_admin_sets_up_a_client_and_device(deployment: Deployment, flow: Flow) 
     print(f"{name} registered, signed in and reached user_service", flush=True)
 
 
+def meter_key_file(deployment: Deployment) -> Path:
+    return deployment.env_file.with_name("meter-key.json")
+
+
 def simulator_command(deployment: Deployment, device_id: str, *args: str) -> list[str]:
-    """The simulator on the host as a meter, to the published broker port, printing each reading
-    RabbitMQ confirmed."""
+    """The simulator on the host with the device's meter key, to the published broker port,
+    printing each reading RabbitMQ confirmed."""
     settings = parse_env(deployment.env_file)
     return [
         sys.executable, str(SIMULATOR),
         "--device-id", device_id,
+        "--meter-key", str(meter_key_file(deployment)),
         "--rabbitmq-host", "127.0.0.1",
         "--rabbitmq-port", settings["EMS_AMQP_PORT"],
-        # name=value: a generated password may start with "-", which argparse takes for a flag
-        f"--rabbitmq-user={settings.get('RABBITMQ_METER_USER', 'ems-meter')}",
-        f"--rabbitmq-password={settings['RABBITMQ_METER_PASS']}",
         "--seed", "17", "--print-json", *args,
     ]  # fmt: skip
 
@@ -484,6 +494,37 @@ def check_simulator_day_is_exact(deployment: Deployment, flow: Flow) -> None:
         raise Failed(f"expected {total:.4f} kWh, the daily view shows {last.get('total_kwh')}")
     flow.days[DAY] = round(total, 4)
     print(f"daily total {last['total_kwh']} kWh: exact", flush=True)
+
+
+def check_mqtt_reading_counts(deployment: Deployment, flow: Flow) -> None:
+    """One reading with mosquitto_pub (QoS 1) to the published MQTT port, as README says."""
+    if flow.client is None:
+        raise Failed("no client and device (the check before failed)")
+    key = json.loads(meter_key_file(deployment).read_text())
+    port = parse_env(deployment.env_file)["EMS_MQTT_PORT"]
+    stamp = int(datetime.fromisoformat(f"{MQTT_DAY}T12:00:00+00:00").timestamp() * 1000)
+    body = {"timestamp": stamp, "device_id": flow.device_id, "measurement_value": 0.5}
+    command = [
+        "mosquitto_pub", "-h", "127.0.0.1", "-p", port, "-q", "1",
+        "-u", key["mqtt"]["username"], "-P", key["password"],
+        "-t", key["mqtt"]["topic"], "-m", json.dumps(body),
+    ]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    if result.returncode:
+        raise Failed(f"mosquitto_pub failed: {result.stderr[-1000:]}")
+
+    def total() -> Any:
+        response = flow.client.get(  # type: ignore[union-attr]
+            deployment.url("/api/monitoring/hourly/daily/"),
+            params={"device_id": flow.device_id, "date": MQTT_DAY, "tz": "UTC"},
+            timeout=15,
+        )
+        return expect(response, 200)["total_kwh"]
+
+    if poll(lambda: total() == 0.5) is not True:
+        raise Failed(f"the MQTT reading did not count: {MQTT_DAY} shows {total()} kWh")
+    flow.days[MQTT_DAY] = 0.5
+    print(f"a reading over MQTT (port {port}) counted on {MQTT_DAY}", flush=True)
 
 
 def check_alert_reaches_the_websocket(deployment: Deployment, flow: Flow) -> None:
@@ -758,6 +799,8 @@ def main(argv: list[str] | None = None) -> int:
                      lambda: check_admin_sets_up_a_client_and_device(deployment, flow))  # fmt: skip
         report.check("check: a simulated day of readings, daily total exact",
                      lambda: check_simulator_day_is_exact(deployment, flow))  # fmt: skip
+        report.check("check: a reading over MQTT with the meter key counts",
+                     lambda: check_mqtt_reading_counts(deployment, flow))  # fmt: skip
         report.check("check: an overconsumption reaches the owner's WebSocket",
                      lambda: check_alert_reaches_the_websocket(deployment, flow))  # fmt: skip
         report.check("check: the frontend page loads", lambda: check_frontend_loads(deployment))
