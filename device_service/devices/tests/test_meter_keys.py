@@ -79,7 +79,7 @@ class admin_connection:  # noqa: N801 (a context manager, used like a function)
 
 def queued(node: RabbitNode, vhost: str, queue: str = DEVICE_DATA_QUEUE) -> list[bytes]:
     """Take every message now in ``queue``."""
-    bodies = []
+    bodies: list[bytes] = []
     with admin_connection(node, vhost) as connection:
         channel = connection.channel()
         while True:
