@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-import pytest
+import uuid
+from collections.abc import Iterator
 
-from ems_common.messaging.consumer import Message
-from ems_common.messaging.topology import meter_routing_key
+import pytest
+from django.core.management import call_command
+
+from ems_common.messaging.consumer import ERROR_HEADER, Message
+from ems_common.messaging.topology import (
+    DEVICE_DATA_QUEUE,
+    declare_topology,
+    dlq_name,
+    meter_routing_key,
+)
+from ems_common.settings import BrokerConfig
+from ems_common.testing.broker import drain, message_count, open_connection, publish_raw, wait_until
 from monitoring.ingestion.consumer import SHARED_OFF, handle_batch
-from monitoring.tests.ingestion.helpers import body, make_device, stored_count
+from monitoring.models import Device
+from monitoring.tests.ingestion.helpers import body, make_device, running_consumer, stored_count
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -91,3 +103,41 @@ def test_the_default_exchange_is_the_services_own_and_not_pinned(
 
     assert handle_batch([message(1, body(device.id, TS, 0.5), "", "device_data_queue")]) == {}
     assert stored_count(device.id) == 1
+
+
+@pytest.fixture
+def readings_queue(broker_config: BrokerConfig) -> Iterator[str]:
+    """This run's own device_data_queue (its vhost is the run's), bound to amq.topic, empty."""
+    connection = open_connection(broker_config)
+    try:
+        channel = connection.channel()
+        declare_topology(channel)
+        channel.queue_purge(DEVICE_DATA_QUEUE)
+        channel.queue_purge(dlq_name(DEVICE_DATA_QUEUE))
+    finally:
+        connection.close()
+    yield DEVICE_DATA_QUEUE
+
+
+def test_a_replayed_reading_of_a_meter_key_is_checked_against_its_topic_again(
+    readings_queue: str, broker_config: BrokerConfig
+) -> None:
+    mine, other = make_device(), make_device()
+    late_id = uuid.uuid4()
+    key_of = meter_routing_key
+    # As RabbitMQ routes a meter key's publishes (amq.topic, its routing key).
+    publish_raw(
+        key_of(mine.id), body(other.id, TS, 7.0), exchange="amq.topic", config=broker_config
+    )
+    publish_raw(key_of(late_id), body(late_id, TS, 0.5), exchange="amq.topic", config=broker_config)
+
+    with running_consumer(readings_queue, broker_config):
+        wait_until(lambda: message_count(dlq_name(readings_queue)) == 2, timeout=15, what="dlq")
+        Device.objects.create(id=late_id, name="Late", max_hourly_consumption_kwh=5)
+        call_command("replay_dlq", "--queue", readings_queue)
+        wait_until(lambda: stored_count(late_id) == 1, timeout=15, what="the late device's")
+        wait_until(lambda: message_count(dlq_name(readings_queue)) == 1, timeout=15, what="dlq")
+
+    [again] = drain(dlq_name(readings_queue), count=1)
+    assert again.headers[ERROR_HEADER].startswith(f"device_id {other.id} is not the device")
+    assert stored_count(other.id) == 0
