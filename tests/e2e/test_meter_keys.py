@@ -30,7 +30,8 @@ from harness.api import login, poll
 from harness.stack import ROOT
 from test_readings_flow import dead_letters, owned_device_known_to_monitoring
 
-from ems_common.testing.rabbitmq_node import RabbitNode, node_problem
+from ems_common.testing.rabbitmq_node import RabbitNode
+from ems_common.testing.rabbitmq_node import rabbitmq_node as rabbitmq_node  # the fixture
 
 SIMULATOR = ROOT / "device_simulator" / "simulator.py"
 DAY = "2025-06-01"
@@ -38,29 +39,17 @@ COUNT_SECONDS = 20.0
 
 
 @pytest.fixture(scope="module")
-def node() -> Iterator[RabbitNode]:
-    problem = node_problem()
-    if problem is not None:
-        pytest.skip(problem)
-    rabbit = RabbitNode()
-    rabbit.start()
-    try:
-        yield rabbit
-    finally:
-        rabbit.remove()
-
-
-@pytest.fixture(scope="module")
-def stack(node: RabbitNode) -> Iterator[Stack]:
+def stack(rabbitmq_node: RabbitNode) -> Iterator[Stack]:
     system = Stack(
         overrides={
             "RABBITMQ_HOST": "127.0.0.1",
-            "RABBITMQ_PORT": str(node.amqp_port),
-            "RABBITMQ_NODENAME": node.name,  # rabbitmqctl (import_definitions) reaches this node
-            "EMS_RABBITMQ_MANAGEMENT_URL": node.management_url,
+            "RABBITMQ_PORT": str(rabbitmq_node.amqp_port),
+            # rabbitmqctl (import_definitions of the stack's setup) reaches this node
+            "RABBITMQ_NODENAME": rabbitmq_node.name,
+            "EMS_RABBITMQ_MANAGEMENT_URL": rabbitmq_node.management_url,
             "EMS_METER_HOST": "127.0.0.1",
-            "EMS_METER_AMQP_PORT": str(node.amqp_port),
-            "EMS_MQTT_PORT": str(node.mqtt_port),
+            "EMS_METER_AMQP_PORT": str(rabbitmq_node.amqp_port),
+            "EMS_MQTT_PORT": str(rabbitmq_node.mqtt_port),
             "EMS_SHARED_METER_READINGS": "0",
         }
     )
@@ -224,7 +213,7 @@ def test_rotation_and_revocation_through_the_gateway(stack: Stack, admin: reques
 
 
 def test_a_broker_restart_while_a_meter_publishes_at_qos_1_loses_nothing_acknowledged(
-    stack: Stack, admin: requests.Session, node: RabbitNode, tmp_path: Path
+    stack: Stack, admin: requests.Session, rabbitmq_node: RabbitNode, tmp_path: Path
 ) -> None:
     device_id, client = owned_device_known_to_monitoring(stack, admin)
     key_file = tmp_path / "key.json"
@@ -250,7 +239,7 @@ def test_a_broker_restart_while_a_meter_publishes_at_qos_1_loses_nothing_acknowl
     reader.start()
     time.sleep(3)  # some readings acknowledged before the broker goes
     before = len(acked)
-    node.restart()  # the whole node: its Erlang VM stops and starts again
+    rabbitmq_node.restart()  # the whole node: its Erlang VM stops and starts again
     try:
         simulator.wait(timeout=180)
     finally:

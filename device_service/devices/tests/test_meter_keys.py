@@ -22,6 +22,7 @@ from rest_framework.test import APIClient
 
 from devices.tests.factories import DeviceFactory
 from ems_common.messaging.topology import DEVICE_DATA_QUEUE, SYNC_EXCHANGE, declare_topology
+from ems_common.testing.broker import wait_until
 from ems_common.testing.rabbitmq_node import RabbitNode
 
 pytestmark = pytest.mark.django_db
@@ -89,15 +90,6 @@ def queued(node: RabbitNode, vhost: str, queue: str = DEVICE_DATA_QUEUE) -> list
             bodies.append(body)
 
 
-def wait_for(check: Callable[[], bool], seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"not within {seconds} s: {what}")
-
-
 def mqtt_publish(key: dict[str, Any], topic: str, payload: bytes) -> str:
     """Connect with the key, publish one QoS 1 message, disconnect: "acked", or why not."""
     client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"test-{uuid.uuid4().hex[:8]}")
@@ -109,7 +101,7 @@ def mqtt_publish(key: dict[str, Any], topic: str, payload: bytes) -> str:
     client.connect(key["mqtt"]["host"], key["mqtt"]["port"], keepalive=10)
     client.loop_start()
     try:
-        wait_for(lambda: bool(connack) or bool(closed), 5, "a CONNACK")
+        wait_until(lambda: bool(connack) or bool(closed), 5, what="a CONNACK")
         if not connack or connack[0].is_failure:
             return f"connect refused: {connack[0] if connack else 'closed'}"
         info = client.publish(topic, payload, qos=1)
@@ -231,7 +223,9 @@ def test_a_key_reaches_no_other_exchange_and_reads_nothing(
     client.loop_start()
     try:
         client.subscribe("ems/#", qos=1)
-        wait_for(lambda: bool(granted) or not client.is_connected(), 5, "a SUBACK or a close")
+        wait_until(
+            lambda: bool(granted) or not client.is_connected(), 5, what="a SUBACK or a close"
+        )
     finally:
         client.disconnect()
         client.loop_stop()
@@ -247,7 +241,9 @@ def test_rotating_stops_the_old_key_at_once_and_the_new_one_works(
 
     started = time.monotonic()
     new = admin_api.post(credentials(device.id)).json()
-    wait_for(lambda: not open_connection.is_open or _closed(open_connection), 5, "old closed")
+    wait_until(
+        lambda: not open_connection.is_open or _closed(open_connection), 5, what="old closed"
+    )
     took = time.monotonic() - started
 
     assert new["password"] != old["password"]
@@ -277,7 +273,7 @@ def test_revoking_stops_the_key_and_its_connections(
     response = admin_api.delete(credentials(device.id))
 
     assert response.status_code == 204
-    wait_for(lambda: _closed(open_connection), 5, "the key's connection closed")
+    wait_until(lambda: _closed(open_connection), 5, what="the key's connection closed")
     with pytest.raises(pika.exceptions.ProbableAuthenticationError):
         amqp_connection(key)
     assert mqtt_publish(key, key["mqtt"]["topic"], reading(device.id)).startswith("connect refused")
