@@ -116,6 +116,17 @@ def mqtt_publish(key: dict[str, Any], topic: str, payload: bytes) -> str:
         client.loop_stop()
 
 
+def connected_mqtt(key: dict[str, Any]) -> mqtt.Client:
+    """An MQTT client logged in with the key, its network loop running (no reconnect)."""
+    client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"test-{uuid.uuid4().hex[:8]}")
+    client.username_pw_set(key["mqtt"]["username"], key["password"])
+    client.reconnect_delay_set(min_delay=60, max_delay=60)  # a close stays visible
+    client.connect(key["mqtt"]["host"], key["mqtt"]["port"], keepalive=30)
+    client.loop_start()
+    wait_until(client.is_connected, 5, what="an MQTT login")
+    return client
+
+
 def amqp_connection(key: dict[str, Any], password: str | None = None) -> pika.BlockingConnection:
     amqp = key["amqp"]
     return pika.BlockingConnection(
@@ -237,14 +248,17 @@ def test_rotating_stops_the_old_key_at_once_and_the_new_one_works(
 ) -> None:
     device = DeviceFactory.create()
     old = admin_api.post(credentials(device.id)).json()
-    open_connection = amqp_connection(old)  # a meter connected with the old key
+    open_connection = amqp_connection(old)  # meters connected with the old key: AMQP ...
+    mqtt_meter = connected_mqtt(old)  # ... and MQTT
 
     started = time.monotonic()
     new = admin_api.post(credentials(device.id)).json()
     wait_until(
         lambda: not open_connection.is_open or _closed(open_connection), 5, what="old closed"
     )
+    wait_until(lambda: not mqtt_meter.is_connected(), 5, what="the old MQTT connection closed")
     took = time.monotonic() - started
+    mqtt_meter.loop_stop()
 
     assert new["password"] != old["password"]
     assert took < 5
@@ -269,11 +283,14 @@ def test_revoking_stops_the_key_and_its_connections(
     device = DeviceFactory.create()
     key = admin_api.post(credentials(device.id)).json()
     open_connection = amqp_connection(key)
+    mqtt_meter = connected_mqtt(key)
 
     response = admin_api.delete(credentials(device.id))
 
     assert response.status_code == 204
     wait_until(lambda: _closed(open_connection), 5, what="the key's connection closed")
+    wait_until(lambda: not mqtt_meter.is_connected(), 5, what="the key's MQTT connection closed")
+    mqtt_meter.loop_stop()
     with pytest.raises(pika.exceptions.ProbableAuthenticationError):
         amqp_connection(key)
     assert mqtt_publish(key, key["mqtt"]["topic"], reading(device.id)).startswith("connect refused")
