@@ -27,6 +27,7 @@ import pytest
 import requests
 from harness import Stack
 from harness.api import login, poll
+from harness.browser import browser
 from harness.stack import ROOT
 from test_readings_flow import dead_letters, owned_device_known_to_monitoring
 
@@ -166,6 +167,43 @@ def test_a_meter_key_counts_over_mqtt_and_amqp_and_another_devices_reading_is_de
     # Not on the other device's topic either: the broker refuses it, nothing is acknowledged.
     other_topic = {**key, "mqtt": {**key["mqtt"], "topic": f"ems/meters/{other_id}/readings"}}
     assert mosquitto_pub(other_topic, reading(other_id, 30, 7.0)) != 0
+
+
+def test_the_dialog_shows_the_key_once_and_its_settings_publish_a_reading(
+    stack: Stack, admin: requests.Session
+) -> None:
+    """In Chromium: the admin devices page's Meter key dialog, then mosquitto_pub with exactly
+    what it showed (screenshot: var/test-results/<run>/screenshots/meter-key-dialog.png)."""
+    device_id, client = owned_device_known_to_monitoring(stack, admin)
+    name = admin.get(stack.url(f"/api/devices/{device_id}/"), timeout=10).json()["name"]
+    username, password = stack.admin_credentials
+
+    report = browser(
+        "meter-key",
+        baseUrl=stack.gateway_url,
+        username=username,
+        password=password,
+        deviceName=name,
+    )
+
+    shown = report["shown"]
+    assert shown["username"] == f"meter-{device_id}"
+    assert shown["topic"] == f"ems/meters/{device_id}/readings"
+    assert shown["qos"] == "1"
+    assert report["passwordShownAgain"] == 0  # once: reopening shows no password
+    assert report["narrow"]["by"] == 0, report["narrow"]  # fits a 360 px phone
+    key = {
+        "password": shown["password"],
+        "mqtt": {
+            "host": shown["host"],
+            "port": int(shown["port"]),
+            "username": shown["mqttUsername"],
+            "topic": shown["topic"],
+        },
+    }
+    assert mosquitto_pub(key, reading(device_id, 50, 0.75)) == 0
+    assert poll(lambda: stored(stack, client, device_id) == {10: 1}, COUNT_SECONDS)
+    assert shown["command"].startswith(f"mosquitto_pub -h {shown['host']} -p {shown['port']} -q 1")
 
 
 def test_the_shared_meter_identity_is_refused_where_it_is_off(
