@@ -34,6 +34,8 @@ def origin_problem(message: Message, device_id: str, shared_allowed: bool) -> st
     """Why this sender may not report for ``device_id``, or None when it may."""
     if message.exchange == METER_EXCHANGE:
         pinned = routed_device(message.exchange, message.routing_key)
+        if pinned == device_id:  # the usual case: canonical on both sides, no parsing
+            return None
         try:
             pinned_id = None if pinned is None else str(uuid.UUID(pinned))
         except ValueError:
