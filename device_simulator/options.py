@@ -55,8 +55,20 @@ class BrokerSettings:
 
 
 @dataclass(frozen=True)
+class MqttSettings:
+    """Where and as whom a meter key publishes over MQTT (QoS 1, one topic for its device)."""
+
+    host: str
+    port: int
+    username: str
+    password: str
+    topic: str
+
+
+@dataclass(frozen=True)
 class Settings:
     broker: BrokerSettings
+    mqtt: MqttSettings | None  # --mqtt: publish over MQTT with the meter key instead of AMQP
     device_ids: list[str]
     generated_devices: bool  # --devices N made them up: print them
     interval_seconds: float
@@ -124,6 +136,17 @@ def build_parser() -> argparse.ArgumentParser:
     add("--count", metavar="N", help="live: stop after N readings per device")
     add("--window", metavar="N", help="publishes awaiting a confirm at most (default 1000)")
     add("--print-json", action="store_true", help="print each confirmed reading on stdout")
+    add(
+        "--meter-key",
+        metavar="FILE",
+        help="the device's meter key, as POST /api/devices/{id}/credentials/ answered (JSON); "
+        "replaces the config's meter_key",
+    )
+    add(
+        "--mqtt",
+        action="store_true",
+        help="publish over MQTT (QoS 1) with the meter key, instead of AMQP",
+    )
     return parser  # fmt: skip
 
 
@@ -149,6 +172,9 @@ def settings_from(argv: list[str] | None = None) -> Settings:
     def pick(flag: Any, value: Any, default: Any) -> Any:
         return flag if flag is not None else value if value is not None else default
 
+    key = load_config(args.meter_key) if args.meter_key else config.get("meter_key")
+    if key is not None:
+        rabbitmq = {**rabbitmq, **_key_broker(key)}
     broker = BrokerSettings(
         host=_hosts(pick(args.rabbitmq_host, rabbitmq.get("host"), "127.0.0.1")),
         port=_port(pick(args.rabbitmq_port, rabbitmq.get("port"), 5672)),
@@ -159,10 +185,17 @@ def settings_from(argv: list[str] | None = None) -> Settings:
         queue=_text("queue", pick(args.queue, rabbitmq.get("queue"), DEFAULT_QUEUE)),
     )
     seed = _optional_int("seed", pick(args.seed, config.get("seed"), None))
+    if key is not None and args.device_ids is None and args.devices is None:
+        args.device_ids = [meter_key_device(key)]  # a key is one device's: that one
     device_ids, generated = _devices(args, config, seed)
     csv_path = Path(args.csv) if args.csv is not None else None
+    if key is not None:
+        _check_key_device(key, device_ids)
+    if args.mqtt and key is None:
+        raise ConfigError("--mqtt needs a meter key: --meter-key FILE or meter_key in the config")
     settings = Settings(
         broker=broker,
+        mqtt=_key_mqtt(key, broker) if args.mqtt else None,
         device_ids=device_ids,
         generated_devices=generated,
         interval_seconds=_interval(pick(args.interval, config.get("interval_seconds"), 600)),
@@ -187,6 +220,58 @@ def settings_from(argv: list[str] | None = None) -> Settings:
     )  # fmt: skip
     _check_mode(settings)
     return settings
+
+
+METER_KEY_FIELDS = ("username", "password", "amqp", "mqtt")
+
+
+def _key(key: Any) -> dict[str, Any]:
+    if not isinstance(key, dict) or any(name not in key for name in METER_KEY_FIELDS):
+        raise ConfigError(
+            "meter_key must be the JSON of POST /api/devices/{id}/credentials/ "
+            f"(with {', '.join(METER_KEY_FIELDS)})"
+        )
+    for part in ("amqp", "mqtt"):
+        if not isinstance(key[part], dict):
+            raise ConfigError(f"meter_key.{part} must be an object, got {key[part]!r}")
+    return key
+
+
+def meter_key_device(key: dict[str, Any]) -> str:
+    return str(key["username"]).removeprefix("meter-")
+
+
+def _key_broker(key: Any) -> dict[str, Any]:
+    """The AMQP settings of a meter key: its user, the topic exchange and its routing key."""
+    key = _key(key)
+    amqp = key["amqp"]
+    return {
+        "user": key["username"],
+        "password": key["password"],
+        **{name: amqp[name] for name in ("host", "port", "vhost", "exchange") if name in amqp},
+        "queue": amqp.get("routing_key"),
+    }
+
+
+def _key_mqtt(key: Any, broker: BrokerSettings) -> MqttSettings:
+    mqtt = _key(key)["mqtt"]
+    return MqttSettings(
+        host=_text("meter_key.mqtt.host", mqtt.get("host", broker.host)),
+        port=_port(mqtt.get("port", 1883)),
+        username=_text("meter_key.mqtt.username", mqtt.get("username", key["username"])),
+        password=str(key["password"]),
+        topic=_text("meter_key.mqtt.topic", mqtt.get("topic")),
+    )
+
+
+def _check_key_device(key: dict[str, Any], device_ids: list[str]) -> None:
+    """A meter key publishes one device's readings: that device, and only it."""
+    own = meter_key_device(key)
+    if device_ids != [own]:
+        raise ConfigError(
+            f"the meter key is device {own}'s: simulate that device alone "
+            f"(--device-id {own}), not {', '.join(device_ids)}"
+        )
 
 
 def _check_mode(settings: Settings) -> None:

@@ -1,10 +1,12 @@
 """EMS device simulator: smart-meter readings to RabbitMQ's ``ems.readings`` exchange (bound to
-``device_data_queue``), as EMS's meter identity, which may write there and nowhere else.
+``device_data_queue``), as EMS's meter identity, which may write there and nowhere else; or,
+with a device's meter key (``--meter-key FILE``), to its own topic over AMQP or (``--mqtt``)
+MQTT.
 
     pip install -r device_simulator/requirements.txt
     python device_simulator/simulator.py --config device_simulator/config.json
 
-Standalone: it needs pika and tqdm, nothing of the EMS project. Each reading is
+Standalone: it needs pika, paho-mqtt and tqdm, nothing of the EMS project. Each reading is
 ``{"timestamp": epoch ms, "device_id": uuid, "measurement_value": kWh}`` (what monitoring_service
 reads), persistent, with publisher confirms; a reading is kept until the broker confirmed it.
 Modes: live (default), backfill (``--backfill-from/--backfill-to``), CSV replay (``--csv``). See
@@ -31,6 +33,7 @@ if __name__ == "__main__":
 from options import USAGE_ERROR, BrokerSettings, ConfigError, Settings, settings_from  # noqa: E402
 
 try:
+    import paho.mqtt.client  # noqa: F401 (--mqtt)
     import pika
     from tqdm import tqdm
     from tqdm.contrib.logging import logging_redirect_tqdm
@@ -38,6 +41,7 @@ except ImportError as missing:  # one line, not a traceback
     requirements = Path(__file__).with_name("requirements.txt")
     sys.exit(f"simulator.py: error: {missing.name} is missing: pip install -r {requirements}")
 
+from mqtt_publisher import MqttPublisher  # noqa: E402 (needs paho-mqtt)
 from publisher import BrokerRefused, ConfirmingPublisher  # noqa: E402 (needs pika)
 from readings import Reading, plan  # noqa: E402
 
@@ -100,6 +104,12 @@ def describe(settings: Settings) -> str:
         if settings.start is not None:
             mode += f" from {settings.start.isoformat()} at {settings.speed:g}x"
     source = f"csv {settings.csv_path}" if settings.csv_path else "daily pattern"
+    if settings.mqtt is not None:
+        mqtt = settings.mqtt
+        return (
+            f"{mode}, {source}, {len(settings.device_ids)} device(s) -> MQTT topic "
+            f"{mqtt.topic!r} (QoS 1) on {mqtt.host}:{mqtt.port} as {mqtt.username!r}"
+        )
     if broker.exchange:
         target = f"exchange {broker.exchange!r} (routing key {broker.queue!r})"
     else:
@@ -118,13 +128,19 @@ def run(settings: Settings) -> int:
     log.info("simulating: %s", describe(settings))
     readings = plan(settings, time.time())
     console = Console(settings, readings.total)
-    publisher = ConfirmingPublisher(
-        connection_parameters(settings.broker),
-        settings.broker.queue,
-        window=settings.window,
-        on_confirmed=console.on_confirmed,
-        exchange=settings.broker.exchange,
-    )
+    publisher: ConfirmingPublisher | MqttPublisher
+    if settings.mqtt is not None:
+        publisher = MqttPublisher(
+            settings.mqtt, window=settings.window, on_confirmed=console.on_confirmed
+        )
+    else:
+        publisher = ConfirmingPublisher(
+            connection_parameters(settings.broker),
+            settings.broker.queue,
+            window=settings.window,
+            on_confirmed=console.on_confirmed,
+            exchange=settings.broker.exchange,
+        )
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
         publisher.request_stop()

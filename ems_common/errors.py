@@ -51,9 +51,15 @@ class DatabaseUnavailable(exceptions.APIException):
     default_code = "database_unavailable"
 
 
+class ServiceUnavailable(exceptions.APIException):
+    status_code = 503
+    default_detail = "A service this request needs is unavailable right now; try again shortly."
+    default_code = "unavailable"
+
+
 class EmsExceptionHandler(ExceptionHandler):
     """drf-standardized-errors' handler, plus: a lost database is a 503, not a crash, and the
-    domain's errors are the API's 400, 401, 404 and 429."""
+    domain's errors are the API's 400, 401, 404, 429 and 503."""
 
     def convert_known_exceptions(self, exc: Exception) -> Exception:
         if isinstance(exc, OperationalError | InterfaceError):
@@ -72,4 +78,6 @@ class EmsExceptionHandler(ExceptionHandler):
             return failed
         if isinstance(exc, domain.TryLater):
             return exceptions.Throttled(wait=exc.wait, detail=str(exc))
+        if isinstance(exc, domain.Unavailable):
+            return ServiceUnavailable(str(exc), exc.code)
         return super().convert_known_exceptions(exc)

@@ -3,7 +3,8 @@
 Domain modules (services, consumers, commands) raise these; they never import DRF's HTTP
 exceptions. The API's exception handler (ems_common.errors) turns them into the one error format:
 InvalidField into a 400 naming the field or parameter, NotFound into a 404, NotAuthenticated
-into a 401 with its code, TryLater into a 429 with Retry-After.
+into a 401 with its code, TryLater into a 429 with Retry-After, Unavailable into a 503 with
+its code.
 """
 
 from __future__ import annotations
@@ -44,3 +45,11 @@ class TryLater(DomainError):
     def __init__(self, message: str, wait: float) -> None:
         super().__init__(message)
         self.wait = wait
+
+
+class Unavailable(DomainError):
+    """Something the domain needs (e.g. RabbitMQ's management API) cannot be reached now."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code

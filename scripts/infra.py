@@ -22,6 +22,7 @@ from services import ROOT, nginx_binary, note, run_captured, system_program
 
 from ems_common.messaging import identities
 from ems_common.messaging.connection import connection_parameters
+from ems_common.messaging.topology import LOCAL_MQTT_PORT
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 POLICY_RC_D = Path("/usr/sbin/policy-rc.d")
@@ -301,6 +302,63 @@ def enable_rabbitmq_management(env: Mapping[str, str]) -> None:
     else:
         reason = last_line(result)
         note(f"could not enable RabbitMQ's management UI ({reason}); the system runs without it")
+
+
+DEBIAN_RABBITMQ_CONF = Path("/etc/rabbitmq/rabbitmq.conf")
+
+
+def mqtt_port(env: Mapping[str, str]) -> int:
+    return int(env.get("EMS_MQTT_PORT") or LOCAL_MQTT_PORT)
+
+
+def enable_rabbitmq_mqtt(env: Mapping[str, str]) -> None:
+    """RabbitMQ's MQTT plugin on EMS_MQTT_PORT (meters publish there), for `make up`.
+
+    The listener's port is set in the running node before the plugin starts (its default,
+    1883, may be another broker's), and written to Debian's rabbitmq.conf so that it holds after
+    a restart of the node. Best effort, like the management UI: without it meters use AMQP.
+    """
+    host = env.get("RABBITMQ_HOST", "127.0.0.1")
+    port = mqtt_port(env)
+    where = f"RabbitMQ MQTT on {host}:{port} (EMS_MQTT_PORT)"
+    if port_open(host, port):
+        print(f"{where}: up", flush=True)
+        return
+    plugins = system_program("rabbitmq-plugins")
+    if not rabbitmq_is_local(env) or plugins is None:
+        note(f"{where} is not listening; meters can publish over AMQP only")
+        return
+    listener = f'[{{"{host}", {port}}}]' if host in {"127.0.0.1", "::1"} else f"[{port}]"
+    result = rabbitmqctl(
+        "eval",
+        f"application:set_env(rabbitmq_mqtt, tcp_listeners, {listener}, [{{persistent, true}}]).",
+    )
+    if result.returncode == 0:
+        result = run_captured([plugins, "-q", "enable", "rabbitmq_mqtt"], timeout=120)
+    if result.returncode != 0:
+        note(f"could not enable RabbitMQ's MQTT plugin ({last_line(result)}); AMQP only")
+        return
+    persist_mqtt_listener(host, port)
+    try:
+        wait_until(lambda: port_open(host, port), where, 30)
+    except SetupError as exc:
+        note(f"{exc}; meters can publish over AMQP only")
+        return
+    print(f"{where}: enabled", flush=True)
+
+
+def persist_mqtt_listener(host: str, port: int) -> None:
+    """The listener in Debian's rabbitmq.conf (the file a stock node reads), unless it has one."""
+    if not DEBIAN_RABBITMQ_CONF.parent.is_dir() or os.environ.get("RABBITMQ_CONFIG_FILE"):
+        return
+    text = DEBIAN_RABBITMQ_CONF.read_text() if DEBIAN_RABBITMQ_CONF.exists() else ""
+    if "mqtt.listeners.tcp." in text:
+        return  # someone chose a listener there already
+    try:
+        listener = f"mqtt.listeners.tcp.ems = {host}:{port}"
+        DEBIAN_RABBITMQ_CONF.write_text(f"{text.rstrip()}\n{listener}\n")
+    except OSError as exc:
+        note(f"could not write {DEBIAN_RABBITMQ_CONF} ({exc}): set mqtt.listeners.tcp there")
 
 
 def ensure_vhost(env: Mapping[str, str]) -> None:

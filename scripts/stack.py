@@ -170,7 +170,8 @@ def up(env: Env) -> None:
     check_ports(env)  # first: a taken port is the commonest reason `make up` cannot start
     frontend_build.ensure_built(env)  # before setup: the gateway then serves frontend/dist
     setup(env)
-    infra.enable_rabbitmq_management(env)
+    infra.enable_rabbitmq_management(env)  # meter keys go through its API (device_service)
+    infra.enable_rabbitmq_mqtt(env)
     url = f"http://{gateway.listen_address(env)}"
     admin = env.get("EMS_ADMIN_USERNAME", "admin")
     print(f"\nEMS starting: {url}/  (API under {url}/api/<service>/, admin user: {admin})")

@@ -12,9 +12,10 @@ from typing import Any
 
 from django.db import transaction
 
+from devices import meter_keys
 from devices.models import Device, User
 from ems_common.contracts import DeviceCreated, DeviceDeleted, DeviceUpdated
-from ems_common.exceptions import InvalidField, NotFound
+from ems_common.exceptions import InvalidField, NotFound, Unavailable
 from ems_common.inbox.services import apply_delete, apply_upsert
 from ems_common.outbox.services import publish_event
 
@@ -91,6 +92,16 @@ def delete_device(device_id: uuid.UUID) -> None:
     device = _locked(device_id)
     publish_event(DeviceDeleted(id=device.id), version=device.version + 1)
     device.delete()
+    # Once the deletion is in, its meter key goes too (monitoring refuses its readings anyway,
+    # as an unknown device, should the broker be unreachable now).
+    transaction.on_commit(lambda: _revoke_quietly(device_id))
+
+
+def _revoke_quietly(device_id: uuid.UUID) -> None:
+    try:
+        meter_keys.revoke_key(device_id)
+    except Unavailable as exc:
+        log.warning("device %s deleted; its meter key could not be revoked: %s", device_id, exc)
 
 
 def apply_user_upsert(user_id: uuid.UUID, version: int, fields: dict[str, Any]) -> bool:

@@ -220,3 +220,80 @@ def test_a_csv_line_that_is_no_kwh_value_is_named_with_its_line(tmp_path: Path) 
     csv.write_text("0.1\n0.2\nlots\n")
     result = run_cli("--config", str(DEFAULT_CONFIG), "--csv", str(csv))
     assert_one_line_naming(result, "sensor.csv:3: 'lots'")
+
+
+def meter_key(device: str = DEVICE) -> dict[str, Any]:
+    """A meter key as POST /api/devices/{id}/credentials/ answers it."""
+    return {
+        "username": f"meter-{device}",
+        "password": "-starts-with-a-dash",
+        "amqp": {
+            "host": "ems.example.org",
+            "port": 5673,
+            "vhost": "ems",
+            "exchange": "amq.topic",
+            "routing_key": f"ems.meters.{device}.readings",
+        },
+        "mqtt": {
+            "host": "mqtt.example.org",
+            "port": 1884,
+            "username": f"ems:meter-{device}",
+            "topic": f"ems/meters/{device}/readings",
+            "qos": 1,
+        },
+    }
+
+
+def test_a_meter_key_file_sets_the_amqp_login_exchange_routing_key_and_device(
+    tmp_path: Path,
+) -> None:
+    key = tmp_path / "key.json"
+    key.write_text(json.dumps(meter_key()))
+
+    settings = settings_from(["--config", write_config(tmp_path), "--meter-key", str(key)])
+
+    assert settings.device_ids == [DEVICE]
+    assert astuple(settings.broker) == (
+        "ems.example.org", 5673, f"meter-{DEVICE}", "-starts-with-a-dash", "ems", "amq.topic",
+        f"ems.meters.{DEVICE}.readings",
+    )  # fmt: skip
+    assert settings.mqtt is None  # AMQP unless --mqtt
+
+
+def test_mqtt_takes_the_keys_mqtt_settings_and_flags_still_win_for_amqp(tmp_path: Path) -> None:
+    config = write_config(tmp_path, meter_key=meter_key())
+
+    settings = settings_from(["--config", config, "--mqtt", "--rabbitmq-port", "5999"])
+
+    assert settings.mqtt is not None
+    assert astuple(settings.mqtt) == (
+        "mqtt.example.org", 1884, f"ems:meter-{DEVICE}", "-starts-with-a-dash",
+        f"ems/meters/{DEVICE}/readings",
+    )  # fmt: skip
+    assert settings.broker.port == 5999
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--mqtt"], "--mqtt needs a meter key"),
+        (["--device-id", OTHER], f"the meter key is device {DEVICE}'s"),
+        (["--devices", "2"], f"the meter key is device {DEVICE}'s"),
+    ],
+)
+def test_a_meter_key_refuses_what_it_cannot_do(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
+    key = tmp_path / "key.json"
+    key.write_text(json.dumps(meter_key()))
+    with_key = [] if args == ["--mqtt"] else ["--meter-key", str(key)]
+
+    with pytest.raises(ConfigError, match=message):
+        settings_from(["--config", write_config(tmp_path, device_id=DEVICE), *with_key, *args])
+
+
+def test_a_meter_key_without_its_parts_is_named(tmp_path: Path) -> None:
+    config = write_config(tmp_path, meter_key={"username": "meter-x"})
+
+    with pytest.raises(ConfigError, match="meter_key must be the JSON of POST"):
+        settings_from(["--config", config])

@@ -12,7 +12,8 @@ The runner hands the handler up to ``batch_size`` messages, waiting at most ``ma
 after the first one for the batch to fill, and no longer than ``QUIET_SECONDS`` once no more
 arrive. When the handler returns, the messages it named are published to ``ems.dlx`` (routing
 key = the queue, headers ``x-ems-error`` and ``x-ems-queue``, with publisher confirms), then the
-whole batch is acked with one ``multiple`` ack.
+whole batch is acked with one ``multiple`` ack. The copy also names the exchange and routing key
+the message came in with (``x-ems-exchange``, ``x-ems-routing-key``).
 
 Handler errors:
 
@@ -65,6 +66,11 @@ log = logging.getLogger(__name__)
 
 ERROR_HEADER = "x-ems-error"
 QUEUE_HEADER = "x-ems-queue"
+# Where the dead-lettered message had come in: a replay sends it the same way (a meter key's
+# topic still pins its device then).
+EXCHANGE_HEADER = "x-ems-exchange"
+ROUTING_KEY_HEADER = "x-ems-routing-key"
+DEAD_LETTER_HEADERS = (ERROR_HEADER, QUEUE_HEADER, EXCHANGE_HEADER, ROUTING_KEY_HEADER)
 MAX_REASON_LENGTH = 2000
 # How often an idle consumer looks at its stop flag (and answers heartbeats).
 IDLE_POLL_SECONDS = 0.25
@@ -81,6 +87,7 @@ class Message:
     headers: dict[str, Any] = field(default_factory=dict)
     redelivered: bool = False
     message_id: str | None = None
+    exchange: str = ""  # "" is the default exchange
 
 
 BatchHandler = Callable[[list[Message]], Mapping[int, str] | None]
@@ -225,6 +232,7 @@ class ConsumerRunner:
                 headers=properties.headers or {},
                 redelivered=method.redelivered,
                 message_id=properties.message_id,
+                exchange=method.exchange,
             )
         )
 
@@ -345,6 +353,8 @@ class ConsumerRunner:
             **message.headers,
             ERROR_HEADER: reason[:MAX_REASON_LENGTH],
             QUEUE_HEADER: self.queue,
+            EXCHANGE_HEADER: message.exchange,
+            ROUTING_KEY_HEADER: message.routing_key,
         }
         properties = pika.BasicProperties(
             delivery_mode=2,

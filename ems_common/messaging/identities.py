@@ -8,6 +8,9 @@ Three identities, each from its own pair of variables (local defaults in .env.ex
   management UI (queues, dead letters), held by people only;
 - meters and the simulator (``RABBITMQ_METER_USER`` / ``RABBITMQ_METER_PASS``): may write to
   the readings exchange and nothing else: configure, read and every other exchange refused.
+  One identity shared by every meter, for the local demo; real meters get a key of their own
+  (device_service's ``devices/meter_keys.py``), and under compose monitoring dead-letters what
+  comes through ``ems.readings``.
 
 ``definitions()`` is the RabbitMQ definitions document granting them one vhost. `make up` and
 the test runs import it with ``rabbitmqctl import_definitions`` (scripts/infra.py); compose's

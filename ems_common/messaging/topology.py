@@ -14,12 +14,19 @@ an exchange a meter identity may write to without reaching any other exchange or
 sending a wrong one. The default exchange (routing key ``device_data_queue``) still reaches the
 queue for an identity allowed to write to it, as older simulators publish.
 
+A meter with a key of its own (device_service's meter keys, docs/ARCHITECTURE.md) publishes to
+``amq.topic`` with the routing key ``ems.meters.<device_id>.readings``: the exchange RabbitMQ's
+MQTT plugin publishes to, where MQTT topic ``ems/meters/<device_id>/readings`` becomes that
+routing key. Its topic permission pins the device; ``device_data_queue`` is bound to
+``ems.meters.*.readings`` and the consumer checks that the payload names the same device.
+
 ``python -m ems_common.messaging.topology`` declares everything and exits.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from typing import Any
 
@@ -34,6 +41,13 @@ DLX = "ems.dlx"
 ALERTS_EXCHANGE = "ems.alerts"
 READINGS_EXCHANGE = "ems.readings"
 DEVICE_DATA_QUEUE = "device_data_queue"
+# Meters with keys of their own: the MQTT plugin's default exchange, one routing key a device.
+METER_EXCHANGE = "amq.topic"
+METER_ROUTING_PATTERN = "ems.meters.*.readings"
+METER_ROUTING_KEY = re.compile(r"ems\.meters\.([^.]+)\.readings")
+# RabbitMQ's MQTT listener of the local stack (EMS_MQTT_PORT): not 1883, which a Mosquitto often
+# holds on a developer machine. Compose listens on 1883 in the container.
+LOCAL_MQTT_PORT = 1884
 
 # Each consuming service owns its queue, so every service gets every event it subscribes to.
 SYNC_BINDINGS: dict[str, list[str]] = {
@@ -86,7 +100,8 @@ def declare_queue(channel: BlockingChannel, queue: str, queue_type: str | None =
 
 def declare_topology(channel: BlockingChannel, queue_type: str | None = None) -> None:
     """Exchanges, the per-service sync queues with their bindings, and the measurements queue
-    with the readings exchange bound to it; queues of ``queue_type`` (None: the configured)."""
+    with the readings exchange and the meters' topic (``amq.topic``) bound to it; queues of
+    ``queue_type`` (None: the configured)."""
     queue_type = queue_type or broker_config().queue_type
     channel.exchange_declare(SYNC_EXCHANGE, exchange_type="topic", durable=True)
     channel.exchange_declare(DLX, exchange_type="direct", durable=True)
@@ -99,6 +114,25 @@ def declare_topology(channel: BlockingChannel, queue_type: str | None = None) ->
     declare_queue(channel, DEVICE_DATA_QUEUE, queue_type)
     channel.exchange_declare(READINGS_EXCHANGE, exchange_type="fanout", durable=True)
     channel.queue_bind(DEVICE_DATA_QUEUE, READINGS_EXCHANGE)
+    channel.queue_bind(DEVICE_DATA_QUEUE, METER_EXCHANGE, routing_key=METER_ROUTING_PATTERN)
+
+
+def meter_routing_key(device_id: object) -> str:
+    """The routing key a device's meter publishes with on ``amq.topic``."""
+    return f"ems.meters.{device_id}.readings"
+
+
+def meter_topic(device_id: object) -> str:
+    """The MQTT topic of a device's readings (the plugin turns ``/`` into ``.``)."""
+    return f"ems/meters/{device_id}/readings"
+
+
+def routed_device(exchange: str, routing_key: str) -> str | None:
+    """The device a reading's routing key names (a meter key's pinned topic), or None."""
+    if exchange != METER_EXCHANGE:
+        return None
+    match = METER_ROUTING_KEY.fullmatch(routing_key)
+    return match.group(1) if match else None
 
 
 def main() -> int:

@@ -8,7 +8,13 @@ from django.db.utils import OperationalError
 from pika.adapters.blocking_connection import BlockingChannel
 from pika.exceptions import ChannelClosedByBroker
 
-from ems_common.messaging.consumer import ERROR_HEADER, QUEUE_HEADER, ConsumerRunner
+from ems_common.messaging.consumer import (
+    ERROR_HEADER,
+    EXCHANGE_HEADER,
+    QUEUE_HEADER,
+    ROUTING_KEY_HEADER,
+    ConsumerRunner,
+)
 from ems_common.messaging.topology import dlq_name
 from ems_common.testing.broker import (
     drain,
@@ -75,6 +81,8 @@ def test_dead_lettered_message_carries_reason_and_the_consumer_goes_on(
         "trace": "t-1",
         ERROR_HEADER: "unknown device",
         QUEUE_HEADER: unique_queue,
+        EXCHANGE_HEADER: "",  # published to the default exchange
+        ROUTING_KEY_HEADER: unique_queue,
     }
     assert dead.properties.delivery_mode == 2
     assert message_count(unique_queue) == 0

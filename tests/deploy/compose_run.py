@@ -10,9 +10,11 @@ started when not running; stopped at the end only if this run started it), the l
 image (debootstrap + `docker import`, made once: kept while the engine keeps it), the frontend
 built on the host, every image built (deploy/docker-compose.airgap.yml unless --official),
 `docker compose up --wait` on free host ports, then checks through Traefik: the admin signs in,
-creates a client and a device and assigns it, the simulator sends a day of readings to the
-published broker port as a meter, the daily total is exact, the frontend page and its assets
-load, every container is healthy and every service's /health/ answers 200. `down -v` at the end.
+creates a client and a device and assigns it, issues its meter key, the simulator sends a day
+of readings to the published broker port with that key (mosquitto_pub one more over MQTT), the
+daily total is exact, the frontend page and its assets load, every container is healthy and
+every service's /health/ answers 200; scale, faults, down and up; then the HA profile
+(tests/deploy/compose_ha.py). `down -v` at the end.
 The last line is ``N passed, N failed`` over the parts and checks.
 """
 
@@ -58,7 +60,10 @@ from compose_stack import (  # noqa: E402
     days_exact,
     down,
     expect,
+    issue_meter_key,
     login,
+    meter_key_file,
+    parse_env,
     poll,
     sh,
     simulate,
@@ -76,6 +81,7 @@ BASE_IMAGE = "ems-debian:bookworm"
 SUITE = "bookworm"
 DAY = "2025-06-01"
 ALERT_DAY = "2025-08-01"  # the small device's simulated day (its alerts)
+MQTT_DAY = "2025-09-01"  # the one reading sent with mosquitto_pub
 STREAM_START = "2025-07-01T00:10:00"  # the restarts' stream: 4000 readings from here
 # Set in the base image, so pip, uv, npm and Python's ssl inside every build trust the site's
 # CA certificates (the ones update-ca-certificates added from /usr/local/share/ca-certificates).
@@ -290,6 +296,38 @@ def check_simulator_day_is_exact(deployment: Deployment, flow: Flow) -> None:
     print(f"daily total {last['total_kwh']} kWh: exact", flush=True)
 
 
+def check_mqtt_reading_counts(deployment: Deployment, flow: Flow) -> None:
+    """One reading with mosquitto_pub (QoS 1) to the published MQTT port, as README says."""
+    if flow.client is None:
+        raise Failed("no client and device (the check before failed)")
+    client = flow.client
+    key = json.loads(meter_key_file(deployment, flow.device_id).read_text())
+    port = parse_env(deployment.env_file)["EMS_MQTT_PORT"]
+    stamp = int(datetime.fromisoformat(f"{MQTT_DAY}T12:00:00+00:00").timestamp() * 1000)
+    body = {"timestamp": stamp, "device_id": flow.device_id, "measurement_value": 0.5}
+    command = [
+        "mosquitto_pub", "-h", "127.0.0.1", "-p", port, "-q", "1",
+        "-u", key["mqtt"]["username"], "-P", key["password"],
+        "-t", key["mqtt"]["topic"], "-m", json.dumps(body),
+    ]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    if result.returncode:
+        raise Failed(f"mosquitto_pub failed: {result.stderr[-1000:]}")
+
+    def total() -> Any:
+        response = client.get(
+            deployment.url("/api/monitoring/hourly/daily/"),
+            params={"device_id": flow.device_id, "date": MQTT_DAY, "tz": "UTC"},
+            timeout=15,
+        )
+        return expect(response, 200)["total_kwh"]
+
+    if poll(lambda: total() == 0.5) is not True:
+        raise Failed(f"the MQTT reading did not count: {MQTT_DAY} shows {total()} kWh")
+    flow.days[MQTT_DAY] = 0.5
+    print(f"a reading over MQTT (port {port}) counted on {MQTT_DAY}", flush=True)
+
+
 def check_alert_reaches_the_websocket(deployment: Deployment, flow: Flow) -> None:
     """A device of the client with a 0.5 kWh maximum, a simulated day for it: the owner's alerts
     WebSocket (through Traefik to monitoring-ws) is told of the overconsumption."""
@@ -302,6 +340,7 @@ def check_alert_reaches_the_websocket(deployment: Deployment, flow: Flow) -> Non
     assign = deployment.url(f"/api/devices/{device['id']}/assign/")
     if not poll(lambda: admin.post(assign, json={"user_id": me["id"]}, timeout=15).ok):
         raise Failed("the small device could not be assigned")
+    issue_meter_key(deployment, admin, device["id"])
     detail = deployment.url(f"/api/monitoring/devices/{device['id']}/")
     if not poll(lambda: client.get(detail, timeout=15).status_code == 200):
         raise Failed("monitoring never showed the client its new device")
@@ -536,6 +575,8 @@ def check_single_broker(report: Report, deployment: Deployment, days: int) -> No
                  lambda: check_admin_sets_up_a_client_and_device(deployment, flow))  # fmt: skip
     report.check("check: a simulated day of readings, daily total exact",
                  lambda: check_simulator_day_is_exact(deployment, flow))  # fmt: skip
+    report.check("check: a reading over MQTT with the meter key counts",
+                 lambda: check_mqtt_reading_counts(deployment, flow))  # fmt: skip
     report.check("check: an overconsumption reaches the owner's WebSocket",
                  lambda: check_alert_reaches_the_websocket(deployment, flow))  # fmt: skip
     report.check("check: the frontend page loads", lambda: check_frontend_loads(deployment))

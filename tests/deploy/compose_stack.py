@@ -107,7 +107,12 @@ def write_settings(official: bool, ha: bool = False) -> Deployment:
     folder = var_dir(os.environ) / "deploy"
     folder.mkdir(parents=True, exist_ok=True)
     env_file = folder / "deploy-test.env"
-    names = ["EMS_HTTP_PORT", "EMS_RABBITMQ_UI_PORT", *AMQP_PORTS[: 3 if ha else 1]]
+    names = [
+        "EMS_HTTP_PORT",
+        "EMS_RABBITMQ_UI_PORT",
+        "EMS_MQTT_PORT",
+        *AMQP_PORTS[: 3 if ha else 1],
+    ]
     ports = {name: str(free_port()) for name in names}
     settings = {
         **{name: secrets.token_urlsafe(24) for name in SECRETS},
@@ -211,6 +216,7 @@ def check_admin_sets_up_a_client_and_device(deployment: Deployment, flow: Flow) 
 
     if poll(owner) != user["id"]:
         raise Failed("monitoring never learnt the device's owner (device events)")
+    issue_meter_key(deployment, admin, device["id"])
     flow.admin, flow.device_id = admin, device["id"]
     flow.client = login(deployment, username, password)
     flow.username, flow.password = username, password
@@ -230,17 +236,27 @@ def check_admin_sets_up_a_client_and_device(deployment: Deployment, flow: Flow) 
     print(f"{name} registered, signed in and reached user_service", flush=True)
 
 
+def meter_key_file(deployment: Deployment, device_id: str) -> Path:
+    return deployment.env_file.with_name(f"meter-key-{device_id}.json")
+
+
+def issue_meter_key(deployment: Deployment, admin: requests.Session, device_id: str) -> None:
+    """The device's own meter key (compose counts no reading of the shared meter identity),
+    kept where simulator_command finds it."""
+    url = deployment.url(f"/api/devices/{device_id}/credentials/")
+    key = expect(admin.post(url, timeout=30), 201)
+    meter_key_file(deployment, device_id).write_text(json.dumps(key))
+    print(f"meter key {key['username']} issued (MQTT port {key['mqtt']['port']})", flush=True)
+
+
 def simulator_command(deployment: Deployment, device_id: str, *args: str) -> list[str]:
-    """The simulator on the host as a meter, to the published broker port, printing each reading
-    RabbitMQ confirmed."""
-    settings = parse_env(deployment.env_file)
+    """The simulator on the host with the device's meter key, to the published broker port (each
+    node's), printing each reading RabbitMQ confirmed."""
     return [
         sys.executable, str(SIMULATOR),
         "--device-id", device_id,
+        "--meter-key", str(meter_key_file(deployment, device_id)),
         "--rabbitmq-host", deployment.amqp_nodes,
-        # name=value: a generated password may start with "-", which argparse takes for a flag
-        f"--rabbitmq-user={settings.get('RABBITMQ_METER_USER', 'ems-meter')}",
-        f"--rabbitmq-password={settings['RABBITMQ_METER_PASS']}",
         "--seed", "17", "--print-json", *args,
     ]  # fmt: skip
 

@@ -253,7 +253,7 @@ def knowing(environments: dict[str, Any], secret: str) -> set[str]:
     return {name for name, env in environments.items() if secret in map(str, env.values())}
 
 
-def test_only_rabbitmq_knows_the_operators_and_the_meters_passwords(
+def test_only_rabbitmq_and_devices_web_know_the_operators_password_only_rabbitmq_the_meters(
     compose_cli: list[str], tmp_path: Path
 ) -> None:
     secrets = {
@@ -266,7 +266,8 @@ def test_only_rabbitmq_knows_the_operators_and_the_meters_passwords(
     environments = resolved(compose_cli, tmp_path, secrets)
 
     nodes = {"rabbitmq", "rabbitmq-2", "rabbitmq-3"}
-    assert knowing(environments, "operator-sentinel") == nodes
+    # devices-web makes the meter keys through the management API, as the operator.
+    assert knowing(environments, "operator-sentinel") == {*nodes, "devices-web"}
     assert knowing(environments, "meter-sentinel") == nodes
     assert knowing(environments, "cookie-sentinel") == nodes
     services_know = knowing(environments, "services-sentinel")
@@ -275,6 +276,30 @@ def test_only_rabbitmq_knows_the_operators_and_the_meters_passwords(
     # Every container with the services' password logs in as the services' user.
     users = {environments[name].get("RABBITMQ_USER") for name in services_know}
     assert users == {"ems"}
+
+
+def test_rabbitmq_takes_mqtt_on_1883_published_on_the_mqtt_port_setting(
+    compose: dict[str, Any],
+) -> None:
+    rabbitmq = compose["services"]["rabbitmq"]
+    plugins = rabbitmq["environment"]["RABBITMQ_ENABLED_PLUGINS"].split(",")
+    # The image's own two stay on: the management API (meter keys, the UI) and prometheus.
+    assert {"rabbitmq_mqtt", "rabbitmq_management", "rabbitmq_prometheus"} == set(plugins)
+    assert "${EMS_PUBLISH_ADDRESS:-0.0.0.0}:${EMS_MQTT_PORT:-1883}:1883" in rabbitmq["ports"]
+
+
+def test_meter_keys_are_made_by_devices_web_and_only_they_count(
+    compose: dict[str, Any],
+) -> None:
+    services = compose["services"]
+    devices = services["devices-web"]["environment"]
+    assert devices["EMS_RABBITMQ_MANAGEMENT_URL"] == "http://rabbitmq:15672"
+    assert devices["RABBITMQ_ADMIN_PASS"].startswith("${RABBITMQ_ADMIN_PASS:?")
+    # What a key's answer tells the meter: the published ports.
+    assert devices["EMS_METER_AMQP_PORT"] == "${EMS_AMQP_PORT:-5672}"
+    assert devices["EMS_MQTT_PORT"] == "${EMS_MQTT_PORT:-1883}"
+    # The shared meter identity's readings are dead-lettered under compose.
+    assert services["monitoring-measurements"]["environment"]["EMS_SHARED_METER_READINGS"] == "0"
 
 
 def test_the_services_trust_only_traefiks_fixed_address(compose: dict[str, Any]) -> None:

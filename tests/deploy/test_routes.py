@@ -102,13 +102,14 @@ def with_defaults(text: str) -> str:
 
 
 def test_published_ports(services: dict[str, Any]) -> None:
-    """By default Traefik on 80 and meters' AMQP on every address, the management UI on the
-    server only; EMS_HTTP_PORT, EMS_AMQP_PORT, EMS_RABBITMQ_UI_PORT, EMS_PUBLISH_ADDRESS move
-    them (the deployment test runs beside a host's own PostgreSQL and RabbitMQ)."""
+    """By default Traefik on 80 and meters' AMQP and MQTT on every address, the management UI on
+    the server only; EMS_HTTP_PORT, EMS_AMQP_PORT, EMS_MQTT_PORT, EMS_RABBITMQ_UI_PORT,
+    EMS_PUBLISH_ADDRESS move them (the deployment test runs beside a host's own PostgreSQL,
+    RabbitMQ and Mosquitto)."""
     published = {name: service.get("ports", []) for name, service in services.items()}
     assert [with_defaults(port) for port in published.pop("traefik")] == ["0.0.0.0:80:80"]
     rabbitmq = sorted(with_defaults(str(port)) for port in published.pop("rabbitmq"))
-    assert rabbitmq == ["0.0.0.0:5672:5672", "127.0.0.1:15672:15672"]
+    assert rabbitmq == ["0.0.0.0:1883:1883", "0.0.0.0:5672:5672", "127.0.0.1:15672:15672"]
     # The HA profile's other nodes: AMQP for meters, EMS_AMQP_PORT_2 and _3.
     assert [with_defaults(port) for port in published.pop("rabbitmq-2")] == ["0.0.0.0:5673:5672"]
     assert [with_defaults(port) for port in published.pop("rabbitmq-3")] == ["0.0.0.0:5674:5672"]

@@ -29,3 +29,28 @@ class DeviceSerializer(serializers.ModelSerializer):
 
 class AssignSerializer(serializers.Serializer):
     user_id = serializers.UUIDField(allow_null=True)
+
+
+class MeterAmqpSerializer(serializers.Serializer):
+    host = serializers.CharField()
+    port = serializers.IntegerField()
+    vhost = serializers.CharField()
+    exchange = serializers.CharField(help_text="amq.topic")
+    routing_key = serializers.CharField(help_text="ems.meters.<device_id>.readings")
+
+
+class MeterMqttSerializer(serializers.Serializer):
+    host = serializers.CharField()
+    port = serializers.IntegerField()
+    username = serializers.CharField(help_text="The MQTT user name (vhost:username off vhost /).")
+    topic = serializers.CharField(help_text="ems/meters/<device_id>/readings")
+    qos = serializers.IntegerField(help_text="1: a PUBACK means the broker has the reading.")
+
+
+class MeterKeySerializer(serializers.Serializer):
+    """A device's meter key, as issued: the password is in this answer only."""
+
+    username = serializers.CharField()
+    password = serializers.CharField(help_text="Shown once; issuing again replaces it.")
+    amqp = MeterAmqpSerializer()
+    mqtt = MeterMqttSerializer()

@@ -6,16 +6,16 @@ import uuid
 from typing import Any
 
 from django.db.models import F, QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from devices import services
+from devices import meter_keys, services
 from devices.api.filters import DeviceFilter
-from devices.api.serializers import AssignSerializer, DeviceSerializer
+from devices.api.serializers import AssignSerializer, DeviceSerializer, MeterKeySerializer
 from devices.models import Device
 from ems_common.auth import caller
 from ems_common.filters import LIST_FILTER_BACKENDS
@@ -100,3 +100,44 @@ class DeviceAssignView(APIView):
         owner = validated(AssignSerializer, request.data)["user_id"]
         device = services.assign_device(device.id, owner)
         return Response(DeviceSerializer(device).data)
+
+
+class DeviceCredentialsView(APIView):
+    """The device's meter key: a broker login that can publish this device's readings only."""
+
+    permission_classes = [IsAuthenticated, IsAdmin]
+
+    @extend_schema(
+        request=None,
+        responses={
+            201: MeterKeySerializer,
+            503: OpenApiResponse(description="RabbitMQ's management API is unreachable."),
+        },
+        summary="Issue or rotate the device's meter key",
+        description=(
+            "Creates the device's broker user `meter-<device_id>` with a new random password, "
+            "or replaces the password of the existing one and closes its open connections, so "
+            "the old key stops working at once. The password is in this answer only. With it "
+            "a meter may publish readings of this device (AMQP: exchange `amq.topic`, routing "
+            "key `ems.meters.<device_id>.readings`; MQTT: topic `ems/meters/<device_id>/readings`,"
+            " QoS 1) and nothing else: no other device's topic, exchange or queue, no reading."
+        ),
+    )
+    def post(self, request: Request, pk: uuid.UUID) -> Response:
+        device = generics.get_object_or_404(Device, pk=pk)
+        key = meter_keys.issue_key(device.id)
+        return Response(key.as_json(), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=None,
+        responses={
+            204: OpenApiResponse(description="Revoked (also when the device had no key)."),
+            503: OpenApiResponse(description="RabbitMQ's management API is unreachable."),
+        },
+        summary="Revoke the device's meter key",
+        description="Deletes the broker user and closes its connections at once.",
+    )
+    def delete(self, request: Request, pk: uuid.UUID) -> Response:
+        device = generics.get_object_or_404(Device, pk=pk)
+        meter_keys.revoke_key(device.id)
+        return Response(status=status.HTTP_204_NO_CONTENT)

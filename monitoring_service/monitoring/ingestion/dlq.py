@@ -5,8 +5,14 @@ from __future__ import annotations
 import pika
 
 from ems_common.messaging.connection import connect
-from ems_common.messaging.consumer import ERROR_HEADER, QUEUE_HEADER
-from ems_common.messaging.topology import declare_queue, dlq_name
+from ems_common.messaging.consumer import DEAD_LETTER_HEADERS, EXCHANGE_HEADER, ROUTING_KEY_HEADER
+from ems_common.messaging.topology import (
+    DEVICE_DATA_QUEUE,
+    METER_EXCHANGE,
+    declare_queue,
+    declare_topology,
+    dlq_name,
+)
 
 PERSISTENT = 2
 
@@ -17,12 +23,17 @@ def replay_dead_letters(queue: str, *, limit: int | None = None) -> int:
     Each message is republished with a publisher confirm before its dead-letter copy is acked, so
     a crash in between duplicates a reading (stored once anyway) but never loses one. Only the
     messages present at the start are moved: ones that fail again and come back are not looped.
+
+    A reading of ``device_data_queue`` that came from a meter key (``amq.topic``) goes back the
+    same way, with its routing key, so the consumer checks again that it names the key's device;
+    any other goes to the default exchange, routing key ``queue``.
     """
     dlq = dlq_name(queue)
     connection = connect(attempts=3, max_delay=2.0, name=f"ems replay {dlq}")
     assert connection is not None  # no stop event: connect() returns or raises
     try:
         channel = connection.channel()
+        declare_topology(channel)  # amq.topic's binding, for the meter keys' readings
         declare_queue(channel, queue)
         channel.confirm_delivery()
         waiting = channel.queue_declare(dlq, durable=True, passive=True).method.message_count
@@ -32,10 +43,9 @@ def replay_dead_letters(queue: str, *, limit: int | None = None) -> int:
             method, properties, body = channel.basic_get(dlq, auto_ack=False)
             if method is None:
                 break
+            original = properties.headers or {}
             headers = {
-                key: value
-                for key, value in (properties.headers or {}).items()
-                if key not in (ERROR_HEADER, QUEUE_HEADER)
+                key: value for key, value in original.items() if key not in DEAD_LETTER_HEADERS
             }
             republished = pika.BasicProperties(
                 delivery_mode=PERSISTENT,
@@ -43,8 +53,11 @@ def replay_dead_letters(queue: str, *, limit: int | None = None) -> int:
                 message_id=properties.message_id,
                 headers=headers or None,
             )
-            # Default exchange, routing key = queue: where the meters publish.
-            channel.basic_publish("", queue, body, republished, mandatory=True)
+            if original.get(EXCHANGE_HEADER) == METER_EXCHANGE and queue == DEVICE_DATA_QUEUE:
+                exchange, routing_key = METER_EXCHANGE, str(original.get(ROUTING_KEY_HEADER))
+            else:
+                exchange, routing_key = "", queue
+            channel.basic_publish(exchange, routing_key, body, republished, mandatory=True)
             channel.basic_ack(method.delivery_tag)
             moved += 1
         return moved

@@ -77,11 +77,14 @@ def prune_old_runs() -> None:
 class Stack:
     """The running system. Tests use url(), env, admin_credentials, broker, restart()."""
 
-    def __init__(self, run_id: str | None = None) -> None:
+    def __init__(
+        self, run_id: str | None = None, overrides: Mapping[str, str] | None = None
+    ) -> None:
+        """``overrides``: settings that win over the environment (another broker, say)."""
         self.run_id = (
             run_id or os.environ.get("EMS_TEST_RUN_ID") or f"{int(time.time())}{os.getpid()}"
         )
-        base = base_environment()
+        base = {**base_environment(), **(overrides or {})}
         self.services: list[Service] = present_services(quiet=True)
         self.var_dir = E2E_VAR / self.run_id
         self.broker = TcpProxy(

@@ -57,6 +57,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/devices/{id}/credentials/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue or rotate the device's meter key
+         * @description Creates the device's broker user `meter-<device_id>` with a new random password, or replaces the password of the existing one and closes its open connections, so the old key stops working at once. The password is in this answer only. With it a meter may publish readings of this device (AMQP: exchange `amq.topic`, routing key `ems.meters.<device_id>.readings`; MQTT: topic `ems/meters/<device_id>/readings`, QoS 1) and nothing else: no other device's topic, exchange or queue, no reading.
+         */
+        post: operations["credentials_create"];
+        /**
+         * Revoke the device's meter key
+         * @description Deletes the broker user and closes its connections at once.
+         */
+        delete: operations["credentials_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/devices/health/": {
         parameters: {
             query?: never;
@@ -125,6 +149,7 @@ export interface components {
          * @enum {string}
          */
         ClientErrorEnum: "client_error";
+        CredentialsCreateErrorResponse400: components["schemas"]["ParseErrorResponse"];
         /** @description A device as the API sends and takes it; ``owner_id`` must name a user this service knows. */
         Device: {
             /** Format: uuid */
@@ -282,6 +307,33 @@ export interface components {
             status: components["schemas"]["StatusEnum"];
             database: string;
             broker: string;
+        };
+        MeterAmqp: {
+            host: string;
+            port: number;
+            vhost: string;
+            /** @description amq.topic */
+            exchange: string;
+            /** @description ems.meters.<device_id>.readings */
+            routing_key: string;
+        };
+        /** @description A device's meter key, as issued: the password is in this answer only. */
+        MeterKey: {
+            username: string;
+            /** @description Shown once; issuing again replaces it. */
+            password: string;
+            amqp: components["schemas"]["MeterAmqp"];
+            mqtt: components["schemas"]["MeterMqtt"];
+        };
+        MeterMqtt: {
+            host: string;
+            port: number;
+            /** @description The MQTT user name (vhost:username off vhost /). */
+            username: string;
+            /** @description ems/meters/<device_id>/readings */
+            topic: string;
+            /** @description 1: a PUBACK means the broker has the reading. */
+            qos: number;
         };
         PaginatedDeviceList: {
             /** @example 123 */
@@ -1204,6 +1256,173 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorResponse503"];
                 };
+            };
+        };
+    };
+    credentials_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeterKey"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialsCreateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse405"];
+                };
+            };
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse406"];
+                };
+            };
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse415"];
+                };
+            };
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse500"];
+                };
+            };
+            /** @description RabbitMQ's management API is unreachable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    credentials_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked (also when the device had no key). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse405"];
+                };
+            };
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse406"];
+                };
+            };
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse500"];
+                };
+            };
+            /** @description RabbitMQ's management API is unreachable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -14,3 +14,6 @@ export type DeviceInput = Pick<
 export type DeviceList = Omit<Schemas["PaginatedDeviceList"], "results"> & { results: Device[] };
 
 export type AssignRequest = Schemas["AssignRequest"];
+
+/** A device's meter key as issued: the password is in this answer only. */
+export type MeterKey = Schemas["MeterKey"];

@@ -11,6 +11,7 @@ import { useDevices } from "../api/list-devices";
 import type { Device } from "../api/types";
 import { useUpdateDevice } from "../api/update-device";
 import { AssignDialog } from "./AssignDialog";
+import { MeterKeyDialog } from "./MeterKeyDialog";
 import { DEFAULT_INTERVAL_MINUTES, DeviceForm } from "./DeviceForm";
 
 const EMPTY = {
@@ -30,6 +31,7 @@ export function AdminDevicesPage() {
   const unassign = useAssignDevice();
   const [assigning, setAssigning] = useState<Device | null>(null);
   const [unassigning, setUnassigning] = useState<Device | null>(null);
+  const [keyOf, setKeyOf] = useState<Device | null>(null);
   // The device just created: searched for, so it is on the page whatever the sort, and marked.
   const [created, setCreated] = useState<string | null>(null);
 
@@ -81,20 +83,23 @@ export function AdminDevicesPage() {
       name={(device) => device.name}
       rowData={(device) => ({ "data-device-name": device.name, "data-device-id": device.id })}
       rowClassName={(device) => (device.id === created ? "highlight" : undefined)}
-      actions={(device) =>
-        device.owner_id ? (
-          <RowButton
-            label="Unassign"
-            name={device.name}
-            onClick={() => {
-              unassign.reset();
-              setUnassigning(device);
-            }}
-          />
-        ) : (
-          <RowButton label="Assign" name={device.name} onClick={() => setAssigning(device)} />
-        )
-      }
+      actions={(device) => (
+        <>
+          {device.owner_id ? (
+            <RowButton
+              label="Unassign"
+              name={device.name}
+              onClick={() => {
+                unassign.reset();
+                setUnassigning(device);
+              }}
+            />
+          ) : (
+            <RowButton label="Assign" name={device.name} onClick={() => setAssigning(device)} />
+          )}
+          <RowButton label="Meter key" name={device.name} onClick={() => setKeyOf(device)} />
+        </>
+      )}
       emptyText={list.search || list.filters.assigned ? "No devices match." : "No devices yet."}
       create={{
         label: "New device",
@@ -116,6 +121,7 @@ export function AdminDevicesPage() {
       }}
     >
       {assigning && <AssignDialog device={assigning} onClose={() => setAssigning(null)} />}
+      {keyOf && <MeterKeyDialog device={keyOf} onClose={() => setKeyOf(null)} />}
       {unassigning && (
         <ConfirmDialog
           title="Unassign device"

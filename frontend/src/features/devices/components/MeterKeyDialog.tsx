@@ -1,0 +1,149 @@
+import { useState } from "react";
+import { errorText } from "../../../components/ErrorMessage";
+import { FormError } from "../../../components/FormActions";
+import { Modal } from "../../../components/Modal";
+import { showToast } from "../../../components/Toast";
+import { useIssueMeterKey, useRevokeMeterKey } from "../api/meter-key";
+import "./meter-key.css";
+import type { Device, MeterKey } from "../api/types";
+
+/** The command that sends one reading with the key, now (README: "Connect a real meter"). */
+export function mosquittoCommand(key: MeterKey, deviceId: string): string {
+  const { mqtt } = key;
+  const reading = `{\\"timestamp\\": $(date +%s000), \\"device_id\\": \\"${deviceId}\\", \\"measurement_value\\": 0.25}`;
+  return (
+    `mosquitto_pub -h ${mqtt.host} -p ${mqtt.port} -q ${mqtt.qos} ` +
+    `-u '${mqtt.username}' -P '${key.password}' -t '${mqtt.topic}' -m "${reading}"`
+  );
+}
+
+/**
+ * A device's meter key: issue (or rotate) it, then see its password once with what a meter
+ * needs to connect over MQTT or AMQP; or revoke it. device_service keeps no copy of the password,
+ * so closing the dialog is the last chance to copy it.
+ */
+export function MeterKeyDialog({ device, onClose }: { device: Device; onClose: () => void }) {
+  const issue = useIssueMeterKey();
+  const revoke = useRevokeMeterKey();
+  const [key, setKey] = useState<MeterKey | null>(null);
+  const [confirmRevoke, setConfirmRevoke] = useState(false);
+  const busy = issue.isPending || revoke.isPending;
+  const error = issue.error ?? revoke.error;
+
+  function issueKey() {
+    revoke.reset();
+    issue.mutate(device.id, { onSuccess: setKey });
+  }
+
+  function revokeKey() {
+    issue.reset();
+    revoke.mutate(device.id, {
+      onSuccess: () => {
+        setKey(null);
+        setConfirmRevoke(false);
+        onClose();
+        showToast(`Revoked the meter key of ${device.name}.`);
+      },
+    });
+  }
+
+  return (
+    <Modal title={`Meter key of ${device.name}`} onClose={onClose}>
+      {key ? (
+        <KeyDetails meterKey={key} deviceId={device.id} />
+      ) : (
+        <p>
+          A meter key lets the device&apos;s meter publish its own readings (MQTT or AMQP) and nothing else. Issuing a
+          new key stops any earlier key of this device at once.
+        </p>
+      )}
+      {confirmRevoke && (
+        <p className="alert" role="status">
+          Revoke the key? The meter can no longer send readings until it gets a new one.
+        </p>
+      )}
+      <FormError message={error ? errorText(error) : null} />
+      <div className="actions">
+        <button type="button" className="secondary" onClick={onClose}>
+          {key ? "Done" : "Cancel"}
+        </button>
+        {confirmRevoke ? (
+          <button type="button" className="danger" disabled={busy} onClick={revokeKey}>
+            {revoke.isPending ? "Revoking…" : "Yes, revoke"}
+          </button>
+        ) : (
+          <button type="button" className="danger" disabled={busy} onClick={() => setConfirmRevoke(true)}>
+            Revoke key
+          </button>
+        )}
+        <button type="button" disabled={busy} onClick={issueKey}>
+          {issue.isPending ? "Issuing…" : key ? "Rotate key" : "Issue new key"}
+        </button>
+      </div>
+    </Modal>
+  );
+}
+
+function KeyDetails({ meterKey: key, deviceId }: { meterKey: MeterKey; deviceId: string }) {
+  const command = mosquittoCommand(key, deviceId);
+  return (
+    <div className="meter-key" data-testid="meter-key">
+      <p className="alert" role="status">
+        Copy the password now: it is shown only once. Issuing a new key replaces it.
+      </p>
+      <dl className="meter-key-details">
+        <Row label="Username" value={key.username} />
+        <Row label="Password" value={key.password} copy="password" />
+      </dl>
+      <h3>MQTT</h3>
+      <dl className="meter-key-details">
+        <Row label="Host" value={key.mqtt.host} />
+        <Row label="Port" value={String(key.mqtt.port)} />
+        <Row label="MQTT username" value={key.mqtt.username} />
+        <Row label="Topic" value={key.mqtt.topic} copy="topic" />
+        <Row label="QoS" value={String(key.mqtt.qos)} />
+      </dl>
+      <h3>AMQP</h3>
+      <dl className="meter-key-details">
+        <Row label="AMQP host" value={key.amqp.host} />
+        <Row label="AMQP port" value={String(key.amqp.port)} />
+        <Row label="Virtual host" value={key.amqp.vhost} />
+        <Row label="Exchange" value={key.amqp.exchange} />
+        <Row label="Routing key" value={key.amqp.routing_key} />
+      </dl>
+      <h3>Try it</h3>
+      <pre className="meter-key-command">{command}</pre>
+      <CopyButton what="command" text={command} />
+    </div>
+  );
+}
+
+function Row({ label, value, copy }: { label: string; value: string; copy?: string }) {
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd>
+        <code>{value}</code> {copy && <CopyButton what={copy} text={value} />}
+      </dd>
+    </>
+  );
+}
+
+function CopyButton({ what, text }: { what: string; text: string }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <button
+      type="button"
+      className="secondary small"
+      aria-label={`Copy ${what}`}
+      onClick={() => {
+        navigator.clipboard.writeText(text).then(
+          () => setCopied(true),
+          () => showToast(`Could not copy the ${what}: select it and copy it by hand.`),
+        );
+      }}
+    >
+      {copied ? "Copied" : "Copy"}
+    </button>
+  );
+}
