@@ -137,7 +137,12 @@ def test_csv_replay_sends_the_files_values_one_per_interval_then_stops(
     assert datetime.fromtimestamp(items[0].timestamp_ms / 1000, UTC).hour == 0
 
 
-FOUR = [DEVICE, OTHER, "5b2a7c3e-1f4d-4e8a-b6c9-7d0e2f1a3b44", "c8e1d2f3-a4b5-4c6d-8e7f-901a2b3c4d55"]
+FOUR = [
+    DEVICE,
+    OTHER,
+    "5b2a7c3e-1f4d-4e8a-b6c9-7d0e2f1a3b44",
+    "c8e1d2f3-a4b5-4c6d-8e7f-901a2b3c4d55",
+]
 
 
 def spread_flags(config: Path, *extra: str) -> list[str]:
