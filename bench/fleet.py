@@ -30,10 +30,11 @@ O(devices) always running (docs/ARCHITECTURE.md, "Scaling"). Prints:
   processes (consumers, gunicorn master and workers, nginx, the PostgreSQL backends of the bench
   database but the bench's own probes), the machine's shared RabbitMQ (beam.smp), PostgreSQL
   background processes and the PostgreSQL processes that ended in the window (the postmaster's
-  cutime + cstime: parallel workers, short connections; others' work included in these three:
-  upper bounds), the simulator apart, and the whole machine (/proc/stat, busy = all but idle
-  and iowait); divided by the readings stored in the window; once with the API load (the web's
-  and the database's share is mostly serving it), once with the meters alone (``--quiet-seconds``);
+  cutime + cstime: the web's connections, renewed every 60 s by CONN_MAX_AGE, and any
+  short-lived backend or parallel worker; others' work included in these three: upper
+  bounds), the simulator apart, and the whole machine (/proc/stat, busy = all but idle and
+  iowait); divided by the readings stored in the window; once with the API load (the web's and
+  the database's share is mostly serving it), once with the meters alone (``--quiet-seconds``);
 - the database's growth (pg_database_size) over the window, extrapolated to 24 h.
 
 On the bench's private database, vhost, queue and ports (bench_env.BenchEnv), removed after.
@@ -99,7 +100,8 @@ SEED = "7"
 STEP = timedelta(minutes=10)
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 BACKEND = re.compile(r"\(\d+\)|\[local\]")  # a backend's title names its client
-# The postmaster's reaped children: every database's backends and parallel workers that ended.
+# The postmaster's reaped children: every database's backends (the web's, renewed every
+# CONN_MAX_AGE) and parallel workers that ended.
 ENDED = "PostgreSQL ended processes (shared)"
 # A confirmed reading's log line: "<asctime> INFO <timestamp> <device> <kWh> kWh".
 CONFIRMED = re.compile(r"INFO (\S+) [0-9a-f-]{36} [\d.]+ kWh$", re.MULTILINE)
@@ -199,7 +201,7 @@ class Programs:
                 groups[pid] = "PostgreSQL backends (bench db)"
             elif "bin/postgres " in cmdline:
                 groups[pid] = "PostgreSQL background (shared)"
-                groups[-pid] = ENDED  # its children that ended: backends, parallel workers
+                groups[-pid] = ENDED  # its children that ended: renewed connections, workers
             elif cmdline.startswith("postgres: ") and not BACKEND.search(cmdline):
                 groups[pid] = "PostgreSQL background (shared)"
             elif "beam.smp" in cmdline.split(" ")[0]:
@@ -583,6 +585,14 @@ def cpu_lines(what: str, start: Mark, end: Mark) -> list[str]:
     return lines
 
 
+def unseen(sampler: LagSampler) -> str:
+    """The readings never seen, stamped how long before the last one the meters sent."""
+    if not sampler.pending or sampler.until_ms is None:
+        return ""
+    ages = sorted((sampler.until_ms - stamp) / 1000 for stamp in sampler.pending.values())
+    return f" (stamped {', '.join(f'{age:.1f}' for age in ages[:5])} s before the last sent)"
+
+
 def report(
     plan: Plan,
     idle: tuple[list[float], list[float], int],
@@ -594,7 +604,7 @@ def report(
     lines = [
         f"  lag: a reading's timestamp to visible in monitoring_reading, every"
         f" {plan.sample_every}th meter's readings, polled every 0.1 s; never seen:"
-        f" {len(sampler.pending)}",
+        f" {len(sampler.pending)}{unseen(sampler)}",
         lag_line("with the API load", [lag for stamp, lag in sampler.lags if stamp < loaded.at]),
         lag_line("meters alone", [lag for stamp, lag in sampler.lags if stamp >= loaded.at]),
         f"  dashboards idle: {figures(idle[0])}",
