@@ -81,12 +81,11 @@ from bench_env import (
     bench_database,
     bench_queues,
     bench_vhost,
-    broker,
-    queue_depth,
     stop,
     wait_for,
 )
 from cryptography.hazmat.primitives.asymmetric import rsa
+from ingest import wait_until_stored
 
 SIMULATOR = ROOT / "device_simulator" / "simulator.py"
 sys.path.insert(0, str(SIMULATOR.parent))
@@ -354,7 +353,7 @@ class Plan:
     admins: int
     consumers: int
     sample_every: int
-    web_workers: str
+    web_workers: int
 
 
 def count_readings(bench: BenchEnv) -> int:
@@ -376,7 +375,7 @@ def run_fleet(plan: Plan) -> None:
         print("fleet: skipped, nginx is not installed (make setup installs it)")
         return
     bench = BenchEnv(f"fleet{os.getpid()}")
-    bench.env["WEB_CONCURRENCY"] = plan.web_workers
+    bench.env["WEB_CONCURRENCY"] = str(plan.web_workers)
     queue = bench.queue("readings")
     with (
         bench_database(bench),
@@ -504,7 +503,7 @@ def measure(
                 raise SystemExit(
                     f"bench: the simulator failed ({code}):\n{log.read_text()[-2000:]}"
                 )
-            wait_drained(bench, queue, history + int(found[-1]))
+            wait_until_stored(bench, queue, history + int(found[-1]))  # every confirmed one
             # Nothing stamped after the last reading it confirmed was sent (the meters stopped).
             last = CONFIRMED.findall(log.read_text(errors="replace"))[-1]
             sampler.finish(to_ms(datetime.fromisoformat(last)), 30)
@@ -534,17 +533,6 @@ class Mark:
         ).fetchone()
         assert row is not None
         return Mark(at, cpu, int(row[0]), int(row[1]))
-
-
-def wait_drained(bench: BenchEnv, queue: str, total: int) -> None:
-    """Until every confirmed reading is stored (the queue empty, the last batch committed)."""
-    connection = broker()
-    try:
-        channel = connection.channel()
-        wait_for(lambda: queue_depth(channel, queue)[0] == 0, 120, "the queue to drain", 0.1)
-    finally:
-        connection.close()
-    wait_for(lambda: count_readings(bench) >= total, 120, "the last readings", 0.1)
 
 
 OURS = ("consume_measurements", "gunicorn (monitoring web)", "nginx (gateway)",
@@ -657,19 +645,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not 0 < args.viewed <= args.meters:
         parser.error("--viewed must be between 1 and --meters")
-    plan = Plan(
-        meters=args.meters,
-        seconds=args.seconds,
-        quiet_seconds=args.quiet_seconds,
-        idle_seconds=args.idle_seconds,
-        viewed=args.viewed,
-        history_days=args.history_days,
-        clients=args.clients,
-        admins=args.admins,
-        consumers=args.consumers,
-        sample_every=args.sample_every,
-        web_workers=str(args.web_workers),
-    )
+    plan = Plan(**{name: getattr(args, name) for name in Plan.__dataclass_fields__})
     began = time.monotonic()
     load = os.getloadavg()
     print(f"fleet: load average at the start {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}", flush=True)
