@@ -278,8 +278,13 @@ class LagSampler(threading.Thread):
                 stamp, device = self.next
                 self.pending[(device, stamp)] = stamp
                 self.next = next(self.schedule)
-            if self.until_ms is not None and self.next is not None and self.next[0] > self.until_ms:
-                self.next = None
+            if self.until_ms is not None:
+                if self.next is not None and self.next[0] > self.until_ms:
+                    self.next = None
+                # Due before the meters stopped but stamped after the last one they sent (the
+                # simulator a little behind its schedule): never sent, so not waited for.
+                for key in [key for key, stamp in self.pending.items() if stamp > self.until_ms]:
+                    del self.pending[key]
             if self.until_ms is not None and self.next is None and not self.pending:
                 return
             if self.pending:
