@@ -92,17 +92,25 @@ def load_year(
     days: int,
     owner: uuid.UUID,
     more_devices: int = 0,
-    more_days: int = 2,
+    more_days: float = 2,
+    *,
+    ids: list[uuid.UUID] | None = None,
+    end: datetime | None = None,
 ) -> list[uuid.UUID]:
     """Devices with ``days`` of 10-minute readings each, bulk-loaded in SQL (not via the queue).
 
     ``more_devices``: as many others again with only the last ``more_days`` of those readings
-    (a fleet of many meters, without loading years for each); not returned.
+    (a fleet of many meters, without loading years for each); not returned. ``ids``: the
+    devices' ids, those with ``days`` first (else random ones); ``end``: the instant the
+    readings end (a 10-minute boundary; else ``days`` after FIRST_DAY).
     """
-    devices = [uuid.uuid4() for _ in range(device_count)]
-    others = [uuid.uuid4() for _ in range(more_devices)]
-    start = datetime(FIRST_DAY.year, FIRST_DAY.month, FIRST_DAY.day, tzinfo=UTC)
-    end = start + timedelta(days=days)
+    ids = ids if ids is not None else [uuid.uuid4() for _ in range(device_count + more_devices)]
+    devices, others = ids[:device_count], ids[device_count : device_count + more_devices]
+    if end is None:
+        end = datetime(FIRST_DAY.year, FIRST_DAY.month, FIRST_DAY.day, tzinfo=UTC) + timedelta(
+            days=days
+        )
+    start = end - timedelta(days=days)
     with bench.sql() as conn:
         conn.execute(
             "TRUNCATE monitoring_reading, monitoring_hourly_consumption,"
@@ -240,6 +248,8 @@ async def client(
 ) -> int:
     """One keep-alive connection sending requests until ``until``; returns the non-200 count.
 
+    A connection the server closes (``Connection: close``: nginx after ``keepalive_requests``,
+    1,000 by default) is opened again, outside the timed request.
     ``by_path``: also each latency under its path (views measured together, in one window)."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     failures = 0
@@ -263,6 +273,9 @@ async def client(
             by_path.setdefault(path, []).append(latencies[-1])
         if not head.startswith(b"HTTP/1.1 200"):
             failures += 1
+        if b"\r\nconnection: close" in head.lower():
+            writer.close()
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
     writer.close()
     return failures
 

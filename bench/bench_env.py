@@ -87,16 +87,20 @@ def broker() -> pika.BlockingConnection:
 
 @contextmanager
 def bench_queues(*queues: str) -> Iterator[None]:
+    """Declared and purged, deleted afterwards; each on a connection of its own, as a blocking
+    connection left idle for minutes misses its heartbeats and is closed by the broker."""
     connection = broker()
     try:
         channel = connection.channel()
         for queue in queues:
             declare_queue(channel, queue)
             channel.queue_purge(queue)
+    finally:
+        connection.close()
+    try:
         yield
     finally:
-        if not connection.is_open:
-            connection = broker()
+        connection = broker()
         channel = connection.channel()
         for queue in queues:
             channel.queue_delete(queue)

@@ -14,6 +14,9 @@ its files evicted from the OS page cache), and the year view's p99 against the d
 Export: an admin's CSV of those 100 devices' year of hours (876,000 rows) through the gateway:
 rows/s and the exporting gunicorn worker's RSS before, at its peak and after (bench/export_load.py).
 Everything runs on its own database (bench_<id>_monitoring), queues, ports; all removed after.
+`make bench` also runs bench/sync_latency.py, bench/alert_latency.py, bench/simulator_backfill.py
+and bench/fleet.py (100,000 simulated meters live with dashboards and admins on the API: lag,
+API latency idle and live, CPU per stored reading, database growth; see its docstring).
 """
 
 from __future__ import annotations

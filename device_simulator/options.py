@@ -86,6 +86,7 @@ class Settings:
     count: int | None  # live mode: readings per device, None: until stopped
     window: int  # publishes awaiting their confirm at most
     print_json: bool
+    spread: bool = False  # live mode: device i of n reads at i/n of each interval, not at its end
 
     @property
     def backfill(self) -> bool:
@@ -146,6 +147,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--mqtt",
         action="store_true",
         help="publish over MQTT (QoS 1) with the meter key, instead of AMQP",
+    )
+    add(
+        "--spread",
+        action="store_true",
+        help="live: each device at its own moment of the interval (device i of n at i/n of it), "
+        "as a fleet of meters sends, instead of all at its end",
     )
     return parser  # fmt: skip
 
@@ -217,6 +224,7 @@ def settings_from(argv: list[str] | None = None) -> Settings:
         count=_optional_positive_int("--count", args.count),
         window=_optional_positive_int("--window", args.window) or 1000,
         print_json=args.print_json,
+        spread=args.spread,
     )  # fmt: skip
     _check_mode(settings)
     return settings
@@ -281,7 +289,9 @@ def _check_mode(settings: Settings) -> None:
     if start is not None and end is not None:
         if start > end:
             raise ConfigError(f"--backfill-from {start} is after --backfill-to {end}")
-        for flag, value in (("--start", settings.start), ("--count", settings.count)):
+        live_only = (("--start", settings.start), ("--count", settings.count),
+                     ("--spread", settings.spread or None))  # fmt: skip
+        for flag, value in live_only:
             if value is not None:
                 raise ConfigError(
                     f"{flag} is for live mode, not with --backfill-from/--backfill-to"

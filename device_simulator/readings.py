@@ -83,6 +83,48 @@ def live_stamps(settings: Settings, now: float) -> Iterator[tuple[float, int]]:
             yield now + (stamp - first) / 1000 / settings.speed, stamp
 
 
+def phases(devices: int, step_ms: int) -> list[int]:
+    """Each device's moment in the interval, ms after its start: device i of n at i/n of it."""
+    return [i * step_ms // devices for i in range(devices)]
+
+
+# (due wall-clock time, timestamp ms, device id, the device's reading number from 0)
+Spread = tuple[float, int, str, int]
+
+
+def spread_live(settings: Settings, now: float, per_device: int | None) -> Iterator[Spread]:
+    """Live with ``--spread``, in due order: device i of n reads at i/n of each interval.
+
+    On the real clock it begins in the running interval, each device with its first moment
+    after now (so a fleet sends at an even rate from the start); with ``start`` every device's
+    first reading is in the interval beginning there. ``per_device``: readings each, None: until
+    stopped.
+    """
+    step = interval_ms(settings)
+    offsets = phases(len(settings.device_ids), step)
+    if settings.start is None:
+        first = int(now * 1000) // step * step
+        after = int(now * 1000)  # what is not after now is late already: the next interval
+
+        def due(stamp: int) -> float:
+            return stamp / 1000
+    else:
+        first = to_ms(settings.start)
+        after = first - 1
+
+        def due(stamp: int) -> float:
+            return now + (stamp - first) / 1000 / settings.speed
+
+    for k in itertools.count():
+        if per_device is not None and k > per_device:
+            return
+        for device_id, offset in zip(settings.device_ids, offsets, strict=True):
+            stamp = first + k * step + offset
+            number = k if first + offset > after else k - 1
+            if number >= 0 and (per_device is None or number < per_device):
+                yield due(stamp), stamp, device_id, number
+
+
 class Values:
     """Each device's kWh per reading: the pattern with its own random stream, or the CSV's."""
 
@@ -123,6 +165,16 @@ def plan(settings: Settings, now: float) -> Plan:
     if per_device is not None:
         stamps = itertools.islice(stamps, per_device)
     values = Values(settings)
+    total = per_device * len(settings.device_ids) if per_device is not None else None
+    if settings.spread:
+
+        def spread_items() -> Iterator[Scheduled]:
+            for due, stamp, device_id, number in spread_live(settings, now, per_device):
+                kwh = values.value(device_id, stamp, number)
+                body = message(device_id, stamp, kwh, settings.timestamp_format)
+                yield due, Reading(device_id, stamp, kwh, body)
+
+        return Plan(spread_items(), total)
 
     def items() -> Iterator[Scheduled]:
         for index, (due, stamp) in enumerate(stamps):
@@ -131,5 +183,4 @@ def plan(settings: Settings, now: float) -> Plan:
                 body = message(device_id, stamp, kwh, settings.timestamp_format)
                 yield due, Reading(device_id, stamp, kwh, body)
 
-    total = per_device * len(settings.device_ids) if per_device is not None else None
     return Plan(items(), total)

@@ -161,6 +161,8 @@ BAD_CONFIGS = [
      "2025-06-02"),
     ({"device_id": DEVICE}, ["--backfill-from", "2025-06-02"], "--backfill-to"),
     ({"device_id": DEVICE}, ["--speed", "10"], "--start"),
+    ({"device_id": DEVICE}, ["--spread", "--backfill-from", "2025-06-01",
+                             "--backfill-to", "2025-06-01"], "--spread"),
     ({"device_id": DEVICE}, ["--count", "0"], "--count"),
     ({}, ["--devices", "2", "--device-id", DEVICE], "exclude"),
     ({"device_id": DEVICE}, ["--no-such-flag"], "--no-such-flag"),

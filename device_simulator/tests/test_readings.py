@@ -135,3 +135,67 @@ def test_csv_replay_sends_the_files_values_one_per_interval_then_stops(
     assert [r.kwh for r in items] == [0.5, 0.25, 1.75]
     assert items[1].timestamp_ms - items[0].timestamp_ms == TEN_MINUTES_MS
     assert datetime.fromtimestamp(items[0].timestamp_ms / 1000, UTC).hour == 0
+
+
+FOUR = [
+    DEVICE,
+    OTHER,
+    "5b2a7c3e-1f4d-4e8a-b6c9-7d0e2f1a3b44",
+    "c8e1d2f3-a4b5-4c6d-8e7f-901a2b3c4d55",
+]
+
+
+def spread_flags(config: Path, *extra: str) -> list[str]:
+    devices = [flag for device in FOUR for flag in ("--device-id", device)]
+    return ["--config", str(config), *devices, "--spread", *extra]
+
+
+def test_spread_devices_read_at_their_own_moment_evenly_over_the_interval(config: Path) -> None:
+    settings = settings_from(spread_flags(config, "--count", "2"))
+    now = ms("2025-06-01T09:59:59+00:00") / 1000  # every moment of the running interval passed
+    items = list(plan(settings, now).items)
+    assert len(items) == plan(settings, now).total == 8
+    stamps = [reading.timestamp_ms for _, reading in items]
+    # Device i of 4 at i/4 of each 10 minutes: one reading every 2.5 minutes, in due order.
+    assert [r.device_id for _, r in items] == FOUR + FOUR
+    assert {b - a for a, b in zip(stamps, stamps[1:], strict=False)} == {TEN_MINUTES_MS // 4}
+    assert [due for due, _ in items] == [stamp / 1000 for stamp in stamps]
+    assert stamps[0] == ms("2025-06-01T10:00:00+00:00")
+
+
+def test_spread_starts_in_the_running_interval_with_each_devices_next_moment(
+    config: Path,
+) -> None:
+    settings = settings_from(spread_flags(config, "--count", "2"))
+    now = ms("2025-06-01T10:04:00+00:00") / 1000  # devices 0 and 1 (at 0 and 2.5 min) passed
+    items = list(plan(settings, now).items)
+    stamps = [reading.timestamp_ms for _, reading in items]
+    assert stamps[0] == ms("2025-06-01T10:05:00+00:00")  # device 2's moment, at 5 minutes
+    assert [r.device_id for _, r in items] == [*FOUR[2:], *FOUR, *FOUR[:2]]
+    assert sorted(stamps) == stamps
+    for device in FOUR:  # --count readings each, 10 minutes apart
+        own = [r.timestamp_ms for _, r in items if r.device_id == device]
+        assert len(own) == 2 and own[1] - own[0] == TEN_MINUTES_MS
+
+
+def test_spread_with_start_and_speed_offsets_each_device_from_the_start(config: Path) -> None:
+    settings = settings_from(
+        spread_flags(config, "--count", "1", "--start", "2025-06-01T10:00:00Z", "--speed", "600")
+    )
+    items = list(plan(settings, now=1000.0).items)
+    assert [r.timestamp_ms for _, r in items] == [
+        ms("2025-06-01T10:00:00+00:00") + i * TEN_MINUTES_MS // 4 for i in range(4)
+    ]
+    assert [due for due, _ in items] == [1000.0, 1000.25, 1000.5, 1000.75]
+
+
+def test_spread_values_follow_the_pattern_of_their_own_hour(config: Path) -> None:
+    settings = settings_from(spread_flags(config, "--count", "1", "--seed", "3"))
+    now = ms("2025-06-01T05:55:00+00:00") / 1000  # night (0.5) until 06:00, morning (1.2) after
+    items = list(plan(settings, now).items)
+    for _, reading in items:
+        hour = datetime.fromtimestamp(reading.timestamp_ms / 1000, UTC).hour
+        multiplier = 0.5 if hour < 6 else 1.2
+        assert within_noise(reading.kwh, settings.base_load_kwh * multiplier)
+        assert json.loads(reading.body)["timestamp"] == reading.timestamp_ms
+    assert {datetime.fromtimestamp(r.timestamp_ms / 1000, UTC).hour for _, r in items} == {5, 6}

@@ -94,6 +94,9 @@ SELECT
 # Each priced piece: a range of hours (every device's rows of those hours, one range scan of the
 # hour_start index) or, at a bound that is not a whole UTC hour, of raw readings (one primary key
 # range scan per device); ``device`` NULL: the default group (the devices not in %(own)s).
+# Summed per device only for the top devices (%(top)s), and per currency for the whole fleet (the
+# rows with device_id NULL): a fleet of 100,000 devices is a few rows, not 100,000 to add up in
+# Python.
 COST_SQL = """
 WITH p AS (
     SELECT * FROM unnest(%(lo)s::timestamptz[], %(hi)s::timestamptz[], %(device)s::uuid[],
@@ -118,7 +121,10 @@ WITH p AS (
     ) AS s
 )
 SELECT device_id, currency, sum(kwh), sum(kwh * price)
-FROM priced WHERE kwh IS NOT NULL GROUP BY device_id, currency
+FROM priced WHERE kwh IS NOT NULL AND device_id = ANY(%(top)s::uuid[]) GROUP BY device_id, currency
+UNION ALL
+SELECT NULL, currency, sum(kwh), sum(kwh * price)
+FROM priced WHERE kwh IS NOT NULL GROUP BY currency
 """
 
 
@@ -171,10 +177,11 @@ def fleet_day(day: date, zone: ZoneInfo, now: datetime | None = None) -> FleetDa
     with connection.cursor() as cursor:
         cursor.execute(FLEET_SQL, params)
         devices, total, over, silent, top = cursor.fetchone()
-    costs = FleetCosts(start, end)
+    top_rows = [(uuid.UUID(i), name, Decimal(kwh)) for i, name, kwh in loaded(top)]
+    costs = FleetCosts(start, end, [device_id for device_id, _, _ in top_rows])
     top_consumers = [
-        TopConsumer(uuid.UUID(i), name, Decimal(kwh), costs.of(uuid.UUID(i), Decimal(kwh)).cost)
-        for i, name, kwh in loaded(top)
+        TopConsumer(device_id, name, kwh, costs.of(device_id, kwh).cost)
+        for device_id, name, kwh in top_rows
     ]
     fleet = costs.fleet(total, devices)
     return FleetDay(
@@ -189,10 +196,10 @@ def fleet_day(day: date, zone: ZoneInfo, now: datetime | None = None) -> FleetDa
 
 
 class FleetCosts:
-    """The priced kWh and costs of every device over [start, end): the tariffs (two queries)
-    and one statement (COST_SQL)."""
+    """The priced kWh and costs over [start, end) of the ``top`` devices and of the whole fleet:
+    the tariffs (two queries) and one statement (COST_SQL)."""
 
-    def __init__(self, start: datetime, end: datetime) -> None:
+    def __init__(self, start: datetime, end: datetime, top: list[uuid.UUID]) -> None:
         tariffs = tariffs_for(None)
         self.own = sorted({t.device_id for t in tariffs if t.device_id is not None})
         self.currencies: dict[uuid.UUID | None, frozenset[str]] = {}
@@ -210,10 +217,11 @@ class FleetCosts:
                     columns["price"].append(segment.price)
                     columns["currency"].append(segment.currency)
                     columns["raw"].append(piece.table == "raw")
-        self.priced: dict[uuid.UUID, list[tuple[str, Decimal, Decimal]]] = {}
+        # By device (the top's), and None: the fleet's, per currency.
+        self.priced: dict[uuid.UUID | None, list[tuple[str, Decimal, Decimal]]] = {}
         if columns["lo"]:
             with connection.cursor() as cursor:
-                cursor.execute(COST_SQL, {**columns, "own": self.own})
+                cursor.execute(COST_SQL, {**columns, "own": self.own, "top": top})
                 for device_id, currency, kwh, cost in cursor.fetchall():
                     self.priced.setdefault(device_id, []).append((currency, kwh, cost))
 
@@ -234,8 +242,7 @@ class FleetCosts:
         """The fleet's cost for the day, its kWh being ``total``."""
         parts = [
             RangeCost(kwh, 0, cost, frozenset([currency]))
-            for rows in self.priced.values()
-            for currency, kwh, cost in rows
+            for currency, kwh, cost in self.priced.get(None, [])
         ]
         priced = combined(parts)
         groups = [*self.own, None] if devices > len(self.own) else list(self.own)

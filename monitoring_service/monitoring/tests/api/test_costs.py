@@ -212,3 +212,17 @@ def test_a_fleet_device_without_tariff_makes_the_total_null(admin_api: APIClient
         str(unpriced.id): None,
     }
     assert body["total_cost"] is None
+
+
+def test_the_fleets_total_cost_counts_the_devices_beyond_the_top(admin_api: APIClient) -> None:
+    make_tariff(rates=[rate("00:00", "24:00", "0.5")])
+    meters = [make_device() for _ in range(12)]  # the top holds 10
+    store_readings([Reading(m.id, NIGHT, Decimal(i + 1)) for i, m in enumerate(meters)])
+
+    body = admin_api.get(FLEET, {"date": "2026-01-14", "tz": BUCHAREST}).json()
+
+    assert len(body["top"]) == 10
+    assert {t["device_id"]: t["cost"] for t in body["top"]} == {
+        str(m.id): str(Decimal(i + 1) / 2) for i, m in enumerate(meters) if i >= 2
+    }
+    assert body["total_kwh"] == 78 and body["total_cost"] == "39"
