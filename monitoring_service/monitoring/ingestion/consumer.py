@@ -6,12 +6,17 @@ import logging
 from collections.abc import Mapping, Sequence
 
 from ems_common.messaging.consumer import Message
+from monitoring.ingestion.lifecycle import retention_days
 from monitoring.ingestion.readings import InvalidReading, Reading, parse_reading
 from monitoring.ingestion.store import store_readings
 
 log = logging.getLogger(__name__)
 
 UNKNOWN_DEVICE = "unknown device {device_id}: not (yet) synced to monitoring"
+EXPIRED = (
+    "timestamp: {ts} is older than the raw readings' retention ({days} days,"
+    " EMS_RAW_RETENTION_DAYS); its totals are kept, the reading is not stored again"
+)
 
 
 def handle_batch(messages: Sequence[Message]) -> Mapping[int, str]:
@@ -24,6 +29,9 @@ def handle_batch(messages: Sequence[Message]) -> Mapping[int, str]:
         except InvalidReading as exc:
             rejects[message.delivery_tag] = str(exc)
     result = store_readings([reading for _, reading in parsed])
+    for index in result.expired:
+        tag, reading = parsed[index]
+        rejects[tag] = EXPIRED.format(ts=reading.ts.isoformat(), days=retention_days())
     if result.unknown_devices:
         for tag, reading in parsed:
             if str(reading.device_id) in result.unknown_devices:
