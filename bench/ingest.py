@@ -131,14 +131,19 @@ SELECT pg_total_relation_size('monitoring_hourly_consumption')
 """
 
 
-def bytes_per_reading(bench: BenchEnv) -> tuple[float, float, int]:
-    """(raw, kept after the raw retention, partitions), vacuumed as autovacuum would leave them."""
+def bytes_per_reading(bench: BenchEnv) -> tuple[float, float, float, int]:
+    """(raw, raw once its month is compacted, kept after the raw retention, partitions),
+    vacuumed as autovacuum would leave them."""
     with bench.sql() as conn:
         for table in ("reading", "hourly_consumption", "daily_consumption"):
             conn.execute(f"VACUUM monitoring_{table}")
         raw_bytes, raw_rows, partitions = conn.execute(RAW_BYTES_SQL).fetchone() or (0, 0, 0)
         rollup_bytes, held = conn.execute(ROLLUP_BYTES_SQL).fetchone() or (0, 0)
-    return raw_bytes / max(raw_rows, 1), rollup_bytes / max(held or 0, 1), partitions
+        # What the lifecycle's compact_closed makes of a month once it is over.
+        conn.execute("REINDEX TABLE monitoring_reading")
+        compact_bytes = (conn.execute(RAW_BYTES_SQL).fetchone() or (0, 0, 0))[0]
+    rows = max(raw_rows, 1)
+    return raw_bytes / rows, compact_bytes / rows, rollup_bytes / max(held or 0, 1), partitions
 
 
 def consumers_started(queue: str, count: int) -> float:
@@ -218,11 +223,12 @@ def run_ingestion(
         f" totals exact: {two.exact}, peak RSS {two.peak_rss_mb:.0f} MB each at most",
         flush=True,
     )
-    raw, kept, partitions = bytes_per_reading(bench)
+    raw, compact, kept, partitions = bytes_per_reading(bench)
     print(
         f"  bytes per reading: raw {raw:.1f} B (monitoring_reading, heap + primary key, over"
-        f" {partitions} partitions; target <= 60); kept after the raw retention {kept:.1f} B"
-        " (hourly rows with their quarter-hours + daily rows, over the readings they hold)",
+        f" {partitions} partitions; target <= 60), {compact:.1f} B once its month is compacted;"
+        f" kept after the raw retention {kept:.1f} B (hourly rows with their quarter-hours +"
+        " daily rows, over the readings they hold)",
         flush=True,
     )
-    return {"bare": bare, "one": one, "two": two, "ratios": ratios, "bytes": (raw, kept)}
+    return {"bare": bare, "one": one, "two": two, "ratios": ratios, "bytes": (raw, compact, kept)}

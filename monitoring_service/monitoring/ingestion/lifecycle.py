@@ -4,7 +4,8 @@
 named ``monitoring_reading_yYYYYmMM``. ``run_lifecycle`` (``manage.py readings_lifecycle``, and
 ``consume_measurements`` at start and every few hours) creates the current month's partition and
 the next ones, and drops every partition whose whole month is older than the raw retention
-(``EMS_RAW_RETENTION_DAYS``, default 400; 0 keeps every reading). Nothing is lost with them: the
+(``EMS_RAW_RETENTION_DAYS``, default 400; 0 keeps every reading), and rebuilds the primary key
+of a month once it is over (compact_closed). Nothing is lost with the dropped ones: the
 hourly totals (with their quarter-hours) and the daily totals were added when each reading was
 stored, and every view reads those.
 
@@ -33,6 +34,8 @@ log = logging.getLogger(__name__)
 RETENTION_ENV = "EMS_RAW_RETENTION_DAYS"
 DEFAULT_RETENTION_DAYS = 400
 DEFAULT_MONTHS_AHEAD = 2
+CLOSED_AFTER = timedelta(days=1)  # a month's late readings mostly arrive within a day
+COMPACTED = "compacted"
 EVERY_SECONDS = 6 * 3600  # how often a long-running process runs the lifecycle
 TABLE = "monitoring_reading"
 NAME = re.compile(r"^monitoring_reading_y(\d{4})m(\d{2})$")
@@ -56,6 +59,7 @@ class Partition:
 class LifecycleReport:
     created: list[str]
     dropped: list[str]
+    compacted: list[str]  # primary keys rebuilt (compact_closed)
     kept: list[str]  # every partition after the run, oldest first
 
 
@@ -133,6 +137,34 @@ def drop_expired(now: datetime | None = None, days: int | None = None) -> list[s
     return dropped
 
 
+def compact_closed(now: datetime | None = None) -> list[str]:
+    """Rebuild the primary key of every partition whose month ended more than a day ago, once
+    (marked by a comment on the index); their names.
+
+    While a month fills, each device appends inside its own key range, so the B-tree's pages
+    split in half and stay about two-thirds full; rebuilt, they are 90 % full (about 12 B less
+    per reading). ``REINDEX ... CONCURRENTLY`` lets the ingestion go on meanwhile, and cannot run
+    inside a transaction: inside one, nothing is done.
+    """
+    if connection.in_atomic_block:
+        return []
+    closed_before = (now or datetime.now(UTC)) - CLOSED_AFTER
+    compacted = []
+    with connection.cursor() as cursor:
+        for part in partitions():
+            if part.hi > closed_before:
+                continue
+            index = f"{part.name}_pkey"
+            cursor.execute("SELECT obj_description(%s::regclass, 'pg_class')", [index])
+            row = cursor.fetchone()
+            if row is not None and row[0] == COMPACTED:
+                continue
+            cursor.execute(f"REINDEX INDEX CONCURRENTLY {index}")
+            cursor.execute(f"COMMENT ON INDEX {index} IS '{COMPACTED}'")
+            compacted.append(part.name)
+    return compacted
+
+
 def run_lifecycle(
     now: datetime | None = None,
     days: int | None = None,
@@ -149,7 +181,8 @@ def run_lifecycle(
         months.append(next_month(months[-1]))
     created = ensure_partitions(months)
     dropped = drop_expired(now, days)
-    return LifecycleReport(created, dropped, [p.name for p in partitions()])
+    compacted = compact_closed(now)
+    return LifecycleReport(created, dropped, compacted, [p.name for p in partitions()])
 
 
 def is_missing_partition(exc: IntegrityError) -> bool:
@@ -165,8 +198,13 @@ def start_periodic(every: float = EVERY_SECONDS) -> threading.Thread:
         while True:
             try:
                 report = run_lifecycle()
-                if report.created or report.dropped:
-                    log.info("raw readings: created %s, dropped %s", report.created, report.dropped)
+                if report.created or report.dropped or report.compacted:
+                    log.info(
+                        "raw readings: created %s, dropped %s, compacted %s",
+                        report.created,
+                        report.dropped,
+                        report.compacted,
+                    )
             except Exception:
                 log.exception("raw readings' lifecycle failed; next try in %.0f s", every)
             finally:

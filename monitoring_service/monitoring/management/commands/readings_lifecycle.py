@@ -15,7 +15,8 @@ from monitoring.ingestion.lifecycle import (
 class Command(BaseCommand):
     help = (
         "Raw readings' partitions: create this month's and the next ones, drop the months older "
-        "than the retention (their totals stay in the hourly and daily rollups)."
+        "than the retention (their totals stay in the hourly and daily rollups), rebuild the "
+        "primary key of a month once it is over."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -50,6 +51,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"created {report.created or 'none'}; dropped {report.dropped or 'none'};"
+            f" compacted {report.compacted or 'none'};"
             f" kept {len(report.kept)} partitions"
             + (f" ({report.kept[0]} .. {report.kept[-1]})" if report.kept else "")
         )

@@ -23,7 +23,7 @@ from monitoring.consumption.buckets import daily_hours, daily_totals
 from monitoring.consumption.fleet import fleet_day
 from monitoring.consumption.period_summary import period_consumption
 from monitoring.consumption.periods import PeriodKind
-from monitoring.ingestion.lifecycle import partitions, run_lifecycle
+from monitoring.ingestion.lifecycle import compact_closed, partitions, run_lifecycle
 from monitoring.ingestion.readings import Reading
 from monitoring.ingestion.store import store_readings
 from monitoring.models import DailyConsumption, Device, HourlyConsumption, Tariff, TariffRate
@@ -262,3 +262,34 @@ def test_devices_get_distinct_keys_and_a_reading_is_stored_in_micro_kwh() -> Non
     assert first.key is not None and second.key is not None and first.key != second.key
     store_readings([Reading(first.id, datetime(2026, 5, 4, tzinfo=UTC), Decimal("12.345678"))])
     assert RawReading.objects.get(device__key=first.key).value == 12_345_678
+
+
+def index_bytes(name: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_relation_size(%s::regclass)", [f"{name}_pkey"])
+        (size,) = cursor.fetchone()
+    return int(size)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_closed_month_gets_its_primary_key_rebuilt_once() -> None:
+    devices = [make_device() for _ in range(20)]
+    start = datetime(2024, 5, 1, tzinfo=UTC)
+    for step in range(0, 600, 100):  # each device appends inside its own key range, as live
+        store_readings(
+            [
+                Reading(d.id, start + timedelta(minutes=10 * i), Decimal("0.001"))
+                for i in range(step, step + 100)
+                for d in devices
+            ]
+        )
+    name = "monitoring_reading_y2024m05"
+    grown = index_bytes(name)
+
+    compacted = compact_closed(now=NOW)
+
+    assert name in compacted
+    assert index_bytes(name) < grown
+    assert compact_closed(now=NOW) == []  # once
+    assert stored_count(devices[0].id) == 600
+    assert_rollups_exact(devices[0].id)
