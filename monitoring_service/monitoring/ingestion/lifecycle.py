@@ -139,7 +139,7 @@ def drop_expired(now: datetime | None = None, days: int | None = None) -> list[s
 
 def compact_closed(now: datetime | None = None) -> list[str]:
     """Rebuild the primary key of every partition whose month ended more than a day ago, once
-    (marked by a comment on the index); their names.
+    (marked by a comment on the index); their names. An empty one waits (history to load).
 
     While a month fills, each device appends inside its own key range, so the B-tree's pages
     split in half and stay about two-thirds full; rebuilt, they are 90 % full (about 12 B less
@@ -155,9 +155,13 @@ def compact_closed(now: datetime | None = None) -> list[str]:
             if part.hi > closed_before:
                 continue
             index = f"{part.name}_pkey"
-            cursor.execute("SELECT obj_description(%s::regclass, 'pg_class')", [index])
+            cursor.execute(
+                "SELECT obj_description(%s::regclass, 'pg_class'),"
+                f" EXISTS (SELECT FROM {part.name})",
+                [index],
+            )
             row = cursor.fetchone()
-            if row is not None and row[0] == COMPACTED:
+            if row is None or row[0] == COMPACTED or not row[1]:  # done, or nothing yet (history)
                 continue
             cursor.execute(f"REINDEX INDEX CONCURRENTLY {index}")
             cursor.execute(f"COMMENT ON INDEX {index} IS '{COMPACTED}'")
