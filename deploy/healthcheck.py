@@ -5,8 +5,9 @@
 
 ``url``: the address answers 200 within 4 s (a web process: its /health/ checks the database and
 the broker itself). ``worker``: a process whose command line holds the given word is running
-(not a zombie), and PostgreSQL and RabbitMQ (POSTGRES_HOST/PORT, RABBITMQ_HOST/PORT) accept
-connections, i.e. the consumer or relay can do its work. Exit code 0 healthy, 1 not, with the
+(not a zombie), and PostgreSQL and RabbitMQ (POSTGRES_HOST/PORT, RABBITMQ_HOST/PORT; for a
+cluster, any node of RABBITMQ_HOST's ``host[:port],...``) accept connections, i.e. the consumer
+or relay can do its work. Exit code 0 healthy, 1 not, with the
 reason on stdout (``docker inspect`` shows it).
 """
 
@@ -59,11 +60,19 @@ def check_worker(word: str) -> str | None:
     if not process_running(word):
         return f"no running process with {word!r} in its command line"
     for name, default_port in (("POSTGRES", 5432), ("RABBITMQ", 5672)):
-        host = os.environ.get(f"{name}_HOST", "127.0.0.1")
+        hosts = os.environ.get(f"{name}_HOST", "127.0.0.1")
         port = int(os.environ.get(f"{name}_PORT") or default_port)
-        if not reachable(host, port):
-            return f"{name.lower()} at {host}:{port} does not accept connections"
+        nodes = [node(entry, port) for entry in hosts.split(",")]
+        if not any(reachable(host, node_port) for host, node_port in nodes):
+            where = ",".join(f"{host}:{node_port}" for host, node_port in nodes)
+            return f"{name.lower()} at {where} does not accept connections"
     return None
+
+
+def node(entry: str, port: int) -> tuple[str, int]:
+    """``host`` or ``host:port`` (RABBITMQ_HOST's form for a cluster's nodes)."""
+    host, colon, number = entry.strip().rpartition(":")
+    return (host, int(number)) if colon else (entry.strip(), port)
 
 
 def main(argv: list[str]) -> int:

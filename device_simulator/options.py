@@ -35,13 +35,23 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class BrokerSettings:
-    host: str
+    host: str  # one host, or the nodes of a cluster: host[:port],host[:port] (see nodes)
     port: int
     user: str
     password: str
     vhost: str
     exchange: str  # "": the default exchange, straight to ``queue`` (declared first)
     queue: str  # the routing key; with the default exchange, the queue
+
+    @property
+    def nodes(self) -> list[tuple[str, int]]:
+        """The nodes to publish to, in turn when one goes: ``host`` split at commas, each with
+        its own ``:port`` or ``port``."""
+        nodes = []
+        for entry in self.host.split(","):
+            name, colon, number = entry.strip().rpartition(":")
+            nodes.append((name, _port(number)) if colon else (entry.strip(), self.port))
+        return nodes
 
 
 @dataclass(frozen=True)
@@ -92,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     add("--devices", metavar="N", help="simulate N new random devices and print their ids")
     add("--interval", metavar="S", help="seconds between a device's readings (600)")
     add("--base-load", metavar="KWH", help="kWh of one reading before the daily pattern")
-    add("--rabbitmq-host")
+    add("--rabbitmq-host", help="host, or a cluster's nodes: host[:port],host[:port]")
     add("--rabbitmq-port")
     add("--rabbitmq-user")
     add("--rabbitmq-password")
@@ -140,7 +150,7 @@ def settings_from(argv: list[str] | None = None) -> Settings:
         return flag if flag is not None else value if value is not None else default
 
     broker = BrokerSettings(
-        host=_text("rabbitmq.host", pick(args.rabbitmq_host, rabbitmq.get("host"), "127.0.0.1")),
+        host=_hosts(pick(args.rabbitmq_host, rabbitmq.get("host"), "127.0.0.1")),
         port=_port(pick(args.rabbitmq_port, rabbitmq.get("port"), 5672)),
         user=_text("rabbitmq.user", pick(args.rabbitmq_user, rabbitmq.get("user"), DEFAULT_USER)),
         password=str(pick(args.rabbitmq_password, rabbitmq.get("password"), DEFAULT_PASSWORD)),
@@ -321,6 +331,20 @@ def _port(value: Any) -> int:
     if port is None or not 0 < port < 65536:
         raise ConfigError(f"rabbitmq.port must be an integer 1-65535, got {value!r}")
     return port
+
+
+def _hosts(value: Any) -> str:
+    """One host, or a cluster's nodes as host[:port] entries separated by commas."""
+    hosts = _text("rabbitmq.host", value)
+    for entry in hosts.split(","):
+        name, colon, number = entry.strip().rpartition(":")
+        if not (name if colon else entry.strip()):
+            raise ConfigError(
+                f"rabbitmq.host must be host[:port] entries separated by commas, got {entry!r}"
+            )
+        if colon:
+            _port(number)
+    return hosts
 
 
 def _zone(name: Any) -> tzinfo:

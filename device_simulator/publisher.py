@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import pika
@@ -52,7 +52,7 @@ class BrokerRefused(Exception):
 class ConfirmingPublisher:
     def __init__(
         self,
-        parameters: pika.ConnectionParameters,
+        parameters: pika.ConnectionParameters | Sequence[pika.ConnectionParameters],
         queue: str,
         *,
         window: int,
@@ -60,7 +60,11 @@ class ConfirmingPublisher:
         max_retry_delay: float = MAX_RETRY_DELAY,
         exchange: str = "",
     ) -> None:
-        self.parameters = parameters
+        # A cluster's nodes: one at a time, the next one after a failure or a lost connection.
+        self.nodes = (
+            [parameters] if isinstance(parameters, pika.ConnectionParameters) else [*parameters]
+        )
+        self.node = 0
         self.queue = queue  # with an exchange: the routing key
         self.exchange = exchange
         self.window = window
@@ -109,6 +113,13 @@ class ConfirmingPublisher:
         return len(self.pending) + len(self.unconfirmed)
 
     # --- connection -----------------------------------------------------------------------
+
+    @property
+    def parameters(self) -> pika.ConnectionParameters:
+        return self.nodes[self.node]
+
+    def _next_node(self) -> None:
+        self.node = (self.node + 1) % len(self.nodes)
 
     def _connect(self) -> None:
         self.connection = SelectConnection(
@@ -160,6 +171,7 @@ class ConfirmingPublisher:
                 f"user/password or no access to the vhost ({error.__class__.__name__})"
             )
             return
+        self._next_node()
         self._retry_later(f"cannot reach RabbitMQ at {params.host}:{params.port} ({_why(error)})")
 
     def _on_connection_closed(self, _connection: Any, reason: BaseException) -> None:
@@ -169,7 +181,9 @@ class ConfirmingPublisher:
             self.ioloop.stop()
             return
         self._take_back_unconfirmed()
-        self._retry_later(f"connection to RabbitMQ lost ({_why(reason)})")
+        lost = f"{self.parameters.host}:{self.parameters.port}"
+        self._next_node()
+        self._retry_later(f"connection to RabbitMQ at {lost} lost ({_why(reason)})")
 
     def _on_channel_closed(self, channel: Channel, reason: BaseException) -> None:
         code = getattr(reason, "reply_code", None)

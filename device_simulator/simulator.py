@@ -47,15 +47,19 @@ BROKER_REFUSED = 3
 log = logging.getLogger("simulator")
 
 
-def connection_parameters(broker: BrokerSettings) -> pika.ConnectionParameters:
-    return pika.ConnectionParameters(
-        host=broker.host,
-        port=broker.port,
-        virtual_host=broker.vhost,
-        credentials=pika.PlainCredentials(broker.user, broker.password),
-        client_properties={"connection_name": "ems device simulator"},
-        connection_attempts=1,  # the publisher retries, with backoff and a log line
-    )
+def connection_parameters(broker: BrokerSettings) -> list[pika.ConnectionParameters]:
+    """One set per node: the publisher moves to the next one when its node goes."""
+    return [
+        pika.ConnectionParameters(
+            host=host,
+            port=port,
+            virtual_host=broker.vhost,
+            credentials=pika.PlainCredentials(broker.user, broker.password),
+            client_properties={"connection_name": "ems device simulator"},
+            connection_attempts=1,  # the publisher retries, with backoff and a log line
+        )
+        for host, port in broker.nodes
+    ]
 
 
 class Console:
@@ -102,7 +106,8 @@ def describe(settings: Settings) -> str:
         target = f"queue {broker.queue!r} (default exchange)"
     return (
         f"{mode}, {source}, {len(settings.device_ids)} device(s) -> {target} "
-        f"on {broker.host}:{broker.port} vhost {broker.vhost!r} as {broker.user!r}"
+        f"on {','.join(f'{host}:{port}' for host, port in broker.nodes)} "
+        f"vhost {broker.vhost!r} as {broker.user!r}"
     )
 
 

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ems_common.messaging.connection import connection_parameters
+from ems_common.messaging.connection import cluster_parameters
 
 BROKER_CHECK_TTL = 2.0  # seconds a broker answer is reused, so probes don't flood RabbitMQ
 _broker_cache: tuple[float, str] = (0.0, "")
@@ -33,12 +33,12 @@ def broker_status() -> str:
     checked_at, status = _broker_cache
     if status and time.monotonic() - checked_at < BROKER_CHECK_TTL:
         return status
-    params = connection_parameters()
-    params.connection_attempts = 1
-    params.socket_timeout = 2
-    params.blocked_connection_timeout = 2
+    nodes = cluster_parameters()  # up when any node of a cluster answers
+    for params in nodes:
+        params.socket_timeout = 2
+        params.blocked_connection_timeout = 2
     try:
-        pika.BlockingConnection(params).close()
+        pika.BlockingConnection(nodes).close()
         status = "up"
     except Exception as exc:
         status = f"down: {exc.__class__.__name__}"

@@ -136,23 +136,60 @@ def env_networks(name: str, default: str) -> list[IPv4Network | IPv6Network]:
     return networks
 
 
+QUEUE_TYPES = ("classic", "quorum")
+
+
 @dataclass(frozen=True)
 class BrokerConfig:
+    """Where and as whom to connect. ``host`` may name several nodes of one cluster,
+    ``host[:port],host[:port]`` (``port`` for those without one): a client connects to any of
+    them and moves on to another when one goes."""
+
     host: str
     port: int
     user: str
     password: str
     vhost: str
+    # Durable queues' type (topology.py): quorum for a cluster (replicated), else classic.
+    queue_type: str = "classic"
+
+    @property
+    def nodes(self) -> list[tuple[str, int]]:
+        return broker_nodes(self.host, self.port)
+
+
+def broker_nodes(hosts: str, port: int) -> list[tuple[str, int]]:
+    """``"a,b:5673"`` -> ``[("a", port), ("b", 5673)]``; a bad entry is an ImproperlyConfigured
+    naming it."""
+    nodes: list[tuple[str, int]] = []
+    for entry in (part.strip() for part in hosts.split(",")):
+        name, colon, number = entry.rpartition(":") if ":" in entry else (entry, "", "")
+        if not name or (colon and not (number.isdigit() and 0 < int(number) < 65536)):
+            raise ImproperlyConfigured(
+                f"RABBITMQ_HOST must be host[:port] entries separated by commas, got {entry!r}"
+            )
+        nodes.append((name, int(number) if colon else port))
+    return nodes
 
 
 def broker_config() -> BrokerConfig:
-    """RabbitMQ connection settings (the plan's variable names)."""
+    """RabbitMQ connection settings (the plan's variable names). RABBITMQ_QUEUE_TYPE defaults
+    to quorum when RABBITMQ_HOST names several nodes (a cluster), else classic."""
+    host = env("RABBITMQ_HOST", "127.0.0.1")
+    port = env_int("RABBITMQ_PORT", 5672)
+    clustered = len(broker_nodes(host, port)) > 1
+    queue_type = env("RABBITMQ_QUEUE_TYPE", "") or ("quorum" if clustered else "classic")
+    if queue_type not in QUEUE_TYPES:
+        raise ImproperlyConfigured(
+            f"RABBITMQ_QUEUE_TYPE must be one of {', '.join(QUEUE_TYPES)}, got {queue_type!r}"
+        )
     return BrokerConfig(
-        host=env("RABBITMQ_HOST", "127.0.0.1"),
-        port=env_int("RABBITMQ_PORT", 5672),
+        host=host,
+        port=port,
         user=env("RABBITMQ_USER", "ems"),  # the services' identity (messaging/identities.py)
         password=env("RABBITMQ_PASS", "ems"),
         vhost=env("RABBITMQ_VHOST", "/"),
+        queue_type=queue_type,
     )
 
 

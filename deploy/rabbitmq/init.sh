@@ -94,5 +94,44 @@ if [ "$(id -u)" = 0 ] && id rabbitmq >/dev/null 2>&1; then
     chown rabbitmq "$definitions"  # the server runs as rabbitmq (the entrypoint drops root)
 fi
 
-unset RABBITMQ_PASS RABBITMQ_ADMIN_PASS RABBITMQ_METER_PASS
+# The HA profile (docs/DEPLOYMENT.md): RABBITMQ_CLUSTER_NODES names the cluster's nodes by host
+# name (node rabbit@<name>), which form one cluster on their first start (classic peer
+# discovery) and share RABBITMQ_ERLANG_COOKIE. A new node other than the first waits until the
+# first one runs, so it joins it instead of starting a cluster of its own. Empty: one broker.
+cluster_conf="$conf_dir/conf.d/30-ems-cluster.conf"
+if [ -n "${RABBITMQ_CLUSTER_NODES:-}" ]; then
+    : "${RABBITMQ_ERLANG_COOKIE:?set RABBITMQ_ERLANG_COOKIE, the cluster nodes' shared secret (docs/DEPLOYMENT.md)}"
+    nodes=$(printf '%s' "$RABBITMQ_CLUSTER_NODES" | tr ',' ' ')
+    {
+        echo "cluster_formation.peer_discovery_backend = classic_config"
+        n=0
+        for node in $nodes; do
+            n=$((n + 1))
+            echo "cluster_formation.classic_config.nodes.$n = rabbit@${node%%:*}"
+        done
+    } >"$cluster_conf"
+    chmod 644 "$cluster_conf"
+    data_dir="${EMS_RABBITMQ_DATA_DIR:-/var/lib/rabbitmq}"
+    mkdir -p "$data_dir"
+    printf '%s' "$RABBITMQ_ERLANG_COOKIE" >"$data_dir/.erlang.cookie"
+    chmod 400 "$data_dir/.erlang.cookie"
+    if [ "$(id -u)" = 0 ] && id rabbitmq >/dev/null 2>&1; then
+        chown rabbitmq "$data_dir/.erlang.cookie"
+    fi
+    first=$(printf '%s' "${nodes%% *}" | sed 's/:.*//')
+    if [ "$first" != "$(hostname)" ] && [ ! -d "$data_dir/mnesia" ]; then
+        echo "rabbitmq-init: a new node; waiting for rabbit@$first to run"
+        waited=0
+        until HOME="$data_dir" rabbitmq-diagnostics -q -n "rabbit@$first" check_running \
+                >/dev/null 2>&1; do
+            waited=$((waited + 2))
+            [ "$waited" -lt 600 ] || { echo "rabbitmq-init: rabbit@$first never ran" >&2; exit 1; }
+            sleep 2
+        done
+    fi
+else
+    rm -f "$cluster_conf"
+fi
+
+unset RABBITMQ_PASS RABBITMQ_ADMIN_PASS RABBITMQ_METER_PASS RABBITMQ_ERLANG_COOKIE
 exec "$@"

@@ -194,7 +194,7 @@ def assert_at_least_once(
     simulator: Simulator, queue: str, expected: list[int], confirmed_before_cut: set[int]
 ) -> None:
     """Every reading on the queue; a duplicate only of one unconfirmed when the broker went."""
-    assert "connection to RabbitMQ lost" in simulator.stderr, simulator.stderr
+    assert re.search(r"connection to RabbitMQ at \S+ lost", simulator.stderr), simulator.stderr
     assert len(confirmed_before_cut) < len(expected)  # the cut fell inside the run
     on_queue = Counter(stamps([body for _, body in drain(queue)]))
     assert set(on_queue) == set(expected)
@@ -236,6 +236,32 @@ def test_live_readings_due_while_the_broker_is_away_are_kept_and_sent_after(
     flags = ["--start", "2025-06-01T00:00:00Z", "--speed", "12000", "--count", "80"]
     expected = [JUNE_FIRST_MS + n * TEN_MINUTES_MS for n in range(80)]
     assert_no_reading_lost_to_an_outage(queue, config, proxy, flags, 20, expected)
+
+
+def test_with_a_clusters_nodes_it_moves_to_another_node_when_its_node_goes(
+    queue: str, config: Path
+) -> None:
+    # Two proxies to the one broker stand for two nodes of a cluster; the first goes for good.
+    env = broker_env()
+    first, second = (load_tcp_proxy()(env["host"], int(env["port"])) for _ in range(2))
+    for node in (first, second):
+        node.up()
+    try:
+        simulator = Simulator(
+            "--config", str(config), *broker_flags(), "--queue", queue, "--device-id", DEVICE,
+            "--rabbitmq-host", f"127.0.0.1:{first.port},127.0.0.1:{second.port}",
+            "--backfill-from", "2025-01-01", "--backfill-to", "2025-02-28", "--print-json",
+        )  # fmt: skip
+        simulator.wait_for_lines(1500)
+        first.down()
+        assert simulator.finish() == 0, simulator.stderr
+    finally:
+        first.close()
+        second.close()
+    assert f"connection to RabbitMQ at 127.0.0.1:{first.port} lost" in simulator.stderr
+    expected = [1_735_689_600_000 + n * TEN_MINUTES_MS for n in range(59 * 144)]
+    assert set(stamps([body for _, body in drain(queue)])) == set(expected)
+    assert sorted(stamps(simulator.printed)) == expected
 
 
 def test_a_queue_deleted_mid_run_is_declared_again_and_later_readings_arrive(

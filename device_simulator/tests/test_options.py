@@ -95,6 +95,21 @@ def test_every_flag_overrides_the_file(tmp_path: Path) -> None:
     assert settings.timestamp_format == "iso"
 
 
+def test_a_clusters_nodes_each_with_or_without_its_own_port(tmp_path: Path) -> None:
+    config = write_config(tmp_path, device_id=DEVICE)
+    settings = settings_from(
+        ["--config", config, "--rabbitmq-host", "n1, n2:5673,n3", "--rabbitmq-port", "5674"]
+    )
+    assert settings.broker.nodes == [("n1", 5674), ("n2", 5673), ("n3", 5674)]
+
+
+@pytest.mark.parametrize("hosts", ["n1,,n2", "n1:x", "n1:0", ":5672"])
+def test_a_bad_node_entry_is_named(tmp_path: Path, hosts: str) -> None:
+    config = write_config(tmp_path, device_id=DEVICE)
+    with pytest.raises(ConfigError, match="rabbitmq"):
+        settings_from(["--config", config, "--rabbitmq-host", hosts])
+
+
 def test_backfill_dates_are_read(tmp_path: Path) -> None:
     config = write_config(tmp_path, device_id=DEVICE)
     settings = settings_from(

@@ -43,12 +43,17 @@ class Backoff:
 
 
 def connection_parameters(
-    config: BrokerConfig | None = None, *, name: str | None = None
+    config: BrokerConfig | None = None,
+    *,
+    name: str | None = None,
+    node: tuple[str, int] | None = None,
 ) -> pika.ConnectionParameters:
+    """Parameters for one node: ``node``, else the first of the config's."""
     config = config or broker_config()
+    host, port = node or config.nodes[0]
     return pika.ConnectionParameters(
-        host=config.host,
-        port=config.port,
+        host=host,
+        port=port,
         virtual_host=config.vhost,
         credentials=pika.PlainCredentials(config.user, config.password),
         heartbeat=HEARTBEAT_SECONDS,
@@ -59,6 +64,17 @@ def connection_parameters(
     )
 
 
+def cluster_parameters(
+    config: BrokerConfig | None = None, *, name: str | None = None
+) -> list[pika.ConnectionParameters]:
+    """Parameters for every node of the config, in random order: pika tries them in turn, and
+    the clients of a cluster spread over its nodes instead of all taking the first."""
+    config = config or broker_config()
+    nodes = config.nodes
+    random.shuffle(nodes)
+    return [connection_parameters(config, name=name, node=node) for node in nodes]
+
+
 def connect(
     config: BrokerConfig | None = None,
     *,
@@ -67,18 +83,19 @@ def connect(
     attempts: int | None = None,
     name: str | None = None,
 ) -> pika.BlockingConnection | None:
-    """A connection, retrying AMQP connection errors with backoff.
+    """A connection to any node of the config, retrying AMQP connection errors with backoff.
 
     Returns None when ``stop`` is set while waiting; re-raises the last error after ``attempts``
-    failed tries (None: try until it works or ``stop`` is set).
+    failed tries (None: try until it works or ``stop`` is set). A try is one attempt on every
+    node, so a client whose node went away moves on to another.
     """
-    params = connection_parameters(config, name=name)
     backoff = Backoff(maximum=max_delay)
     tries = 0
     while True:
         if stop is not None and stop.is_set():
             return None
         tries += 1
+        params = cluster_parameters(config, name=name)
         try:
             return pika.BlockingConnection(params)
         except AMQPConnectionError as exc:
@@ -86,10 +103,9 @@ def connect(
                 raise
             delay = backoff.next_delay()
             log.warning(
-                "RabbitMQ at %s:%s%s unreachable (%s); retry %d in %.1fs",
-                params.host,
-                params.port,
-                params.virtual_host,
+                "RabbitMQ at %s%s unreachable (%s); retry %d in %.1fs",
+                ",".join(f"{p.host}:{p.port}" for p in params),
+                params[0].virtual_host,
                 describe_error(exc),
                 tries,
                 delay,

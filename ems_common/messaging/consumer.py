@@ -200,7 +200,7 @@ class ConsumerRunner:
         channel = connection.channel()
         if self.declare is not None:
             self.declare(channel)
-        declare_queue(channel, self.queue)
+        declare_queue(channel, self.queue, self.config.queue_type)
         channel.basic_qos(prefetch_count=self.prefetch)
         channel.confirm_delivery()  # for the dead-lettered copies
         self._cancelled = False

@@ -1,14 +1,17 @@
+import pytest
+
 from ems_common.messaging import topology
 from ems_common.messaging.topology import (
     DEVICE_DATA_QUEUE,
     DLX,
     SYNC_EXCHANGE,
+    TopologyError,
     declare_queue,
     declare_topology,
     dlq_name,
     sync_queue,
 )
-from ems_common.testing.broker import drain, publish_raw
+from ems_common.testing.broker import drain, open_connection, publish_raw, unique_name
 
 
 class RecordingChannel:
@@ -73,13 +76,57 @@ def test_each_service_binds_its_own_sync_queue():
     }
 
 
-def test_declare_queue_uses_no_queue_arguments():
+def test_declare_queue_uses_no_queue_arguments_on_a_single_broker():
     channel = RecordingChannel()
-    declare_queue(channel, "q")
+    declare_queue(channel, "q", "classic")
 
     declared = [(args, kwargs) for name, args, kwargs in channel.calls if name == "queue_declare"]
-    assert declared == [(("q",), {"durable": True}), (("q.dlq",), {"durable": True})]
+    plain = {"durable": True, "arguments": None}
+    assert declared == [(("q",), plain), (("q.dlq",), plain)]
     assert ("queue_bind", ("q.dlq", DLX), {"routing_key": "q"}) in channel.calls
+
+
+def test_a_cluster_gets_every_durable_queue_as_a_quorum_queue(monkeypatch):
+    monkeypatch.setenv("RABBITMQ_HOST", "rabbitmq,rabbitmq-2,rabbitmq-3")
+    monkeypatch.delenv("RABBITMQ_QUEUE_TYPE", raising=False)
+    channel = RecordingChannel()
+    declare_topology(channel)
+
+    declared = {args[0]: kwargs for name, args, kwargs in channel.calls if name == "queue_declare"}
+    assert set(declared) == {
+        name
+        for queue in [*(sync_queue(s) for s in topology.SYNC_BINDINGS), DEVICE_DATA_QUEUE]
+        for name in (queue, dlq_name(queue))
+    }
+    assert all(kwargs["arguments"] == {"x-queue-type": "quorum"} for kwargs in declared.values())
+
+
+@pytest.fixture
+def quorum_queue(broker_config):
+    queue = unique_name("quorum")
+    yield queue
+    connection = open_connection(broker_config)
+    try:
+        channel = connection.channel()
+        channel.queue_delete(queue)
+        channel.queue_delete(dlq_name(queue))
+    finally:
+        connection.close()
+
+
+def test_a_quorum_queue_takes_redeclaring_and_refuses_another_type(broker_config, quorum_queue):
+    connection = open_connection(broker_config)
+    try:
+        declare_queue(connection.channel(), quorum_queue, "quorum")
+        declare_queue(connection.channel(), quorum_queue, "quorum")
+        publish_raw(quorum_queue, b'{"n": 1}')
+        assert [m.body for m in drain(quorum_queue, count=1)] == [b'{"n": 1}']
+
+        with pytest.raises(TopologyError, match=f"{quorum_queue}.*RABBITMQ_QUEUE_TYPE=classic"):
+            declare_queue(connection.channel(), quorum_queue, "classic")
+    finally:
+        if connection.is_open:
+            connection.close()
 
 
 def test_topology_entry_point_declares_and_exits_cleanly(broker_config):

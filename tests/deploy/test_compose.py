@@ -23,7 +23,14 @@ from services import ROOT, Service, all_services
 MANAGE_COMMAND = re.compile(r"(\w+)/manage\.py\s+(\w+)")
 INTERPOLATED = re.compile(r"\$\{(\w+)(:?[?-])?")
 SECRET_NAME = re.compile(r"PASSWORD|PASS$|SECRET")
-INFRASTRUCTURE = {"postgres", "rabbitmq", "traefik", traefik.FRONTEND_SERVICE}
+INFRASTRUCTURE = {
+    "postgres",
+    "rabbitmq",
+    "rabbitmq-2",
+    "rabbitmq-3",
+    "traefik",
+    traefik.FRONTEND_SERVICE,
+}
 RENDER = ".venv/bin/python scripts/stack.py render-traefik"
 REQUIRED_SECRETS = [
     "DJANGO_SECRET_KEY", "POSTGRES_PASSWORD", "EMS_ADMIN_PASSWORD",
@@ -256,8 +263,9 @@ def test_only_rabbitmq_knows_the_operators_and_the_meters_passwords(
     }
     environments = resolved(compose_cli, tmp_path, secrets)
 
-    assert knowing(environments, "operator-sentinel") == {"rabbitmq"}
-    assert knowing(environments, "meter-sentinel") == {"rabbitmq"}
+    nodes = {"rabbitmq", "rabbitmq-2", "rabbitmq-3"}
+    assert knowing(environments, "operator-sentinel") == nodes
+    assert knowing(environments, "meter-sentinel") == nodes
     services_know = knowing(environments, "services-sentinel")
     assert {"rabbitmq", "auth-web", "monitoring-measurements"} <= services_know
     assert not services_know & {"postgres", "traefik", "frontend"}

@@ -57,6 +57,25 @@ def test_worker_is_unhealthy_when_the_broker_is_unreachable() -> None:
     assert "rabbitmq" in result.stdout
 
 
+def test_worker_of_a_cluster_is_healthy_while_any_node_answers() -> None:
+    word = f"consume_{uuid.uuid4().hex[:8]}"
+    rabbitmq = (
+        f"{os.environ.get('RABBITMQ_HOST', '127.0.0.1')}:{os.environ.get('RABBITMQ_PORT', '5672')}"
+    )
+    worker = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", word])
+    try:
+        one_gone = check("worker", word, RABBITMQ_HOST=f"127.0.0.1:{closed_port()},{rabbitmq}")
+        all_gone = check(
+            "worker", word, RABBITMQ_HOST=f"127.0.0.1:{closed_port()},127.0.0.1:{closed_port()}"
+        )
+    finally:
+        worker.kill()
+        worker.wait()
+    assert one_gone.returncode == 0, one_gone.stdout
+    assert all_gone.returncode == 1
+    assert "rabbitmq at 127.0.0.1:" in all_gone.stdout
+
+
 def test_url_check_needs_a_200() -> None:
     result = check("url", f"http://127.0.0.1:{closed_port()}/api/auth/health/")
     assert result.returncode == 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -80,12 +81,57 @@ def test_init_script_refuses_one_user_for_two_roles(tmp_path: Path) -> None:
     assert "RABBITMQ_USER and RABBITMQ_METER_USER" in result.stderr
 
 
-def test_compose_runs_the_init_script_before_rabbitmqs_entrypoint(services: dict[str, Any]) -> None:
-    rabbitmq = services["rabbitmq"]
-    assert rabbitmq["entrypoint"] == ["/bin/sh", "/ems/rabbitmq-init.sh"]
+@pytest.mark.parametrize("node", ["rabbitmq", "rabbitmq-2", "rabbitmq-3"])
+def test_compose_runs_the_init_script_before_rabbitmqs_entrypoint(
+    services: dict[str, Any], node: str
+) -> None:
+    rabbitmq = services[node]
+    assert rabbitmq["entrypoint"] == ["/bin/sh", "/ems/init.sh"]
     assert rabbitmq["command"] == ["docker-entrypoint.sh", "rabbitmq-server"]
-    assert "./rabbitmq/init.sh:/ems/rabbitmq-init.sh:ro" in rabbitmq["volumes"]
-    for name in rabbitmq_init.VARIABLES:
+    assert rabbitmq["healthcheck"]["test"] == ["CMD", "sh", "/ems/health.sh"]
+    assert "./rabbitmq:/ems:ro" in rabbitmq["volumes"]
+    assert rabbitmq["hostname"] == node  # the node's name, rabbit@<hostname>
+    for name in [*rabbitmq_init.VARIABLES, "RABBITMQ_CLUSTER_NODES", "RABBITMQ_ERLANG_COOKIE"]:
         assert name in rabbitmq["environment"], name
     # The image's default user (guest, or a RABBITMQ_DEFAULT_USER) would be a fourth identity.
     assert not [name for name in rabbitmq["environment"] if name.startswith("RABBITMQ_DEFAULT_")]
+
+
+def test_the_ha_profile_adds_two_nodes_with_their_own_data(services: dict[str, Any]) -> None:
+    assert "profiles" not in services["rabbitmq"]
+    data = {services[node]["volumes"][0].split(":")[0] for node in ("rabbitmq-2", "rabbitmq-3")}
+    assert len(data) == 2 and "rabbitmq-data" not in data
+    for node in ("rabbitmq-2", "rabbitmq-3"):
+        assert services[node]["profiles"] == ["ha"]
+    # The services connect to the nodes EMS_RABBITMQ_NODES names, else to the one broker.
+    assert services["auth-web"]["environment"]["RABBITMQ_HOST"] == "${EMS_RABBITMQ_NODES:-rabbitmq}"
+
+
+def test_a_cluster_node_gets_its_nodes_and_cookie_and_the_server_neither(tmp_path: Path) -> None:
+    me = socket.gethostname()
+    cluster = {"RABBITMQ_CLUSTER_NODES": f"{me},mq-2,mq-3", "RABBITMQ_ERLANG_COOKIE": "c00kie"}
+    env = {**ENV, **cluster, "EMS_RABBITMQ_DATA_DIR": str(tmp_path / "data")}
+    result = run_init(tmp_path, env, "sh", "-c", "env")
+    assert result.returncode == 0, result.stderr
+
+    conf = (tmp_path / "conf.d" / "30-ems-cluster.conf").read_text().splitlines()
+    assert conf == [
+        "cluster_formation.peer_discovery_backend = classic_config",
+        f"cluster_formation.classic_config.nodes.1 = rabbit@{me}",
+        "cluster_formation.classic_config.nodes.2 = rabbit@mq-2",
+        "cluster_formation.classic_config.nodes.3 = rabbit@mq-3",
+    ]
+    cookie = tmp_path / "data" / ".erlang.cookie"
+    assert cookie.read_text() == "c00kie"
+    assert cookie.stat().st_mode & 0o777 == 0o400
+    assert "c00kie" not in result.stdout
+
+    # The same node without the HA settings: one broker again.
+    assert run_init(tmp_path, ENV, "true").returncode == 0
+    assert not (tmp_path / "conf.d" / "30-ems-cluster.conf").exists()
+
+
+def test_a_cluster_node_without_the_cookie_does_not_start(tmp_path: Path) -> None:
+    result = run_init(tmp_path, {**ENV, "RABBITMQ_CLUSTER_NODES": "a,b,c"}, "true")
+    assert result.returncode != 0
+    assert "RABBITMQ_ERLANG_COOKIE" in result.stderr

@@ -109,6 +109,9 @@ def test_published_ports(services: dict[str, Any]) -> None:
     assert [with_defaults(port) for port in published.pop("traefik")] == ["0.0.0.0:80:80"]
     rabbitmq = sorted(with_defaults(str(port)) for port in published.pop("rabbitmq"))
     assert rabbitmq == ["0.0.0.0:5672:5672", "127.0.0.1:15672:15672"]
+    # The HA profile's other nodes: AMQP for meters, EMS_AMQP_PORT_2 and _3.
+    assert [with_defaults(port) for port in published.pop("rabbitmq-2")] == ["0.0.0.0:5673:5672"]
+    assert [with_defaults(port) for port in published.pop("rabbitmq-3")] == ["0.0.0.0:5674:5672"]
     # PostgreSQL and every service stay on the compose network; Traefik is the way in.
     assert {name: ports for name, ports in published.items() if ports} == {}
 

@@ -3,21 +3,23 @@
 Each ASGI process declares its own exclusive, auto-delete, server-named queue bound to the
 ``ems.alerts`` exchange, so every process gets every alert and forwards it to the sockets it
 holds (through the in-process channel layer): this scales to several processes, and a queue
-goes away with its process. aio-pika's robust connection reconnects and re-declares the queue
-after a broker restart; alerts published while it was away are not pushed (they are stored,
-and a client reloads the list when it reconnects).
+goes away with its process. When the connection goes (a broker restart, a cluster node lost),
+the feed connects again to whichever node of RABBITMQ_HOST answers first and declares its queue
+again; alerts published while it was away are not pushed (they are stored, and a client reloads
+the list when it reconnects).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import random
 import uuid
 from typing import Any
 from urllib.parse import quote
 
 import aio_pika
-from aio_pika.abc import AbstractIncomingMessage, AbstractRobustConnection
+from aio_pika.abc import AbstractConnection, AbstractIncomingMessage
 from channels.layers import get_channel_layer
 
 from ems_common.contracts import AlertRaised, decode
@@ -32,9 +34,10 @@ ALERT_BINDING = "alert.#"
 PUSH_TYPE = "overconsumption"
 
 
-def amqp_url(config: BrokerConfig) -> str:
+def amqp_url(config: BrokerConfig, node: tuple[str, int]) -> str:
     user, password = quote(config.user, safe=""), quote(config.password, safe="")
-    return f"amqp://{user}:{password}@{config.host}:{config.port}/{quote(config.vhost, safe='')}"
+    host, port = node
+    return f"amqp://{user}:{password}@{host}:{port}/{quote(config.vhost, safe='')}"
 
 
 def push_for(event: AlertRaised) -> tuple[uuid.UUID | None, dict[str, Any]]:
@@ -58,23 +61,47 @@ class AlertFeed:
     def __init__(self, config: BrokerConfig | None = None, *, max_delay: float = 30.0) -> None:
         self.config = config or broker_config()
         self.max_delay = max_delay
-        self.connection: AbstractRobustConnection | None = None
+        self.connection: AbstractConnection | None = None
         self.ready = asyncio.Event()  # the queue is bound: alerts published from now arrive
+        self.closing = False
 
     async def run(self) -> None:
-        """Connect (retrying with capped backoff until it works), bind, then consume."""
-        delay = 0.5
-        while self.connection is None:
+        """Connect to a node (retrying with capped backoff until one answers), bind, consume;
+        when the connection goes, the same again."""
+        while not self.closing:
+            connection = await self.connect()
+            lost = asyncio.Event()
+            connection.close_callbacks.add(lambda *_, event=lost: event.set())
             try:
-                self.connection = await aio_pika.connect_robust(
-                    amqp_url(self.config),
-                    client_properties={"connection_name": "ems monitoring alerts websocket"},
-                )
+                await self.bind(connection)
             except (aio_pika.exceptions.AMQPError, OSError) as exc:
-                log.warning("alert feed: broker unreachable (%s); retrying in %.1fs", exc, delay)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, self.max_delay)
-        channel = await self.connection.channel()
+                log.warning("alert feed: binding failed (%s); connecting again", exc)
+                await connection.close()
+            await lost.wait()
+            self.ready.clear()
+            if not self.closing:
+                log.warning("alert feed: connection to the broker lost; connecting again")
+
+    async def connect(self) -> AbstractConnection:
+        delay = 0.5
+        while True:
+            nodes = self.config.nodes
+            random.shuffle(nodes)  # processes spread over a cluster's nodes
+            for node in nodes:
+                try:
+                    self.connection = await aio_pika.connect(
+                        amqp_url(self.config, node),
+                        client_properties={"connection_name": "ems monitoring alerts websocket"},
+                    )
+                    return self.connection
+                except (aio_pika.exceptions.AMQPError, OSError) as exc:
+                    log.warning("alert feed: broker at %s:%s unreachable (%s)", *node, exc)
+            log.warning("alert feed: no broker node reachable; retrying in %.1fs", delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, self.max_delay)
+
+    async def bind(self, connection: AbstractConnection) -> None:
+        channel = await connection.channel()
         exchange = await channel.declare_exchange(
             ALERTS_EXCHANGE, aio_pika.ExchangeType.TOPIC, durable=True
         )
@@ -98,5 +125,6 @@ class AlertFeed:
         await forward(event)
 
     async def close(self) -> None:
+        self.closing = True
         if self.connection is not None:
             await self.connection.close()

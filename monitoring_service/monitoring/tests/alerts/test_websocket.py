@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import socket as net
 import uuid
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
@@ -251,3 +253,35 @@ def test_an_alert_reaches_the_owners_socket_through_the_outbox_and_rabbitmq(
             await feed.close()
 
     run(scenario)
+
+
+def test_the_feed_takes_a_node_that_answers_and_binds_again_after_losing_it(
+    broker_config: BrokerConfig,
+) -> None:
+    with net.socket() as probe:  # a port nothing listens on: a node that is gone
+        probe.bind(("127.0.0.1", 0))
+        gone = probe.getsockname()[1]
+    alive = f"{broker_config.host}:{broker_config.port}"
+    config = dataclasses.replace(broker_config, host=f"127.0.0.1:{gone},{alive}")
+
+    async def scenario() -> None:
+        feed = AlertFeed(config, max_delay=0.5)
+        task = asyncio.create_task(feed.run())
+        try:
+            await asyncio.wait_for(feed.ready.wait(), WAIT)
+            first = feed.connection
+            assert first is not None
+            await first.close()  # as when its node goes away
+            await asyncio.wait_for(until(lambda: feed.connection is not first), WAIT)
+            await asyncio.wait_for(feed.ready.wait(), WAIT)
+            assert feed.connection is not None and not feed.connection.is_closed
+        finally:
+            await feed.close()
+            await asyncio.wait_for(task, WAIT)  # close() ends run()
+
+    run(scenario)
+
+
+async def until(condition: Callable[[], bool]) -> None:
+    while not condition():
+        await asyncio.sleep(0.05)
