@@ -96,11 +96,12 @@ fi
 
 # The HA profile (docs/DEPLOYMENT.md): RABBITMQ_CLUSTER_NODES names the cluster's nodes by host
 # name (node rabbit@<name>), which form one cluster on their first start (classic peer
-# discovery) and share RABBITMQ_ERLANG_COOKIE. A new node other than the first waits until the
+# discovery) and share the Erlang cookie EMS_ERLANG_COOKIE (.env's RABBITMQ_ERLANG_COOKIE;
+# another name inside, as RabbitMQ's CLI tools would take even an empty one). A new node other than the first waits until the
 # first one runs, so it joins it instead of starting a cluster of its own. Empty: one broker.
 cluster_conf="$conf_dir/conf.d/30-ems-cluster.conf"
 if [ -n "${RABBITMQ_CLUSTER_NODES:-}" ]; then
-    : "${RABBITMQ_ERLANG_COOKIE:?set RABBITMQ_ERLANG_COOKIE, the cluster nodes' shared secret (docs/DEPLOYMENT.md)}"
+    : "${EMS_ERLANG_COOKIE:?set RABBITMQ_ERLANG_COOKIE in .env, the cluster nodes' shared secret (docs/DEPLOYMENT.md)}"
     nodes=$(printf '%s' "$RABBITMQ_CLUSTER_NODES" | tr ',' ' ')
     {
         echo "cluster_formation.peer_discovery_backend = classic_config"
@@ -113,7 +114,7 @@ if [ -n "${RABBITMQ_CLUSTER_NODES:-}" ]; then
     chmod 644 "$cluster_conf"
     data_dir="${EMS_RABBITMQ_DATA_DIR:-/var/lib/rabbitmq}"
     mkdir -p "$data_dir"
-    printf '%s' "$RABBITMQ_ERLANG_COOKIE" >"$data_dir/.erlang.cookie"
+    printf '%s' "$EMS_ERLANG_COOKIE" >"$data_dir/.erlang.cookie"
     chmod 400 "$data_dir/.erlang.cookie"
     if [ "$(id -u)" = 0 ] && id rabbitmq >/dev/null 2>&1; then
         chown rabbitmq "$data_dir/.erlang.cookie"
@@ -133,5 +134,5 @@ else
     rm -f "$cluster_conf"
 fi
 
-unset RABBITMQ_PASS RABBITMQ_ADMIN_PASS RABBITMQ_METER_PASS RABBITMQ_ERLANG_COOKIE
+unset RABBITMQ_PASS RABBITMQ_ADMIN_PASS RABBITMQ_METER_PASS EMS_ERLANG_COOKIE
 exec "$@"

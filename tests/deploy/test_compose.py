@@ -236,7 +236,8 @@ def resolved(compose_cli: list[str], tmp_path: Path, secrets: dict[str, str]) ->
     assert check.returncode == 0, check.stderr
     result = subprocess.run(
         [*compose_cli, "--env-file", str(tmp_path / ".env"), "-f"]
-        + [str(tmp_path / "deploy" / "docker-compose.yml"), "config"],
+        # The HA profile's nodes too (compose v2 leaves out an inactive profile's services).
+        + [str(tmp_path / "deploy" / "docker-compose.yml"), "--profile", "ha", "config"],
         cwd=tmp_path,
         env={name: os.environ[name] for name in ("PATH", "HOME", "LANG") if name in os.environ},
         capture_output=True,
@@ -260,12 +261,14 @@ def test_only_rabbitmq_knows_the_operators_and_the_meters_passwords(
         "RABBITMQ_PASS": "services-sentinel",
         "RABBITMQ_ADMIN_PASS": "operator-sentinel",
         "RABBITMQ_METER_PASS": "meter-sentinel",
+        "RABBITMQ_ERLANG_COOKIE": "cookie-sentinel",
     }
     environments = resolved(compose_cli, tmp_path, secrets)
 
     nodes = {"rabbitmq", "rabbitmq-2", "rabbitmq-3"}
     assert knowing(environments, "operator-sentinel") == nodes
     assert knowing(environments, "meter-sentinel") == nodes
+    assert knowing(environments, "cookie-sentinel") == nodes
     services_know = knowing(environments, "services-sentinel")
     assert {"rabbitmq", "auth-web", "monitoring-measurements"} <= services_know
     assert not services_know & {"postgres", "traefik", "frontend"}

@@ -91,10 +91,12 @@ def test_compose_runs_the_init_script_before_rabbitmqs_entrypoint(
     assert rabbitmq["healthcheck"]["test"] == ["CMD", "sh", "/ems/health.sh"]
     assert "./rabbitmq:/ems:ro" in rabbitmq["volumes"]
     assert rabbitmq["hostname"] == node  # the node's name, rabbit@<hostname>
-    for name in [*rabbitmq_init.VARIABLES, "RABBITMQ_CLUSTER_NODES", "RABBITMQ_ERLANG_COOKIE"]:
+    for name in [*rabbitmq_init.VARIABLES, "RABBITMQ_CLUSTER_NODES", "EMS_ERLANG_COOKIE"]:
         assert name in rabbitmq["environment"], name
-    # The image's default user (guest, or a RABBITMQ_DEFAULT_USER) would be a fourth identity.
+    # The image's default user (guest, or a RABBITMQ_DEFAULT_USER) would be a fourth identity;
+    # RABBITMQ_ERLANG_COOKIE, even empty, would be the CLI tools' cookie (the health check's).
     assert not [name for name in rabbitmq["environment"] if name.startswith("RABBITMQ_DEFAULT_")]
+    assert "RABBITMQ_ERLANG_COOKIE" not in rabbitmq["environment"]
 
 
 def test_the_ha_profile_adds_two_nodes_with_their_own_data(services: dict[str, Any]) -> None:
@@ -109,7 +111,7 @@ def test_the_ha_profile_adds_two_nodes_with_their_own_data(services: dict[str, A
 
 def test_a_cluster_node_gets_its_nodes_and_cookie_and_the_server_neither(tmp_path: Path) -> None:
     me = socket.gethostname()
-    cluster = {"RABBITMQ_CLUSTER_NODES": f"{me},mq-2,mq-3", "RABBITMQ_ERLANG_COOKIE": "c00kie"}
+    cluster = {"RABBITMQ_CLUSTER_NODES": f"{me},mq-2,mq-3", "EMS_ERLANG_COOKIE": "c00kie"}
     env = {**ENV, **cluster, "EMS_RABBITMQ_DATA_DIR": str(tmp_path / "data")}
     result = run_init(tmp_path, env, "sh", "-c", "env")
     assert result.returncode == 0, result.stderr
