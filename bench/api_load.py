@@ -40,21 +40,32 @@ FIRST_DAY = date(2025, 1, 1)
 ZONE = "Europe/Bucharest"
 
 # In time order, as a live system stores them (every device's readings of an instant together).
+# Values in micro-kWh, devices by key (monitoring.models.Reading).
 LOAD_READINGS_SQL = """
-INSERT INTO monitoring_reading (device_id, ts, value)
-SELECT d.id, ts, ((extract(epoch FROM ts)::bigint / 600 + d.n) %% 997) / 1000.0
-FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM monitoring_device
+INSERT INTO monitoring_reading (device_key, ts, value)
+SELECT d.key, ts, ((extract(epoch FROM ts)::bigint / 600 + d.n) %% 997) * 1000
+FROM (SELECT key, row_number() OVER (ORDER BY id) AS n FROM monitoring_device
       WHERE id = ANY(%(devices)s)) AS d,
      generate_series(%(start)s::timestamptz, %(end)s::timestamptz - interval '10 minutes',
                      interval '10 minutes') AS ts
-ORDER BY ts, d.id
+ORDER BY ts, d.key
 """
 # The rollups the ingestion statement keeps (monitoring.ingestion.store), built in one go.
 LOAD_HOURLY_SQL = """
-INSERT INTO monitoring_hourly_consumption (device_id, hour_start, kwh, readings)
-SELECT device_id, date_bin('1 hour', ts, TIMESTAMPTZ '2000-01-01 00:00:00+00'), sum(value),
-       count(*)
-FROM monitoring_reading GROUP BY 1, 2 ORDER BY 2, 1
+INSERT INTO monitoring_hourly_consumption
+    (device_id, hour_start, kwh, readings, q1_kwh, q2_kwh, q3_kwh,
+     q1_readings, q2_readings, q3_readings, last_ts, q1_last_ts, q2_last_ts, q3_last_ts)
+SELECT device_id, hour_start, sum(value), count(*),
+       coalesce(sum(value) FILTER (WHERE q = 0), 0), coalesce(sum(value) FILTER (WHERE q = 1), 0),
+       coalesce(sum(value) FILTER (WHERE q = 2), 0), count(*) FILTER (WHERE q = 0),
+       count(*) FILTER (WHERE q = 1), count(*) FILTER (WHERE q = 2), max(ts),
+       max(ts) FILTER (WHERE q = 0), max(ts) FILTER (WHERE q = 1), max(ts) FILTER (WHERE q = 2)
+FROM (SELECT device_id, ts, value, hour_start,
+             floor(extract(epoch FROM ts - hour_start) / 900)::int AS q
+      FROM (SELECT device_id, ts, value,
+                   date_bin('1 hour', ts, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS hour_start
+            FROM monitoring_reading_kwh) AS r) AS r
+GROUP BY 1, 2 ORDER BY 2, 1
 """
 LOAD_DAILY_SQL = """
 INSERT INTO monitoring_daily_consumption (device_id, day_start, kwh, readings)
@@ -111,6 +122,12 @@ def load_year(
             days=days
         )
     start = end - timedelta(days=days)
+    # Partitions for the loaded history, kept (no retention here: the history is years old).
+    partitions = bench.manage(
+        "readings_lifecycle", "--since", start.date().isoformat(), "--retention-days", "0"
+    )
+    if partitions.wait() != 0:
+        raise RuntimeError("readings_lifecycle failed")
     with bench.sql() as conn:
         conn.execute(
             "TRUNCATE monitoring_reading, monitoring_hourly_consumption,"

@@ -81,7 +81,10 @@ def insert_devices(bench: BenchEnv, devices: list[uuid.UUID]) -> None:
 
 def reset_readings(bench: BenchEnv) -> None:
     with bench.sql() as conn:
-        conn.execute("TRUNCATE monitoring_reading, monitoring_hourly_consumption")
+        conn.execute(
+            "TRUNCATE monitoring_reading, monitoring_hourly_consumption,"
+            " monitoring_daily_consumption"
+        )
 
 
 def wait_until_stored(bench: BenchEnv, queue: str, n: int) -> float:
@@ -112,6 +115,35 @@ def totals_exact(bench: BenchEnv, workload: Workload) -> bool:
         ).fetchall()
     actual = {(device, hour.astimezone(UTC)): kwh for device, hour, kwh in rows}
     return actual == workload.expected
+
+
+# Raw: every partition's heap and index over its rows. Kept after the retention: the rollups
+# (hourly with its quarter-hours and index, daily) over the readings they hold.
+RAW_BYTES_SQL = """
+SELECT coalesce(sum(pg_total_relation_size(i.inhrelid)), 0),
+       (SELECT count(*) FROM monitoring_reading), count(*)
+FROM pg_inherits AS i WHERE i.inhparent = 'monitoring_reading'::regclass
+"""
+ROLLUP_BYTES_SQL = """
+SELECT pg_total_relation_size('monitoring_hourly_consumption')
+       + pg_total_relation_size('monitoring_daily_consumption'),
+       (SELECT sum(readings) FROM monitoring_hourly_consumption)
+"""
+
+
+def bytes_per_reading(bench: BenchEnv) -> tuple[float, float, float, int]:
+    """(raw, raw once its month is compacted, kept after the raw retention, partitions),
+    vacuumed as autovacuum would leave them."""
+    with bench.sql() as conn:
+        for table in ("reading", "hourly_consumption", "daily_consumption"):
+            conn.execute(f"VACUUM monitoring_{table}")
+        raw_bytes, raw_rows, partitions = conn.execute(RAW_BYTES_SQL).fetchone() or (0, 0, 0)
+        rollup_bytes, held = conn.execute(ROLLUP_BYTES_SQL).fetchone() or (0, 0)
+        # What the lifecycle's compact_closed makes of a month once it is over.
+        conn.execute("REINDEX TABLE monitoring_reading")
+        compact_bytes = (conn.execute(RAW_BYTES_SQL).fetchone() or (0, 0, 0))[0]
+    rows = max(raw_rows, 1)
+    return raw_bytes / rows, compact_bytes / rows, rollup_bytes / max(held or 0, 1), partitions
 
 
 def consumers_started(queue: str, count: int) -> float:
@@ -191,4 +223,12 @@ def run_ingestion(
         f" totals exact: {two.exact}, peak RSS {two.peak_rss_mb:.0f} MB each at most",
         flush=True,
     )
-    return {"bare": bare, "one": one, "two": two, "ratios": ratios}
+    raw, compact, kept, partitions = bytes_per_reading(bench)
+    print(
+        f"  bytes per reading: raw {raw:.1f} B (monitoring_reading, heap + primary key, over"
+        f" {partitions} partitions; target <= 60), {compact:.1f} B once its month is compacted;"
+        f" kept after the raw retention {kept:.1f} B (hourly rows with their quarter-hours +"
+        " daily rows, over the readings they hold)",
+        flush=True,
+    )
+    return {"bare": bare, "one": one, "two": two, "ratios": ratios, "bytes": (raw, compact, kept)}

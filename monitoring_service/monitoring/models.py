@@ -31,6 +31,17 @@ class Device(SyncedEntity):
     max_hourly_consumption_kwh = models.DecimalField(max_digits=12, decimal_places=3)
     # Minutes between two readings (1..1440): how many readings a period should hold.
     reading_interval_minutes = models.PositiveSmallIntegerField(default=10, db_default=10)
+    # The device's compact key in the raw readings (4 bytes where its UUID takes 16), assigned by
+    # the database when the device is synced (a sequence), never reused.
+    key = models.IntegerField(
+        unique=True,
+        editable=False,
+        db_default=models.Func(
+            models.Value("monitoring_device_key_seq"),
+            function="nextval",
+            output_field=models.IntegerField(),
+        ),
+    )
 
     class Meta:
         db_table = "monitoring_device"
@@ -44,25 +55,40 @@ class Device(SyncedEntity):
 KWH_DECIMAL_PLACES = 6
 
 
+MICRO_KWH_PER_KWH = 1_000_000
+
+
 class Reading(models.Model):
-    """One meter reading: kWh consumed in the interval ending at ``ts``; one per instant."""
+    """One meter reading: kWh consumed in the interval ending at ``ts``; one per instant.
+
+    Stored compactly (docs/ARCHITECTURE.md, "Measurements decisions"): the device's integer
+    ``key`` and the value in micro-kWh (exact: a value has at most 6 decimals), in a table
+    partitioned by month of ``ts``, kept ``EMS_RAW_RETENTION_DAYS`` (monitoring.ingestion.
+    lifecycle). The view ``monitoring_reading_kwh`` shows them by device id and in kWh.
+    """
 
     pk = models.CompositePrimaryKey("device_id", "ts")
     # Deleting a device deletes its readings and hourly totals with it (Django's cascade).
     # No database constraint: its per-row check cost about a quarter of the ingestion's database
     # time, and the ingestion statement already keeps only readings of known devices.
-    # The primary key (device_id, ...) already indexes device_id.
+    # The primary key (device_key, ...) already indexes the device.
     device = models.ForeignKey(
-        Device, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+        Device,
+        on_delete=models.CASCADE,
+        related_name="+",
+        to_field="key",
+        db_column="device_key",
+        db_index=False,
+        db_constraint=False,
     )
     ts = models.DateTimeField()
-    value = models.DecimalField(max_digits=14, decimal_places=KWH_DECIMAL_PLACES)
+    value = models.BigIntegerField()  # micro-kWh
 
     class Meta:
         db_table = "monitoring_reading"
 
     def __str__(self) -> str:
-        return f"{self.device_id} {self.ts.isoformat()}: {self.value} kWh"
+        return f"{self.device_id} {self.ts.isoformat()}: {self.value} micro-kWh"
 
 
 class HourlyConsumption(models.Model):
@@ -77,6 +103,27 @@ class HourlyConsumption(models.Model):
     hour_start = models.DateTimeField()
     kwh = models.DecimalField(max_digits=20, decimal_places=KWH_DECIMAL_PLACES)
     readings = models.IntegerField(default=0, db_default=0)
+    # The same of the hour's first three quarter-hours ([:00, :15), [:15, :30), [:30, :45)); the
+    # fourth is the rest. What zones at :30 and :45 offsets need once the raw readings are gone
+    # (the view monitoring_quarter_consumption shows one row per quarter-hour).
+    q1_kwh = models.DecimalField(
+        max_digits=20, decimal_places=KWH_DECIMAL_PLACES, default=0, db_default=0
+    )
+    q2_kwh = models.DecimalField(
+        max_digits=20, decimal_places=KWH_DECIMAL_PLACES, default=0, db_default=0
+    )
+    q3_kwh = models.DecimalField(
+        max_digits=20, decimal_places=KWH_DECIMAL_PLACES, default=0, db_default=0
+    )
+    q1_readings = models.IntegerField(default=0, db_default=0)
+    q2_readings = models.IntegerField(default=0, db_default=0)
+    q3_readings = models.IntegerField(default=0, db_default=0)
+    # The latest reading's instant in the hour and in each of those quarter-hours (None: none):
+    # a device's latest reading in a period outlives its raw row.
+    last_ts = models.DateTimeField(null=True, blank=True)
+    q1_last_ts = models.DateTimeField(null=True, blank=True)
+    q2_last_ts = models.DateTimeField(null=True, blank=True)
+    q3_last_ts = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "monitoring_hourly_consumption"

@@ -120,6 +120,8 @@ def write_settings(official: bool, ha: bool = False) -> Deployment:
         "EMS_PUBLISH_ADDRESS": "127.0.0.1",
         "EMS_COMPOSE_ENV_FILE": str(env_file),
         "DJANGO_CSRF_TRUSTED_ORIGINS": f"http://127.0.0.1:{ports['EMS_HTTP_PORT']}",
+        # The readings it sends are of fixed days (2025): none is past the raw retention.
+        "EMS_RAW_RETENTION_DAYS": "0",
     }
     if ha:
         settings["EMS_RABBITMQ_NODES"] = ",".join(HA_NODES)

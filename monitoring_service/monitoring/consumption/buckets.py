@@ -2,8 +2,10 @@
 
 Local days come from ``zoneinfo``. Buckets are summed from the per-UTC-hour totals when every
 bucket boundary is a whole UTC hour (a zone with a whole-hour offset on those dates, DST or not);
-otherwise (Asia/Kolkata +5:30, Asia/Kathmandu +5:45, ...) from the raw readings. Either way a
-reading counts in the bucket holding its instant, boundaries included at the start.
+otherwise (Asia/Kolkata +5:30, Asia/Kathmandu +5:45, ...) from their quarter-hours (the view
+``monitoring_quarter_consumption``: every zone offset in use is a whole quarter-hour), and only
+for a bound that is not even that from the raw readings. Either way a reading counts in the
+bucket holding its instant, boundaries included at the start.
 """
 
 from __future__ import annotations
@@ -30,15 +32,24 @@ FROM monitoring_device AS d
 LEFT JOIN LATERAL (
     SELECT width_bucket({column}, %(bounds)s::timestamptz[]) AS bucket, sum({value}) AS kwh
     FROM {table}
-    WHERE device_id = d.id AND {column} >= %(start)s AND {column} < %(end)s
+    WHERE device_id = d.id AND {column} >= %(start)s AND {column} < %(end)s{extra}
     GROUP BY bucket
 ) AS b ON true
 WHERE d.id = %(device)s AND (%(owner)s::uuid IS NULL OR d.owner_id = %(owner)s::uuid)
 """
 HOURLY_BUCKETS_SQL = BUCKETS_SQL.format(
-    table="monitoring_hourly_consumption", column="hour_start", value="kwh"
+    table="monitoring_hourly_consumption", column="hour_start", value="kwh", extra=""
 )
-RAW_BUCKETS_SQL = BUCKETS_SQL.format(table="monitoring_reading", column="ts", value="value")
+# The hours holding the quarter-hours of the range bound too: a range of the hourly primary key.
+QUARTER_BUCKETS_SQL = BUCKETS_SQL.format(
+    table="monitoring_quarter_consumption",
+    column="quarter_start",
+    value="kwh",
+    extra="\n      AND hour_start > %(start)s - INTERVAL '1 hour' AND hour_start < %(end)s",
+)
+RAW_BUCKETS_SQL = BUCKETS_SQL.format(
+    table="monitoring_reading_kwh", column="ts", value="value", extra=""
+)
 
 
 class DeviceNotVisible(NotFound):
@@ -80,8 +91,12 @@ def bucket_sums(
     ``owner_id``: only a device of that owner counts as found (None: any device, for admins).
     DeviceNotVisible when there is no such device.
     """
-    aligned = all(b.minute == 0 and b.second == 0 and b.microsecond == 0 for b in bounds)
-    sql = HOURLY_BUCKETS_SQL if aligned else RAW_BUCKETS_SQL
+    if all(b.second == 0 and b.microsecond == 0 and b.minute == 0 for b in bounds):
+        sql = HOURLY_BUCKETS_SQL
+    elif all(b.second == 0 and b.microsecond == 0 and b.minute % 15 == 0 for b in bounds):
+        sql = QUARTER_BUCKETS_SQL
+    else:
+        sql = RAW_BUCKETS_SQL
     params: dict[str, list[datetime] | datetime | uuid.UUID | None] = {
         "bounds": bounds,
         "device": device_id,

@@ -1,9 +1,10 @@
 """The fleet on one local day, for admins: its total, devices over their maximum, silent meters
 and the biggest consumers — one SQL statement, whatever the number of devices.
 
-- kWh of a device for the local day come from its UTC-hour totals inside the day, plus its raw
-  readings in the partial hours at the day's edges (zones at :30 or :45 offsets): a reading
-  counts in the day holding its instant, as everywhere else.
+- kWh of a device for the local day come from its UTC-hour totals inside the day, plus its
+  quarter-hours in the partial hours at the day's edges (zones at :30 or :45 offsets;
+  monitoring.consumption.rollups.pieces): a reading counts in the day holding its instant, as
+  everywhere else.
 - ``hours_over``: the device's UTC hours inside the local day whose total is above its
   ``max_hourly_consumption_kwh`` (the hours alerts are raised for).
 - silent: the device's latest reading (ever) is more than 3 of its reading intervals before
@@ -13,8 +14,8 @@ and the biggest consumers — one SQL statement, whatever the number of devices.
 - costs (monitoring.consumption.costs' rule, per top device and for the whole fleet): the devices
   are grouped by the tariff history that applies to them (each device with tariffs of its own
   is its own group, every other device is in the default group); each group's price segments
-  of the day become hour and raw pieces, priced in a second statement, whatever the number of
-  devices. Two currencies across the fleet make its total null.
+  of the day become hour, quarter-hour and raw pieces, priced in a second statement, whatever
+  the number of devices. Two currencies across the fleet make its total null.
 """
 
 from __future__ import annotations
@@ -37,12 +38,14 @@ from monitoring.tariffs.pricing import history, segments, tariffs_for
 TOP_COUNT = 10
 SILENT_AFTER_INTERVALS = 3
 
-# Every device's UTC hours of the day: one range scan of the hour_start index; the raw readings of
-# the edges (zones at :30/:45 only): one primary key range scan per device and edge, forced by the
-# LATERAL aggregate; each device's latest reading: one backward probe of its primary key.
+# Every device's UTC hours of the day: one range scan of the hour_start index, and so the
+# quarter-hours of the edges (zones at :30/:45 only); raw readings (a bound that is not a whole
+# quarter-hour, none for a local day): one primary key range scan per device and edge, forced by
+# the LATERAL aggregate; each device's latest reading: its latest hour's ``last_ts``, one backward
+# probe of the hourly primary key (it outlives the raw readings).
 FLEET_SQL = """
 WITH devices AS (
-    SELECT id, name, max_hourly_consumption_kwh AS max_kwh, reading_interval_minutes
+    SELECT id, key, name, max_hourly_consumption_kwh AS max_kwh, reading_interval_minutes
     FROM monitoring_device
 ), parts AS (
     SELECT h.device_id AS id, sum(h.kwh) AS kwh,
@@ -55,13 +58,23 @@ WITH devices AS (
     JOIN devices AS d ON d.id = h.device_id
     GROUP BY h.device_id
     UNION ALL
+    SELECT q.device_id, sum(q.kwh), 0
+    FROM unnest(%(quarter_lo)s::timestamptz[], %(quarter_hi)s::timestamptz[]) AS p(lo, hi)
+    CROSS JOIN LATERAL (
+        SELECT device_id, kwh FROM monitoring_quarter_consumption
+        WHERE hour_start > p.lo - INTERVAL '1 hour' AND hour_start < p.hi
+          AND quarter_start >= p.lo AND quarter_start < p.hi
+    ) AS q
+    JOIN devices AS d ON d.id = q.device_id
+    GROUP BY q.device_id
+    UNION ALL
     SELECT d.id, s.kwh, 0
     FROM devices AS d
     CROSS JOIN unnest(%(raw_lo)s::timestamptz[], %(raw_hi)s::timestamptz[]) AS p(lo, hi)
     CROSS JOIN LATERAL (
-        SELECT sum(r.value) AS kwh
+        SELECT sum(r.value) * 0.000001 AS kwh
         FROM monitoring_reading AS r
-        WHERE r.device_id = d.id AND r.ts >= p.lo AND r.ts < p.hi
+        WHERE r.device_key = d.key AND r.ts >= p.lo AND r.ts < p.hi
     ) AS s
 ), per_device AS (
     SELECT id, coalesce(sum(kwh), 0) AS kwh, sum(hours_over)::int AS hours_over
@@ -70,7 +83,8 @@ WITH devices AS (
     SELECT d.id, d.name, l.ts
     FROM devices AS d
     LEFT JOIN LATERAL (
-        SELECT ts FROM monitoring_reading WHERE device_id = d.id ORDER BY ts DESC LIMIT 1
+        SELECT last_ts AS ts FROM monitoring_hourly_consumption
+        WHERE device_id = d.id ORDER BY hour_start DESC LIMIT 1
     ) AS l ON true
     WHERE l.ts IS NULL
        OR l.ts < %(now)s - d.reading_interval_minutes * %(silent_after)s * INTERVAL '1 minute'
@@ -91,33 +105,43 @@ SELECT
 """
 
 
-# Each priced piece: a range of hours (every device's rows of those hours, one range scan of the
-# hour_start index) or, at a bound that is not a whole UTC hour, of raw readings (one primary key
-# range scan per device); ``device`` NULL: the default group (the devices not in %(own)s).
+# Each priced piece: a range of hours or of quarter-hours (every device's rows of those hours, one
+# range scan of the hour_start index) or, at a bound that is not a whole quarter-hour, of raw
+# readings (one primary key range scan per device); ``device`` NULL: the default group (the
+# devices not in %(own)s).
 # Summed per device only for the top devices (%(top)s), and per currency for the whole fleet (the
 # rows with device_id NULL): a fleet of 100,000 devices is a few rows, not 100,000 to add up in
 # Python.
 COST_SQL = """
 WITH p AS (
     SELECT * FROM unnest(%(lo)s::timestamptz[], %(hi)s::timestamptz[], %(device)s::uuid[],
-                         %(price)s::numeric[], %(currency)s::text[], %(raw)s::bool[])
-        AS p(lo, hi, device, price, currency, raw)
+                         %(price)s::numeric[], %(currency)s::text[], %(kind)s::text[])
+        AS p(lo, hi, device, price, currency, kind)
 ), priced AS (
     SELECT h.device_id, p.currency, h.kwh, p.price
-    FROM (SELECT * FROM p WHERE NOT raw) AS p CROSS JOIN LATERAL (
+    FROM (SELECT * FROM p WHERE kind = 'hour') AS p CROSS JOIN LATERAL (
         SELECT device_id, kwh FROM monitoring_hourly_consumption
         WHERE hour_start >= p.lo AND hour_start < p.hi
           AND (p.device IS NULL OR device_id = p.device)
     ) AS h
     WHERE p.device IS NOT NULL OR h.device_id <> ALL(%(own)s::uuid[])
     UNION ALL
+    SELECT q.device_id, p.currency, q.kwh, p.price
+    FROM (SELECT * FROM p WHERE kind = 'quarter') AS p CROSS JOIN LATERAL (
+        SELECT device_id, kwh FROM monitoring_quarter_consumption
+        WHERE hour_start > p.lo - INTERVAL '1 hour' AND hour_start < p.hi
+          AND quarter_start >= p.lo AND quarter_start < p.hi
+          AND (p.device IS NULL OR device_id = p.device)
+    ) AS q
+    WHERE p.device IS NOT NULL OR q.device_id <> ALL(%(own)s::uuid[])
+    UNION ALL
     SELECT d.id, p.currency, s.kwh, p.price
-    FROM (SELECT * FROM p WHERE raw) AS p
+    FROM (SELECT * FROM p WHERE kind = 'raw') AS p
     JOIN monitoring_device AS d
       ON (p.device IS NULL AND d.id <> ALL(%(own)s::uuid[])) OR d.id = p.device
     CROSS JOIN LATERAL (
-        SELECT sum(r.value) AS kwh FROM monitoring_reading AS r
-        WHERE r.device_id = d.id AND r.ts >= p.lo AND r.ts < p.hi
+        SELECT sum(r.value) * 0.000001 AS kwh FROM monitoring_reading AS r
+        WHERE r.device_key = d.key AND r.ts >= p.lo AND r.ts < p.hi
     ) AS s
 )
 SELECT device_id, currency, sum(kwh), sum(kwh * price)
@@ -164,7 +188,9 @@ class FleetDay:
 def fleet_day(day: date, zone: ZoneInfo, now: datetime | None = None) -> FleetDay:
     """Every device on the local ``day`` (see the module's docstring for the definitions)."""
     start, end = day_start(day, zone), day_start(day + timedelta(days=1), zone)
-    ranges: dict[str, list[datetime]] = {"hour_lo": [], "hour_hi": [], "raw_lo": [], "raw_hi": []}
+    ranges: dict[str, list[datetime]] = {
+        f"{table}_{end}": [] for table in ("hour", "quarter", "raw") for end in ("lo", "hi")
+    }
     for piece in pieces(start, end, days=False):  # hours_over needs the hours anyway
         ranges[f"{piece.table}_lo"].append(piece.lo)
         ranges[f"{piece.table}_hi"].append(piece.hi)
@@ -204,7 +230,7 @@ class FleetCosts:
         self.own = sorted({t.device_id for t in tariffs if t.device_id is not None})
         self.currencies: dict[uuid.UUID | None, frozenset[str]] = {}
         columns: dict[str, list[Any]] = {
-            "lo": [], "hi": [], "device": [], "price": [], "currency": [], "raw": [],
+            "lo": [], "hi": [], "device": [], "price": [], "currency": [], "kind": [],
         }  # fmt: skip
         for group in [None, *self.own]:
             prices = segments(history(tariffs, group), start, end)
@@ -216,7 +242,7 @@ class FleetCosts:
                     columns["device"].append(group)
                     columns["price"].append(segment.price)
                     columns["currency"].append(segment.currency)
-                    columns["raw"].append(piece.table == "raw")
+                    columns["kind"].append(piece.table)
         # By device (the top's), and None: the fleet's, per currency.
         self.priced: dict[uuid.UUID | None, list[tuple[str, Decimal, Decimal]]] = {}
         if columns["lo"]:

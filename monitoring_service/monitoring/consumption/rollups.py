@@ -3,10 +3,13 @@
 Each bucket [a, b) is composed of UTC days (``monitoring_daily_consumption``) and UTC hours
 (``monitoring_hourly_consumption``), hours added or, where a bucket takes most of a UTC day,
 subtracted from that day (the fewest rows), and, only where a bound is not a whole UTC hour
-(zones at :30 or :45 offsets), the raw readings of the partial hours at its edges
-(``monitoring_reading``). The signed pieces of a bucket add up to exactly its range, so a reading
-counts once, in the bucket holding its instant (boundaries included at the start); both rollups
-come from the same ingestion statement, so a day row is the sum of its hour rows. A year costs
+(zones at :30 or :45 offsets), the quarter-hours of the partial hours at its edges (the hourly
+rows' first three quarter-hours, the view ``monitoring_quarter_consumption``), which outlive the
+raw readings; only a bound that is not a whole quarter-hour (a tariff window at 07:10) reads raw
+readings (``monitoring_reading_kwh``) for the minutes up to its quarter-hour. The signed pieces
+of a bucket add up to exactly its range, so a reading counts once, in the bucket holding its
+instant (boundaries included at the start); all rollups come from the same ingestion statement,
+so a day row is the sum of its hour rows, an hour row the sum of its quarter-hours. A year costs
 about 365 day rows plus a few dozen hour rows, where the hours alone would be 8,760.
 
 Every piece is a range of one table's primary key (device_id, start): one SQL statement reads
@@ -28,7 +31,9 @@ from monitoring.consumption.buckets import DeviceNotVisible
 ONE_HOUR = timedelta(hours=1)
 ONE_DAY = timedelta(days=1)
 
-Table = Literal["day", "hour", "raw"]
+ONE_QUARTER = timedelta(minutes=15)
+
+Table = Literal["day", "hour", "quarter", "raw"]
 
 RANGES = (
     "unnest(%({t}_lo)s::timestamptz[], %({t}_hi)s::timestamptz[], %({t}_bucket)s::int[],"
@@ -42,29 +47,50 @@ PIECE_SQL = """
     CROSS JOIN LATERAL (
         SELECT sum(c.{value}) AS kwh, {count} AS readings
         FROM {table} AS c
-        WHERE c.device_id = %(device)s AND c.{column} >= r.lo AND c.{column} < r.hi
+        WHERE c.device_id = %(device)s AND c.{column} >= r.lo AND c.{column} < r.hi{extra}
     ) AS s"""
+# The hours holding the quarter-hours [lo, hi): a range of the hourly primary key.
+QUARTER_HOURS = "\n          AND c.hour_start > r.lo - INTERVAL '1 hour' AND c.hour_start < r.hi"
 ROLLUP_SQL = f"""
 WITH device AS MATERIALIZED (
     SELECT reading_interval_minutes,
-           (SELECT max(ts) FROM monitoring_reading
-            WHERE device_id = %(device)s AND ts >= %(last_from)s AND ts < %(last_to)s) AS last
+           greatest(
+               (SELECT max(last_ts) FROM monitoring_quarter_consumption
+                WHERE device_id = %(device)s
+                  AND hour_start > %(last_from)s - INTERVAL '1 hour' AND hour_start < %(last_to)s
+                  AND (quarter_start < %(last_hour_lo)s OR quarter_start >= %(last_hour_hi)s)
+                  AND quarter_start >= %(last_from)s AND quarter_start < %(last_to)s
+                  AND last_ts >= %(last_from)s AND last_ts < %(last_to)s),
+               (SELECT last_ts FROM monitoring_hourly_consumption
+                WHERE device_id = %(device)s
+                  AND hour_start >= %(last_hour_lo)s AND hour_start < %(last_hour_hi)s
+                ORDER BY hour_start DESC LIMIT 1),
+               (SELECT max(ts) FROM monitoring_reading_kwh
+                WHERE device_id = %(device)s AND ts >= %(last_from)s AND ts < %(last_to)s
+                  AND %(last_raw)s)
+           ) AS last
     FROM monitoring_device
     WHERE id = %(device)s AND (%(owner)s::uuid IS NULL OR owner_id = %(owner)s::uuid)
 ), parts AS (
     {PIECE_SQL.format(
         ranges=RANGES.format(t="day"), table="monitoring_daily_consumption",
-        column="day_start", value="kwh", count="sum(c.readings)",
+        column="day_start", value="kwh", count="sum(c.readings)", extra="",
     )}
     UNION ALL
     {PIECE_SQL.format(
         ranges=RANGES.format(t="hour"), table="monitoring_hourly_consumption",
-        column="hour_start", value="kwh", count="sum(c.readings)",
+        column="hour_start", value="kwh", count="sum(c.readings)", extra="",
     )}
     UNION ALL
     {PIECE_SQL.format(
-        ranges=RANGES.format(t="raw"), table="monitoring_reading",
-        column="ts", value="value", count="count(*)",
+        ranges=RANGES.format(t="quarter"), table="monitoring_quarter_consumption",
+        column="quarter_start", value="kwh", count="sum(c.readings)",
+        extra=QUARTER_HOURS,
+    )}
+    UNION ALL
+    {PIECE_SQL.format(
+        ranges=RANGES.format(t="raw"), table="monitoring_reading_kwh",
+        column="ts", value="value", count="count(*)", extra="",
     )}
 ), totals AS (
     SELECT bucket, sum(kwh) AS kwh, sum(readings) AS readings FROM parts GROUP BY bucket
@@ -95,6 +121,8 @@ def floor_to(ts: datetime, step: timedelta) -> datetime:
     utc = ts.astimezone(UTC)
     if step == ONE_DAY:
         return utc.replace(hour=0, minute=0, second=0, microsecond=0)
+    if step == ONE_QUARTER:
+        return utc.replace(minute=utc.minute - utc.minute % 15, second=0, microsecond=0)
     return utc.replace(minute=0, second=0, microsecond=0)
 
 
@@ -106,7 +134,8 @@ def ceil_to(ts: datetime, step: timedelta) -> datetime:
 def pieces(lo: datetime, hi: datetime, days: bool = True) -> list[Piece]:
     """Ranges of the rollup tables and the readings whose signed sum is exactly [lo, hi).
 
-    Partial hours at the edges come from the readings; the whole hours from the hourly rows, or,
+    Partial hours at the edges come from the quarter-hours (and the readings for what is not a
+    whole quarter-hour, see ``edge``); the whole hours from the hourly rows, or,
     with ``days``, from the daily rows with the fewest hourly rows around them: an edge of more
     than 12 hours into a UTC day is that day minus the hours not wanted (a Bucharest month ends
     at 22:00 UTC: its last UTC day minus 2 hours, not 22 hours).
@@ -114,17 +143,28 @@ def pieces(lo: datetime, hi: datetime, days: bool = True) -> list[Piece]:
     if lo >= hi:
         return []
     hour_lo, hour_hi = ceil_to(lo, ONE_HOUR), floor_to(hi, ONE_HOUR)
-    if hour_lo >= hour_hi:  # inside one UTC hour (or two partial ones): the readings
-        return [Piece("raw", lo, hi)]
-    result = []
-    if lo < hour_lo:
-        result.append(Piece("raw", lo, hour_lo))
+    if hour_lo >= hour_hi:  # inside one UTC hour (or two partial ones)
+        return edge(lo, hi)
+    result = edge(lo, hour_lo)
     if days:
         result += whole_hours(hour_lo, hour_hi)
     else:
         result.append(Piece("hour", hour_lo, hour_hi))
-    if hour_hi < hi:
-        result.append(Piece("raw", hour_hi, hi))
+    return result + edge(hour_hi, hi)
+
+
+def edge(lo: datetime, hi: datetime) -> list[Piece]:
+    """[lo, hi) (less than two hours) as whole quarter-hours and, only for what is not a whole
+    quarter-hour, raw readings (gone after the raw retention)."""
+    if lo >= hi:
+        return []
+    quarter_lo, quarter_hi = ceil_to(lo, ONE_QUARTER), floor_to(hi, ONE_QUARTER)
+    if quarter_lo >= quarter_hi:
+        return [Piece("raw", lo, hi)]
+    result = [Piece("raw", lo, quarter_lo)] if lo < quarter_lo else []
+    result.append(Piece("quarter", quarter_lo, quarter_hi))
+    if quarter_hi < hi:
+        result.append(Piece("raw", quarter_hi, hi))
     return result
 
 
@@ -158,6 +198,27 @@ def outside(lo: datetime, hi: datetime) -> list[Piece]:
     return [Piece("hour", lo, hi, -1)] if lo < hi else []
 
 
+def last_reading_params(lo: datetime, hi: datetime) -> dict[str, Any]:
+    """The latest reading in [lo, hi) comes from the latest whole UTC hour's ``last_ts`` (one
+    backward probe of the hourly key) and the quarter-hours of the partial hours at the edges
+    (``last_ts`` of each quarter-hour); raw readings only for a bound that is not a whole
+    quarter-hour (``last_raw``), so that it outlives the raw readings."""
+    hour_lo, hour_hi = ceil_to(lo, ONE_HOUR), floor_to(hi, ONE_HOUR)
+    if hour_lo >= hour_hi:  # no whole hour: the quarter-hours only
+        hour_lo = hour_hi = hi
+    return {
+        "last_from": lo,
+        "last_to": hi,
+        "last_hour_lo": hour_lo,
+        "last_hour_hi": hour_hi,
+        "last_raw": not (quarter_aligned(lo) and quarter_aligned(hi)),
+    }
+
+
+def quarter_aligned(ts: datetime) -> bool:
+    return floor_to(ts, ONE_QUARTER) == ts
+
+
 def rollup_sums(
     device_id: uuid.UUID,
     ranges: list[tuple[datetime, datetime]],
@@ -174,7 +235,7 @@ def rollup_sums(
     """
     bounds: dict[str, list[datetime]] = {}
     numbers: dict[str, list[int]] = {}
-    for table in ("day", "hour", "raw"):
+    for table in ("day", "hour", "quarter", "raw"):
         bounds[f"{table}_lo"], bounds[f"{table}_hi"] = [], []
         numbers[f"{table}_bucket"], numbers[f"{table}_sign"] = [], []
     for index, (lo, hi) in enumerate(ranges):
@@ -186,8 +247,7 @@ def rollup_sums(
     params: dict[str, Any] = {
         "device": device_id,
         "owner": owner_id,
-        "last_from": last_reading_in[0],
-        "last_to": last_reading_in[1],
+        **last_reading_params(*last_reading_in),
         **bounds,
         **numbers,
     }

@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from ems_common.messaging.consumer import Message
 from ems_common.messaging.topology import METER_EXCHANGE, READINGS_EXCHANGE, routed_device
 from ems_common.settings import env_bool
+from monitoring.ingestion.lifecycle import retention_days
 from monitoring.ingestion.readings import InvalidReading, Reading, parse_reading
 from monitoring.ingestion.store import store_readings
 
@@ -50,6 +51,10 @@ def origin_problem(message: Message, device_id: str, shared_allowed: bool) -> st
     elif message.exchange == READINGS_EXCHANGE and not shared_allowed:
         return SHARED_OFF
     return None
+EXPIRED = (
+    "timestamp: {ts} is older than the raw readings' retention ({days} days,"
+    " EMS_RAW_RETENTION_DAYS); its totals are kept, the reading is not stored again"
+)
 
 
 def handle_batch(messages: Sequence[Message]) -> Mapping[int, str]:
@@ -69,6 +74,9 @@ def handle_batch(messages: Sequence[Message]) -> Mapping[int, str]:
         else:
             rejects[message.delivery_tag] = problem
     result = store_readings([reading for _, reading in parsed])
+    for index in result.expired:
+        tag, reading = parsed[index]
+        rejects[tag] = EXPIRED.format(ts=reading.ts.isoformat(), days=retention_days())
     if result.unknown_devices:
         for tag, reading in parsed:
             if str(reading.device_id) in result.unknown_devices:

@@ -2,29 +2,38 @@
 
 One SQL statement per batch inserts the readings (``ON CONFLICT DO NOTHING``) and adds exactly
 the rows it inserted (their kWh and their count) to the per-UTC-hour totals
-``monitoring_hourly_consumption`` and the per-UTC-day totals ``monitoring_daily_consumption``
+``monitoring_hourly_consumption`` (and to its first three quarter-hours, for zones at :30 and :45
+offsets) and the per-UTC-day totals ``monitoring_daily_consumption``
 (``ON CONFLICT DO UPDATE SET kwh = kwh + EXCLUDED.kwh, readings = readings + EXCLUDED.readings``),
 and raises an alert for each device-hour it took over the maximum.
 Nothing is read into Python and written back, so any number of consumers at once
 give exact totals, and a batch redelivered after a crash adds nothing twice.
+
+Raw rows are kept ``EMS_RAW_RETENTION_DAYS`` (monitoring.ingestion.lifecycle): a reading older
+than that is not stored (its raw row may be gone, so the insert could not tell it was counted
+already) but returned, to be dead-lettered. A reading in a month without its partition yet gets
+the partition, and the batch is stored again.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 
 from monitoring.alerts.events import queue_alert_events
+from monitoring.ingestion import lifecycle
 from monitoring.ingestion.readings import Reading
 
-# One statement: which devices of the batch monitoring knows, the readings of those (sorted by
-# key, so concurrent consumers take row locks in the same order) inserted once, and only the
-# inserted ones added to the hourly and daily totals: hours first (the daily upsert waits for the
-# hourly one to finish, the ``count(*) FROM hourly`` condition), then days, each sorted by key, so
-# every consumer takes its locks in that one order. A device-hour whose total this statement took
+# One statement: which devices of the batch monitoring knows, the readings of those (by device
+# key, in micro-kWh; sorted by key, so concurrent consumers take row locks in the same order)
+# inserted once, and only the inserted ones added to the hourly totals (with their first three
+# quarter-hours) and the daily totals: hours first (the daily upsert waits for the hourly one to
+# finish, the ``count(*) FROM hourly`` condition), then days, each sorted by key, so every
+# consumer takes its locks in that one order. A device-hour whose total this statement took
 # from <= max to > max (old = new - added: the upsert returns the total after its own addition,
 # which row locks serialise between consumers) gets its alert, once per (device, hour). It also
 # returns the batch's unknown devices and the new alerts' ids.
@@ -33,33 +42,75 @@ WITH batch AS (
     SELECT device_id, ts, value
     FROM unnest(%s::uuid[], %s::timestamptz[], %s::numeric[]) AS i(device_id, ts, value)
 ), known AS (
-    SELECT id, owner_id, max_hourly_consumption_kwh AS max_kwh
+    SELECT id, key, owner_id, max_hourly_consumption_kwh AS max_kwh
     FROM monitoring_device WHERE id IN (SELECT device_id FROM batch)
 ), input AS (
-    SELECT device_id, ts, value
-    FROM batch
-    WHERE device_id IN (SELECT id FROM known)
-    ORDER BY device_id, ts
+    SELECT k.key AS device_key, b.ts, (b.value * 1000000)::bigint AS value
+    FROM batch AS b
+    JOIN known AS k ON k.id = b.device_id
+    ORDER BY 1, 2
 ), inserted AS (
-    INSERT INTO monitoring_reading (device_id, ts, value)
-    SELECT device_id, ts, value FROM input
-    ON CONFLICT (device_id, ts) DO NOTHING
-    RETURNING device_id, ts, value
-), added AS (
-    SELECT device_id, date_bin('1 hour', ts, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS hour_start,
-           sum(value) AS kwh, count(*) AS readings
+    INSERT INTO monitoring_reading (device_key, ts, value)
+    SELECT device_key, ts, value FROM input
+    ON CONFLICT (device_key, ts) DO NOTHING
+    RETURNING device_key, ts, value
+), binned AS (
+    SELECT device_key, ts, value,
+           date_bin('15 minutes', ts, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS quarter_start,
+           date_bin('1 hour', ts, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS hour_start
     FROM inserted
+), added AS (
+    SELECT k.id AS device_id, b.hour_start,
+           sum(b.value) * 0.000001 AS kwh, count(*) AS readings, max(b.ts) AS last_ts,
+           coalesce(sum(b.value) FILTER (WHERE b.quarter_start = b.hour_start), 0) * 0.000001
+               AS q1_kwh,
+           coalesce(sum(b.value) FILTER (
+               WHERE b.quarter_start = b.hour_start + INTERVAL '15 minutes'), 0) * 0.000001
+               AS q2_kwh,
+           coalesce(sum(b.value) FILTER (
+               WHERE b.quarter_start = b.hour_start + INTERVAL '30 minutes'), 0) * 0.000001
+               AS q3_kwh,
+           count(*) FILTER (WHERE b.quarter_start = b.hour_start) AS q1_readings,
+           count(*) FILTER (WHERE b.quarter_start = b.hour_start + INTERVAL '15 minutes')
+               AS q2_readings,
+           count(*) FILTER (WHERE b.quarter_start = b.hour_start + INTERVAL '30 minutes')
+               AS q3_readings,
+           max(b.ts) FILTER (WHERE b.quarter_start = b.hour_start) AS q1_last_ts,
+           max(b.ts) FILTER (WHERE b.quarter_start = b.hour_start + INTERVAL '15 minutes')
+               AS q2_last_ts,
+           max(b.ts) FILTER (WHERE b.quarter_start = b.hour_start + INTERVAL '30 minutes')
+               AS q3_last_ts
+    FROM binned AS b
+    JOIN known AS k ON k.key = b.device_key
     GROUP BY 1, 2
 ), hourly AS (
-    INSERT INTO monitoring_hourly_consumption (device_id, hour_start, kwh, readings)
-    SELECT device_id, hour_start, kwh, readings FROM added
+    INSERT INTO monitoring_hourly_consumption
+        (device_id, hour_start, kwh, readings,
+         q1_kwh, q2_kwh, q3_kwh, q1_readings, q2_readings, q3_readings,
+         last_ts, q1_last_ts, q2_last_ts, q3_last_ts)
+    SELECT device_id, hour_start, kwh, readings,
+           q1_kwh, q2_kwh, q3_kwh, q1_readings, q2_readings, q3_readings,
+           last_ts, q1_last_ts, q2_last_ts, q3_last_ts
+    FROM added
     ORDER BY 1, 2
     ON CONFLICT (device_id, hour_start)
     DO UPDATE SET kwh = monitoring_hourly_consumption.kwh + EXCLUDED.kwh,
-                  readings = monitoring_hourly_consumption.readings + EXCLUDED.readings
+                  readings = monitoring_hourly_consumption.readings + EXCLUDED.readings,
+                  q1_kwh = monitoring_hourly_consumption.q1_kwh + EXCLUDED.q1_kwh,
+                  q2_kwh = monitoring_hourly_consumption.q2_kwh + EXCLUDED.q2_kwh,
+                  q3_kwh = monitoring_hourly_consumption.q3_kwh + EXCLUDED.q3_kwh,
+                  q1_readings = monitoring_hourly_consumption.q1_readings + EXCLUDED.q1_readings,
+                  q2_readings = monitoring_hourly_consumption.q2_readings + EXCLUDED.q2_readings,
+                  q3_readings = monitoring_hourly_consumption.q3_readings + EXCLUDED.q3_readings,
+                  last_ts = greatest(monitoring_hourly_consumption.last_ts, EXCLUDED.last_ts),
+                  q1_last_ts = greatest(monitoring_hourly_consumption.q1_last_ts,
+                                        EXCLUDED.q1_last_ts),
+                  q2_last_ts = greatest(monitoring_hourly_consumption.q2_last_ts,
+                                        EXCLUDED.q2_last_ts),
+                  q3_last_ts = greatest(monitoring_hourly_consumption.q3_last_ts,
+                                        EXCLUDED.q3_last_ts)
     RETURNING device_id, hour_start, kwh
-), daily AS (
-    INSERT INTO monitoring_daily_consumption (device_id, day_start, kwh, readings)
+), daily AS (    INSERT INTO monitoring_daily_consumption (device_id, day_start, kwh, readings)
     SELECT device_id, date_bin('1 day', hour_start, TIMESTAMPTZ '2000-01-01 00:00:00+00'),
            sum(kwh), sum(readings)
     FROM added
@@ -97,17 +148,35 @@ class StoreResult:
     hours: int  # hourly rows created or added to
     unknown_devices: frozenset[str] = frozenset()  # device ids (text) monitoring does not know
     alerts: tuple[uuid.UUID, ...] = ()  # ids of the alerts this batch raised
+    expired: tuple[int, ...] = ()  # indexes of the readings older than the raw retention
 
 
-def store_readings(readings: Sequence[Reading]) -> StoreResult:
+def store_readings(readings: Sequence[Reading], now: datetime | None = None) -> StoreResult:
     """Store readings of known devices; add the new ones to the hourly totals, atomically.
 
-    Readings of devices monitoring does not know are left out, and their devices returned.
-    Hours that went over their device's maximum get an alert, and its event goes to the outbox,
-    in the same transaction.
+    Readings of devices monitoring does not know are left out, and their devices returned;
+    readings older than the raw retention (at ``now``, default the clock) are left out, and
+    their indexes returned. Hours that went over their device's maximum get an alert, and its
+    event goes to the outbox, in the same transaction.
     """
+    cutoff = lifecycle.raw_cutoff(now)
+    expired: tuple[int, ...] = ()
+    if cutoff is not None and readings and min(r.ts for r in readings) < cutoff:
+        expired = tuple(i for i, r in enumerate(readings) if r.ts < cutoff)
+        readings = [r for r in readings if r.ts >= cutoff]
     if not readings:
-        return StoreResult(0, 0)
+        return StoreResult(0, 0, expired=expired)
+    try:
+        result = _store(readings)
+    except IntegrityError as exc:
+        if not lifecycle.is_missing_partition(exc):
+            raise
+        lifecycle.ensure_partitions(r.ts for r in readings)
+        result = _store(readings)
+    return replace(result, expired=expired)
+
+
+def _store(readings: Sequence[Reading]) -> StoreResult:
     with transaction.atomic(), connection.cursor() as cursor:
         # Arrays as text literals: one parameter each, parsed by PostgreSQL, cheap to build.
         cursor.execute(

@@ -115,6 +115,8 @@ class Stack:
             EMS_ADMIN_USERNAME=base.get("EMS_ADMIN_USERNAME") or "admin",
             EMS_ADMIN_PASSWORD=f"e2e-{self.run_id}-admin",
             EMS_DEMO="0",
+            # The tests publish readings of fixed days (2025): none is past the raw retention.
+            EMS_RAW_RETENTION_DAYS="0",
         )
         env["DJANGO_CSRF_TRUSTED_ORIGINS"] = f"http://127.0.0.1:{env['GATEWAY_PORT']}"
         return env

@@ -9,12 +9,14 @@ from ems_common.messaging.sync import with_fresh_db_connection
 from ems_common.messaging.topology import DEVICE_DATA_QUEUE
 from ems_common.settings import add_env_option
 from monitoring.ingestion.consumer import handle_batch
+from monitoring.ingestion.lifecycle import start_periodic
 
 
 class Command(BaseCommand):
     help = (
         "Store meter readings from device_data_queue in batches (hourly totals in the same "
-        "transaction) until SIGTERM; bad readings go to <queue>.dlq with the reason."
+        "transaction) until SIGTERM; bad readings go to <queue>.dlq with the reason. Also keeps "
+        "the raw readings' partitions (readings_lifecycle) every 6 hours."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -44,6 +46,8 @@ class Command(BaseCommand):
         # from walking them again and again while batches allocate readings.
         gc.collect()
         gc.freeze()
+        # Raw readings' partitions created ahead and expired ones dropped, now and every 6 hours.
+        start_periodic()
         ConsumerRunner(
             options["queue"],
             # A connection broken while PostgreSQL was down is replaced before the retry.

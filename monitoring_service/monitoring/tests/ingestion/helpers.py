@@ -56,14 +56,22 @@ def expected_hourly(readings: list[tuple[datetime, Decimal]]) -> dict[datetime, 
 
 ROLLUPS_FROM_READINGS_SQL = """
 SELECT 'hour', date_bin('1 hour', ts, TIMESTAMPTZ '2000-01-01 00:00:00+00'), sum(value), count(*)
-FROM monitoring_reading WHERE device_id = %(device)s GROUP BY 2
+FROM monitoring_reading_kwh WHERE device_id = %(device)s GROUP BY 2
+UNION ALL
+SELECT 'quarter', date_bin('15 minutes', ts, TIMESTAMPTZ '2000-01-01 00:00:00+00'), sum(value),
+       count(*)
+FROM monitoring_reading_kwh WHERE device_id = %(device)s GROUP BY 2
 UNION ALL
 SELECT 'day', date_bin('1 day', ts, TIMESTAMPTZ '2000-01-01 00:00:00+00'), sum(value), count(*)
-FROM monitoring_reading WHERE device_id = %(device)s GROUP BY 2
+FROM monitoring_reading_kwh WHERE device_id = %(device)s GROUP BY 2
 """
+# Quarter-hours without readings are left out (an hour's quarters are all there, some empty).
 ROLLUPS_SQL = """
 SELECT 'hour', hour_start, kwh, readings FROM monitoring_hourly_consumption
 WHERE device_id = %(device)s
+UNION ALL
+SELECT 'quarter', quarter_start, kwh, readings FROM monitoring_quarter_consumption
+WHERE device_id = %(device)s AND readings > 0
 UNION ALL
 SELECT 'day', day_start, kwh, readings FROM monitoring_daily_consumption
 WHERE device_id = %(device)s
@@ -71,7 +79,8 @@ WHERE device_id = %(device)s
 
 
 def assert_rollups_exact(device_id: uuid.UUID) -> None:
-    """The hourly and daily totals (kWh and reading counts) are those of the stored readings."""
+    """The hourly (and quarter-hour) and daily totals (kWh and reading counts) are those of the
+    stored readings."""
     with connection.cursor() as cursor:
         cursor.execute(ROLLUPS_FROM_READINGS_SQL, {"device": device_id})
         expected = sorted(cursor.fetchall())
@@ -81,7 +90,7 @@ def assert_rollups_exact(device_id: uuid.UUID) -> None:
 
 
 def stored_count(device_id: uuid.UUID) -> int:
-    return Reading.objects.filter(device_id=device_id).count()
+    return Reading.objects.filter(device__id=device_id).count()
 
 
 @contextmanager
