@@ -105,9 +105,10 @@ ENDED = "PostgreSQL ended processes (shared)"
 # A confirmed reading's log line: "<asctime> INFO <timestamp> <device> <kWh> kWh".
 CONFIRMED = re.compile(r"INFO (\S+) [0-9a-f-]{36} [\d.]+ kWh$", re.MULTILINE)
 DONE = re.compile(r"done: (\d+) reading\(s\) confirmed")
+# Raw rows name their device by its compact key (monitoring_device.key).
 VISIBLE_SQL = """
-SELECT device_id, ts FROM monitoring_reading
-WHERE (device_id, ts) IN (SELECT * FROM unnest(%s::uuid[], %s::timestamptz[]))
+SELECT d.id, r.ts FROM monitoring_reading AS r JOIN monitoring_device AS d ON d.key = r.device_key
+WHERE (d.id, r.ts) IN (SELECT * FROM unnest(%s::uuid[], %s::timestamptz[]))
 """
 
 
