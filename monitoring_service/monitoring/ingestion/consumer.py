@@ -51,6 +51,8 @@ def origin_problem(message: Message, device_id: str, shared_allowed: bool) -> st
     elif message.exchange == READINGS_EXCHANGE and not shared_allowed:
         return SHARED_OFF
     return None
+
+
 EXPIRED = (
     "timestamp: {ts} is older than the raw readings' retention ({days} days,"
     " EMS_RAW_RETENTION_DAYS); its totals are kept, the reading is not stored again"
