@@ -11,8 +11,6 @@ must reach the services that keep a copy of it. The node is started again and mu
 from __future__ import annotations
 
 import json
-import subprocess
-import tempfile
 import threading
 import time
 import uuid
@@ -29,6 +27,7 @@ from compose_stack import (
     poll,
     sh,
     simulator_command,
+    stream,
     unhealthy_containers,
 )
 
@@ -170,39 +169,26 @@ def check_losing_a_node_loses_nothing(deployment: Deployment, flow: Flow, count:
     )  # fmt: skip
     changes = Changes(flow.admin, deployment, flow.device_id)
     changer = threading.Thread(target=changes.run)
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        simulator = subprocess.Popen(command, stdout=out, stderr=err, text=True)
-        changer.start()
-        try:
-            time.sleep(8)
-            held = connections_by_node(deployment, HA_NODES[0])
-            counts = ", ".join(f"{node} {len(names)}" for node, names in sorted(held.items()))
-            print(f"client connections by node: {counts}; on {lost}: "
-                  f"{sorted(held.get(lost, []))}", flush=True)  # fmt: skip
-            started = time.monotonic()
-            sh(deployment.compose("stop", "--timeout", "10", lost))
-            print(f"stopped {lost} (device_data_queue's leader) in "
-                  f"{time.monotonic() - started:.1f} s", flush=True)  # fmt: skip
-            code = simulator.wait(timeout=600)
-            changes.stop.set()
-            changer.join(timeout=60)
-        finally:
-            changes.stop.set()
-            if simulator.poll() is None:
-                simulator.kill()
-                simulator.wait()
-        out.seek(0)
-        err.seek(0)
-        log = err.read()
-        if code:
-            raise Failed(f"the simulator failed: {log[-2000:]}")
-        moved = [line for line in log.splitlines() if " lost " in line or " again" in line]
-        print("the simulator's log of it:\n" + "\n".join(moved[-6:]), flush=True)
-        if not any(f"at {first} lost" in line for line in moved):
-            raise Failed(f"the simulator never lost its node {first}: the stop missed the stream")
-        readings = [json.loads(line) for line in out.read().splitlines() if line.strip()]
-    if len(readings) != count or len({r["timestamp"] for r in readings}) != count:
-        raise Failed(f"the simulator confirmed {len(readings)} readings of {count}")
+
+    def lose_a_node() -> None:
+        time.sleep(8)
+        held = connections_by_node(deployment, HA_NODES[0])
+        counts = ", ".join(f"{node} {len(names)}" for node, names in sorted(held.items()))
+        print(f"client connections by node: {counts}; on {lost}: "
+              f"{sorted(held.get(lost, []))}", flush=True)  # fmt: skip
+        started = time.monotonic()
+        sh(deployment.compose("stop", "--timeout", "10", lost))
+        print(f"stopped {lost} (device_data_queue's leader) in "
+              f"{time.monotonic() - started:.1f} s", flush=True)  # fmt: skip
+
+    changer.start()
+    try:
+        readings, events = stream(command, count, lose_a_node)
+    finally:
+        changes.stop.set()
+        changer.join(timeout=60)
+    if not any(f"at {first} lost" in line for line in events):
+        raise Failed(f"the simulator never lost its node {first}: the stop missed the stream")
     add_readings(flow, readings)
     exact = poll(lambda: not days_exact(deployment, flow), 300, every=2.0)
     wrong = days_exact(deployment, flow)

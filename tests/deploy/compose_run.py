@@ -68,6 +68,7 @@ from compose_stack import (  # noqa: E402
     sh,
     simulate,
     simulator_command,
+    stream,
     succeeds,
     unhealthy_containers,
     up,
@@ -405,36 +406,18 @@ def check_restarts_lose_nothing(deployment: Deployment, flow: Flow) -> None:
         deployment, flow.device_id,
         "--start", STREAM_START, "--speed", "60000", "--count", str(count),
     )  # fmt: skip
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        simulator = subprocess.Popen(command, stdout=out, stderr=err, text=True)
-        try:
-            time.sleep(5)
+
+    def restarts() -> None:
+        time.sleep(5)
+        for service in ("rabbitmq", "postgres"):
             started = time.monotonic()
-            sh(deployment.compose("restart", "rabbitmq"))
-            print(f"RabbitMQ restarted in {time.monotonic() - started:.1f} s", flush=True)
+            sh(deployment.compose("restart", service))
+            print(f"{service} restarted in {time.monotonic() - started:.1f} s", flush=True)
             time.sleep(3)
-            started = time.monotonic()
-            sh(deployment.compose("restart", "postgres"))
-            print(f"PostgreSQL restarted in {time.monotonic() - started:.1f} s", flush=True)
-            code = simulator.wait(timeout=600)
-        finally:
-            if simulator.poll() is None:
-                simulator.kill()
-                simulator.wait()
-        out.seek(0)
-        err.seek(0)
-        log = err.read()
-        if code:
-            raise Failed(f"the simulator failed: {log[-2000:]}")
-        # The simulator logs each lost connection and reconnect: proof the restart hit the
-        # stream, not a gap before or after it.
-        events = [line for line in log.splitlines() if " WARNING " in line or " again" in line]
-        print("the simulator's log of it:\n" + "\n".join(events[-12:]), flush=True)
-        if not any("connected to RabbitMQ again" in line for line in events):
-            raise Failed("the simulator never lost its connection: the restart missed the stream")
-        readings = [json.loads(line) for line in out.read().splitlines() if line.strip()]
-    if len(readings) != count or len({r["timestamp"] for r in readings}) != count:
-        raise Failed(f"the simulator confirmed {len(readings)} readings of {count}")
+
+    readings, events = stream(command, count, restarts)
+    if not any("connected to RabbitMQ again" in line for line in events):
+        raise Failed("the simulator never lost its connection: the restart missed the stream")
     add_readings(flow, readings)
     exact = poll(lambda: not days_exact(deployment, flow), 300, every=2.0)
     if not exact:

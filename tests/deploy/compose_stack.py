@@ -12,6 +12,7 @@ import os
 import secrets
 import subprocess
 import sys
+import tempfile
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
@@ -261,6 +262,34 @@ def simulator_command(deployment: Deployment, device_id: str, *args: str) -> lis
         "--rabbitmq-host", deployment.amqp_nodes,
         "--seed", "17", "--print-json", *args,
     ]  # fmt: skip
+
+
+def stream(
+    deployment: Deployment, command: list[str], count: int, during: Callable[[], None]
+) -> tuple[list[Any], list[str]]:
+    """The simulator ``command`` sending ``count`` readings, ``during`` run meanwhile (the fault):
+    the readings the broker confirmed, each exactly once, and the simulator's log lines of lost
+    connections and reconnects (its proof that the fault hit the stream)."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        simulator = subprocess.Popen(command, stdout=out, stderr=err, text=True)
+        try:
+            during()
+            code = simulator.wait(timeout=600)
+        finally:
+            if simulator.poll() is None:
+                simulator.kill()
+                simulator.wait()
+        out.seek(0)
+        err.seek(0)
+        log = err.read()
+        if code:
+            raise Failed(f"the simulator failed: {log[-2000:]}")
+        readings = [json.loads(line) for line in out.read().splitlines() if line.strip()]
+    events = [line for line in log.splitlines() if " lost " in line or " again" in line]
+    print("the simulator's log of it:\n" + "\n".join(events[-8:]), flush=True)
+    if len(readings) != count or len({r["timestamp"] for r in readings}) != count:
+        raise Failed(f"the simulator confirmed {len(readings)} readings of {count}")
+    return readings, events
 
 
 def kwh_per_day(readings: list[Any]) -> dict[str, float]:
