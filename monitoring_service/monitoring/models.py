@@ -91,6 +91,55 @@ class Reading(models.Model):
         return f"{self.device_id} {self.ts.isoformat()}: {self.value} micro-kWh"
 
 
+class RegisterReading(models.Model):
+    """A meter's cumulative register (micro-kWh) at ``ts``; one per instant. Consumption is the
+    difference between consecutive ones (monitoring.ingestion.registers)."""
+
+    pk = models.CompositePrimaryKey("device_id", "ts")
+    device = models.ForeignKey(
+        Device,
+        on_delete=models.CASCADE,
+        related_name="+",
+        to_field="key",
+        db_column="device_key",
+        db_index=False,
+        db_constraint=False,
+    )
+    ts = models.DateTimeField()
+    total = models.BigIntegerField()  # micro-kWh
+
+    class Meta:
+        db_table = "monitoring_register"
+
+    def __str__(self) -> str:
+        return f"{self.device_id} {self.ts.isoformat()}: register {self.total} micro-kWh"
+
+
+class MeterReset(models.Model):
+    """A register reading lower than the one before it (a reset or a replaced meter): a new
+    baseline, no consumption for that interval. Kept for the admin."""
+
+    pk = models.CompositePrimaryKey("device_id", "ts")
+    device = models.ForeignKey(
+        Device,
+        on_delete=models.CASCADE,
+        related_name="+",
+        to_field="key",
+        db_column="device_key",
+        db_index=False,
+        db_constraint=False,
+    )
+    ts = models.DateTimeField()  # the lower reading's instant
+    before = models.BigIntegerField()  # micro-kWh: the register reading before it
+    after = models.BigIntegerField()  # micro-kWh: the lower one
+
+    class Meta:
+        db_table = "monitoring_meter_reset"
+
+    def __str__(self) -> str:
+        return f"{self.device_id} {self.ts.isoformat()}: reset {self.before} -> {self.after}"
+
+
 class HourlyConsumption(models.Model):
     """Sum and count of a device's readings with ``ts`` in [hour_start, hour_start + 1h), per UTC
     hour. Maintained by the ingestion statement (monitoring.ingestion.store)."""
@@ -103,6 +152,11 @@ class HourlyConsumption(models.Model):
     hour_start = models.DateTimeField()
     kwh = models.DecimalField(max_digits=20, decimal_places=KWH_DECIMAL_PLACES)
     readings = models.IntegerField(default=0, db_default=0)
+    # Of kwh, what a gap between two register readings spread over this hour (in proportion to
+    # time; monitoring.ingestion.registers): the period API marks such buckets estimated.
+    estimated_kwh = models.DecimalField(
+        max_digits=20, decimal_places=KWH_DECIMAL_PLACES, default=0, db_default=0
+    )
     # The same of the hour's first three quarter-hours ([:00, :15), [:15, :30), [:30, :45)); the
     # fourth is the rest. What zones at :30 and :45 offsets need once the raw readings are gone
     # (the view monitoring_quarter_consumption shows one row per quarter-hour).
@@ -147,6 +201,11 @@ class DailyConsumption(models.Model):
     day_start = models.DateTimeField()  # a UTC midnight
     kwh = models.DecimalField(max_digits=20, decimal_places=KWH_DECIMAL_PLACES)
     readings = models.IntegerField(default=0, db_default=0)
+    # Of kwh, what gaps between two register readings spread over this day's hours (in
+    # proportion to time; monitoring.ingestion.registers): the period API marks those estimated.
+    estimated_kwh = models.DecimalField(
+        max_digits=20, decimal_places=KWH_DECIMAL_PLACES, default=0, db_default=0
+    )
 
     class Meta:
         db_table = "monitoring_daily_consumption"

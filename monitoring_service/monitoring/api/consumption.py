@@ -73,6 +73,7 @@ def period_body(params: dict[str, Any], result: PeriodConsumption) -> dict[str, 
                 "readings": b.readings,
                 "expected_readings": b.expected_readings,
                 "cost": cost_text(b.cost),
+                "estimated": b.estimated,
             }
             for b in result.buckets
         ],

@@ -71,6 +71,10 @@ class PeriodBucketSerializer(serializers.Serializer):
         help_text="Readings the device's interval gives for the elapsed part of the bucket.",
     )
     cost = cost_field()
+    estimated = serializers.BooleanField(
+        help_text="Part of kwh is estimated: a gap between two register readings, whose "
+        "difference is spread over the hours it spans in proportion to time."
+    )
 
 
 class PeriodTotalSerializer(serializers.Serializer):

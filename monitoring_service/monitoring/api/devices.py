@@ -6,17 +6,25 @@ username, a page at a time, by name.
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from ems_common.contracts import DEVICE_FIELDS
 from ems_common.filters import LIST_FILTER_BACKENDS
+from ems_common.permissions import IsAdmin
 from monitoring.access import visible_devices_with_owner
+from monitoring.api.hourly import kwh
 from monitoring.api.tariff_serializers import DeviceTariffSerializer
+from monitoring.ingestion.registers import meter_resets
 from monitoring.models import Device
 from monitoring.tariffs.pricing import history, in_force, tariffs_for
 
@@ -74,3 +82,40 @@ class DeviceDetailView(generics.RetrieveAPIView):
 
     def get_queryset(self) -> QuerySet[Device]:
         return visible_devices_with_owner(getattr(self.request, "user", None))
+
+
+class MeterResetSerializer(serializers.Serializer):
+    timestamp = serializers.DateTimeField(help_text="The lower register reading's instant.")
+    before_kwh = serializers.FloatField(help_text="The register reading before it.")
+    after_kwh = serializers.FloatField(help_text="The lower register reading (a new baseline).")
+
+
+class MeterResetsSerializer(serializers.Serializer):
+    device_id = serializers.UUIDField()
+    resets = MeterResetSerializer(many=True, help_text="Latest first.")
+
+
+class DeviceResetsView(APIView):
+    permission_classes = [IsAuthenticated, IsAdmin]
+
+    @extend_schema(
+        responses=MeterResetsSerializer,
+        description=(
+            "Admins: the device's meter resets, where its cumulative register "
+            "(`energy_total_kwh`) went down: a new baseline, no consumption for that interval."
+        ),
+    )
+    def get(self, request: Request, pk: uuid.UUID) -> Response:
+        return Response(
+            {
+                "device_id": str(pk),
+                "resets": [
+                    {
+                        "timestamp": r.ts.isoformat(),
+                        "before_kwh": kwh(r.before_kwh),
+                        "after_kwh": kwh(r.after_kwh),
+                    }
+                    for r in meter_resets(pk)
+                ],
+            }
+        )

@@ -6,6 +6,7 @@ from monitoring.api import alerts, consumption, devices, export, fleet, hourly, 
 device_urls = [
     path("", devices.DeviceListView.as_view(), name="monitoring-device-list"),
     path("<uuid:pk>/", devices.DeviceDetailView.as_view(), name="monitoring-device-detail"),
+    path("<uuid:pk>/resets/", devices.DeviceResetsView.as_view(), name="monitoring-device-resets"),
 ]
 hourly_urls = [
     path("daily/", hourly.DailyView.as_view(), name="monitoring-hourly-daily"),

@@ -78,6 +78,7 @@ class PricedSums:
     interval_minutes: int
     last_reading_at: datetime | None
     parts: list[RangeCost] = field(default_factory=list)  # per range, to combine ranges
+    estimated_kwh: list[Decimal] = field(default_factory=list)  # per range, as rollups.Sums
 
 
 def one_currency(parts: Iterable[RangeCost]) -> str | None:
@@ -126,14 +127,16 @@ def priced_sums(
     sums = rollup_sums(device_id, pieces, last_reading_in, owner_id, hours_below=HOURS_BELOW)
     kwh = [Decimal(0)] * len(ranges)
     readings = [0] * len(ranges)
+    estimated = [Decimal(0)] * len(ranges)
     cost = [Decimal(0)] * len(ranges)
     unpriced = [Decimal(0)] * len(ranges)
     with localcontext(prec=EXACT_DIGITS):
-        for (index, segment), piece_kwh, piece_readings in zip(
-            owners, sums.kwh, sums.readings, strict=True
+        for (index, segment), piece_kwh, piece_readings, piece_estimated in zip(
+            owners, sums.kwh, sums.readings, sums.estimated_kwh, strict=True
         ):
             kwh[index] += piece_kwh
             readings[index] += piece_readings
+            estimated[index] += piece_estimated
             if segment is None:
                 unpriced[index] += piece_kwh
             else:
@@ -150,4 +153,5 @@ def priced_sums(
         interval_minutes=sums.interval_minutes,
         last_reading_at=sums.last_reading_at,
         parts=parts,
+        estimated_kwh=estimated,
     )

@@ -36,6 +36,7 @@ class BucketTotal:
     readings: int
     expected_readings: int
     cost: Decimal | None = None  # monitoring.consumption.costs' rule
+    estimated: bool = False  # part of kwh is a register gap spread over time
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,7 @@ def bucket_totals(
             readings=sums.readings[i],
             expected_readings=expected_readings(lo, hi, now, sums.interval_minutes),
             cost=sums.cost[i],
+            estimated=sums.estimated_kwh[i] != 0,
         )
         for i, (lo, hi) in enumerate(ranges)
     ]

@@ -19,7 +19,7 @@ each ``unnest``-ed range with a LATERAL aggregate (one index range scan) and gro
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
@@ -42,10 +42,11 @@ RANGES = (
 # Per range, a LATERAL aggregate: the range's bounds become the index condition of one index
 # range scan (a plain join lets the planner read all of the device's rows and filter them).
 PIECE_SQL = """
-    SELECT r.bucket, r.sign * s.kwh AS kwh, r.sign * s.readings AS readings
+    SELECT r.bucket, r.sign * s.kwh AS kwh, r.sign * s.readings AS readings,
+           r.sign * s.estimated AS estimated
     FROM {ranges} AS r(lo, hi, bucket, sign)
     CROSS JOIN LATERAL (
-        SELECT sum(c.{value}) AS kwh, {count} AS readings
+        SELECT sum(c.{value}) AS kwh, {count} AS readings, {estimated} AS estimated
         FROM {table} AS c
         WHERE c.device_id = %(device)s AND c.{column} >= r.lo AND c.{column} < r.hi{extra}
     ) AS s"""
@@ -75,27 +76,30 @@ WITH device AS MATERIALIZED (
     {PIECE_SQL.format(
         ranges=RANGES.format(t="day"), table="monitoring_daily_consumption",
         column="day_start", value="kwh", count="sum(c.readings)", extra="",
+        estimated="sum(c.estimated_kwh)",
     )}
     UNION ALL
     {PIECE_SQL.format(
         ranges=RANGES.format(t="hour"), table="monitoring_hourly_consumption",
         column="hour_start", value="kwh", count="sum(c.readings)", extra="",
+        estimated="sum(c.estimated_kwh)",
     )}
     UNION ALL
     {PIECE_SQL.format(
         ranges=RANGES.format(t="quarter"), table="monitoring_quarter_consumption",
         column="quarter_start", value="kwh", count="sum(c.readings)",
-        extra=QUARTER_HOURS,
+        extra=QUARTER_HOURS, estimated="0",
     )}
     UNION ALL
     {PIECE_SQL.format(
         ranges=RANGES.format(t="raw"), table="monitoring_reading_kwh",
-        column="ts", value="value", count="count(*)", extra="",
+        column="ts", value="value", count="count(*)", extra="", estimated="0",
     )}
 ), totals AS (
-    SELECT bucket, sum(kwh) AS kwh, sum(readings) AS readings FROM parts GROUP BY bucket
+    SELECT bucket, sum(kwh) AS kwh, sum(readings) AS readings, sum(estimated) AS estimated
+    FROM parts GROUP BY bucket
 )
-SELECT d.reading_interval_minutes, d.last, t.bucket, t.kwh, t.readings
+SELECT d.reading_interval_minutes, d.last, t.bucket, t.kwh, t.readings, t.estimated
 FROM device AS d
 LEFT JOIN totals AS t ON true
 """  # fmt: skip
@@ -115,6 +119,9 @@ class Sums:
     readings: list[int]
     interval_minutes: int  # the device's reading interval
     last_reading_at: datetime | None  # the latest reading in [last_from, last_to), UTC
+    # Of kwh, what register gaps spread over the range's whole hours (quarter-hour and raw
+    # pieces, at the partial hours of :30/:45 zones, count none).
+    estimated_kwh: list[Decimal] = field(default_factory=list)
 
 
 def floor_to(ts: datetime, step: timedelta) -> datetime:
@@ -258,9 +265,11 @@ def rollup_sums(
         raise DeviceNotVisible()
     kwh = [Decimal(0)] * len(ranges)
     readings = [0] * len(ranges)
-    for _interval, _last, bucket, bucket_kwh, bucket_readings in rows:
+    estimated = [Decimal(0)] * len(ranges)
+    for _interval, _last, bucket, bucket_kwh, bucket_readings, bucket_estimated in rows:
         if bucket is not None and bucket_kwh is not None:  # None: no rows in its pieces
             kwh[bucket] = bucket_kwh
             readings[bucket] = int(bucket_readings)
+            estimated[bucket] = bucket_estimated or Decimal(0)
     interval, last = rows[0][0], rows[0][1]
-    return Sums(kwh, readings, interval, last)
+    return Sums(kwh, readings, interval, last, estimated)

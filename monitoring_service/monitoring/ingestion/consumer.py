@@ -19,7 +19,7 @@ from ems_common.messaging.consumer import Message
 from ems_common.messaging.topology import METER_EXCHANGE, READINGS_EXCHANGE, routed_device
 from ems_common.settings import env_bool
 from monitoring.ingestion.lifecycle import retention_days
-from monitoring.ingestion.readings import InvalidReading, Reading, parse_reading
+from monitoring.ingestion.readings import InvalidReading, Reading, RegisterReading, parse_reading
 from monitoring.ingestion.store import store_readings
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ EXPIRED = (
 def handle_batch(messages: Sequence[Message]) -> Mapping[int, str]:
     """ConsumerRunner handler: store the valid readings; return the others with their reason."""
     rejects: dict[int, str] = {}
-    parsed: list[tuple[int, Reading]] = []
+    parsed: list[tuple[int, Reading | RegisterReading]] = []
     shared_allowed = env_bool("EMS_SHARED_METER_READINGS", True)
     for message in messages:
         try:

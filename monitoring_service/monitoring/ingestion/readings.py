@@ -1,6 +1,8 @@
 """Parsing meter readings from ``device_data_queue``: pure functions, no database, no broker.
 
-A reading is a JSON object ``{"timestamp", "device_id", "measurement_value"}``; other keys are
+A reading is a JSON object ``{"timestamp", "device_id", "measurement_value"}`` or, from a meter
+that reports its cumulative register, ``{"timestamp", "device_id", "energy_total_kwh"}`` (exactly
+one of the two; monitoring.ingestion.registers turns registers into consumption); other keys are
 ignored. Rules (also in README):
 
 - ``timestamp``: a JSON number is epoch **milliseconds** when its magnitude is at least 10^11,
@@ -10,6 +12,7 @@ ignored. Rules (also in README):
 - ``device_id``: a UUID string.
 - ``measurement_value``: a finite JSON number >= 0 (kWh in the interval ending at ``timestamp``),
   read exactly (no float on the way), rounded half-even to 6 decimal places, below 10^8.
+- ``energy_total_kwh``: the register's reading in kWh, with the same rules.
 
 The parser does as little per message as it can (it runs for every reading): a reading's device id
 and value stay text, checked here and converted by PostgreSQL (``::uuid``, ``::numeric``), and only
@@ -34,7 +37,9 @@ LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 EARLIEST_MS = (EARLIEST - EPOCH) // timedelta(milliseconds=1)
 LATEST_MS = (LATEST - EPOCH) // timedelta(milliseconds=1)
-FIELDS = ("timestamp", "device_id", "measurement_value")
+FIELDS = ("timestamp", "device_id")
+VALUE_FIELD = "measurement_value"
+REGISTER_FIELD = "energy_total_kwh"
 # The text PostgreSQL's uuid and numeric(14, 6) take as they are: a canonical (lower-case) UUID;
 # a JSON number below 10^8 with at most 6 decimals and no exponent (JSON has no leading zeros
 # and no "+", so this is exactly the value, and it needs no rounding).
@@ -55,13 +60,21 @@ class Reading(NamedTuple):
     value: Decimal | str
 
 
+class RegisterReading(NamedTuple):
+    """A meter's cumulative register at ``ts``: ``total`` kWh as exact decimal text (or Decimal)."""
+
+    device_id: uuid.UUID | str
+    ts: datetime
+    total: Decimal | str
+
+
 class NumberText(str):
     """A JSON number with a fraction or an exponent, as written in the message."""
 
     __slots__ = ()
 
 
-def parse_reading(body: bytes) -> Reading:
+def parse_reading(body: bytes) -> Reading | RegisterReading:
     """The reading in a message body, or InvalidReading saying what is wrong with it."""
     try:
         data = _DECODER.decode(body.decode("utf-8"))
@@ -70,15 +83,28 @@ def parse_reading(body: bytes) -> Reading:
     if type(data) is not dict:
         raise InvalidReading(f"not a JSON object but {type(data).__name__}")
     try:
-        raw_device, raw_ts, raw_value = (
-            data["device_id"],
-            data["timestamp"],
-            data["measurement_value"],
-        )
+        raw_device, raw_ts = data["device_id"], data["timestamp"]
+        raw_value = data[VALUE_FIELD]
     except KeyError:
+        if REGISTER_FIELD in data and all(name in data for name in FIELDS):
+            return _register(data)
         missing = [name for name in FIELDS if name not in data]
+        if VALUE_FIELD not in data and REGISTER_FIELD not in data:
+            missing.append(f"{VALUE_FIELD} (or {REGISTER_FIELD})")
         raise InvalidReading(f"missing field(s): {', '.join(missing)}") from None
+    if REGISTER_FIELD in data:
+        raise InvalidReading(
+            f"{VALUE_FIELD} and {REGISTER_FIELD}: a reading has exactly one of them"
+        )
     return Reading(parse_device_id(raw_device), parse_timestamp(raw_ts), parse_value(raw_value))
+
+
+def _register(data: dict[str, Any]) -> RegisterReading:
+    return RegisterReading(
+        parse_device_id(data["device_id"]),
+        parse_timestamp(data["timestamp"]),
+        parse_value(data[REGISTER_FIELD], REGISTER_FIELD),
+    )
 
 
 def parse_device_id(raw: Any) -> str:
@@ -114,30 +140,30 @@ def parse_timestamp(raw: Any) -> datetime:
     return ts
 
 
-def parse_value(raw: Any) -> str:
+def parse_value(raw: Any, field: str = VALUE_FIELD) -> str:
     """The value as exact decimal text with at most 6 decimals, below 10^8."""
     raw_type = type(raw)
     if raw_type is NumberText and PLAIN_VALUE.fullmatch(raw):
         return str.__str__(raw)  # exact as written, nothing to round
     if raw_type is int and 0 <= raw < MAX_VALUE:
         return str(raw)
-    return str(_rounded(raw))
+    return str(_rounded(raw, field))
 
 
-def _rounded(raw: Any) -> Decimal:
+def _rounded(raw: Any, field: str) -> Decimal:
     """Any other value: through Decimal, rounded half-even, or the reason it is refused."""
     raw_type = type(raw)
     if raw_type is int or raw_type is NumberText:
         raw = Decimal(raw)
     if type(raw) is not Decimal:
-        raise InvalidReading(f"measurement_value: expected a number, got {_json_type(raw)}")
+        raise InvalidReading(f"{field}: expected a number, got {_json_type(raw)}")
     if not raw.is_finite():
-        raise InvalidReading(f"measurement_value: {raw} is not a finite number")
+        raise InvalidReading(f"{field}: {raw} is not a finite number")
     if raw < 0:
-        raise InvalidReading(f"measurement_value: {raw} is negative")
+        raise InvalidReading(f"{field}: {raw} is negative")
     value = raw.quantize(KWH_QUANTUM, rounding=ROUND_HALF_EVEN) if raw < MAX_VALUE else raw
     if value >= MAX_VALUE:
-        raise InvalidReading(f"measurement_value: {raw} is too large (limit 10^8 kWh)")
+        raise InvalidReading(f"{field}: {raw} is too large (limit 10^8 kWh)")
     return value
 
 

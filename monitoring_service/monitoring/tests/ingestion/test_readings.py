@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from monitoring.ingestion.readings import InvalidReading, parse_reading
+from monitoring.ingestion.readings import InvalidReading, RegisterReading, parse_reading
 
 DEVICE = uuid.UUID("6f1c2d3e-0000-4000-8000-000000000001")
 INSTANT = datetime(2026, 3, 29, 12, 30, tzinfo=UTC)
@@ -178,3 +178,42 @@ def test_an_integer_timestamp_is_the_instant_of_the_decimal_rule_or_refused(raw:
     else:
         with pytest.raises(InvalidReading, match="timestamp"):
             parse_reading(reading(timestamp=raw))
+
+
+def test_a_register_reading_is_read_exactly_and_rounded_half_even() -> None:
+    parsed = parse_reading(reading(measurement_value=..., energy_total_kwh=12345.6789125))
+
+    assert parsed == RegisterReading(str(DEVICE), INSTANT, "12345.678912")
+    assert parse_reading(reading(measurement_value=..., energy_total_kwh=7)).total == "7"
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        (
+            reading(energy_total_kwh=3),
+            "measurement_value and energy_total_kwh: a reading has exactly one of them",
+        ),
+        (
+            reading(measurement_value=...),
+            "missing field(s): measurement_value (or energy_total_kwh)",
+        ),
+        (reading(measurement_value=..., energy_total_kwh=-1), "energy_total_kwh: -1 is negative"),
+        (
+            reading(measurement_value=..., energy_total_kwh="5"),
+            "energy_total_kwh: expected a number, got a string",
+        ),
+        (
+            reading(measurement_value=..., energy_total_kwh=1e9),
+            "energy_total_kwh: 1000000000.0 is too large (limit 10^8 kWh)",
+        ),
+        (
+            reading(measurement_value=..., energy_total_kwh=1, device_id=...),
+            "missing field(s): device_id",
+        ),
+    ],
+)
+def test_a_bad_register_reading_is_refused_naming_its_field(raw: bytes, reason: str) -> None:
+    with pytest.raises(InvalidReading) as caught:
+        parse_reading(raw)
+    assert str(caught.value) == reason
