@@ -105,6 +105,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/monitoring/devices/{id}/resets/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Admins: the device's meter resets, where its cumulative register (`energy_total_kwh`) went down: a new baseline, no consumption for that interval. */
+        get: operations["devices_resets_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/monitoring/export/": {
         parameters: {
             query?: never;
@@ -1259,6 +1276,29 @@ export interface components {
             type: "validation_error";
             errors: components["schemas"]["HourlyRangeRetrieveError"][];
         };
+        MeterReset: {
+            /**
+             * Format: date-time
+             * @description The lower register reading's instant.
+             */
+            timestamp: string;
+            /**
+             * Format: double
+             * @description The register reading before it.
+             */
+            before_kwh: number;
+            /**
+             * Format: double
+             * @description The lower register reading (a new baseline).
+             */
+            after_kwh: number;
+        };
+        MeterResets: {
+            /** Format: uuid */
+            device_id: string;
+            /** @description Latest first. */
+            resets: components["schemas"]["MeterReset"][];
+        };
         PaginatedAlertList: {
             /** @example 123 */
             count: number;
@@ -1359,6 +1399,8 @@ export interface components {
             expected_readings: number;
             /** @description Exact decimal string (not rounded: round half-even to the currency's minor unit to show it); null when no tariff applies, some energy is in time without a tariff, or two currencies meet. */
             cost: string | null;
+            /** @description Part of kwh is estimated: a gap between two register readings, whose difference is spread over the hours it spans in proportion to time. */
+            estimated: boolean;
         };
         PeriodConsumption: {
             /** Format: uuid */
@@ -2045,6 +2087,83 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse405"];
+                };
+            };
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse406"];
+                };
+            };
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse500"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse503"];
+                };
+            };
+        };
+    };
+    devices_resets_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeterResets"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
                 };
             };
             404: {

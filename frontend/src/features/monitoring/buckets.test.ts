@@ -9,6 +9,7 @@ function day(date: string, kwh: (hour: number) => number, readings: (hour: numbe
     readings: readings(h)[0],
     expected_readings: readings(h)[1],
     cost: null,
+    estimated: false,
   }));
   const total = buckets.reduce((s, b) => s + b.kwh, 0);
   return {

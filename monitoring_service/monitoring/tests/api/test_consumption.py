@@ -53,6 +53,7 @@ def test_a_week_has_seven_local_days_with_totals_and_comparisons(
         "readings": 144,
         "expected_readings": 144,
         "cost": None,
+        "estimated": False,
     }
     assert body["buckets"][1]["readings"] == 0
     assert body["total_kwh"] == 1.44

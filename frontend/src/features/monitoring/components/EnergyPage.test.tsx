@@ -59,6 +59,7 @@ function consumption(url: URL) {
     readings: empty ? 0 : period === "day" && i === 4 ? 3 : 6,
     expected_readings: 6,
     cost: null,
+    estimated: false,
   }));
   const total = buckets.reduce((s, b) => s + b.kwh, 0);
   return {
