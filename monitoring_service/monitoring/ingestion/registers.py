@@ -101,6 +101,15 @@ class Changes:
     resets_added: list[tuple[int, datetime, int, int]] = field(default_factory=list)
     unknown_devices: frozenset[str] = frozenset()
 
+    def rows(self) -> list[tuple[int, datetime, int, int, int]]:
+        """(device key, instant, value, estimated, readings) of the pieces that change
+        anything, sorted (the rollups' lock order)."""
+        return [
+            (key, ts, value, estimated, readings)
+            for (key, ts), (value, estimated, readings) in sorted(self.pieces.items())
+            if value or estimated or readings
+        ]
+
 
 def segment_pieces(a: Register, b: Register, interval: timedelta) -> list[Piece]:
     """Where the consumption of the segment (a, b] goes (nothing on a reset)."""
@@ -206,10 +215,9 @@ class ResetView:
 
 def meter_resets(device_id: uuid.UUID) -> list[ResetView]:
     """The device's meter resets, latest first; DeviceNotVisible for an unknown device."""
-    device = Device.objects.filter(id=device_id).values_list("key", flat=True).first()
-    if device is None:
+    if not Device.objects.filter(id=device_id).exists():
         raise DeviceNotVisible()
-    rows = MeterReset.objects.filter(device_id=device).order_by("-ts")
+    rows = MeterReset.objects.filter(device__id=device_id).order_by("-ts")
     return [
         ResetView(
             row.ts, Decimal(row.before) / MICRO_KWH_PER_KWH, Decimal(row.after) / MICRO_KWH_PER_KWH

@@ -213,8 +213,7 @@ def _store(batch: Sequence[Reading | RegisterReading]) -> StoreResult:
     with transaction.atomic(), connection.cursor() as cursor:
         # The registers first: their devices' locks before any row lock of the batch.
         changes = store_registers(registers) if registers else Changes()
-        pieces = [(key, ts, *totals) for (key, ts), totals in sorted(changes.pieces.items())]
-        pieces = [p for p in pieces if p[2] or p[3] or p[4]]
+        pieces = changes.rows()
         # Arrays as text literals: one parameter each, parsed by PostgreSQL, cheap to build.
         cursor.execute(
             STORE_SQL,

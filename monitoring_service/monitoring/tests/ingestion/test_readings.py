@@ -7,10 +7,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from monitoring.ingestion.readings import InvalidReading, RegisterReading, parse_reading
+from monitoring.ingestion.readings import InvalidReading, Reading, RegisterReading, parse_reading
 
 DEVICE = uuid.UUID("6f1c2d3e-0000-4000-8000-000000000001")
 INSTANT = datetime(2026, 3, 29, 12, 30, tzinfo=UTC)
+
+
+def value_of(raw: bytes) -> Decimal | str:
+    parsed = parse_reading(raw)
+    assert isinstance(parsed, Reading)
+    return parsed.value
 
 
 def reading(**fields: object) -> bytes:
@@ -33,12 +39,12 @@ def test_every_timestamp_format_gives_the_same_instant(timestamp: object) -> Non
 
 
 def test_value_is_read_exactly_without_float_rounding() -> None:
-    assert parse_reading(reading(measurement_value=0.1)).value == "0.1"  # the text, as sent
+    assert value_of(reading(measurement_value=0.1)) == "0.1"  # the text, as sent
 
 
 def test_value_is_rounded_half_even_to_six_places() -> None:
     raw = b'{"timestamp": 1774787400, "device_id": "%s", "measurement_value": 0.0000025}'
-    assert parse_reading(raw % str(DEVICE).encode()).value == "0.000002"
+    assert value_of(raw % str(DEVICE).encode()) == "0.000002"
 
 
 def test_unknown_extra_keys_are_ignored() -> None:
@@ -132,7 +138,7 @@ def test_a_value_is_the_exact_rounded_decimal_whether_or_not_it_takes_the_text_p
         with pytest.raises(InvalidReading):
             parse_reading(raw)
         return
-    stored = parse_reading(raw).value
+    stored = value_of(raw)
     assert isinstance(stored, str)
     assert Decimal(stored) == expected
     # Nothing left for the database to round: plain digits, at most 6 decimals.
@@ -142,7 +148,7 @@ def test_a_value_is_the_exact_rounded_decimal_whether_or_not_it_takes_the_text_p
 @given(st.lists(json_numbers, max_size=50))
 def test_a_sum_of_parsed_values_is_the_sum_of_the_rounded_decimals(texts: list[str]) -> None:
     kept = [text for text in texts if reference_value(text) is not None]
-    parsed = [parse_reading(reading_with_value(text)).value for text in kept]
+    parsed = [value_of(reading_with_value(text)) for text in kept]
     assert sum((Decimal(value) for value in parsed), Decimal(0)) == sum(
         (reference_value(text) or Decimal(0) for text in kept), Decimal(0)
     )
@@ -184,7 +190,10 @@ def test_a_register_reading_is_read_exactly_and_rounded_half_even() -> None:
     parsed = parse_reading(reading(measurement_value=..., energy_total_kwh=12345.6789125))
 
     assert parsed == RegisterReading(str(DEVICE), INSTANT, "12345.678912")
-    assert parse_reading(reading(measurement_value=..., energy_total_kwh=7)).total == "7"
+    assert parsed == parse_reading(reading(measurement_value=..., energy_total_kwh=12345.6789125))
+    assert parse_reading(reading(measurement_value=..., energy_total_kwh=7)) == RegisterReading(
+        str(DEVICE), INSTANT, "7"
+    )
 
 
 @pytest.mark.parametrize(

@@ -166,7 +166,7 @@ def test_shuffled_batched_duplicated_registers_give_the_consumption_in_timestamp
         (r.ts, int(r.before_kwh / MICRO), int(r.after_kwh / MICRO))
         for r in reversed(meter_resets(device.id))
     ] == resets_of(series)
-    assert StoredRegister.objects.filter(device_id=device.key).count() == len(series)
+    assert StoredRegister.objects.filter(device__id=device.id).count() == len(series)
 
 
 @pytest.mark.django_db
@@ -182,7 +182,7 @@ def test_a_register_that_goes_down_is_a_new_baseline_and_a_reset_for_the_admin()
     store_readings(registers(device.id, series[::-1]))
 
     assert stored(device.id) == {DAY: (Decimal("1.5"), 4, Decimal(0))}
-    assert MeterReset.objects.filter(device_id=device.key).count() == 1
+    assert MeterReset.objects.filter(device__id=device.id).count() == 1
     [reset] = meter_resets(device.id)
     assert (reset.ts, reset.before_kwh, reset.after_kwh) == (
         DAY + 2 * STEP,
@@ -260,7 +260,7 @@ def test_two_consumers_turn_shuffled_duplicated_registers_into_exact_consumption
     ):
         wait_until(
             lambda: (
-                StoredRegister.objects.filter(device_id__in=[d.key for d in devices]).count()
+                StoredRegister.objects.filter(device__id__in=[d.id for d in devices]).count()
                 == total
             ),
             timeout=20,
