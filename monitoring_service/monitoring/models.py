@@ -58,6 +58,22 @@ KWH_DECIMAL_PLACES = 6
 MICRO_KWH_PER_KWH = 1_000_000
 
 
+def device_by_key() -> models.ForeignKey[Device]:
+    """A compact table's device: its ``key`` in ``device_key``. Deleting a device deletes the
+    rows (Django's cascade). No database constraint: its per-row check cost about a quarter of
+    the ingestion's database time, and the ingestion keeps only rows of known devices. The
+    primary key (device_key, ...) already indexes the device."""
+    return models.ForeignKey(
+        Device,
+        on_delete=models.CASCADE,
+        related_name="+",
+        to_field="key",
+        db_column="device_key",
+        db_index=False,
+        db_constraint=False,
+    )
+
+
 class Reading(models.Model):
     """One meter reading: kWh consumed in the interval ending at ``ts``; one per instant.
 
@@ -68,19 +84,7 @@ class Reading(models.Model):
     """
 
     pk = models.CompositePrimaryKey("device_id", "ts")
-    # Deleting a device deletes its readings and hourly totals with it (Django's cascade).
-    # No database constraint: its per-row check cost about a quarter of the ingestion's database
-    # time, and the ingestion statement already keeps only readings of known devices.
-    # The primary key (device_key, ...) already indexes the device.
-    device = models.ForeignKey(
-        Device,
-        on_delete=models.CASCADE,
-        related_name="+",
-        to_field="key",
-        db_column="device_key",
-        db_index=False,
-        db_constraint=False,
-    )
+    device = device_by_key()
     ts = models.DateTimeField()
     value = models.BigIntegerField()  # micro-kWh
 
@@ -96,15 +100,7 @@ class RegisterReading(models.Model):
     difference between consecutive ones (monitoring.ingestion.registers)."""
 
     pk = models.CompositePrimaryKey("device_id", "ts")
-    device = models.ForeignKey(
-        Device,
-        on_delete=models.CASCADE,
-        related_name="+",
-        to_field="key",
-        db_column="device_key",
-        db_index=False,
-        db_constraint=False,
-    )
+    device = device_by_key()
     ts = models.DateTimeField()
     total = models.BigIntegerField()  # micro-kWh
 
@@ -120,15 +116,7 @@ class MeterReset(models.Model):
     baseline, no consumption for that interval. Kept for the admin."""
 
     pk = models.CompositePrimaryKey("device_id", "ts")
-    device = models.ForeignKey(
-        Device,
-        on_delete=models.CASCADE,
-        related_name="+",
-        to_field="key",
-        db_column="device_key",
-        db_index=False,
-        db_constraint=False,
-    )
+    device = device_by_key()
     ts = models.DateTimeField()  # the lower reading's instant
     before = models.BigIntegerField()  # micro-kWh: the register reading before it
     after = models.BigIntegerField()  # micro-kWh: the lower one
