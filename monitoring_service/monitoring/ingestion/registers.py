@@ -53,16 +53,21 @@ ORDER BY 1, 2
 ON CONFLICT (device_key, ts) DO NOTHING
 RETURNING device_key, ts
 """
-# The device's register readings from the one before ``lo`` to the one after ``hi``: every
-# segment a reading in [lo, hi] can have split.
+# Per device, its register readings from the one before ``lo`` (its batch's earliest new one) to
+# the one after ``hi`` (the latest): every segment the new readings can have split. One
+# statement for the batch, an index range scan of the primary key per device.
 WINDOW_SQL = """
-SELECT ts, total FROM monitoring_register
-WHERE device_key = %(key)s
-  AND ts >= coalesce((SELECT max(ts) FROM monitoring_register
-                      WHERE device_key = %(key)s AND ts < %(lo)s), %(lo)s)
-  AND ts <= coalesce((SELECT min(ts) FROM monitoring_register
-                      WHERE device_key = %(key)s AND ts > %(hi)s), %(hi)s)
-ORDER BY ts
+SELECT w.device_key, r.ts, r.total
+FROM unnest(%s::int[], %s::timestamptz[], %s::timestamptz[]) AS w(device_key, lo, hi)
+CROSS JOIN LATERAL (
+    SELECT ts, total FROM monitoring_register
+    WHERE device_key = w.device_key
+      AND ts >= coalesce((SELECT max(ts) FROM monitoring_register
+                          WHERE device_key = w.device_key AND ts < w.lo), w.lo)
+      AND ts <= coalesce((SELECT min(ts) FROM monitoring_register
+                          WHERE device_key = w.device_key AND ts > w.hi), w.hi)
+) AS r
+ORDER BY 1, 2
 """
 DELETE_RESETS_SQL = """
 DELETE FROM monitoring_meter_reset
@@ -163,11 +168,17 @@ def store_registers(registers: Sequence[RegisterReading]) -> Changes:
         for key, ts in cursor.fetchall():
             inserted[key].add(ts)
         intervals = {key: interval for key, interval in known.values()}
-        for key in sorted(inserted):
-            new = inserted[key]
-            cursor.execute(WINDOW_SQL, {"key": key, "lo": min(new), "hi": max(new)})
-            window = [Register(ts, total) for ts, total in cursor.fetchall()]
-            _split(changes, key, window, new, timedelta(minutes=intervals[key]))
+        keys = sorted(inserted)
+        cursor.execute(
+            WINDOW_SQL,
+            [keys, [min(inserted[k]) for k in keys], [max(inserted[k]) for k in keys]],
+        )
+        windows: dict[int, list[Register]] = defaultdict(list)
+        for key, ts, total in cursor.fetchall():
+            windows[key].append(Register(ts, total))
+        for key in keys:
+            interval = timedelta(minutes=intervals[key])
+            _split(changes, key, windows[key], inserted[key], interval)
         if changes.resets_removed:
             keys_col, ts_col = zip(*changes.resets_removed, strict=True)
             cursor.execute(DELETE_RESETS_SQL, [list(keys_col), list(ts_col)])

@@ -192,6 +192,18 @@ def test_a_register_that_goes_down_is_a_new_baseline_and_a_reset_for_the_admin()
 
 
 @pytest.mark.django_db
+def test_registers_of_an_unknown_device_are_left_out_and_named() -> None:
+    device, stranger = make_device(), str(uuid.uuid4())
+    batch = registers(device.id, [(DAY, 0), (DAY + STEP, 1_000)])
+    batch.append(RegisterReading(stranger, DAY, "1.5"))
+
+    result = store_readings(batch)
+
+    assert (result.stored, result.unknown_devices) == (2, frozenset({stranger}))
+    assert stored(device.id) == {DAY: (Decimal("0.001"), 2, Decimal(0))}
+
+
+@pytest.mark.django_db
 def test_an_hour_crossing_the_maximum_raises_its_alert() -> None:
     device = make_device()  # max 5 kWh an hour
     series = [(DAY, 0), (DAY + STEP, 4_000_000), (DAY + 2 * STEP, 6_000_000)]
