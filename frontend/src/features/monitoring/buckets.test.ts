@@ -50,6 +50,7 @@ describe("buckets", () => {
     expect(bucketStatus({ readings: 0, expected_readings: 6 })).toBe("missing");
     expect(bucketStatus({ readings: 0, expected_readings: 0 })).toBe("future");
     expect(bucketStatus({ readings: 7, expected_readings: 6 })).toBe("ok");
+    expect(bucketStatus({ readings: 0, expected_readings: 6, estimated: true })).toBe("partial");
   });
 
   it("draws no data as a gap (null), not as 0 kWh, and says how many readings came", () => {
@@ -67,6 +68,19 @@ describe("buckets", () => {
     expect(readingsText(rows[3])).toBe("no data (0 of 6 readings)");
     expect(readingsText(rows[6])).toBe("");
     expect(summarize(data, rows).gaps).toBe(3);
+  });
+
+  it("draws a register gap's estimated energy and says it is estimated", () => {
+    const data = day(
+      "2026-11-30",
+      (h) => (h === 3 ? 0.4 : 0.5),
+      (h) => (h === 3 ? [0, 6] : [6, 6]),
+    );
+    data.buckets[3].estimated = true;
+    const rows = chartRows(data);
+    expect(rows[3]).toMatchObject({ kwh: 0.4, status: "partial", estimated: true });
+    expect(readingsText(rows[3])).toBe("estimated (0 of 6 readings)");
+    expect(rows[4].estimated).toBe(false);
   });
 
   it("labels hours with their range and a consistent HH:mm", () => {

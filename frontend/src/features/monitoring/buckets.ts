@@ -16,6 +16,8 @@ export interface ChartRow {
   readings: number;
   expected: number;
   status: BucketStatus;
+  /** Part of kwh is a meter register's difference spread over a gap (the API's `estimated`). */
+  estimated: boolean;
   /** The same place in the previous period (its hour, weekday, day of month or month). */
   previousKwh: number | null;
   previousRange: string | null;
@@ -27,14 +29,21 @@ export interface ChartRow {
   currency: string | null;
 }
 
-export function bucketStatus(bucket: Pick<ConsumptionBucket, "readings" | "expected_readings">): BucketStatus {
-  if (bucket.expected_readings <= 0) return bucket.readings > 0 ? "ok" : "future";
-  if (bucket.readings <= 0) return "missing";
+export function bucketStatus(
+  bucket: Pick<ConsumptionBucket, "readings" | "expected_readings"> & { estimated?: boolean },
+): BucketStatus {
+  if (bucket.expected_readings <= 0) return bucket.readings > 0 || bucket.estimated ? "ok" : "future";
+  // A register's gap: no reading came, but its energy is known (estimated), so it is drawn.
+  if (bucket.readings <= 0) return bucket.estimated ? "partial" : "missing";
   return bucket.readings < bucket.expected_readings ? "partial" : "ok";
 }
 
-/** "3 of 6 readings", "no data (0 of 6 readings)", or "" for a complete bucket. */
-export function readingsText(row: Pick<ChartRow, "readings" | "expected" | "status">): string {
+/** "3 of 6 readings", "no data (0 of 6 readings)", "estimated (0 of 6 readings)", or "" for a
+ * complete bucket. */
+export function readingsText(
+  row: Pick<ChartRow, "readings" | "expected" | "status"> & { estimated?: boolean },
+): string {
+  if (row.estimated) return `estimated (${row.readings} of ${row.expected} readings)`;
   switch (row.status) {
     case "missing":
       return `no data (0 of ${row.expected} readings)`;
@@ -125,6 +134,7 @@ export function chartRows(
       readings: bucket.readings,
       expected: bucket.expected_readings,
       status,
+      estimated: bucket.estimated,
       previousKwh: prior?.kwh ?? null,
       previousRange: prior?.range ?? null,
       overMax: data.bucket === "hour" && maxHourlyKwh !== null && slot.kwh !== null && slot.kwh > maxHourlyKwh,
