@@ -265,7 +265,7 @@ def simulator_command(deployment: Deployment, device_id: str, *args: str) -> lis
 
 
 def stream(
-    deployment: Deployment, command: list[str], count: int, during: Callable[[], None]
+    command: list[str], count: int, during: Callable[[], None]
 ) -> tuple[list[Any], list[str]]:
     """The simulator ``command`` sending ``count`` readings, ``during`` run meanwhile (the fault):
     the readings the broker confirmed, each exactly once, and the simulator's log lines of lost

@@ -36,7 +36,7 @@ import requests
 import schemathesis
 from harness import Stack
 from harness.demo import run_demo_once
-from harness.stack import PYTHON, ROOT, base_environment, present_services
+from harness.stack import PYTHON, ROOT, base_environment, present_services, session_run_id
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -90,8 +90,7 @@ TALLY = Tally()
 @pytest.fixture(scope="module")
 def fuzz_stack() -> Iterator[Stack]:
     """A private stack of its own, with the demo client and its week of readings."""
-    run_id = os.environ.get("EMS_TEST_RUN_ID") or f"{int(time.time())}{os.getpid()}"
-    system = Stack(run_id=f"{run_id}fz")
+    system = Stack(run_id=f"{session_run_id()}fz")
     TALLY.started = time.monotonic()  # the figures include this stack's start
     try:
         system.start()

@@ -28,7 +28,7 @@ import requests
 from harness import Stack
 from harness.api import login, poll
 from harness.browser import browser
-from harness.stack import ROOT
+from harness.stack import ROOT, session_run_id
 from test_readings_flow import dead_letters, owned_device_known_to_monitoring
 
 from ems_common.testing.rabbitmq_node import RabbitNode
@@ -41,7 +41,10 @@ COUNT_SECONDS = 20.0
 
 @pytest.fixture(scope="module")
 def stack(rabbitmq_node: RabbitNode) -> Iterator[Stack]:
+    # A run id of its own: the session's stack has the run's, and closing this one drops its
+    # databases and vhost.
     system = Stack(
+        run_id=f"{session_run_id()}mk",
         overrides={
             "RABBITMQ_HOST": "127.0.0.1",
             "RABBITMQ_PORT": str(rabbitmq_node.amqp_port),
@@ -52,7 +55,7 @@ def stack(rabbitmq_node: RabbitNode) -> Iterator[Stack]:
             "EMS_METER_AMQP_PORT": str(rabbitmq_node.amqp_port),
             "EMS_MQTT_PORT": str(rabbitmq_node.mqtt_port),
             "EMS_SHARED_METER_READINGS": "0",
-        }
+        },
     )
     try:
         system.start()

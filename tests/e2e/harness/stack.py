@@ -74,6 +74,13 @@ def prune_old_runs() -> None:
             shutil.rmtree(run_dir, ignore_errors=True)
 
 
+def session_run_id() -> str:
+    """The test run's id (EMS_TEST_RUN_ID, else a new one): the session stack's; a stack of a
+    test's own takes it with a suffix (its databases and vhost are named after it and dropped
+    with it)."""
+    return os.environ.get("EMS_TEST_RUN_ID") or f"{int(time.time())}{os.getpid()}"
+
+
 class Stack:
     """The running system. Tests use url(), env, admin_credentials, broker, restart()."""
 
@@ -81,9 +88,7 @@ class Stack:
         self, run_id: str | None = None, overrides: Mapping[str, str] | None = None
     ) -> None:
         """``overrides``: settings that win over the environment (another broker, say)."""
-        self.run_id = (
-            run_id or os.environ.get("EMS_TEST_RUN_ID") or f"{int(time.time())}{os.getpid()}"
-        )
+        self.run_id = run_id or session_run_id()
         base = {**base_environment(), **(overrides or {})}
         self.services: list[Service] = present_services(quiet=True)
         self.var_dir = E2E_VAR / self.run_id
