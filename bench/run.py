@@ -33,7 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--readings", type=int, default=100_000, help="ingestion readings")
     parser.add_argument("--devices", type=int, default=1000, help="ingestion devices")
-    parser.add_argument("--batch-size", type=int, default=1000, help="consumer batch size")
+    parser.add_argument(
+        "--batch-size", type=int, default=5000, help="consumer batch size (the service's default)"
+    )
     parser.add_argument("--rounds", type=int, default=3, help="ingestion rounds (median ratio)")
     parser.add_argument("--api-devices", type=int, default=100)
     parser.add_argument("--api-days", type=int, default=365)

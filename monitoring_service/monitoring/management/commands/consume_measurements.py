@@ -27,7 +27,7 @@ class Command(BaseCommand):
             parser,
             "--batch-size",
             "EMS_MEASUREMENTS_BATCH_SIZE",
-            1000,
+            5000,
             "most readings per transaction",
         )
         add_env_option(
