@@ -163,7 +163,12 @@ def unique_queue(broker_config: BrokerConfig) -> Iterator[str]:
     finally:
         connection.close()
     yield queue
-    connection = open_connection(broker_config)
+    delete_queue(broker_config, queue)
+
+
+def delete_queue(config: BrokerConfig, queue: str) -> None:
+    """Delete ``queue`` and its ``.dlq`` (a test's own, after it)."""
+    connection = open_connection(config)
     try:
         channel = connection.channel()
         channel.queue_delete(queue)

@@ -11,7 +11,13 @@ from ems_common.messaging.topology import (
     dlq_name,
     sync_queue,
 )
-from ems_common.testing.broker import drain, open_connection, publish_raw, unique_name
+from ems_common.testing.broker import (
+    delete_queue,
+    drain,
+    open_connection,
+    publish_raw,
+    unique_name,
+)
 
 
 class RecordingChannel:
@@ -105,13 +111,7 @@ def test_a_cluster_gets_every_durable_queue_as_a_quorum_queue(monkeypatch):
 def quorum_queue(broker_config):
     queue = unique_name("quorum")
     yield queue
-    connection = open_connection(broker_config)
-    try:
-        channel = connection.channel()
-        channel.queue_delete(queue)
-        channel.queue_delete(dlq_name(queue))
-    finally:
-        connection.close()
+    delete_queue(broker_config, queue)
 
 
 def test_a_quorum_queue_takes_redeclaring_and_refuses_another_type(broker_config, quorum_queue):
