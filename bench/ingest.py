@@ -44,10 +44,23 @@ class Run:
         return n / self.seconds
 
 
-def make_workload(n: int, device_count: int, seed: int = 1) -> Workload:
-    """n readings, 10 minutes apart per device, in the three timestamp formats, shuffled."""
+# The share of devices that send their cumulative register (energy_total_kwh) instead of the
+# interval's energy: the second form of a reading, stored through the register path.
+REGISTER_SHARE = 0.1
+
+
+def make_workload(
+    n: int, device_count: int, seed: int = 1, register_share: float = REGISTER_SHARE
+) -> Workload:
+    """n readings, 10 minutes apart per device, in the three timestamp formats, shuffled.
+
+    The first ``register_share`` of the devices send registers: a register reading's energy is
+    its difference to the device's previous one (the first is the baseline and counts none).
+    """
     rng = random.Random(seed)
     devices = [uuid.UUID(int=rng.getrandbits(128), version=4) for _ in range(device_count)]
+    registers = {device: Decimal(rng.randrange(0, 10**9)) / 1000 for device in devices}
+    register_devices = set(devices[: round(device_count * register_share)])
     bodies: list[bytes] = []
     expected: dict[tuple[uuid.UUID, datetime], Decimal] = {}
     for i in range(n):
@@ -55,11 +68,15 @@ def make_workload(n: int, device_count: int, seed: int = 1) -> Workload:
         ts = START + timedelta(minutes=10 * (i // device_count))
         value = Decimal(rng.randrange(0, 1_000_000)) / 1_000_000
         stamp: object = [int(ts.timestamp() * 1000), int(ts.timestamp()), ts.isoformat()][i % 3]
-        bodies.append(
-            json.dumps(
-                {"timestamp": stamp, "device_id": str(device), "measurement_value": float(value)}
-            ).encode()
-        )
+        reading: dict[str, object] = {"timestamp": stamp, "device_id": str(device)}
+        if device in register_devices:
+            first = i < device_count
+            registers[device] += 0 if first else value
+            value = Decimal(0) if first else value
+            reading["energy_total_kwh"] = float(registers[device])
+        else:
+            reading["measurement_value"] = float(value)
+        bodies.append(json.dumps(reading).encode())
         key = (device, ts.replace(minute=0))
         expected[key] = expected.get(key, Decimal(0)) + value
     rng.shuffle(bodies)
@@ -82,8 +99,8 @@ def insert_devices(bench: BenchEnv, devices: list[uuid.UUID]) -> None:
 def reset_readings(bench: BenchEnv) -> None:
     with bench.sql() as conn:
         conn.execute(
-            "TRUNCATE monitoring_reading, monitoring_hourly_consumption,"
-            " monitoring_daily_consumption"
+            "TRUNCATE monitoring_reading, monitoring_register, monitoring_meter_reset,"
+            " monitoring_hourly_consumption, monitoring_daily_consumption"
         )
 
 
@@ -102,7 +119,10 @@ def wait_until_stored(bench: BenchEnv, queue: str, n: int) -> float:
     with bench.sql() as conn:
 
         def all_stored() -> bool:
-            row = conn.execute("SELECT count(*) FROM monitoring_reading").fetchone()
+            row = conn.execute(
+                "SELECT (SELECT count(*) FROM monitoring_reading)"
+                " + (SELECT count(*) FROM monitoring_register)"
+            ).fetchone()
             return row is not None and int(row[0]) >= n
 
         return wait_for(all_stored, 300, f"{n} readings", every=0.01)
@@ -196,7 +216,11 @@ def run_ingestion(
     One 2-second drain on a 2-core machine moves by a third from run to run (RabbitMQ shares
     the cores), so each round prints its own figures and the ratio is the median of the rounds.
     """
-    print(f"ingestion: generating {n} readings for {device_count} devices ...", flush=True)
+    print(
+        f"ingestion: generating {n} readings for {device_count} devices"
+        f" ({REGISTER_SHARE:.0%} of them sending registers) ...",
+        flush=True,
+    )
     workload = make_workload(n, device_count)
     insert_devices(bench, workload.devices)
     ratios: list[float] = []
