@@ -160,19 +160,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="live: each device at its own moment of the interval (device i of n at i/n of it), "
         "as a fleet of meters sends, instead of all at its end",
     )
-    add(
-        "--register",
-        action="store_true",
-        help="send a cumulative register (energy_total_kwh, the running total of the readings' "
-        "kWh) instead of each interval's kWh",
-    )
+    register = "the running total of the kWh as energy_total_kwh, not each interval's"
+    add("--register", action="store_true", help=f"a cumulative register: {register}")
     add("--register-start", metavar="KWH", help="with --register: the register's first value (0)")
-    add(
-        "--register-reset-after",
-        metavar="N",
-        help="with --register: after N readings of a device its register drops to 0 (a replaced "
-        "meter) and grows again",
-    )
+    reset = "with --register: after N readings of a device the register drops to 0, then grows"
+    add("--register-reset-after", metavar="N", help=reset)
     return parser  # fmt: skip
 
 
