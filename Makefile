@@ -35,12 +35,13 @@ lint: deps ## ruff, mypy and migration checks only
 fmt: deps ## fix what ruff can fix and format the code
 	@.venv/bin/ruff check --fix . && .venv/bin/ruff format .
 
-bench: deps ## benchmarks: ingestion, hourly API, period and fleet views warm and cold, the CSV export (bench/run.py; --periods, --export alone), sync and alert latency, 100,000 meters live (bench/fleet.py)
+bench: deps ## benchmarks: ingestion, hourly API, period and fleet views warm and cold, the CSV export (bench/run.py; --periods, --export alone), sync and alert latency, MQTT vs AMQP and register rates (bench/meters.py), 100,000 meters live (bench/fleet.py)
 	@$(PYTHON) scripts/stack.py setup
 	@$(PYTHON) bench/run.py
 	@$(PYTHON) bench/sync_latency.py
 	@$(PYTHON) bench/alert_latency.py
 	@$(PYTHON) bench/simulator_backfill.py
+	@$(PYTHON) bench/meters.py
 	@$(PYTHON) bench/fleet.py
 
 gateway: deps ## render the gateway config (var/gateway/nginx.conf) without starting anything

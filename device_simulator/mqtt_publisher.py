@@ -58,6 +58,7 @@ class MqttPublisher:
         self.client.on_publish = self._on_publish
         self.lock = threading.Condition()
         self.unacked: dict[int, Reading] = {}
+        self.early: set[int] = set()  # PUBACKs of publishes whose mid is not in unacked yet
         self.was_connected = False
         self.fatal: str | None = None
         self.stopping = False
@@ -118,10 +119,18 @@ class MqttPublisher:
         return self.stopping or self.fatal is not None
 
     def _publish(self, reading: Reading) -> None:
+        # Not under ``lock``: paho's network thread calls on_publish holding paho's own lock,
+        # which publish() takes too, so holding ours here would deadlock the two threads. A
+        # PUBACK that comes before the reading is in ``unacked`` waits in ``early``.
+        info = self.client.publish(self.settings.topic, reading.body, qos=QOS)
         with self.lock:
-            # Under the lock: a PUBACK cannot arrive before the reading is in ``unacked``.
-            info = self.client.publish(self.settings.topic, reading.body, qos=QOS)
-            self.unacked[info.mid] = reading
+            acked = info.mid in self.early
+            if acked:
+                self.early.discard(info.mid)
+            else:
+                self.unacked[info.mid] = reading
+        if acked:
+            self.on_confirmed(reading)
 
     # --- paho's network thread ------------------------------------------------------------
 
@@ -158,6 +167,8 @@ class MqttPublisher:
     def _on_publish(self, _client: Any, _userdata: Any, mid: int, _code: Any, _props: Any) -> None:
         with self.lock:
             reading = self.unacked.pop(mid, None)
+            if reading is None:
+                self.early.add(mid)  # publish() has not returned its mid yet
             self.lock.notify_all()
         if reading is not None:
             self.on_confirmed(reading)

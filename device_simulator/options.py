@@ -13,6 +13,7 @@ import random
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -26,6 +27,9 @@ DEFAULT_EXCHANGE = "ems.readings"
 # EMS's local meter identity (.env.example: RABBITMQ_METER_USER / RABBITMQ_METER_PASS).
 DEFAULT_USER = DEFAULT_PASSWORD = "ems-meter"
 TIMESTAMP_FORMATS = ("epoch-ms", "iso")
+# What monitoring stores of a register (NUMERIC(14, 6)): 6 decimals, below 10^8 kWh.
+REGISTER_QUANTUM = Decimal("0.000001")
+REGISTER_LIMIT = Decimal(100_000_000)
 USAGE_ERROR = 2
 
 
@@ -87,6 +91,8 @@ class Settings:
     window: int  # publishes awaiting their confirm at most
     print_json: bool
     spread: bool = False  # live mode: device i of n reads at i/n of each interval, not at its end
+    register: Decimal | None = None  # --register: send the running total from this kWh on
+    register_reset_after: int | None = None  # the register reads 0 after this many readings
 
     @property
     def backfill(self) -> bool:
@@ -154,6 +160,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="live: each device at its own moment of the interval (device i of n at i/n of it), "
         "as a fleet of meters sends, instead of all at its end",
     )
+    register = "the running total of the kWh as energy_total_kwh, not each interval's"
+    add("--register", action="store_true", help=f"a cumulative register: {register}")
+    add("--register-start", metavar="KWH", help="with --register: the register's first value (0)")
+    reset = "with --register: after N readings of a device the register drops to 0, then grows"
+    add("--register-reset-after", metavar="N", help=reset)
     return parser  # fmt: skip
 
 
@@ -225,6 +236,7 @@ def settings_from(argv: list[str] | None = None) -> Settings:
         window=_optional_positive_int("--window", args.window) or 1000,
         print_json=args.print_json,
         spread=args.spread,
+        **_register(args),
     )  # fmt: skip
     _check_mode(settings)
     return settings
@@ -280,6 +292,30 @@ def _check_key_device(key: dict[str, Any], device_ids: list[str]) -> None:
             f"the meter key is device {own}'s: simulate that device alone "
             f"(--device-id {own}), not {', '.join(device_ids)}"
         )
+
+
+def _register(args: argparse.Namespace) -> dict[str, Any]:
+    """``register`` and ``register_reset_after`` of the flags; the others need --register."""
+    if not args.register:
+        for flag, value in (("--register-start", args.register_start),
+                            ("--register-reset-after", args.register_reset_after)):  # fmt: skip
+            if value is not None:
+                raise ConfigError(f"{flag} needs --register")
+        return {}
+    start = args.register_start if args.register_start is not None else "0"
+    try:
+        value = Decimal(start)
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not (value.is_finite() and 0 <= value < REGISTER_LIMIT):
+        raise ConfigError(f"--register-start must be a kWh value 0 <= x < 10^8, got {start!r}")
+    if value != value.quantize(REGISTER_QUANTUM):
+        raise ConfigError(
+            f"--register-start {start} has more than 6 decimals (monitoring keeps 6: "
+            "the register would not add up exactly)"
+        )
+    reset_after = _optional_positive_int("--register-reset-after", args.register_reset_after)
+    return {"register": value.quantize(REGISTER_QUANTUM), "register_reset_after": reset_after}
 
 
 def _check_mode(settings: Settings) -> None:

@@ -3,6 +3,10 @@
 A reading is the kWh used in the interval that ends at its timestamp. Its value comes from the
 daily pattern for the hour holding the timestamp, in the configured zone: the hour monitoring
 counts it in, so each hour of a chart follows the pattern exactly.
+
+With ``--register`` a device sends its register instead (``energy_total_kwh``): the running
+total of the same kWh, in exact decimals, after a first reading at the start value one interval
+before its first reading, so the differences monitoring takes are the readings' kWh exactly.
 """
 
 from __future__ import annotations
@@ -13,8 +17,9 @@ import random
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import ROUND_HALF_EVEN, Decimal
 
-from options import Settings
+from options import REGISTER_QUANTUM, ConfigError, Settings
 from pattern import EnergyPatternGenerator
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -24,8 +29,9 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 class Reading:
     device_id: str
     timestamp_ms: int
-    kwh: float
+    kwh: float  # the kWh of the interval ending at the timestamp
     body: bytes  # the message as sent
+    register: Decimal | None = None  # --register: the register's value sent (in ``body``)
 
     @property
     def message_id(self) -> str:
@@ -51,13 +57,73 @@ def to_ms(moment: datetime) -> int:
     return (delta.days * 86_400 + delta.seconds) * 1000 + delta.microseconds // 1000
 
 
-def message(device_id: str, timestamp_ms: int, kwh: float, timestamp_format: str) -> bytes:
-    stamp: int | str = timestamp_ms
+def _stamp(timestamp_ms: int, timestamp_format: str) -> int | str:
     if timestamp_format == "iso":
-        stamp = (EPOCH + timedelta(milliseconds=timestamp_ms)).isoformat()
+        return (EPOCH + timedelta(milliseconds=timestamp_ms)).isoformat()
+    return timestamp_ms
+
+
+def message(device_id: str, timestamp_ms: int, kwh: float, timestamp_format: str) -> bytes:
+    stamp = _stamp(timestamp_ms, timestamp_format)
     return json.dumps(
         {"timestamp": stamp, "device_id": device_id, "measurement_value": kwh}
     ).encode()
+
+
+def register_message(
+    device_id: str, timestamp_ms: int, total: Decimal, timestamp_format: str
+) -> bytes:
+    """The second form, ``energy_total_kwh`` written as the exact decimal (no float on the way:
+    json has no Decimal, so the number's text goes in as it is)."""
+    head = json.dumps({"timestamp": _stamp(timestamp_ms, timestamp_format), "device_id": device_id})
+    return f'{head[:-1]}, "energy_total_kwh": {decimal_text(total)}}}'.encode()
+
+
+def decimal_text(value: Decimal) -> str:
+    """``value`` as a plain decimal number without trailing zeros: 12.5, 0, 99999.999999."""
+    number = f"{value:f}"
+    return number.rstrip("0").rstrip(".") if "." in number else number
+
+
+def exact_kwh(kwh: float) -> Decimal:
+    """A reading's kWh as the decimal it is written as, rounded to 6 places as monitoring does."""
+    return Decimal(repr(kwh)).quantize(REGISTER_QUANTUM, rounding=ROUND_HALF_EVEN)
+
+
+class Registers:
+    """Each device's register (``--register``): its start value one interval before its first
+    reading, then the running total of the readings' kWh; after ``register_reset_after``
+    readings it reads 0 (a replaced meter: that interval's kWh went on the old one) and grows
+    again."""
+
+    def __init__(self, settings: Settings) -> None:
+        assert settings.register is not None
+        self.settings = settings
+        self.start = settings.register
+        self.step = interval_ms(settings)
+        self.totals: dict[str, Decimal] = {}
+        self.counts: dict[str, int] = {}
+
+    def readings(self, device_id: str, stamp: int, kwh: float) -> list[Reading]:
+        """What the device sends for the reading of ``kwh`` at ``stamp``: it as a register,
+        after the device's first reading (its start value) if this is its first."""
+        sent = []
+        if device_id not in self.totals:
+            self.totals[device_id], self.counts[device_id] = self.start, 0
+            sent.append(self._reading(device_id, stamp - self.step, 0.0, self.start))
+        self.counts[device_id] += 1
+        reset_after = self.settings.register_reset_after
+        if reset_after is not None and self.counts[device_id] == reset_after + 1:
+            total = Decimal(0).quantize(REGISTER_QUANTUM)
+        else:
+            total = self.totals[device_id] + exact_kwh(kwh)
+        self.totals[device_id] = total
+        sent.append(self._reading(device_id, stamp, kwh, total))
+        return sent
+
+    def _reading(self, device_id: str, stamp: int, kwh: float, total: Decimal) -> Reading:
+        body = register_message(device_id, stamp, total, self.settings.timestamp_format)
+        return Reading(device_id, stamp, kwh, body, total)
 
 
 def interval_ms(settings: Settings) -> int:
@@ -168,19 +234,41 @@ def plan(settings: Settings, now: float) -> Plan:
     total = per_device * len(settings.device_ids) if per_device is not None else None
     if settings.spread:
 
-        def spread_items() -> Iterator[Scheduled]:
+        def spread_items() -> Iterator[tuple[float | None, str, int, float]]:
             for due, stamp, device_id, number in spread_live(settings, now, per_device):
-                kwh = values.value(device_id, stamp, number)
-                body = message(device_id, stamp, kwh, settings.timestamp_format)
-                yield due, Reading(device_id, stamp, kwh, body)
+                yield due, device_id, stamp, values.value(device_id, stamp, number)
 
-        return Plan(spread_items(), total)
+        readings = spread_items()
+    else:
 
-    def items() -> Iterator[Scheduled]:
-        for index, (due, stamp) in enumerate(stamps):
-            for device_id in settings.device_ids:
-                kwh = values.value(device_id, stamp, index)
-                body = message(device_id, stamp, kwh, settings.timestamp_format)
-                yield due, Reading(device_id, stamp, kwh, body)
+        def items() -> Iterator[tuple[float | None, str, int, float]]:
+            for index, (due, stamp) in enumerate(stamps):
+                for device_id in settings.device_ids:
+                    yield due, device_id, stamp, values.value(device_id, stamp, index)
 
-    return Plan(items(), total)
+        readings = items()
+    if settings.register is None:
+        return Plan(
+            (
+                (due, Reading(device_id, stamp, kwh, message(
+                    device_id, stamp, kwh, settings.timestamp_format)))
+                for due, device_id, stamp, kwh in readings
+            ),
+            total,
+        )  # fmt: skip
+    reset_after = settings.register_reset_after
+    if reset_after is not None and per_device is not None and reset_after >= per_device:
+        raise ConfigError(
+            f"--register-reset-after {reset_after}: a device sends {per_device} reading(s) "
+            "here, so its register would never reset"
+        )
+    registers = Registers(settings)
+    return Plan(
+        (
+            (due, reading)
+            for due, device_id, stamp, kwh in readings
+            for reading in registers.readings(device_id, stamp, kwh)
+        ),
+        # one more each: the register's start value, one interval before its first reading
+        total + len(settings.device_ids) if total is not None else None,
+    )

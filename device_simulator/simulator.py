@@ -8,7 +8,8 @@ MQTT.
 
 Standalone: it needs pika, paho-mqtt and tqdm, nothing of the EMS project. Each reading is
 ``{"timestamp": epoch ms, "device_id": uuid, "measurement_value": kWh}`` (what monitoring_service
-reads), persistent, with publisher confirms; a reading is kept until the broker confirmed it.
+reads), or with ``--register`` ``{"timestamp", "device_id", "energy_total_kwh"}`` (the running
+total), persistent, with publisher confirms; a reading is kept until the broker confirmed it.
 Modes: live (default), backfill (``--backfill-from/--backfill-to``), CSV replay (``--csv``). See
 README.md.
 
@@ -43,7 +44,7 @@ except ImportError as missing:  # one line, not a traceback
 
 from mqtt_publisher import MqttPublisher  # noqa: E402 (needs paho-mqtt)
 from publisher import BrokerRefused, ConfirmingPublisher  # noqa: E402 (needs pika)
-from readings import Reading, plan  # noqa: E402
+from readings import Reading, decimal_text, plan  # noqa: E402
 
 UNCONFIRMED_LEFT = 1
 BROKER_REFUSED = 3
@@ -88,6 +89,14 @@ class Console:
             print(reading.body.decode(), flush=True)
         if self.settings.backfill:
             self.bar.update()
+        elif reading.register is not None:
+            log.info(
+                "%s %s register %s kWh (+%.4f kWh)",
+                reading.moment.isoformat(),
+                reading.device_id,
+                decimal_text(reading.register),
+                reading.kwh,
+            )
         else:
             log.info("%s %s %.4f kWh", reading.moment.isoformat(), reading.device_id, reading.kwh)
 
@@ -104,6 +113,10 @@ def describe(settings: Settings) -> str:
         if settings.start is not None:
             mode += f" from {settings.start.isoformat()} at {settings.speed:g}x"
     source = f"csv {settings.csv_path}" if settings.csv_path else "daily pattern"
+    if settings.register is not None:
+        source += f" as a register from {decimal_text(settings.register)} kWh"
+        if settings.register_reset_after is not None:
+            source += f", reset after {settings.register_reset_after} readings"
     if settings.mqtt is not None:
         mqtt = settings.mqtt
         return (
@@ -123,10 +136,14 @@ def describe(settings: Settings) -> str:
 
 def run(settings: Settings) -> int:
     """Send the plan's readings; the exit code."""
+    try:
+        readings = plan(settings, time.time())
+    except ConfigError as exc:  # a combination only the plan can tell (its reading count)
+        print(f"simulator.py: error: {exc}", file=sys.stderr)
+        return USAGE_ERROR
     if settings.generated_devices:
         print("\n".join(settings.device_ids), flush=True)
     log.info("simulating: %s", describe(settings))
-    readings = plan(settings, time.time())
     console = Console(settings, readings.total)
     publisher: ConfirmingPublisher | MqttPublisher
     if settings.mqtt is not None:

@@ -9,12 +9,21 @@ import random
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import requests
 from harness import Stack
 from harness.api import broker, connect_as, poll
-from test_readings_flow import owned_device_known_to_monitoring
+from test_readings_flow import DAY as SIMULATED_DAY
+from test_readings_flow import (
+    daily,
+    hourly_sums,
+    owned_device_known_to_monitoring,
+    simulate,
+    wait_for_chart,
+)
 
 from ems_common.messaging.identities import METER
 from ems_common.messaging.topology import DEVICE_DATA_QUEUE, READINGS_EXCHANGE
@@ -152,3 +161,50 @@ def test_shuffled_duplicated_registers_through_two_consumers_give_exact_hours(
         ).status_code
         == 403
     )
+
+
+def test_the_simulators_register_with_a_reset_gives_the_hours_of_the_same_readings(
+    stack: Stack, admin: requests.Session, tmp_path: Path
+) -> None:
+    """A day from the simulator as interval kWh on one device, and the same kWh (its CSV
+    replay) as a register with a reset on another: every hour the same, except the reset's,
+    which lacks exactly the interval the replaced meter took with it; none negative."""
+    plain_id, plain_client = owned_device_known_to_monitoring(stack, admin)
+    register_id, register_client = owned_device_known_to_monitoring(stack, admin)
+    start = ["--start", f"{SIMULATED_DAY}T00:00:00Z"]
+    plain = simulate(stack, plain_id, "--count", "144", *start)
+    assert len(plain) == 144
+    csv = tmp_path / "day.csv"
+    csv.write_text("".join(f"{reading['measurement_value']}\n" for reading in plain))
+    register = ["--register", "--register-start", "1234.5678", "--register-reset-after", "100"]
+    registers = simulate(stack, register_id, "--csv", str(csv), *start, *register)
+
+    # The start value one interval before, then the running total: exact at 6 places.
+    assert len(registers) == 145
+    assert list(registers[0]) == ["timestamp", "device_id", "energy_total_kwh"]
+    totals = [Decimal(str(reading["energy_total_kwh"])) for reading in registers]
+    kwh = [Decimal(str(reading["measurement_value"])) for reading in plain]
+    assert totals[0] == Decimal("1234.5678") and totals[101] == 0
+    steps = [b - a for a, b in zip(totals, totals[1:], strict=False)]
+    assert steps[:100] == kwh[:100] and steps[101:] == kwh[101:]
+    lost = kwh[100]  # the 101st interval's, on the replaced meter: 16:40
+    reset_at = datetime.fromtimestamp(plain[100]["timestamp"] / 1000, UTC)
+    assert reset_at.isoformat() == f"{SIMULATED_DAY}T16:40:00+00:00"
+
+    known = hourly_sums(plain)
+    wait_for_chart(stack, plain_client, plain_id, known)
+    expected = {**known, 16: known[16] - float(lost)}
+    wait_for_chart(stack, register_client, register_id, expected)
+    plain_hours = {h["hour"]: h["kwh"] for h in daily(plain_client, stack, plain_id)["hours"]}
+    body = daily(register_client, stack, register_id)
+    register_hours = {h["hour"]: h["kwh"] for h in body["hours"]}
+    assert all(value >= 0 for value in register_hours.values())
+    for hour in range(24):
+        difference = plain_hours[hour] - register_hours[hour]
+        assert abs(difference - (float(lost) if hour == 16 else 0.0)) < 1e-9, hour
+
+    resets = admin.get(stack.url(f"/api/monitoring/devices/{register_id}/resets/"), timeout=10)
+    assert resets.status_code == 200, resets.text
+    [reset] = resets.json()["resets"]
+    assert reset["timestamp"] == reset_at.isoformat()
+    assert (reset["before_kwh"], reset["after_kwh"]) == (float(totals[100]), 0.0)
