@@ -24,6 +24,7 @@ const OVER = "var(--chart-over)";
 const BEFORE = "var(--chart-previous)";
 const PARTIAL = "url(#ems-partial-hatch)";
 const MISSING = "url(#ems-missing-hatch)";
+const RESET = "var(--chart-reset)";
 
 /**
  * Every n-th label, the same step all along the axis (never a forced last one): on a phone,
@@ -42,6 +43,8 @@ interface Props {
   names: { current: string; previous: string };
   maxKwh: number | null;
   compact?: boolean;
+  /** The labels of the bars that hold a meter reset (admin): a dotted line through each. */
+  resetLabels?: string[];
 }
 
 function BucketTooltip({ active, payload, names }: { active?: boolean; payload?: unknown[]; names: Props["names"] }) {
@@ -78,7 +81,7 @@ function fillFor(row: ChartRow): string {
   return row.status === "partial" ? PARTIAL : BAR;
 }
 
-export default function EnergyCharts({ rows, bucket, names, maxKwh, compact = false }: Props) {
+export default function EnergyCharts({ rows, bucket, names, maxKwh, compact = false, resetLabels = [] }: Props) {
   const step = tickStep(bucket, rows.length, compact);
   const hasPrevious = rows.some((row) => row.previousKwh !== null);
   const showMax = bucket === "hour" && maxKwh !== null;
@@ -123,6 +126,12 @@ export default function EnergyCharts({ rows, bucket, names, maxKwh, compact = fa
               · dashed red line: the device's maximum, {kwhNumber(maxKwh)} kWh
             </span>
           )}
+          {resetLabels.length > 0 && (
+            <span className="reset-note" data-testid="reset-note">
+              {" "}
+              · dotted line: a meter reset (below)
+            </span>
+          )}
         </span>
       </figcaption>
       <ResponsiveContainer width="100%" height={compact ? 260 : 320}>
@@ -148,6 +157,17 @@ export default function EnergyCharts({ rows, bucket, names, maxKwh, compact = fa
                 ifOverflow="visible"
               />
             ))}
+          {resetLabels.map((label) => (
+            <ReferenceLine
+              key={`reset-${label}`}
+              x={label}
+              stroke={RESET}
+              strokeWidth={2}
+              strokeDasharray="2 3"
+              className="reset-line"
+              ifOverflow="visible"
+            />
+          ))}
           {showMax && <ReferenceLine y={maxKwh} ifOverflow="extendDomain" stroke={OVER} strokeDasharray="6 3" />}
           {/* Always there, so it stays left of this period's bars when its figures arrive later. */}
           <Bar
