@@ -90,7 +90,7 @@ def dashboard(stack: Stack, world: dict[str, Any], who: str, **args: Any) -> dic
 
 @pytest.fixture(scope="module")
 def admin_report(stack: Stack, world: dict[str, Any]) -> dict[str, Any]:
-    return dashboard(stack, world, "admin", expectResets=True)
+    return dashboard(stack, world, "admin", expectResets=True, hoverHours=[14, 13])
 
 
 def test_the_admin_sees_the_days_reset_listed_and_on_its_bar(
@@ -122,6 +122,9 @@ def test_the_admin_sees_the_days_reset_listed_and_on_its_bar(
     assert report["seen"]["light"]["lines"][0]["stroke"] == "rgb(124, 58, 237)"
     assert report["seen"]["dark"]["lines"][0]["stroke"] == "rgb(196, 181, 253)"
     assert report["asked"], "the admin's page asked for no resets"
+    # The reset's bar says so in its tooltip, the hour before does not.
+    assert "a meter reset" in report["tooltips"]["14"], report["tooltips"]
+    assert "meter reset" not in report["tooltips"]["13"], report["tooltips"]
 
 
 def test_the_page_with_resets_fits_every_screen_and_axe_finds_nothing_serious(
@@ -139,7 +142,7 @@ def test_the_page_with_resets_fits_every_screen_and_axe_finds_nothing_serious(
 
 
 def test_the_client_owner_sees_no_reset_and_never_asks(stack: Stack, world: dict[str, Any]) -> None:
-    report = dashboard(stack, world, "client")
+    report = dashboard(stack, world, "client", hoverHours=[14])
     # Nor may it ask: the resets API refuses a client, its own device or not.
     client = login(stack, world["client"]["username"], world["client"]["password"])
     response = client.get(
@@ -152,3 +155,4 @@ def test_the_client_owner_sees_no_reset_and_never_asks(stack: Stack, world: dict
         assert seen["items"] == [] and seen["lines"] == [] and seen["heading"] is None
         assert len(seen["bars"]) == 24  # the same day, drawn
     assert report["asked"] == []
+    assert "meter reset" not in report["tooltips"]["14"], report["tooltips"]

@@ -44,6 +44,16 @@ async function energyResets(args) {
     if (args.expectResets) await page.getByTestId("meter-reset").first().waitFor();
     await settle(page);
     const seen = { light: await page.evaluate(resetFacts) };
+    // The tooltip of the bar the first line marks, and of the bar before it.
+    const bars = page.locator(".bars-current .recharts-rectangle");
+    const tooltip = page.getByTestId("chart-tooltip");
+    const tooltips = {};
+    for (const hour of args.hoverHours ?? []) {
+      await bars.nth(hour).hover();
+      await tooltip.waitFor();
+      await page.waitForTimeout(200); // the tooltip follows the pointer on the next frame
+      tooltips[hour] = await tooltip.textContent();
+    }
     const layout = {};
     const screenshots = [];
     for (const theme of ["light", "dark"]) {
@@ -63,7 +73,7 @@ async function energyResets(args) {
       layout[`axe-${theme}`] = await runAxe(page);
     }
     const asked = requests.filter((path) => path.endsWith("/resets/"));
-    return { seen, layout, screenshots, asked };
+    return { seen, tooltips, layout, screenshots, asked };
   });
 }
 

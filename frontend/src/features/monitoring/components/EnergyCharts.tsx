@@ -47,7 +47,15 @@ interface Props {
   resetLabels?: string[];
 }
 
-function BucketTooltip({ active, payload, names }: { active?: boolean; payload?: unknown[]; names: Props["names"] }) {
+interface TooltipProps {
+  active?: boolean;
+  payload?: unknown[];
+  names: Props["names"];
+  /** The labels of the bars with a meter reset. */
+  resets: Set<string>;
+}
+
+function BucketTooltip({ active, payload, names, resets }: TooltipProps) {
   const first = payload?.[0] as { payload?: ChartRow } | undefined;
   const row = first?.payload;
   if (!active || !row) return null;
@@ -61,6 +69,7 @@ function BucketTooltip({ active, payload, names }: { active?: boolean; payload?:
       </div>
       {readings && row.status !== "future" && <div className="tooltip-gap">{readings}</div>}
       {row.overMax && <div className="tooltip-over">over the device's maximum</div>}
+      {resets.has(row.label) && <div className="tooltip-reset">a meter reset: a new baseline</div>}
       {row.previousRange && (
         <div className="muted">
           {names.previous}: {row.previousKwh === null ? "no data" : formatKwh(row.previousKwh)}
@@ -139,7 +148,10 @@ export default function EnergyCharts({ rows, bucket, names, maxKwh, compact = fa
           <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="var(--chart-grid)" />
           <XAxis dataKey="label" interval={step - 1} tickLine={false} fontSize={12} stroke="var(--chart-axis)" />
           <YAxis tickFormatter={axisNumber} width={44} fontSize={12} stroke="var(--chart-axis)" />
-          <Tooltip content={<BucketTooltip names={names} />} cursor={{ fill: "var(--chart-cursor)" }} />
+          <Tooltip
+            content={<BucketTooltip names={names} resets={new Set(resetLabels)} />}
+            cursor={{ fill: "var(--chart-cursor)" }}
+          />
           {/* Legend text in the page's colour: Recharts colours it like its series, and the lighter
               "before" grey is below AA on a white card. */}
           <Legend verticalAlign="top" height={28} formatter={legendText} />
