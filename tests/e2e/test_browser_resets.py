@@ -35,7 +35,8 @@ RESETS = {
 
 def register_series() -> list[tuple[datetime, int]]:
     """(instant, register in micro-kWh) every 10 minutes, 0.05 kWh each, and the RESETS."""
-    series, total, ts = [], 1_234_500_000, START.astimezone(UTC)
+    series: list[tuple[datetime, int]] = []
+    total, ts = 1_234_500_000, START.astimezone(UTC)
     while ts <= END:
         total = RESETS.get(ts, total + 50_000) if series else total
         series.append((ts, total))
