@@ -5,7 +5,8 @@ docs/ARCHITECTURE.md "Register readings decisions").
 
 Runs ``frontend/e2e/scenarios/resets.mjs``. The browser is in Europe/Bucharest (UTC+3 in June):
 the second reset falls on the shown UTC day but on the next local one, so it must not show.
-Screenshots: ``var/test-results/<run>/screenshots/resets-{desktop,phone}-{light,dark}.png``.
+Screenshots: ``var/test-results/<run>/screenshots/resets-admin-{desktop,phone}-{light,dark}.png``
+(the client's: ``resets-client-…``) and ``resets-admin-tooltip.png``.
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ def dashboard(stack: Stack, world: dict[str, Any], who: str, **args: Any) -> dic
 
 @pytest.fixture(scope="module")
 def admin_report(stack: Stack, world: dict[str, Any]) -> dict[str, Any]:
-    return dashboard(stack, world, "admin", expectResets=True, hoverHours=[14, 13])
+    return dashboard(stack, world, "admin", expectResets=True, hoverHours=[13, 14])
 
 
 def test_the_admin_sees_the_days_reset_listed_and_on_its_bar(
@@ -139,7 +140,7 @@ def test_the_page_with_resets_fits_every_screen_and_axe_finds_nothing_serious(
         for theme in ("light", "dark")
     }
     assert bad == {"light": [], "dark": []}, json.dumps(bad, indent=2)
-    assert len(admin_report["screenshots"]) == 4
+    assert len(admin_report["screenshots"]) == 5  # and the chart with the reset's tooltip
 
 
 def test_the_client_owner_sees_no_reset_and_never_asks(stack: Stack, world: dict[str, Any]) -> None:

@@ -54,8 +54,15 @@ async function energyResets(args) {
       await page.waitForTimeout(200); // the tooltip follows the pointer on the next frame
       tooltips[hour] = await tooltip.textContent();
     }
-    const layout = {};
     const screenshots = [];
+    if (args.hoverHours?.length) {
+      // The chart with the last hovered bar's tooltip; then the pointer off it for the pages.
+      const path = join(args.screenshotDir, `${args.name}-tooltip.png`);
+      await page.getByTestId("energy-bar-chart").screenshot({ path });
+      screenshots.push(path);
+      await page.mouse.move(0, 0);
+    }
+    const layout = {};
     for (const theme of ["light", "dark"]) {
       await page.emulateMedia({ colorScheme: theme });
       for (const [size, viewport] of Object.entries({ ...VIEWPORTS, small: { width: 360, height: 740 } })) {
