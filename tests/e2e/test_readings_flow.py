@@ -31,8 +31,8 @@ DAY = "2025-06-01"
 FLOW_SECONDS = 15.0
 
 
-def create_device(stack: Stack, admin: requests.Session) -> dict[str, Any]:
-    body = {"name": f"Meter {uuid.uuid4().hex[:6]}", "max_hourly_consumption_kwh": 100}
+def create_device(stack: Stack, admin: requests.Session, max_kwh: float = 100) -> dict[str, Any]:
+    body = {"name": f"Meter {uuid.uuid4().hex[:6]}", "max_hourly_consumption_kwh": max_kwh}
     response = admin.post(stack.url("/api/devices/"), json=body, timeout=10)
     assert response.status_code == 201, response.text
     device: dict[str, Any] = response.json()
@@ -43,8 +43,16 @@ def owned_device_known_to_monitoring(
     stack: Stack, admin: requests.Session
 ) -> tuple[str, requests.Session]:
     """A device assigned to a new client, synced to monitoring; its id and the client's session."""
+    device_id, user, password = owned_device_and_owner(stack, admin)
+    return device_id, login(stack, user["username"], password)
+
+
+def owned_device_and_owner(
+    stack: Stack, admin: requests.Session, max_kwh: float = 100
+) -> tuple[str, dict[str, Any], str]:
+    """A device assigned to a new client, synced to monitoring: its id, the client, its password."""
     user, password = create_client(stack, admin)
-    device = create_device(stack, admin)
+    device = create_device(stack, admin, max_kwh)
     url = stack.url(f"/api/devices/{device['id']}/assign/")
     # device_service accepts the owner once the user.created event reached it.
     assigned = poll(lambda: admin.post(url, json={"user_id": user["id"]}, timeout=10).ok)
@@ -52,7 +60,7 @@ def owned_device_known_to_monitoring(
     assert poll(lambda: monitoring_owner(stack, admin, device["id"]) == user["id"]), stack.log_tail(
         "monitoring_sync"
     )
-    return device["id"], login(stack, user["username"], password)
+    return device["id"], user, password
 
 
 def monitoring_owner(stack: Stack, admin: requests.Session, device_id: str) -> Any:

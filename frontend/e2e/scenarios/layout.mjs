@@ -13,7 +13,7 @@ const THEME_KEY = "ems.theme";
 const PHONE = VIEWPORTS.phone;
 
 /** Until the page has its data: no spinner left and the network quiet. */
-async function settle(page) {
+export async function settle(page) {
   await page.waitForLoadState("networkidle").catch(() => {});
   await page.waitForFunction(() => document.querySelector("main") && !document.querySelector(".loading"));
   await page.waitForTimeout(200); // the charts measure their box once
@@ -29,7 +29,7 @@ function pageFacts() {
   };
 }
 
-async function runAxe(page) {
+export async function runAxe(page) {
   if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE_SOURCE);
   return page.evaluate(async (tags) => {
     const result = await window.axe.run(document, { runOnly: { type: "tag", values: tags } });

@@ -3,13 +3,14 @@ import { apiFetch, type Query } from "./api-client";
 
 /**
  * One page of a list API (`GET path?page=…`), cached under `[...key, "list", query]`: the page
- * before stays shown while the next one loads.
+ * before stays shown while the next one loads. `enabled: false` asks nothing (yet).
  */
-export function usePageQuery<List>(key: readonly unknown[], path: string, query: Query) {
+export function usePageQuery<List>(key: readonly unknown[], path: string, query: Query, { enabled = true } = {}) {
   return useQuery({
     queryKey: [...key, "list", query],
     queryFn: ({ signal }) => apiFetch<List>(path, { query, signal }),
     placeholderData: keepPreviousData,
+    enabled,
   });
 }
 

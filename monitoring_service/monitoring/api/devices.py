@@ -23,6 +23,7 @@ from ems_common.filters import LIST_FILTER_BACKENDS
 from ems_common.permissions import IsAdmin
 from monitoring.access import visible_devices_with_owner
 from monitoring.api.hourly import kwh
+from monitoring.api.queries import TimeZoneQuery, day_field, query_params, tz_field, tz_parameter
 from monitoring.api.tariff_serializers import DeviceTariffSerializer
 from monitoring.ingestion.registers import meter_resets
 from monitoring.models import Device
@@ -95,17 +96,32 @@ class MeterResetsSerializer(serializers.Serializer):
     resets = MeterResetSerializer(many=True, help_text="Latest first.")
 
 
+class ResetsQuery(TimeZoneQuery):
+    start = day_field()
+    end = day_field()
+    tz = tz_field()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["start"].required = False
+        self.fields["end"].required = False
+
+
 class DeviceResetsView(APIView):
     permission_classes = [IsAuthenticated, IsAdmin]
 
     @extend_schema(
+        parameters=[ResetsQuery, tz_parameter()],
         responses=MeterResetsSerializer,
         description=(
             "Admins: the device's meter resets, where its cumulative register "
-            "(`energy_total_kwh`) went down: a new baseline, no consumption for that interval."
+            "(`energy_total_kwh`) went down: a new baseline, no consumption for that interval. "
+            "start/end (optional) are local dates in tz (both included) over the reset's instant."
         ),
     )
     def get(self, request: Request, pk: uuid.UUID) -> Response:
+        params = query_params(ResetsQuery, request)
+        resets = meter_resets(pk, params["tz"], params.get("start"), params.get("end"))
         return Response(
             {
                 "device_id": str(pk),
@@ -115,7 +131,7 @@ class DeviceResetsView(APIView):
                         "before_kwh": kwh(r.before_kwh),
                         "after_kwh": kwh(r.after_kwh),
                     }
-                    for r in meter_resets(pk)
+                    for r in resets
                 ],
             }
         )

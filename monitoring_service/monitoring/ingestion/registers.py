@@ -26,12 +26,13 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
 
 from django.db import connection
 
 from monitoring.consumption.buckets import DeviceNotVisible
+from monitoring.consumption.local_days import day_start, period_days
 from monitoring.consumption.rollups import ONE_QUARTER, floor_to
 from monitoring.ingestion.readings import RegisterReading
 from monitoring.models import MICRO_KWH_PER_KWH, Device, MeterReset
@@ -224,11 +225,24 @@ class ResetView:
     after_kwh: Decimal
 
 
-def meter_resets(device_id: uuid.UUID) -> list[ResetView]:
-    """The device's meter resets, latest first; DeviceNotVisible for an unknown device."""
+def meter_resets(
+    device_id: uuid.UUID,
+    zone: tzinfo = UTC,
+    start: date | None = None,
+    end: date | None = None,
+) -> list[ResetView]:
+    """The device's meter resets, latest first, on local days ``start..end`` of ``zone`` (both
+    included; either may be left open); DeviceNotVisible for an unknown device, InvalidPeriod
+    when ``end`` is before ``start``."""
+    if start and end:
+        period_days(start, end)
     if not Device.objects.filter(id=device_id).exists():
         raise DeviceNotVisible()
     rows = MeterReset.objects.filter(device__id=device_id).order_by("-ts")
+    if start:
+        rows = rows.filter(ts__gte=day_start(start, zone))
+    if end:
+        rows = rows.filter(ts__lt=day_start(end + timedelta(days=1), zone))
     return [
         ResetView(
             row.ts, Decimal(row.before) / MICRO_KWH_PER_KWH, Decimal(row.after) / MICRO_KWH_PER_KWH

@@ -112,7 +112,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Admins: the device's meter resets, where its cumulative register (`energy_total_kwh`) went down: a new baseline, no consumption for that interval. */
+        /** @description Admins: the device's meter resets, where its cumulative register (`energy_total_kwh`) went down: a new baseline, no consumption for that interval. start/end (optional) are local dates in tz (both included) over the reset's instant. */
         get: operations["devices_resets_retrieve"];
         put?: never;
         post?: never;
@@ -663,6 +663,83 @@ export interface components {
              */
             type: "validation_error";
             errors: components["schemas"]["DevicesListError"][];
+        };
+        DevicesResetsRetrieveEndErrorComponent: {
+            /**
+             * @description * `end` - end (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "end";
+            /**
+             * @description * `datetime` - datetime
+             *     * `invalid` - invalid
+             *     * `max_value` - max_value
+             *     * `min_value` - min_value
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             * @enum {string}
+             */
+            code: "datetime" | "invalid" | "max_value" | "min_value" | "null" | "null_characters_not_allowed";
+            detail: string;
+        };
+        DevicesResetsRetrieveError: components["schemas"]["DevicesResetsRetrieveNonFieldErrorsErrorComponent"] | components["schemas"]["DevicesResetsRetrieveStartErrorComponent"] | components["schemas"]["DevicesResetsRetrieveEndErrorComponent"] | components["schemas"]["DevicesResetsRetrieveTzErrorComponent"];
+        DevicesResetsRetrieveErrorResponse400: components["schemas"]["DevicesResetsRetrieveValidationError"];
+        DevicesResetsRetrieveNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        DevicesResetsRetrieveStartErrorComponent: {
+            /**
+             * @description * `start` - start (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "start";
+            /**
+             * @description * `datetime` - datetime
+             *     * `invalid` - invalid
+             *     * `max_value` - max_value
+             *     * `min_value` - min_value
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             * @enum {string}
+             */
+            code: "datetime" | "invalid" | "max_value" | "min_value" | "null" | "null_characters_not_allowed";
+            detail: string;
+        };
+        DevicesResetsRetrieveTzErrorComponent: {
+            /**
+             * @description * `tz` - tz (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "tz";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        DevicesResetsRetrieveValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["DevicesResetsRetrieveError"][];
         };
         Error400: {
             code: components["schemas"]["Error400CodeEnum"];
@@ -2133,7 +2210,12 @@ export interface operations {
     };
     devices_resets_retrieve: {
         parameters: {
-            query?: never;
+            query?: {
+                end?: string;
+                start?: string;
+                /** @description IANA time zone, e.g. Europe/Bucharest (UTC) */
+                tz?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -2148,6 +2230,14 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MeterResets"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DevicesResetsRetrieveErrorResponse400"];
                 };
             };
             401: {

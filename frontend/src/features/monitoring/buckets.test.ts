@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PeriodConsumption } from "./api/types";
-import { bucketStatus, chartRows, readingsText, summarize } from "./buckets";
+import { barLabelsAt, bucketStatus, chartRows, readingsText, summarize } from "./buckets";
 
 function day(date: string, kwh: (hour: number) => number, readings: (hour: number) => [number, number]) {
   const buckets = Array.from({ length: 24 }, (_, h) => ({
@@ -150,5 +150,28 @@ describe("buckets", () => {
     expect(summary.previousSoFar).toBe(true);
     expect(summary.previousKwh).toBeCloseTo(4); // 10 hours of 0.4, not the day's 9.6
     expect(summary.vsPrevious.percent).toBeCloseTo(25);
+  });
+});
+
+describe("barLabelsAt", () => {
+  const data = day(
+    "2026-05-04",
+    () => 0.5,
+    () => [6, 6],
+  );
+  const rows = chartRows(data);
+
+  it("names the bar holding each instant once, in the period's order", () => {
+    const labels = barLabelsAt(data, rows, [
+      "2026-05-04T13:40:00+00:00",
+      "2026-05-04T10:00:00+00:00", // a bar's first instant is its own
+      "2026-05-04T10:59:59+00:00",
+      "2026-05-04T23:59:00+00:00",
+    ]);
+    expect(labels).toEqual([rows[10].label, rows[13].label, rows[23].label]);
+  });
+
+  it("marks nothing for an instant before or after the period", () => {
+    expect(barLabelsAt(data, rows, ["2026-05-03T23:59:59+00:00", "2026-05-05T00:00:00+00:00"])).toEqual([]);
   });
 });

@@ -145,6 +145,27 @@ export function chartRows(
   });
 }
 
+/**
+ * The axis labels of the bars holding these instants (a meter reset's), each once, in the
+ * period's order; an instant outside the period marks nothing.
+ */
+export function barLabelsAt(data: Pick<PeriodConsumption, "buckets" | "end">, rows: ChartRow[], instants: string[]) {
+  const starts = data.buckets.map((bucket) => Date.parse(bucket.start));
+  const end = Date.parse(data.end);
+  const marked = new Set<number>();
+  for (const instant of instants) {
+    const at = Date.parse(instant);
+    if (at < starts[0] || at >= end) continue;
+    let index = starts.length - 1;
+    while (starts[index] > at) index -= 1;
+    marked.add(index);
+  }
+  return [...marked]
+    .sort((a, b) => a - b)
+    .map((index) => rows[index]?.label)
+    .filter((label): label is string => label !== undefined);
+}
+
 export interface PeriodSummary {
   hasData: boolean;
   totalKwh: number;

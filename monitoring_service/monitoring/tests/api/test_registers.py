@@ -76,6 +76,57 @@ def test_resets_are_for_admins_and_known_devices(
     assert admin_api.get(f"/api/monitoring/devices/{uuid.uuid4()}/resets/").status_code == 404
 
 
+RESETS_OF = "/api/monitoring/devices/{}/resets/"
+RESET_AT = "2026-05-04T10:00:00+00:00"
+
+
+@pytest.mark.parametrize(
+    ("params", "listed"),
+    [
+        ({"start": "2026-05-04", "end": "2026-05-04"}, [RESET_AT]),
+        ({"start": "2026-05-04"}, [RESET_AT]),
+        ({"end": "2026-05-04"}, [RESET_AT]),
+        ({"start": "2026-05-05"}, []),
+        ({"end": "2026-05-03"}, []),
+        # 10:00 UTC is the first instant of 5 May at UTC+14, and 13:00 on 4 May in Bucharest.
+        ({"start": "2026-05-05", "end": "2026-05-05", "tz": "Pacific/Kiritimati"}, [RESET_AT]),
+        ({"start": "2026-05-04", "end": "2026-05-04", "tz": "Pacific/Kiritimati"}, []),
+        ({"start": "2026-05-04", "end": "2026-05-04", "tz": "Europe/Bucharest"}, [RESET_AT]),
+    ],
+)
+def test_the_resets_of_local_days(
+    admin_api: APIClient, device, params: dict[str, str], listed: list[str]
+) -> None:
+    response = admin_api.get(RESETS_OF.format(device.id), params)
+
+    assert response.status_code == 200, response.content
+    assert [r["timestamp"] for r in response.json()["resets"]] == listed
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"start": "2026-13-01"}, "start"),
+        ({"end": "yesterday"}, "end"),
+        ({"start": "2026-05-05", "end": "2026-05-04"}, "end"),
+        ({"start": "1900-01-01"}, "start"),
+        ({"tz": "Mars/Olympus"}, "tz"),
+    ],
+)
+def test_bad_reset_filters_are_400_naming_the_field(
+    admin_api: APIClient, device, params: dict[str, str], field: str
+) -> None:
+    response = admin_api.get(RESETS_OF.format(device.id), params)
+
+    assert response.status_code == 400
+    assert [error["attr"] for error in response.json()["errors"]] == [field]
+
+
+def test_a_client_is_refused_the_resets_whatever_it_asks(owner_api: APIClient, device) -> None:
+    response = owner_api.get(RESETS_OF.format(device.id), {"start": "nope"})
+    assert response.status_code == 403
+
+
 def test_a_client_sees_estimated_buckets_only_of_its_own_devices(
     client_for: Callable[..., APIClient], device
 ) -> None:

@@ -28,3 +28,8 @@ export type PeriodConsumption = Schemas["PeriodConsumption"];
 
 /** The fleet's day (admin): totals and cost, top 10, devices over their maximum, silent ones. */
 export type FleetOverview = Schemas["FleetOverview"];
+
+/** Where a device's cumulative register went down: a new baseline (admin). */
+export type MeterReset = Schemas["MeterReset"];
+
+export type MeterResets = Schemas["MeterResets"];

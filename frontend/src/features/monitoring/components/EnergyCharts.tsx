@@ -24,6 +24,7 @@ const OVER = "var(--chart-over)";
 const BEFORE = "var(--chart-previous)";
 const PARTIAL = "url(#ems-partial-hatch)";
 const MISSING = "url(#ems-missing-hatch)";
+const RESET = "var(--chart-reset)";
 
 /**
  * Every n-th label, the same step all along the axis (never a forced last one): on a phone,
@@ -42,9 +43,19 @@ interface Props {
   names: { current: string; previous: string };
   maxKwh: number | null;
   compact?: boolean;
+  /** The labels of the bars that hold a meter reset (admin): a dotted line through each. */
+  resetLabels?: string[];
 }
 
-function BucketTooltip({ active, payload, names }: { active?: boolean; payload?: unknown[]; names: Props["names"] }) {
+interface TooltipProps {
+  active?: boolean;
+  payload?: unknown[];
+  names: Props["names"];
+  /** The labels of the bars with a meter reset. */
+  resets: Set<string>;
+}
+
+function BucketTooltip({ active, payload, names, resets }: TooltipProps) {
   const first = payload?.[0] as { payload?: ChartRow } | undefined;
   const row = first?.payload;
   if (!active || !row) return null;
@@ -58,6 +69,7 @@ function BucketTooltip({ active, payload, names }: { active?: boolean; payload?:
       </div>
       {readings && row.status !== "future" && <div className="tooltip-gap">{readings}</div>}
       {row.overMax && <div className="tooltip-over">over the device's maximum</div>}
+      {resets.has(row.label) && <div className="tooltip-reset">a meter reset: a new baseline</div>}
       {row.previousRange && (
         <div className="muted">
           {names.previous}: {row.previousKwh === null ? "no data" : formatKwh(row.previousKwh)}
@@ -78,7 +90,7 @@ function fillFor(row: ChartRow): string {
   return row.status === "partial" ? PARTIAL : BAR;
 }
 
-export default function EnergyCharts({ rows, bucket, names, maxKwh, compact = false }: Props) {
+export default function EnergyCharts({ rows, bucket, names, maxKwh, compact = false, resetLabels = [] }: Props) {
   const step = tickStep(bucket, rows.length, compact);
   const hasPrevious = rows.some((row) => row.previousKwh !== null);
   const showMax = bucket === "hour" && maxKwh !== null;
@@ -123,6 +135,12 @@ export default function EnergyCharts({ rows, bucket, names, maxKwh, compact = fa
               · dashed red line: the device's maximum, {kwhNumber(maxKwh)} kWh
             </span>
           )}
+          {resetLabels.length > 0 && (
+            <span className="reset-note" data-testid="reset-note">
+              {" "}
+              · dotted line: a meter reset (below)
+            </span>
+          )}
         </span>
       </figcaption>
       <ResponsiveContainer width="100%" height={compact ? 260 : 320}>
@@ -130,7 +148,10 @@ export default function EnergyCharts({ rows, bucket, names, maxKwh, compact = fa
           <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="var(--chart-grid)" />
           <XAxis dataKey="label" interval={step - 1} tickLine={false} fontSize={12} stroke="var(--chart-axis)" />
           <YAxis tickFormatter={axisNumber} width={44} fontSize={12} stroke="var(--chart-axis)" />
-          <Tooltip content={<BucketTooltip names={names} />} cursor={{ fill: "var(--chart-cursor)" }} />
+          <Tooltip
+            content={<BucketTooltip names={names} resets={new Set(resetLabels)} />}
+            cursor={{ fill: "var(--chart-cursor)" }}
+          />
           {/* Legend text in the page's colour: Recharts colours it like its series, and the lighter
               "before" grey is below AA on a white card. */}
           <Legend verticalAlign="top" height={28} formatter={legendText} />
@@ -148,6 +169,17 @@ export default function EnergyCharts({ rows, bucket, names, maxKwh, compact = fa
                 ifOverflow="visible"
               />
             ))}
+          {resetLabels.map((label) => (
+            <ReferenceLine
+              key={`reset-${label}`}
+              x={label}
+              stroke={RESET}
+              strokeWidth={2}
+              strokeDasharray="2 3"
+              className="reset-line"
+              ifOverflow="visible"
+            />
+          ))}
           {showMax && <ReferenceLine y={maxKwh} ifOverflow="extendDomain" stroke={OVER} strokeDasharray="6 3" />}
           {/* Always there, so it stays left of this period's bars when its figures arrive later. */}
           <Bar

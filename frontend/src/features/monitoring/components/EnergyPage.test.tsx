@@ -1,6 +1,7 @@
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
-import { CLIENT, fakeApi, renderRoutes, signInAs } from "../../../test/render";
+import type { SessionUser } from "../../../lib/auth-store";
+import { ADMIN, CLIENT, fakeApi, renderRoutes, signInAs } from "../../../test/render";
 import { todayIso } from "../../../lib/time";
 import { periodTitle } from "../period";
 import { EnergyPage } from "./EnergyPage";
@@ -9,10 +10,12 @@ import { EnergyPage } from "./EnergyPage";
 vi.mock("./EnergyCharts", () => ({
   default: ({
     rows,
+    resetLabels = [],
   }: {
     rows: { key: string; kwh: number | null; overMax: boolean; status: string; previousKwh: number | null }[];
+    resetLabels?: string[];
   }) => (
-    <div data-testid="energy-bar-chart">
+    <div data-testid="energy-bar-chart" data-resets={resetLabels.join("|")}>
       {rows.map((r) => (
         <span key={r.key} data-testid="bar" data-over={r.overMax} data-status={r.status} data-previous={r.previousKwh}>
           {r.kwh}
@@ -82,8 +85,12 @@ function consumption(url: URL) {
 
 const devicesPage = () => ({ count: 2, next: null, previous: null, results: DEVICES });
 
-function setup(url: string, handlers: Record<string, (url: URL, init?: RequestInit) => unknown> = {}) {
-  signInAs(CLIENT);
+function setup(
+  url: string,
+  handlers: Record<string, (url: URL, init?: RequestInit) => unknown> = {},
+  user: SessionUser = CLIENT,
+) {
+  signInAs(user);
   const api = fakeApi({
     "/api/monitoring/devices/": devicesPage,
     "/api/monitoring/consumption/": consumption,
@@ -93,7 +100,7 @@ function setup(url: string, handlers: Record<string, (url: URL, init?: RequestIn
   const calls = () => api.calls.filter((c) => c.pathname === "/api/monitoring/consumption/");
   /** The calls for the shown period (the previous period's are asked for alongside). */
   const currentCalls = (date: string) => calls().filter((c) => c.searchParams.get("date") === date);
-  return { ...view, ...api, calls, currentCalls };
+  return { ...view, ...api, allCalls: api.calls, calls, currentCalls };
 }
 
 describe("EnergyPage", () => {
@@ -302,5 +309,67 @@ describe("EnergyPage", () => {
       },
     ]);
     click.mockRestore();
+  });
+});
+
+describe("EnergyPage's meter resets", () => {
+  const RESETS = "/api/monitoring/devices/dev-1/resets/";
+  const resets = () => ({
+    device_id: "dev-1",
+    resets: [
+      { timestamp: "2025-06-01T10:20:00+00:00", before_kwh: 105.3, after_kwh: 2 },
+      { timestamp: "2025-06-01T10:05:00+00:00", before_kwh: 3.5, after_kwh: 0 },
+      { timestamp: "2025-06-01T04:00:00+00:00", before_kwh: 80, after_kwh: 3.5 },
+    ],
+  });
+  const hour = (iso: string) =>
+    new Intl.DateTimeFormat(undefined, {
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+      timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    }).format(new Date(iso));
+
+  it("shows an admin the period's resets and marks their bars on the chart", async () => {
+    const { allCalls: calls } = setup("/energy?device=dev-1&period=day&date=2025-06-01", { [RESETS]: resets }, ADMIN);
+    const items = await screen.findAllByTestId("meter-reset");
+    expect(items.map((item) => item.dataset.timestamp)).toEqual(resets().resets.map((r) => r.timestamp));
+    expect(items[0]).toHaveTextContent(/register 105\.30 kWh.*2\.00 kWh/);
+    // One line per bar with a reset, in the chart's order (the two at 10:xx share a bar).
+    expect(screen.getByTestId("energy-bar-chart").dataset.resets).toBe(
+      [hour("2025-06-01T04:00:00Z"), hour("2025-06-01T10:00:00Z")].join("|"),
+    );
+    const asked = calls.filter((c) => c.pathname === RESETS);
+    expect(asked.length).toBeGreaterThan(0);
+    expect(Object.fromEntries(asked[0].searchParams)).toEqual({
+      start: "2025-06-01",
+      end: "2025-06-01",
+      tz: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    });
+  });
+
+  it("asks a week's resets for its seven days", async () => {
+    const { allCalls: calls } = setup("/energy?device=dev-1&period=week&date=2025-06-04", { [RESETS]: resets }, ADMIN);
+    await screen.findAllByTestId("meter-reset");
+    const asked = calls.filter((c) => c.pathname === RESETS).at(-1)!;
+    expect([asked.searchParams.get("start"), asked.searchParams.get("end")]).toEqual(["2025-06-02", "2025-06-08"]);
+  });
+
+  it("never asks a client's resets, nor shows the section", async () => {
+    const { allCalls: calls } = setup("/energy?device=dev-1&period=day&date=2025-06-01", { [RESETS]: resets });
+    await screen.findAllByTestId("bar");
+    expect(calls.some((c) => c.pathname.endsWith("/resets/"))).toBe(false);
+    expect(screen.queryByTestId("meter-resets")).not.toBeInTheDocument();
+    expect(screen.getByTestId("energy-bar-chart").dataset.resets).toBe("");
+  });
+
+  it("says so when an admin's resets cannot be loaded, and keeps the chart", async () => {
+    setup(
+      "/energy?device=dev-1&period=day&date=2025-06-01",
+      { [RESETS]: () => new Response("", { status: 503 }) },
+      ADMIN,
+    );
+    expect(await screen.findByTestId("service-error")).toHaveTextContent("the meter resets cannot be shown");
+    expect(screen.getAllByTestId("bar")).toHaveLength(24);
   });
 });

@@ -4,7 +4,9 @@ import { browserTimeZone, todayIso } from "../../../lib/time";
 import { useConsumption } from "../api/get-consumption";
 import { useMonitoredDevice } from "../../../api/monitoring/get-monitored-device";
 import { useMonitoredDevices } from "../../../api/monitoring/list-monitored-devices";
-import { chartRows, summarize } from "../buckets";
+import { useMeterResets } from "../api/list-meter-resets";
+import type { MeterReset } from "../api/types";
+import { barLabelsAt, chartRows, summarize } from "../buckets";
 import { formatInstant } from "../format";
 import { BUCKET_NAME, periodStart, periodTitle, shiftPeriod, type Bucket, type Period } from "../period";
 import { shiftDay } from "../../../lib/time";
@@ -13,6 +15,7 @@ import { useIsAdmin } from "../use-is-admin";
 import { BucketsTable } from "./BucketsTable";
 import { DeviceSelector } from "./DeviceSelector";
 import { ExportButton } from "./ExportButton";
+import { MeterResets } from "./MeterResets";
 import { PeriodPicker } from "./PeriodPicker";
 import { ServiceError } from "./ServiceError";
 import { ProjectionNote, SummaryCards } from "./SummaryCards";
@@ -54,6 +57,8 @@ function useCompact(): boolean {
     () => typeof window.matchMedia === "function" && window.matchMedia(PHONE).matches,
   );
 }
+
+const NO_RESETS: MeterReset[] = [];
 
 const SERIES: Record<Period, { current: string; previous: string }> = {
   day: { current: "This day", previous: "The day before" },
@@ -103,6 +108,23 @@ export function EnergyPage() {
     () => (current.data ? summarize(current.data, rows, previous.data !== undefined) : null),
     [current.data, rows, previous.data],
   );
+  // The period's local days, both included (the export's and the resets' start..end).
+  const days = { start: periodStart(date, period), end: shiftDay(shiftPeriod(date, period, 1), -1) };
+  // An admin's only: a reset is about the meter (its key and its replacement are the admin's).
+  const resets = useMeterResets(isAdmin && deviceId ? { deviceId, ...days, tz } : null);
+  // Another period's list (kept while this one loads) is not this period's: none until it comes.
+  const resetList = resets.data && !resets.isPlaceholderData ? resets.data.resets : NO_RESETS;
+  const resetLabels = useMemo(
+    () =>
+      current.data
+        ? barLabelsAt(
+            current.data,
+            rows,
+            resetList.map((reset) => reset.timestamp),
+          )
+        : [],
+    [current.data, rows, resetList],
+  );
   const title = periodTitle(date, period);
   const retry = () => {
     void devices.refetch();
@@ -137,8 +159,7 @@ export function EnergyPage() {
             what={`${device.name}, ${title}`}
             request={{
               device_id: [device.id],
-              start: periodStart(date, period),
-              end: shiftDay(shiftPeriod(date, period, 1), -1),
+              ...days,
               bucket: BUCKET_NAME[period] as Bucket,
               tz,
             }}
@@ -196,11 +217,21 @@ export function EnergyPage() {
                       names={SERIES[period]}
                       maxKwh={maxKwh}
                       compact={compact}
+                      resetLabels={resetLabels}
                     />
                   ) : (
                     <Loading label="Loading charts…" />
                   )}
                   <BucketsTable rows={rows} period={period} />
+                  <MeterResets resets={resetList} tz={tz} title={title} />
+                  {resets.isError && device && (
+                    <ServiceError
+                      error={resets.error}
+                      what="the meter resets"
+                      onRetry={() => void resets.refetch()}
+                      retrying={resets.isFetching}
+                    />
+                  )}
                 </>
               ) : (
                 <p className="card empty" data-testid="no-data">
