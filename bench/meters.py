@@ -371,7 +371,7 @@ def key_figures(node: RabbitNode, rounds: int) -> None:
 
 
 def run_meters(bench: BenchEnv, node: RabbitNode, args: argparse.Namespace) -> None:
-    workload = make_workload(args.readings, args.devices, seed=3)
+    workload = make_workload(args.readings, args.devices, seed=3, register_share=0)
     registers = register_bodies(workload)
     insert_devices(bench, workload.devices)
     connection = broker()
