@@ -19,14 +19,12 @@ Pure functions, no database: every bad field is an InvalidReading naming it.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from monitoring.ingestion.readings import (
-    _DECODER,
     EARLIEST_MS,
     EPOCH,
     LATEST_MS,
@@ -35,6 +33,7 @@ from monitoring.ingestion.readings import (
     NumberText,
     RegisterReading,
     _json_type,
+    decode_object,
     parse_timestamp,
     parse_value,
 )
@@ -55,22 +54,12 @@ def parse_vendor_reading(
 ) -> RegisterReading:
     """The register reading in a Tasmota or Shelly payload for ``device_id`` (canonical UUID
     text, from the topic), or InvalidReading naming the field at fault."""
-    data = _object(body)
+    data = decode_object(body)
     if meter_format == TASMOTA:
         return _tasmota(device_id, data)
     if meter_format == SHELLY:
         return _shelly(device_id, data, now)
     raise ValueError(f"not a vendor payload format: {meter_format!r}")
-
-
-def _object(body: bytes) -> dict[str, Any]:
-    try:
-        data = _DECODER.decode(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InvalidReading(f"not JSON: {exc}") from None
-    if type(data) is not dict:
-        raise InvalidReading(f"not a JSON object but {type(data).__name__}")
-    return data
 
 
 def _tasmota(device_id: str, data: dict[str, Any]) -> RegisterReading:

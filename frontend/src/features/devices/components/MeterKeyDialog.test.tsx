@@ -131,6 +131,8 @@ describe("MeterKeyDialog", () => {
     expect(setting(details, "Password")).toBe("first-secret");
     expect(setting(details, "MQTT prefix")).toBe(`ems/meters/${ID}`);
     expect(setting(details, "Generic status update over MQTT")).toBe("on");
+    expect(setting(details, "RPC over MQTT")).toBe("off");
+    expect(setting(details, "MQTT control")).toBe("off");
     expect(details).toHaveTextContent(`ems/meters/${ID}/status/switch:0`);
     expect(within(details).queryByText("Full Topic")).not.toBeInTheDocument();
   });

@@ -127,7 +127,9 @@ function TasmotaSettings({ meterKey: key, device }: { meterKey: MeterKey; device
       </dl>
       <p className="muted meter-key-note">
         Without <code>SetOption52 1</code> Tasmota sends local time without a UTC offset, and its readings are refused.
-        Its energy total arrives on <code>{key.mqtt.topic_prefix}/tele/SENSOR</code>.
+        Its energy total arrives on <code>{key.mqtt.topic_prefix}/tele/SENSOR</code>. Tasmota also subscribes to its
+        commands, which the key may not read: the broker closes that connection and the device reconnects (README,
+        &ldquo;Connect a real meter&rdquo;).
       </p>
     </>
   );
@@ -144,10 +146,13 @@ function ShellySettings({ meterKey: key }: { meterKey: MeterKey }) {
         <Row label="Password" value={key.password} copy="password" />
         <Row label="MQTT prefix" value={key.mqtt.topic_prefix} copy="prefix" />
         <Row label="Generic status update over MQTT" value="on" />
+        <Row label="RPC over MQTT" value="off" />
+        <Row label="MQTT control" value="off" />
       </dl>
       <p className="muted meter-key-note">
         Its switch status (energy in <code>aenergy.total</code>) arrives on{" "}
-        <code>{key.mqtt.topic_prefix}/status/switch:0</code>.
+        <code>{key.mqtt.topic_prefix}/status/switch:0</code>. With RPC and control off it subscribes to nothing: the key
+        may read nothing, and the broker would close the connection of a refused subscription.
       </p>
     </>
   );
