@@ -174,8 +174,10 @@ def routed_meter(exchange: str, routing_key: str) -> MeterRoute | None:
 
 def routed_device(exchange: str, routing_key: str) -> str | None:
     """The device a reading's routing key names (a meter key's pinned topic), or None."""
-    route = routed_meter(exchange, routing_key)
-    return route.device if route else None
+    if exchange != METER_EXCHANGE:
+        return None
+    match = METER_ROUTING_KEY.fullmatch(routing_key)
+    return match.group(1) if match else None
 
 
 def main() -> int:

@@ -23,8 +23,10 @@ from ems_common.contracts import DEFAULT_METER_FORMAT
 from ems_common.messaging.consumer import Message
 from ems_common.messaging.topology import (
     METER_EXCHANGE,
+    METER_TOPICS,
     READINGS_EXCHANGE,
     MeterRoute,
+    routed_device,
     routed_meter,
 )
 from ems_common.settings import env_bool
@@ -48,28 +50,35 @@ WRONG_FORMAT = (
     " payload), or publish our JSON to ems/meters/{device_id}/readings"
 )
 PAYLOAD_NAMES = {"tasmota": "Tasmota", "shelly": "Shelly Gen2"}
+# Our own JSON's topic end: such a reading needs no route of its own (the usual case, kept cheap).
+READINGS_SUFFIX = "." + METER_TOPICS[DEFAULT_METER_FORMAT]
 
 
-def routed_id(route: MeterRoute | None) -> str | None:
-    """The device of a meter's routing key as canonical UUID text, or None if it names none."""
-    if route is None:
+def canonical_id(device: str | None) -> str | None:
+    """The device a meter's routing key names as canonical UUID text, or None if it names none."""
+    if device is None:
         return None
     try:
-        return str(uuid.UUID(route.device))
+        return str(uuid.UUID(device))
     except ValueError:
         return None
 
 
-def origin_problem(
-    message: Message, device_id: str, shared_allowed: bool, route: MeterRoute | None = None
-) -> str | None:
-    """Why this sender may not report for ``device_id``, or None when it may (``route``: the
-    message's routed_meter, when the caller has it already)."""
+def vendor_route(message: Message) -> MeterRoute | None:
+    """The route of a Tasmota's or a Shelly's payload (a vendor topic of a meter key), or None."""
+    if message.exchange != METER_EXCHANGE or message.routing_key.endswith(READINGS_SUFFIX):
+        return None
+    route = routed_meter(message.exchange, message.routing_key)
+    return route if route is not None and route.meter_format != DEFAULT_METER_FORMAT else None
+
+
+def origin_problem(message: Message, device_id: str, shared_allowed: bool) -> str | None:
+    """Why this sender may not report for ``device_id``, or None when it may."""
     if message.exchange == METER_EXCHANGE:
-        route = route or routed_meter(message.exchange, message.routing_key)
-        if route is not None and route.device == device_id:  # the usual case: no parsing
+        pinned = routed_device(message.exchange, message.routing_key)
+        if pinned == device_id:  # the usual case: canonical on both sides, no parsing
             return None
-        pinned_id = routed_id(route)
+        pinned_id = canonical_id(pinned)
         if pinned_id is None:
             return f"routing key {message.routing_key[:120]!r} names no device"
         if pinned_id != device_id:
@@ -84,7 +93,7 @@ def origin_problem(
 
 def vendor_reading(message: Message, route: MeterRoute) -> RegisterReading:
     """A Tasmota or Shelly payload's register reading, for the device its routing key names."""
-    device_id = routed_id(route)
+    device_id = canonical_id(route.device)
     if device_id is None:
         raise InvalidReading(f"routing key {message.routing_key[:120]!r} names no device")
     return parse_vendor_reading(route.meter_format, device_id, message.body)
@@ -120,16 +129,16 @@ def handle_batch(messages: Sequence[Message]) -> Mapping[int, str]:
     vendor: list[tuple[Message, MeterRoute, RegisterReading]] = []
     shared_allowed = env_bool("EMS_SHARED_METER_READINGS", True)
     for message in messages:
-        route = routed_meter(message.exchange, message.routing_key)
         try:
-            if route is not None and route.meter_format != DEFAULT_METER_FORMAT:
+            route = vendor_route(message)
+            if route is not None:
                 vendor.append((message, route, vendor_reading(message, route)))
                 continue
             reading = parse_reading(message.body)
         except InvalidReading as exc:
             rejects[message.delivery_tag] = str(exc)
             continue
-        problem = origin_problem(message, str(reading.device_id), shared_allowed, route)
+        problem = origin_problem(message, str(reading.device_id), shared_allowed)
         if problem is None:
             parsed.append((message.delivery_tag, reading))
         else:
