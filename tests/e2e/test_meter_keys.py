@@ -81,6 +81,14 @@ def issue_key(stack: Stack, admin: requests.Session, device_id: str) -> dict[str
     return key
 
 
+def admin_in_browser(stack: Stack, scenario: str, **arguments: Any) -> dict[str, Any]:
+    """A browser scenario signed in as the stack's admin; its report."""
+    username, password = stack.admin_credentials
+    return browser(
+        scenario, baseUrl=stack.gateway_url, username=username, password=password, **arguments
+    )
+
+
 def reading(device_id: str, minute: int, kwh: float) -> str:
     moment = datetime.fromisoformat(f"{DAY}T10:{minute:02d}:00+00:00")
     body = {"timestamp": int(moment.timestamp() * 1000), "device_id": device_id}
@@ -187,15 +195,8 @@ def test_the_dialog_shows_the_key_once_and_its_settings_publish_a_reading(
     what it showed (screenshot: var/test-results/<run>/screenshots/meter-key-dialog.png)."""
     device_id, client = owned_device_known_to_monitoring(stack, admin)
     name = admin.get(stack.url(f"/api/devices/{device_id}/"), timeout=10).json()["name"]
-    username, password = stack.admin_credentials
 
-    report = browser(
-        "meter-key",
-        baseUrl=stack.gateway_url,
-        username=username,
-        password=password,
-        deviceName=name,
-    )
+    report = admin_in_browser(stack, "meter-key", deviceName=name)
 
     shown = report["shown"]
     assert shown["username"] == f"meter-{device_id}"
@@ -409,15 +410,8 @@ def test_the_dialog_shows_each_formats_settings_at_desktop_and_phone_widths(
         set_meter_format(stack, admin, device_id, meter_format)
         name = admin.get(stack.url(f"/api/devices/{device_id}/"), timeout=10).json()["name"]
         devices.append({"name": name, "format": meter_format})
-    username, password = stack.admin_credentials
 
-    report = browser(
-        "meter-key-formats",
-        baseUrl=stack.gateway_url,
-        username=username,
-        password=password,
-        devices=devices,
-    )
+    report = admin_in_browser(stack, "meter-key-formats", devices=devices)
 
     for meter_format, shot in report["shots"].items():
         assert shot["shown"] == meter_format
