@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar, Self
+from typing import Annotated, Any, ClassVar, Literal, Self, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import ErrorDetails
@@ -29,6 +29,11 @@ Kwh = Annotated[Decimal, Field(gt=0, lt=10**9, allow_inf_nan=False)]
 # Minutes between two readings of a meter (Device.reading_interval_minutes, in both services).
 IntervalMinutes = Annotated[int, Field(ge=1, le=1440)]
 DEFAULT_READING_INTERVAL_MINUTES = 10
+# The payload a device's meter sends (Device.meter_format, in both services): our JSON (either
+# form), Tasmota's tele/SENSOR, a Shelly Gen2 switch's status. One topic each (METER_TOPICS).
+MeterFormat = Literal["ems", "tasmota", "shelly"]
+METER_FORMATS: tuple[str, ...] = get_args(MeterFormat)
+DEFAULT_METER_FORMAT: MeterFormat = "ems"
 
 
 class Event(BaseModel):
@@ -78,6 +83,8 @@ class _DeviceState(Event):
     max_hourly_consumption_kwh: Kwh
     # Older publishers leave it out: the default interval.
     reading_interval_minutes: IntervalMinutes = DEFAULT_READING_INTERVAL_MINUTES
+    # Older publishers leave it out: our own JSON.
+    meter_format: MeterFormat = DEFAULT_METER_FORMAT
 
     @field_validator("max_hourly_consumption_kwh")
     @classmethod

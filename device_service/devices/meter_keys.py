@@ -2,10 +2,14 @@
 
 A device's key is the broker user ``meter-<device_id>`` with a random password. Its permissions
 on the EMS vhost: configure and read nothing, write only ``amq.topic``, and on that exchange a
-topic permission that lets it write the one routing key ``ems.meters.<device_id>.readings``
-(MQTT topic ``ems/meters/<device_id>/readings``). So the key publishes its own device's
-readings over AMQP or MQTT and nothing else; monitoring's consumer checks that the payload
-names the same device (docs/ARCHITECTURE.md, "Meter keys").
+topic permission that lets it write under its own device's subtree only,
+``ems.meters.<device_id>.*`` (MQTT ``ems/meters/<device_id>/...``): its readings
+(``.../readings``, or a Tasmota's ``.../tele/SENSOR``, a Shelly's ``.../status/switch:0``), and
+the other topics a real device publishes there (LWT, online, ...), which RabbitMQ would answer
+with a closed connection if refused; they are bound nowhere and dropped. So the key publishes
+its own device's readings over AMQP or MQTT and nothing else; monitoring's consumer checks that
+the payload names the same device (docs/ARCHITECTURE.md, "Meter keys"). A key issued before
+this subtree (one routing key) gets it when issued again.
 
 The broker is the only place the key lives: device_service keeps no copy or hash, and the
 password is in the answer to the one request that made it. Issuing again sets a new password
@@ -37,7 +41,9 @@ from ems_common.messaging.topology import (
     LOCAL_MQTT_PORT,
     METER_EXCHANGE,
     meter_routing_key,
+    meter_subtree_pattern,
     meter_topic,
+    meter_topic_prefix,
 )
 from ems_common.settings import env, env_int
 
@@ -82,6 +88,7 @@ class MeterKey:
                 "port": self.mqtt_port,
                 "username": self.mqtt_username,
                 "topic": meter_topic(self.device_id),
+                "topic_prefix": meter_topic_prefix(self.device_id),
                 "qos": MQTT_QOS,
             },
         }
@@ -141,11 +148,14 @@ class BrokerAdmin:
             f"permissions/{vhost}/{user}",
             json={"configure": NOTHING, "write": f"^{re.escape(METER_EXCHANGE)}$", "read": NOTHING},
         )
-        routing_key = re.escape(meter_routing_key(device_id))
         self._call(
             "PUT",
             f"topic-permissions/{vhost}/{user}",
-            json={"exchange": METER_EXCHANGE, "write": f"^{routing_key}$", "read": NOTHING},
+            json={
+                "exchange": METER_EXCHANGE,
+                "write": meter_subtree_pattern(device_id),
+                "read": NOTHING,
+            },
         )
 
     def delete_meter_user(self, device_id: uuid.UUID) -> bool:

@@ -5,7 +5,10 @@ import uuid
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from ems_common.contracts import DEFAULT_METER_FORMAT, METER_FORMATS
 from ems_common.inbox.models import SyncedEntity
+
+METER_FORMAT_LABELS = {"ems": "EMS JSON", "tasmota": "Tasmota", "shelly": "Shelly Gen2"}
 
 
 class User(SyncedEntity):
@@ -33,6 +36,12 @@ class Device(models.Model):
     reading_interval_minutes = models.PositiveSmallIntegerField(
         default=10, validators=[MinValueValidator(1), MaxValueValidator(1440)]
     )
+    # The payload its meter sends, which says which MQTT topic monitoring takes readings from.
+    meter_format = models.CharField(
+        max_length=16,
+        choices=[(name, METER_FORMAT_LABELS[name]) for name in METER_FORMATS],
+        default=DEFAULT_METER_FORMAT,
+    )
     # DO_NOTHING: the user.deleted handler unassigns devices itself (publishing device.updated
     # for each); the constraint is deferred to commit, so the order inside it does not matter.
     owner = models.ForeignKey(
@@ -54,6 +63,9 @@ class Device(models.Model):
                 condition=models.Q(reading_interval_minutes__gte=1)
                 & models.Q(reading_interval_minutes__lte=1440),
                 name="device_reading_interval_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(meter_format__in=METER_FORMATS), name="device_meter_format_known"
             ),
         ]
 

@@ -27,6 +27,7 @@ EDITABLE_FIELDS = (
     "address",
     "max_hourly_consumption_kwh",
     "reading_interval_minutes",
+    "meter_format",
 )
 
 

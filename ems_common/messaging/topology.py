@@ -17,8 +17,15 @@ queue for an identity allowed to write to it, as older simulators publish.
 A meter with a key of its own (device_service's meter keys, docs/ARCHITECTURE.md) publishes to
 ``amq.topic`` with the routing key ``ems.meters.<device_id>.readings``: the exchange RabbitMQ's
 MQTT plugin publishes to, where MQTT topic ``ems/meters/<device_id>/readings`` becomes that
-routing key. Its topic permission pins the device; ``device_data_queue`` is bound to
-``ems.meters.*.readings`` and the consumer checks that the payload names the same device.
+routing key. Its topic permission pins the device's subtree (``ems.meters.<device_id>.``);
+``device_data_queue`` is bound to ``ems.meters.*.readings`` and the consumer checks that the
+payload names the same device.
+
+Under that subtree a meter may also speak its vendor's payload (the device's ``meter_format``):
+Tasmota with FullTopic ``ems/meters/%topic%/%prefix%/`` and Topic = the device id publishes
+``ems/meters/<id>/tele/SENSOR``, Shelly Gen2 with topic prefix ``ems/meters/<id>`` publishes
+``ems/meters/<id>/status/switch:0``; both are bound too (``METER_TOPICS``). What else such a
+device publishes there (LWT, online, other status) is bound nowhere: the broker drops it.
 
 ``python -m ems_common.messaging.topology`` declares everything and exits.
 """
@@ -28,7 +35,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
-from typing import Any
+from typing import Any, NamedTuple
 
 from pika.adapters.blocking_connection import BlockingChannel
 from pika.exceptions import ChannelClosedByBroker
@@ -43,8 +50,19 @@ READINGS_EXCHANGE = "ems.readings"
 DEVICE_DATA_QUEUE = "device_data_queue"
 # Meters with keys of their own: the MQTT plugin's default exchange, one routing key a device.
 METER_EXCHANGE = "amq.topic"
-METER_ROUTING_PATTERN = "ems.meters.*.readings"
-METER_ROUTING_KEY = re.compile(r"ems\.meters\.([^.]+)\.readings")
+# The routing key's end after ``ems.meters.<device_id>.``, per meter payload format (the device's
+# meter_format): our JSON, Tasmota's SENSOR telemetry, a Shelly Gen2 switch's status. The MQTT
+# plugin turns "/" into "." and keeps ":" (topic status/switch:0 -> status.switch:0).
+METER_TOPICS: dict[str, str] = {
+    "ems": "readings",
+    "tasmota": "tele.SENSOR",
+    "shelly": "status.switch:0",
+}
+METER_ROUTING_PATTERNS = tuple(f"ems.meters.*.{suffix}" for suffix in METER_TOPICS.values())
+METER_ROUTING_KEY = re.compile(
+    r"ems\.meters\.([^.]+)\.(" + "|".join(re.escape(s) for s in METER_TOPICS.values()) + ")"
+)
+_FORMAT_OF_SUFFIX = {suffix: meter_format for meter_format, suffix in METER_TOPICS.items()}
 # RabbitMQ's MQTT listener of the local stack (EMS_MQTT_PORT): not 1883, which a Mosquitto often
 # holds on a developer machine. Compose listens on 1883 in the container.
 LOCAL_MQTT_PORT = 1884
@@ -114,7 +132,8 @@ def declare_topology(channel: BlockingChannel, queue_type: str | None = None) ->
     declare_queue(channel, DEVICE_DATA_QUEUE, queue_type)
     channel.exchange_declare(READINGS_EXCHANGE, exchange_type="fanout", durable=True)
     channel.queue_bind(DEVICE_DATA_QUEUE, READINGS_EXCHANGE)
-    channel.queue_bind(DEVICE_DATA_QUEUE, METER_EXCHANGE, routing_key=METER_ROUTING_PATTERN)
+    for pattern in METER_ROUTING_PATTERNS:
+        channel.queue_bind(DEVICE_DATA_QUEUE, METER_EXCHANGE, routing_key=pattern)
 
 
 def meter_routing_key(device_id: object) -> str:
@@ -125,6 +144,32 @@ def meter_routing_key(device_id: object) -> str:
 def meter_topic(device_id: object) -> str:
     """The MQTT topic of a device's readings (the plugin turns ``/`` into ``.``)."""
     return f"ems/meters/{device_id}/readings"
+
+
+def meter_topic_prefix(device_id: object) -> str:
+    """The MQTT subtree of a device's meter: Shelly's topic prefix, Tasmota's FullTopic start."""
+    return f"ems/meters/{device_id}"
+
+
+def meter_subtree_pattern(device_id: object) -> str:
+    """The topic permission of a device's meter key: any routing key under its own subtree."""
+    return f"^{re.escape(f'ems.meters.{device_id}.')}"
+
+
+class MeterRoute(NamedTuple):
+    """Where a meter key's reading came from: the device its routing key names (as written) and
+    the payload format its topic says (a key of METER_TOPICS)."""
+
+    device: str
+    meter_format: str
+
+
+def routed_meter(exchange: str, routing_key: str) -> MeterRoute | None:
+    """The device and payload format a reading's routing key names, or None."""
+    if exchange != METER_EXCHANGE:
+        return None
+    match = METER_ROUTING_KEY.fullmatch(routing_key)
+    return MeterRoute(match.group(1), _FORMAT_OF_SUFFIX[match.group(2)]) if match else None
 
 
 def routed_device(exchange: str, routing_key: str) -> str | None:

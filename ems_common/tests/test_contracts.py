@@ -43,6 +43,7 @@ VALID: dict[str, dict[str, Any]] = {
         "owner_id": str(USER_ID),
         "max_hourly_consumption_kwh": 2.5,
         "reading_interval_minutes": 10,
+        "meter_format": "ems",
     },
     "device.deleted": {"id": str(DEVICE_ID)},
     "alert.overconsumption": {
@@ -189,6 +190,29 @@ def test_a_device_event_without_an_interval_gets_the_default_of_10_minutes():
     assert event.reading_interval_minutes == 10
 
 
+def test_a_device_event_without_a_meter_format_keeps_our_own_json():
+    data = {k: v for k, v in VALID["device.created"].items() if k != "meter_format"}
+
+    event = received("device.created", data)
+
+    assert isinstance(event, DeviceCreated)
+    assert event.meter_format == "ems"
+
+
+def test_a_device_event_carries_its_meter_format():
+    event = received("device.updated", {**VALID["device.updated"], "meter_format": "shelly"})
+
+    assert isinstance(event, DeviceUpdated)
+    assert event.data()["meter_format"] == "shelly"
+
+
+def test_every_meter_format_has_its_topic_and_no_topic_is_without_a_format():
+    from ems_common.contracts import METER_FORMATS
+    from ems_common.messaging.topology import METER_TOPICS
+
+    assert set(METER_FORMATS) == set(METER_TOPICS)
+
+
 def test_a_device_event_carries_its_interval():
     event = received("device.updated", {**VALID["device.updated"], "reading_interval_minutes": 15})
 
@@ -219,6 +243,7 @@ MALFORMED: list[tuple[str, dict[str, Any], str]] = [
     ),
     ("device.updated", {"reading_interval_minutes": 0}, "reading_interval_minutes"),
     ("device.updated", {"reading_interval_minutes": 1441}, "reading_interval_minutes"),
+    ("device.updated", {"meter_format": "modbus"}, "meter_format"),
     ("device.deleted", {"id": "x"}, "id is not a UUID"),
     ("alert.overconsumption", {"owner_id": "x"}, "owner_id is not a UUID"),
     ("alert.overconsumption", {"alert": {"id": str(ALERT_ID)}}, "alert.device_id is missing"),

@@ -52,6 +52,50 @@ def test_the_readings_exchange_is_a_durable_fanout_bound_to_device_data_queue():
     assert ("queue_bind", (DEVICE_DATA_QUEUE, topology.READINGS_EXCHANGE), {}) in channel.calls
 
 
+def test_the_meter_topics_are_bound_to_device_data_queue():
+    channel = RecordingChannel()
+    declare_topology(channel)
+
+    bound = [
+        kwargs["routing_key"]
+        for name, args, kwargs in channel.calls
+        if name == "queue_bind" and args == (DEVICE_DATA_QUEUE, "amq.topic")
+    ]
+    assert bound == [
+        "ems.meters.*.readings",
+        "ems.meters.*.tele.SENSOR",
+        "ems.meters.*.status.switch:0",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("routing_key", "route"),
+    [
+        ("ems.meters.abc.readings", ("abc", "ems")),
+        ("ems.meters.abc.tele.SENSOR", ("abc", "tasmota")),
+        ("ems.meters.abc.status.switch:0", ("abc", "shelly")),
+        ("ems.meters.abc.tele.LWT", None),
+        ("ems.meters.abc.status.switch:1", None),
+        ("ems.meters.readings", None),
+    ],
+)
+def test_a_meter_routing_key_names_its_device_and_payload_format(routing_key, route):
+    assert topology.routed_meter("amq.topic", routing_key) == route
+    assert topology.routed_meter("ems.readings", routing_key) is None
+
+
+def test_a_meter_keys_subtree_pattern_holds_its_own_topics_only():
+    import re
+
+    pattern = re.compile(topology.meter_subtree_pattern("d-1"))
+
+    assert pattern.match("ems.meters.d-1.readings")
+    assert pattern.match("ems.meters.d-1.tele.LWT")
+    assert not pattern.match("ems.meters.d-10.readings")
+    assert not pattern.match("ems.meters.d-1")
+    assert not pattern.match("ems.meters.dx1.readings")
+
+
 def test_queues_are_plain_durable_queues_a_meter_can_redeclare(rabbit_connection, unique_queue):
     # A simulator declaring the queue with just durable=True must not get PRECONDITION_FAILED.
     channel = rabbit_connection.channel()

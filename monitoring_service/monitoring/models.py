@@ -31,6 +31,8 @@ class Device(SyncedEntity):
     max_hourly_consumption_kwh = models.DecimalField(max_digits=12, decimal_places=3)
     # Minutes between two readings (1..1440): how many readings a period should hold.
     reading_interval_minutes = models.PositiveSmallIntegerField(default=10, db_default=10)
+    # The payload its meter sends (ems, tasmota, shelly): which meter topic of it counts.
+    meter_format = models.CharField(max_length=16, default="ems", db_default="ems")
     # The device's compact key in the raw readings (4 bytes where its UUID takes 16), assigned by
     # the database when the device is synced (a sequence), never reused.
     key = models.IntegerField(

@@ -105,6 +105,7 @@ def test_monitoring_follows_a_device_through_create_update_and_delete(
         {"name": "Renamed"},
         {"max_hourly_consumption_kwh": 9.125},
         {"reading_interval_minutes": 15},
+        {"meter_format": "shelly"},
     )
     for change in changes:
         response = admin.patch(url, json=change, timeout=10)

@@ -1,6 +1,6 @@
 """A meter key end to end: the admin API issues it, a real MQTT client and AMQP publish with it,
 monitoring counts what is the key's own device and dead-letters the rest, a broker restart
-loses nothing acknowledged.
+loses nothing acknowledged; a Tasmota's and a Shelly's payloads count for devices set to them.
 
 The stack runs on a RabbitMQ node of its own (ems_common.testing.rabbitmq_node), with the MQTT
 and management plugins, since the machine's broker is shared and may have neither (and this
@@ -10,6 +10,7 @@ module restarts its broker). As under compose, the shared meter identity is off 
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -21,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import paho.mqtt.client as mqtt
 import pika
 import pika.exceptions
 import pytest
@@ -31,10 +33,13 @@ from harness.browser import browser
 from harness.stack import ROOT, session_run_id
 from test_readings_flow import dead_letters, owned_device_known_to_monitoring
 
+from ems_common.testing.broker import wait_until
 from ems_common.testing.rabbitmq_node import RabbitNode
 from ems_common.testing.rabbitmq_node import rabbitmq_node as rabbitmq_node  # the fixture
 
 SIMULATOR = ROOT / "device_simulator" / "simulator.py"
+PAYLOADS = ROOT / "monitoring_service" / "monitoring" / "tests" / "ingestion" / "vendor_payloads.py"
+
 DAY = "2025-06-01"
 COUNT_SECONDS = 20.0
 
@@ -74,6 +79,14 @@ def issue_key(stack: Stack, admin: requests.Session, device_id: str) -> dict[str
     assert response.status_code == 201, response.text
     key: dict[str, Any] = response.json()
     return key
+
+
+def admin_in_browser(stack: Stack, scenario: str, **arguments: Any) -> dict[str, Any]:
+    """A browser scenario signed in as the stack's admin; its report."""
+    username, password = stack.admin_credentials
+    return browser(
+        scenario, baseUrl=stack.gateway_url, username=username, password=password, **arguments
+    )
 
 
 def reading(device_id: str, minute: int, kwh: float) -> str:
@@ -128,15 +141,18 @@ def day_buckets(stack: Stack, client: requests.Session, device_id: str) -> list[
     return buckets
 
 
+def per_hour(stack: Stack, client: requests.Session, device_id: str, field: str) -> dict[int, Any]:
+    """A bucket field (``readings``, ``kwh``) per UTC hour of DAY, hours where it is 0 left out."""
+    return {
+        int(bucket["start"][11:13]): bucket[field]
+        for bucket in day_buckets(stack, client, device_id)
+        if bucket[field]
+    }
+
+
 def stored(stack: Stack, client: requests.Session, device_id: str) -> Counter[int]:
     """Readings stored per UTC hour of DAY."""
-    return Counter(
-        {
-            int(bucket["start"][11:13]): bucket["readings"]
-            for bucket in day_buckets(stack, client, device_id)
-            if bucket["readings"]
-        }
-    )
+    return Counter(per_hour(stack, client, device_id, "readings"))
 
 
 def test_a_meter_key_counts_over_mqtt_and_amqp_and_another_devices_reading_is_dead_lettered(
@@ -179,15 +195,8 @@ def test_the_dialog_shows_the_key_once_and_its_settings_publish_a_reading(
     what it showed (screenshot: var/test-results/<run>/screenshots/meter-key-dialog.png)."""
     device_id, client = owned_device_known_to_monitoring(stack, admin)
     name = admin.get(stack.url(f"/api/devices/{device_id}/"), timeout=10).json()["name"]
-    username, password = stack.admin_credentials
 
-    report = browser(
-        "meter-key",
-        baseUrl=stack.gateway_url,
-        username=username,
-        password=password,
-        deviceName=name,
-    )
+    report = admin_in_browser(stack, "meter-key", deviceName=name)
 
     shown = report["shown"]
     assert shown["username"] == f"meter-{device_id}"
@@ -251,6 +260,171 @@ def test_rotation_and_revocation_through_the_gateway(stack: Stack, admin: reques
     assert mosquitto_pub(new, reading(device_id, 20, 0.3)) != 0
     with pytest.raises(pika.exceptions.ProbableAuthenticationError):
         amqp_publish(new, reading(device_id, 20, 0.3))
+
+
+def documented_payload(name: str) -> bytes:
+    """A payload as its vendor's documentation shows it (monitoring's ingestion test fixtures,
+    a module of constants only)."""
+    spec = importlib.util.spec_from_file_location("vendor_payloads", PAYLOADS)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    payload: bytes = getattr(module, name)
+    return payload
+
+
+def set_meter_format(
+    stack: Stack, admin: requests.Session, device_id: str, meter_format: str
+) -> None:
+    """Set the device's meter payload and wait until monitoring's copy has it."""
+    url = stack.url(f"/api/devices/{device_id}/")
+    response = admin.patch(url, json={"meter_format": meter_format}, timeout=10)
+    assert response.status_code == 200, response.text
+
+    def synced() -> bool:
+        copy = admin.get(stack.url(f"/api/monitoring/devices/{device_id}/"), timeout=10)
+        return copy.ok and copy.json()["meter_format"] == meter_format
+
+    assert poll(synced), stack.log_tail("monitoring_sync")
+
+
+def tasmota_sensor(time: str, total_kwh: float) -> bytes:
+    """Tasmota's documented SENSOR message, as with SetOption52 1 (Time with its offset)."""
+    data = json.loads(documented_payload("TASMOTA_SENSOR"))
+    data["Time"] = time
+    data["ENERGY"]["Total"] = total_kwh
+    return json.dumps(data).encode()
+
+
+def shelly_status(moment: str, total_wh: float) -> bytes:
+    """Shelly's documented switch status, its register at ``moment``."""
+    data = json.loads(documented_payload("SHELLY_SWITCH_STATUS"))
+    data["aenergy"]["total"] = total_wh
+    data["aenergy"]["minute_ts"] = int(datetime.fromisoformat(moment).timestamp())
+    return json.dumps(data).encode()
+
+
+class Meter:
+    """A real device's MQTT session with its key: connected once, publishing at QoS 1 on topics
+    under its subtree, like a Tasmota or a Shelly (with a last will, as they set one). It
+    subscribes to nothing: the key may read nothing, and RabbitMQ 3.10 closes the connection of
+    a refused SUBSCRIBE (README, "Connect a real meter")."""
+
+    def __init__(self, key: dict[str, Any], will: tuple[str, bytes]) -> None:
+        mqtt_settings = key["mqtt"]
+        self.prefix = mqtt_settings["topic_prefix"]
+        self.client = mqtt.Client(
+            mqtt.CallbackAPIVersion.VERSION2, client_id=f"meter-{time.monotonic_ns()}"
+        )
+        self.client.username_pw_set(mqtt_settings["username"], key["password"])
+        self.client.will_set(f"{self.prefix}/{will[0]}", will[1], qos=1, retain=True)
+        self.client.reconnect_delay_set(min_delay=60, max_delay=60)  # a close stays visible
+        self.client.connect(mqtt_settings["host"], mqtt_settings["port"], keepalive=30)
+        self.client.loop_start()
+        wait_until(self.client.is_connected, 10, what="the meter's MQTT login")
+
+    def publish(self, topic: str, payload: bytes, retain: bool = False) -> None:
+        info = self.client.publish(f"{self.prefix}/{topic}", payload, qos=1, retain=retain)
+        info.wait_for_publish(timeout=10)
+        assert info.is_published(), f"{topic}: not acknowledged"
+        assert self.client.is_connected(), f"{topic}: the broker closed the connection"
+
+    def close(self) -> None:
+        self.client.disconnect()
+        self.client.loop_stop()
+
+
+def hourly_kwh(stack: Stack, client: requests.Session, device_id: str) -> dict[int, float]:
+    return {h: round(kwh, 6) for h, kwh in per_hour(stack, client, device_id, "kwh").items()}
+
+
+def test_a_tasmota_and_a_shelly_publish_with_their_keys_and_the_hours_get_their_kwh(
+    stack: Stack, admin: requests.Session
+) -> None:
+    tasmota_id, tasmota_client = owned_device_known_to_monitoring(stack, admin)
+    shelly_id, shelly_client = owned_device_known_to_monitoring(stack, admin)
+    set_meter_format(stack, admin, tasmota_id, "tasmota")
+    set_meter_format(stack, admin, shelly_id, "shelly")
+    tasmota = Meter(issue_key(stack, admin, tasmota_id), will=("tele/LWT", b"Offline"))
+    shelly = Meter(issue_key(stack, admin, shelly_id), will=("online", b"false"))
+    try:
+        # What the devices send besides their energy: bound nowhere, dropped, no harm done.
+        tasmota.publish("tele/LWT", b"Online", retain=True)
+        tasmota.publish("tele/STATE", b'{"Time":"2025-06-01T12:00:00+02:00","POWER":"ON"}')
+        shelly.publish("online", b"true", retain=True)
+        shelly.publish("events/rpc", b'{"method":"NotifyStatus"}')
+        # Registers at 10:00, 10:10, 10:20 and 11:00 UTC (Tasmota's Time in +02:00).
+        for local, kwh in (("12:00", 12.345), ("12:10", 12.4), ("12:20", 12.5), ("13:00", 13.0)):
+            tasmota.publish("tele/SENSOR", tasmota_sensor(f"{DAY}T{local}:00+02:00", kwh))
+        for utc, wh in (("10:00", 6000), ("10:10", 6532.1), ("10:20", 7000.05), ("11:00", 7250)):
+            shelly.publish("status/switch:0", shelly_status(f"{DAY}T{utc}:00+00:00", wh))
+    finally:
+        tasmota.close()
+        shelly.close()
+
+    # 10:20 to 11:00 is a gap (over 1.5 intervals): its energy is spread over 10:20..11:00, all
+    # in hour 10, so hour 10 holds everything and 11:00's reading adds no energy to hour 11.
+    tasmota_expected = {10: 0.655}  # 12.345 -> 13.0, all of it before 11:00
+    shelly_expected = {10: 1.25}  # 6000 Wh -> 7250 Wh
+    assert poll(
+        lambda: hourly_kwh(stack, tasmota_client, tasmota_id) == tasmota_expected, COUNT_SECONDS
+    ), (hourly_kwh(stack, tasmota_client, tasmota_id), stack.log_tail("monitoring_measurements"))
+    assert poll(
+        lambda: hourly_kwh(stack, shelly_client, shelly_id) == shelly_expected, COUNT_SECONDS
+    ), (hourly_kwh(stack, shelly_client, shelly_id), stack.log_tail("monitoring_measurements"))
+
+
+def test_a_tasmota_payload_for_a_device_set_to_ems_is_dead_lettered_naming_the_setting(
+    stack: Stack, admin: requests.Session
+) -> None:
+    device_id, client = owned_device_known_to_monitoring(stack, admin)
+    key = issue_key(stack, admin, device_id)
+    meter = Meter(key, will=("tele/LWT", b"Offline"))
+    try:
+        meter.publish("tele/SENSOR", tasmota_sensor(f"{DAY}T12:00:00+02:00", 1.5))
+    finally:
+        meter.close()
+
+    def refused() -> list[dict[str, Any]]:
+        return [h for h, _ in dead_letters(stack) if device_id in str(h.get("x-ems-error"))]
+
+    found = poll(refused, COUNT_SECONDS)
+    assert found, stack.log_tail("monitoring_measurements")
+    assert found[0]["x-ems-error"] == (
+        f"a Tasmota payload (routing key ems.meters.{device_id}.tele.SENSOR) for device "
+        f"{device_id}, whose meter_format is 'ems': set the device's meter_format to 'tasmota' "
+        f"(admin devices page, Meter payload), or publish our JSON to "
+        f"ems/meters/{device_id}/readings"
+    )
+    assert found[0]["x-ems-routing-key"] == f"ems.meters.{device_id}.tele.SENSOR"
+    assert hourly_kwh(stack, client, device_id) == {}
+
+
+def test_the_dialog_shows_each_formats_settings_at_desktop_and_phone_widths(
+    stack: Stack, admin: requests.Session
+) -> None:
+    """Screenshots: var/test-results/<run>/screenshots/meter-key-<format>-{desktop,phone}.png."""
+    devices = []
+    for meter_format in ("ems", "tasmota", "shelly"):
+        device_id, _ = owned_device_known_to_monitoring(stack, admin)
+        set_meter_format(stack, admin, device_id, meter_format)
+        name = admin.get(stack.url(f"/api/devices/{device_id}/"), timeout=10).json()["name"]
+        devices.append({"name": name, "format": meter_format})
+
+    report = admin_in_browser(stack, "meter-key-formats", devices=devices)
+
+    for meter_format, shot in report["shots"].items():
+        assert shot["shown"] == meter_format
+        assert len(shot["wide"]["valueLefts"]) == 1, (meter_format, shot["wide"])  # one column
+        assert shot["wide"]["pastTheDialog"] == [], (meter_format, shot["wide"])
+        assert shot["phoneLayout"]["pastTheDialog"] == [], (meter_format, shot["phoneLayout"])
+        assert shot["narrow"]["by"] == 0, (meter_format, shot["narrow"])
+        assert Path(shot["desktop"]).is_file() and Path(shot["phone"]).is_file()
+    ems = report["shots"]["ems"]
+    assert ems["wide"]["commandText"].startswith("mosquitto_pub -h ")
+    assert ems["wide"]["commandText"].endswith('0.25}"')
+    assert not ems["wide"]["commandClipped"] and not ems["phoneLayout"]["commandClipped"]
+    print(json.dumps({f: (s["desktop"], s["phone"]) for f, s in report["shots"].items()}))
 
 
 def test_a_broker_restart_while_a_meter_publishes_at_qos_1_loses_nothing_acknowledged(

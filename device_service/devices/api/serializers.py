@@ -44,6 +44,11 @@ class MeterMqttSerializer(serializers.Serializer):
     port = serializers.IntegerField()
     username = serializers.CharField(help_text="The MQTT user name (vhost:username off vhost /).")
     topic = serializers.CharField(help_text="ems/meters/<device_id>/readings")
+    topic_prefix = serializers.CharField(
+        help_text="ems/meters/<device_id>: the key may publish anything under it (a Shelly's "
+        "topic prefix; a Tasmota's FullTopic is ems/meters/%topic%/%prefix%/ with Topic = the "
+        "device id)."
+    )
     qos = serializers.IntegerField(help_text="1: a PUBACK means the broker has the reading.")
 
 

@@ -167,6 +167,7 @@ def test_a_key_publishes_its_own_readings_over_mqtt_and_amqp(
         "port": rabbitmq_node.mqtt_port,
         "username": f"{vhost}:meter-{device.id}",
         "topic": f"ems/meters/{device.id}/readings",
+        "topic_prefix": f"ems/meters/{device.id}",
         "qos": 1,
     }
     assert len(key["password"]) >= 32
@@ -178,6 +179,24 @@ def test_a_key_publishes_its_own_readings_over_mqtt_and_amqp(
         channel.basic_publish("amq.topic", key["amqp"]["routing_key"], reading(device.id))
 
     assert queued(rabbitmq_node, vhost) == [reading(device.id)] * 2
+
+
+def test_a_key_publishes_a_vendors_topics_under_its_subtree_and_other_ones_are_dropped(
+    admin_api: APIClient, rabbitmq_node: RabbitNode, vhost: str
+) -> None:
+    """A Tasmota's SENSOR and a Shelly's switch status reach the queue; the LWT and online
+    topics a real device also publishes are accepted (no closed connection) and dropped."""
+    device = DeviceFactory.create()
+    key = admin_api.post(credentials(device.id)).json()
+    prefix = key["mqtt"]["topic_prefix"]
+
+    outcomes = {
+        topic: mqtt_publish(key, f"{prefix}/{topic}", topic.encode())
+        for topic in ("tele/LWT", "tele/SENSOR", "online", "status/switch:0", "tele/STATE")
+    }
+
+    assert set(outcomes.values()) == {"acked"}, outcomes
+    assert sorted(queued(rabbitmq_node, vhost)) == [b"status/switch:0", b"tele/SENSOR"]
 
 
 def test_a_key_cannot_publish_on_another_devices_topic(
@@ -195,6 +214,9 @@ def test_a_key_cannot_publish_on_another_devices_topic(
 
     assert refused.value.reply_code == 403
     assert outcome == "refused: connection closed"
+    # Nor under the other device's subtree, nor outside every device's.
+    for topic in (f"ems/meters/{other.id}/tele/SENSOR", "ems/meters/readings", "tele/SENSOR"):
+        assert mqtt_publish(key, topic, reading(other.id)) == "refused: connection closed", topic
     assert queued(rabbitmq_node, vhost) == []
 
 

@@ -55,6 +55,7 @@ def test_admin_creates_a_device_and_its_event_is_in_the_outbox(admin_api: APICli
         "owner_id": str(owner.id),
         "max_hourly_consumption_kwh": 3.25,
         "reading_interval_minutes": 10,
+        "meter_format": "ems",
     }
     assert device["reading_interval_minutes"] == 10  # the default
 
@@ -77,6 +78,34 @@ def test_the_reading_interval_is_set_and_changed_and_travels_in_the_event(
     assert changed.status_code == 200, changed.json()
     assert changed.json()["reading_interval_minutes"] == 60
     assert events("device.updated")[-1]["data"]["reading_interval_minutes"] == 60
+
+
+def test_the_meter_format_is_ems_by_default_set_and_changed_and_travels_in_the_event(
+    admin_api: APIClient,
+) -> None:
+    created = admin_api.post(LIST, {"name": "Plug", "max_hourly_consumption_kwh": 1}, format="json")
+    assert created.status_code == 201, created.json()
+    assert created.json()["meter_format"] == "ems"
+
+    changed = admin_api.patch(
+        f"{LIST}{created.json()['id']}/", {"meter_format": "tasmota"}, format="json"
+    )
+
+    assert changed.status_code == 200, changed.json()
+    assert changed.json()["meter_format"] == "tasmota"
+    assert events("device.updated")[-1]["data"]["meter_format"] == "tasmota"
+
+
+@pytest.mark.parametrize("meter_format", ["modbus", "", None, 3, "Shelly"])
+def test_an_unknown_meter_format_is_400_naming_it(admin_api: APIClient, meter_format: Any) -> None:
+    response = admin_api.post(
+        LIST,
+        {"name": "x", "max_hourly_consumption_kwh": 1, "meter_format": meter_format},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert [e["attr"] for e in response.json()["errors"]] == ["meter_format"]
 
 
 @pytest.mark.parametrize("interval", [0, 1441, -5, "often", 2.5])

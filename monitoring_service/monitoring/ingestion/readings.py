@@ -74,14 +74,20 @@ class NumberText(str):
     __slots__ = ()
 
 
-def parse_reading(body: bytes) -> Reading | RegisterReading:
-    """The reading in a message body, or InvalidReading saying what is wrong with it."""
+def decode_object(body: bytes) -> dict[str, Any]:
+    """A message body's JSON object (fractions as NumberText), or InvalidReading."""
     try:
         data = _DECODER.decode(body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InvalidReading(f"not JSON: {exc}") from None
     if type(data) is not dict:
         raise InvalidReading(f"not a JSON object but {type(data).__name__}")
+    return data
+
+
+def parse_reading(body: bytes) -> Reading | RegisterReading:
+    """The reading in a message body, or InvalidReading saying what is wrong with it."""
+    data = decode_object(body)
     try:
         raw_device, raw_ts = data["device_id"], data["timestamp"]
         raw_value = data[VALUE_FIELD]

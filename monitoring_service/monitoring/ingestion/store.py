@@ -234,6 +234,16 @@ def _store(batch: Sequence[Reading | RegisterReading]) -> StoreResult:
     return StoreResult(stored, hours, unknown_devices, tuple(alert_ids or ()))
 
 
+def meter_formats(device_ids: Iterable[str]) -> dict[str, str]:
+    """The meter_format of each of these devices monitoring knows (one query)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id::text, meter_format FROM monitoring_device WHERE id = ANY(%s::uuid[])",
+            [list(device_ids)],
+        )
+        return dict(cursor.fetchall())
+
+
 def array_literal(items: Iterable[str]) -> str:
     """A PostgreSQL array literal of items that need no quoting (UUIDs, ISO instants, numbers)."""
     return "{" + ",".join(items) + "}"

@@ -162,6 +162,7 @@ export interface components {
             /** Format: double */
             max_hourly_consumption_kwh: number;
             reading_interval_minutes?: number;
+            meter_format?: components["schemas"]["MeterFormatEnum"];
             readonly owner_username: string | null;
             /** Format: date-time */
             readonly created_at: string;
@@ -178,6 +179,7 @@ export interface components {
             /** Format: double */
             max_hourly_consumption_kwh: number;
             reading_interval_minutes?: number;
+            meter_format?: components["schemas"]["MeterFormatEnum"];
         };
         Error401: {
             code: components["schemas"]["Error401CodeEnum"];
@@ -317,6 +319,13 @@ export interface components {
             /** @description ems.meters.<device_id>.readings */
             routing_key: string;
         };
+        /**
+         * @description * `ems` - EMS JSON
+         *     * `tasmota` - Tasmota
+         *     * `shelly` - Shelly Gen2
+         * @enum {string}
+         */
+        MeterFormatEnum: "ems" | "tasmota" | "shelly";
         /** @description A device's meter key, as issued: the password is in this answer only. */
         MeterKey: {
             username: string;
@@ -332,6 +341,8 @@ export interface components {
             username: string;
             /** @description ems/meters/<device_id>/readings */
             topic: string;
+            /** @description ems/meters/<device_id>: the key may publish anything under it (a Shelly's topic prefix; a Tasmota's FullTopic is ems/meters/%topic%/%prefix%/ with Topic = the device id). */
+            topic_prefix: string;
             /** @description 1: a PUBACK means the broker has the reading. */
             qos: number;
         };
@@ -378,6 +389,7 @@ export interface components {
             /** Format: double */
             max_hourly_consumption_kwh?: number;
             reading_interval_minutes?: number;
+            meter_format?: components["schemas"]["MeterFormatEnum"];
         };
         RootCreateAddressErrorComponent: {
             /**
@@ -412,7 +424,7 @@ export interface components {
             code: "invalid" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
             detail: string;
         };
-        RootCreateError: components["schemas"]["RootCreateNonFieldErrorsErrorComponent"] | components["schemas"]["RootCreateNameErrorComponent"] | components["schemas"]["RootCreateDescriptionErrorComponent"] | components["schemas"]["RootCreateAddressErrorComponent"] | components["schemas"]["RootCreateOwnerIdErrorComponent"] | components["schemas"]["RootCreateMaxHourlyConsumptionKwhErrorComponent"] | components["schemas"]["RootCreateReadingIntervalMinutesErrorComponent"];
+        RootCreateError: components["schemas"]["RootCreateNonFieldErrorsErrorComponent"] | components["schemas"]["RootCreateNameErrorComponent"] | components["schemas"]["RootCreateDescriptionErrorComponent"] | components["schemas"]["RootCreateAddressErrorComponent"] | components["schemas"]["RootCreateOwnerIdErrorComponent"] | components["schemas"]["RootCreateMaxHourlyConsumptionKwhErrorComponent"] | components["schemas"]["RootCreateReadingIntervalMinutesErrorComponent"] | components["schemas"]["RootCreateMeterFormatErrorComponent"];
         RootCreateErrorResponse400: components["schemas"]["RootCreateValidationError"] | components["schemas"]["ParseErrorResponse"];
         RootCreateMaxHourlyConsumptionKwhErrorComponent: {
             /**
@@ -432,6 +444,20 @@ export interface components {
              * @enum {string}
              */
             code: "invalid" | "max_decimal_places" | "max_digits" | "max_string_length" | "max_whole_digits" | "min_value" | "null" | "required";
+            detail: string;
+        };
+        RootCreateMeterFormatErrorComponent: {
+            /**
+             * @description * `meter_format` - meter_format (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "meter_format";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null";
             detail: string;
         };
         RootCreateNameErrorComponent: {
@@ -616,7 +642,7 @@ export interface components {
             code: "invalid" | "null" | "null_characters_not_allowed" | "surrogate_characters_not_allowed";
             detail: string;
         };
-        RootPartialUpdateError: components["schemas"]["RootPartialUpdateNonFieldErrorsErrorComponent"] | components["schemas"]["RootPartialUpdateNameErrorComponent"] | components["schemas"]["RootPartialUpdateDescriptionErrorComponent"] | components["schemas"]["RootPartialUpdateAddressErrorComponent"] | components["schemas"]["RootPartialUpdateOwnerIdErrorComponent"] | components["schemas"]["RootPartialUpdateMaxHourlyConsumptionKwhErrorComponent"] | components["schemas"]["RootPartialUpdateReadingIntervalMinutesErrorComponent"];
+        RootPartialUpdateError: components["schemas"]["RootPartialUpdateNonFieldErrorsErrorComponent"] | components["schemas"]["RootPartialUpdateNameErrorComponent"] | components["schemas"]["RootPartialUpdateDescriptionErrorComponent"] | components["schemas"]["RootPartialUpdateAddressErrorComponent"] | components["schemas"]["RootPartialUpdateOwnerIdErrorComponent"] | components["schemas"]["RootPartialUpdateMaxHourlyConsumptionKwhErrorComponent"] | components["schemas"]["RootPartialUpdateReadingIntervalMinutesErrorComponent"] | components["schemas"]["RootPartialUpdateMeterFormatErrorComponent"];
         RootPartialUpdateErrorResponse400: components["schemas"]["RootPartialUpdateValidationError"] | components["schemas"]["ParseErrorResponse"];
         RootPartialUpdateMaxHourlyConsumptionKwhErrorComponent: {
             /**
@@ -636,6 +662,20 @@ export interface components {
              * @enum {string}
              */
             code: "invalid" | "max_decimal_places" | "max_digits" | "max_string_length" | "max_whole_digits" | "min_value" | "null" | "required";
+            detail: string;
+        };
+        RootPartialUpdateMeterFormatErrorComponent: {
+            /**
+             * @description * `meter_format` - meter_format (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "meter_format";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid_choice" | "null";
             detail: string;
         };
         RootPartialUpdateNameErrorComponent: {

@@ -605,6 +605,7 @@ export interface components {
             /** Format: double */
             max_hourly_consumption_kwh: number;
             readonly reading_interval_minutes: number;
+            readonly meter_format: string;
             readonly owner_username: string | null;
             readonly tariff: components["schemas"]["DeviceTariff"] | null;
         };

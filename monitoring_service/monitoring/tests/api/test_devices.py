@@ -46,6 +46,7 @@ def test_admin_lists_every_synced_device_in_the_device_shape(admin_api: APIClien
         "address": "",
         "max_hourly_consumption_kwh": 1.25,
         "reading_interval_minutes": 10,
+        "meter_format": "ems",
         "owner_id": str(owned.owner_id),
         "owner_username": "ann",
         "tariff": None,

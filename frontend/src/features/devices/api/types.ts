@@ -8,8 +8,11 @@ export type Device = Schemas["Device"] & { owner_username?: string | null };
 /** What the device form sends on create and on edit (the owner is set by assign). */
 export type DeviceInput = Pick<
   Schemas["DeviceRequest"],
-  "name" | "description" | "address" | "max_hourly_consumption_kwh" | "reading_interval_minutes"
+  "name" | "description" | "address" | "max_hourly_consumption_kwh" | "reading_interval_minutes" | "meter_format"
 >;
+
+/** The payload a device's meter sends: our JSON, Tasmota's SENSOR telemetry, a Shelly Gen2 status. */
+export type MeterFormat = Schemas["MeterFormatEnum"];
 
 export type DeviceList = Omit<Schemas["PaginatedDeviceList"], "results"> & { results: Device[] };
 

@@ -78,7 +78,46 @@ describe("AdminDevicesPage", () => {
       address: "",
       max_hourly_consumption_kwh: 3,
       reading_interval_minutes: 15,
+      meter_format: "ems", // the device had none: the default
     });
+  });
+
+  it("sets the meter payload: EMS JSON by default, Tasmota or Shelly Gen2 chosen, the 400 under it", async () => {
+    signInAs(ADMIN);
+    const sent: unknown[] = [];
+    let answer = 200;
+    const shelly = { ...DEVICES[1], id: "d-3", name: "Plug", meter_format: "shelly" };
+    fakeApi({
+      "/api/devices/": () => ({ count: 1, next: null, previous: null, results: [shelly] }),
+      "/api/devices/d-3/": (_url, init) => {
+        sent.push(JSON.parse(String(init?.body)));
+        const errors = [{ code: "invalid_choice", detail: "Not a valid choice.", attr: "meter_format" }];
+        return answer === 400 ? new Response(JSON.stringify({ errors }), { status: 400 }) : shelly;
+      },
+    });
+    renderRoutes([{ path: "/", element: <AdminDevicesPage /> }], "/");
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "New device" }));
+    const created = screen.getByRole("dialog", { name: "New device" });
+    expect(within(created).getByLabelText("Meter payload")).toHaveValue("ems");
+    expect(
+      within(within(created).getByLabelText("Meter payload"))
+        .getAllByRole("option")
+        .map((option) => option.textContent),
+    ).toEqual(["EMS JSON", "Tasmota", "Shelly Gen2"]);
+    await user.click(within(created).getByRole("button", { name: "Cancel" }));
+
+    await user.click(screen.getByRole("button", { name: "Edit Plug" }));
+    const dialog = screen.getByRole("dialog", { name: "Edit Plug" });
+    const payload = within(dialog).getByLabelText("Meter payload");
+    expect(payload).toHaveValue("shelly");
+    await user.selectOptions(payload, "Tasmota");
+    answer = 400;
+    await user.click(within(dialog).getByRole("button", { name: "Save" }));
+
+    expect(await within(dialog).findByText("Not a valid choice.")).toBeInTheDocument();
+    expect(payload).toHaveAccessibleDescription("Not a valid choice.");
+    expect(sent.at(-1)).toMatchObject({ meter_format: "tasmota" });
   });
 });
 

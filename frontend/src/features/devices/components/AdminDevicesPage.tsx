@@ -20,6 +20,7 @@ const EMPTY = {
   address: "",
   max_hourly_consumption_kwh: 1,
   reading_interval_minutes: DEFAULT_INTERVAL_MINUTES,
+  meter_format: "ems" as const,
 };
 
 export function AdminDevicesPage() {

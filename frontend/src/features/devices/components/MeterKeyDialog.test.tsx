@@ -35,6 +35,7 @@ function key(password: string) {
       port: 1883,
       username: `meter-${ID}`,
       topic: `ems/meters/${ID}/readings`,
+      topic_prefix: `ems/meters/${ID}`,
       qos: 1,
     },
   };
@@ -46,12 +47,12 @@ function setting(details: HTMLElement, label: string): string | null | undefined
   return term.nextElementSibling?.querySelector("code")?.textContent;
 }
 
-function renderPage() {
+function renderPage(device: object = GARAGE) {
   signInAs(ADMIN);
   const methods: string[] = [];
   const passwords = ["first-secret", "second-secret"];
   fakeApi({
-    "/api/devices/": () => ({ count: 1, next: null, previous: null, results: [GARAGE] }),
+    "/api/devices/": () => ({ count: 1, next: null, previous: null, results: [device] }),
     [`/api/devices/${ID}/credentials/`]: (_url, init) => {
       methods.push(String(init?.method));
       if (init?.method === "DELETE") return new Response(null, { status: 204 });
@@ -87,6 +88,68 @@ describe("MeterKeyDialog", () => {
     await user.click(within(dialog).getByRole("button", { name: "Copy password" }));
     expect(writeText).toHaveBeenCalledWith("first-secret");
     expect(within(dialog).getByRole("button", { name: "Copy password" })).toHaveTextContent("Copied");
+  });
+
+  it("shows a Tasmota's settings: MQTT host, port, user, password, topic, full topic, SetOption52 1", async () => {
+    renderPage({ ...GARAGE, meter_format: "tasmota", reading_interval_minutes: 15 });
+    const user = userEvent.setup();
+    const writeText = vi.spyOn(navigator.clipboard, "writeText").mockResolvedValue();
+    await user.click(await screen.findByRole("button", { name: "Meter key Garage" }));
+    const dialog = screen.getByRole("dialog", { name: "Meter key of Garage" });
+
+    await user.click(within(dialog).getByRole("button", { name: "Issue new key" }));
+
+    const details = await within(dialog).findByTestId("meter-key");
+    expect(details).toHaveTextContent("Tasmota: Configuration → Configure MQTT");
+    expect(setting(details, "Host")).toBe("ems.example.org");
+    expect(setting(details, "Port")).toBe("1883");
+    expect(setting(details, "User")).toBe(`meter-${ID}`);
+    expect(setting(details, "Password")).toBe("first-secret");
+    expect(setting(details, "Topic")).toBe(ID);
+    expect(setting(details, "Full Topic")).toBe("ems/meters/%topic%/%prefix%/");
+    expect(setting(details, "Time with offset")).toBe("SetOption52 1");
+    expect(setting(details, "Send every")).toBe("TelePeriod 900");
+    expect(details).toHaveTextContent(`ems/meters/${ID}/tele/SENSOR`);
+    expect(within(details).queryByText("mosquitto_pub", { exact: false })).not.toBeInTheDocument();
+    expect(within(details).queryByText("Routing key")).not.toBeInTheDocument();
+    await user.click(within(dialog).getByRole("button", { name: "Copy full topic" }));
+    expect(writeText).toHaveBeenCalledWith("ems/meters/%topic%/%prefix%/");
+  });
+
+  it("shows a Shelly Gen2's settings: server host:port, user, password, prefix, generic status on", async () => {
+    renderPage({ ...GARAGE, meter_format: "shelly" });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "Meter key Garage" }));
+    const dialog = screen.getByRole("dialog", { name: "Meter key of Garage" });
+
+    await user.click(within(dialog).getByRole("button", { name: "Issue new key" }));
+
+    const details = await within(dialog).findByTestId("meter-key");
+    expect(details).toHaveTextContent("Shelly Gen2: Settings → MQTT");
+    expect(setting(details, "Server")).toBe("ems.example.org:1883");
+    expect(setting(details, "User")).toBe(`meter-${ID}`);
+    expect(setting(details, "Password")).toBe("first-secret");
+    expect(setting(details, "MQTT prefix")).toBe(`ems/meters/${ID}`);
+    expect(setting(details, "Generic status update over MQTT")).toBe("on");
+    expect(setting(details, "RPC over MQTT")).toBe("off");
+    expect(setting(details, "MQTT control")).toBe("off");
+    expect(details).toHaveTextContent(`ems/meters/${ID}/status/switch:0`);
+    expect(within(details).queryByText("Full Topic")).not.toBeInTheDocument();
+  });
+
+  it("copies the whole mosquitto_pub command of an EMS JSON meter", async () => {
+    renderPage();
+    const user = userEvent.setup();
+    const writeText = vi.spyOn(navigator.clipboard, "writeText").mockResolvedValue();
+    await user.click(await screen.findByRole("button", { name: "Meter key Garage" }));
+    const dialog = screen.getByRole("dialog", { name: "Meter key of Garage" });
+    await user.click(within(dialog).getByRole("button", { name: "Issue new key" }));
+    await within(dialog).findByTestId("meter-key");
+
+    await user.click(within(dialog).getByRole("button", { name: "Copy command" }));
+
+    expect(writeText).toHaveBeenCalledWith(mosquittoCommand(key("first-secret"), ID));
+    expect(within(dialog).getByText(/^mosquitto_pub/)).toHaveTextContent(mosquittoCommand(key("first-secret"), ID));
   });
 
   it("rotates: the new password replaces the old one on screen", async () => {

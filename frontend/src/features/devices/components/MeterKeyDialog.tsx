@@ -7,6 +7,14 @@ import { useIssueMeterKey, useRevokeMeterKey } from "../api/meter-key";
 import "./meter-key.css";
 import type { Device, MeterKey } from "../api/types";
 
+/** Tasmota's SENSOR period, in seconds (10 to 3600), for the device's reading interval. */
+export function telePeriod(intervalMinutes: number): number {
+  return Math.min(3600, Math.max(10, intervalMinutes * 60));
+}
+
+/** The FullTopic that puts a Tasmota's topics under its device's subtree (Topic = device id). */
+export const TASMOTA_FULL_TOPIC = "ems/meters/%topic%/%prefix%/";
+
 /** The command that sends one reading with the key, now (README: "Connect a real meter"). */
 export function mosquittoCommand(key: MeterKey, deviceId: string): string {
   const { mqtt } = key;
@@ -50,7 +58,7 @@ export function MeterKeyDialog({ device, onClose }: { device: Device; onClose: (
   return (
     <Modal title={`Meter key of ${device.name}`} onClose={onClose}>
       {key ? (
-        <KeyDetails meterKey={key} deviceId={device.id} />
+        <KeyDetails meterKey={key} device={device} />
       ) : (
         <p>
           A meter key lets the device&apos;s meter publish its own readings (MQTT or AMQP) and nothing else. Issuing a
@@ -84,13 +92,76 @@ export function MeterKeyDialog({ device, onClose }: { device: Device; onClose: (
   );
 }
 
-function KeyDetails({ meterKey: key, deviceId }: { meterKey: MeterKey; deviceId: string }) {
-  const command = mosquittoCommand(key, deviceId);
+/** The settings to enter for the device's meter payload (its meter_format). */
+function KeyDetails({ meterKey: key, device }: { meterKey: MeterKey; device: Device }) {
+  const format = device.meter_format ?? "ems";
   return (
-    <div className="meter-key" data-testid="meter-key">
+    <div className="meter-key" data-testid="meter-key" data-format={format}>
       <p className="alert" role="status">
         Copy the password now: it is shown only once. Issuing a new key replaces it.
       </p>
+      {format === "tasmota" && <TasmotaSettings meterKey={key} device={device} />}
+      {format === "shelly" && <ShellySettings meterKey={key} />}
+      {format === "ems" && <EmsSettings meterKey={key} deviceId={device.id} />}
+    </div>
+  );
+}
+
+function TasmotaSettings({ meterKey: key, device }: { meterKey: MeterKey; device: Device }) {
+  const period = `TelePeriod ${telePeriod(device.reading_interval_minutes ?? 10)}`;
+  return (
+    <>
+      <h3>Tasmota: Configuration → Configure MQTT</h3>
+      <dl className="meter-key-details">
+        <Row label="Host" value={key.mqtt.host} />
+        <Row label="Port" value={String(key.mqtt.port)} />
+        <Row label="User" value={key.mqtt.username} copy="user" />
+        <Row label="Password" value={key.password} copy="password" />
+        <Row label="Topic" value={device.id} copy="topic" />
+        <Row label="Full Topic" value={TASMOTA_FULL_TOPIC} copy="full topic" />
+      </dl>
+      <h3>Tasmota: Console</h3>
+      <dl className="meter-key-details">
+        <Row label="Time with offset" value="SetOption52 1" copy="SetOption52 command" />
+        <Row label="Send every" value={period} copy="TelePeriod command" />
+      </dl>
+      <p className="muted meter-key-note">
+        Without <code>SetOption52 1</code> Tasmota sends local time without a UTC offset, and its readings are refused.
+        Its energy total arrives on <code>{key.mqtt.topic_prefix}/tele/SENSOR</code>. Tasmota also subscribes to its
+        commands, which the key may not read: the broker closes that connection and the device reconnects (README,
+        &ldquo;Connect a real meter&rdquo;).
+      </p>
+    </>
+  );
+}
+
+function ShellySettings({ meterKey: key }: { meterKey: MeterKey }) {
+  return (
+    <>
+      <h3>Shelly Gen2: Settings → MQTT</h3>
+      <dl className="meter-key-details">
+        <Row label="Enable" value="on" />
+        <Row label="Server" value={`${key.mqtt.host}:${key.mqtt.port}`} copy="server" />
+        <Row label="User" value={key.mqtt.username} copy="user" />
+        <Row label="Password" value={key.password} copy="password" />
+        <Row label="MQTT prefix" value={key.mqtt.topic_prefix} copy="prefix" />
+        <Row label="Generic status update over MQTT" value="on" />
+        <Row label="RPC over MQTT" value="off" />
+        <Row label="MQTT control" value="off" />
+      </dl>
+      <p className="muted meter-key-note">
+        Its switch status (energy in <code>aenergy.total</code>) arrives on{" "}
+        <code>{key.mqtt.topic_prefix}/status/switch:0</code>. With RPC and control off it subscribes to nothing: the key
+        may read nothing, and the broker would close the connection of a refused subscription.
+      </p>
+    </>
+  );
+}
+
+function EmsSettings({ meterKey: key, deviceId }: { meterKey: MeterKey; deviceId: string }) {
+  const command = mosquittoCommand(key, deviceId);
+  return (
+    <>
       <dl className="meter-key-details">
         <Row label="Username" value={key.username} />
         <Row label="Password" value={key.password} copy="password" />
@@ -112,9 +183,11 @@ function KeyDetails({ meterKey: key, deviceId }: { meterKey: MeterKey; deviceId:
         <Row label="Routing key" value={key.amqp.routing_key} />
       </dl>
       <h3>Try it</h3>
-      <pre className="meter-key-command">{command}</pre>
+      <pre className="meter-key-command" tabIndex={0}>
+        {command}
+      </pre>
       <CopyButton what="command" text={command} />
-    </div>
+    </>
   );
 }
 
