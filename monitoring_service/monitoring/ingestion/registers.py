@@ -28,12 +28,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import connection
 
 from monitoring.consumption.buckets import DeviceNotVisible
 from monitoring.consumption.local_days import day_start, period_days
-from monitoring.consumption.rollups import ONE_QUARTER, floor_to
+from monitoring.consumption.rollups import ONE_QUARTER
 from monitoring.ingestion.readings import RegisterReading
 from monitoring.models import MICRO_KWH_PER_KWH, Device, MeterReset
 
@@ -41,6 +42,9 @@ from monitoring.models import MICRO_KWH_PER_KWH, Device, MeterReset
 REGISTER_LOCK = 0x52454753
 # A segment longer than this many device intervals is a gap (spread, marked estimated).
 GAP_INTERVALS = 1.5
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+ONE_US = timedelta(microseconds=1)
+QUARTER_US = ONE_QUARTER // ONE_US
 
 KNOWN_SQL = """
 SELECT id::text, key, reading_interval_minutes FROM monitoring_device
@@ -52,23 +56,21 @@ SELECT device_key, ts, (total * 1000000)::bigint
 FROM unnest(%s::int[], %s::timestamptz[], %s::numeric[]) AS i(device_key, ts, total)
 ORDER BY 1, 2
 ON CONFLICT (device_key, ts) DO NOTHING
-RETURNING device_key, ts
+RETURNING device_key, ts, total
 """
-# Per device, its register readings from the one before ``lo`` (its batch's earliest new one) to
-# the one after ``hi`` (the latest): every segment the new readings can have split. One
-# statement for the batch, an index range scan of the primary key per device.
-WINDOW_SQL = """
-SELECT w.device_key, r.ts, r.total
-FROM unnest(%s::int[], %s::timestamptz[], %s::timestamptz[]) AS w(device_key, lo, hi)
+# Each new reading's stored neighbours, before and after (new or not: the batch's rows are in
+# the table already). Every run of new readings between two older ones gets those two, the
+# ends of the one old segment it splits; two index probes per new reading.
+NEIGHBOURS_SQL = """
+SELECT DISTINCT n.device_key, r.ts, r.total
+FROM unnest(%s::int[], %s::timestamptz[]) AS n(device_key, ts)
 CROSS JOIN LATERAL (
-    SELECT ts, total FROM monitoring_register
-    WHERE device_key = w.device_key
-      AND ts >= coalesce((SELECT max(ts) FROM monitoring_register
-                          WHERE device_key = w.device_key AND ts < w.lo), w.lo)
-      AND ts <= coalesce((SELECT min(ts) FROM monitoring_register
-                          WHERE device_key = w.device_key AND ts > w.hi), w.hi)
+    (SELECT ts, total FROM monitoring_register
+     WHERE device_key = n.device_key AND ts < n.ts ORDER BY ts DESC LIMIT 1)
+    UNION ALL
+    (SELECT ts, total FROM monitoring_register
+     WHERE device_key = n.device_key AND ts > n.ts ORDER BY ts LIMIT 1)
 ) AS r
-ORDER BY 1, 2
 """
 DELETE_RESETS_SQL = """
 DELETE FROM monitoring_meter_reset
@@ -80,14 +82,12 @@ SELECT * FROM unnest(%s::int[], %s::timestamptz[], %s::bigint[], %s::bigint[])
 """
 
 
-@dataclass(frozen=True)
-class Register:
+class Register(NamedTuple):  # NamedTuples: a shuffled backlog makes many of both
     ts: datetime
     total: int  # micro-kWh
 
 
-@dataclass(frozen=True)
-class Piece:
+class Piece(NamedTuple):
     """Energy (micro-kWh, signed) binned at ``ts``; ``estimated`` of it spread over a gap."""
 
     ts: datetime
@@ -125,18 +125,21 @@ def segment_pieces(a: Register, b: Register, interval: timedelta) -> list[Piece]
     length = b.ts - a.ts
     if length <= interval * GAP_INTERVALS:
         return [Piece(b.ts, delta)]
-    total_us = length // timedelta(microseconds=1)
+    # In integer microseconds from the epoch: a gap of hours is many quarter-hours, and a
+    # shuffled backlog spreads (and takes out) many gaps.
+    a_us, b_us = (a.ts - EPOCH) // ONE_US, (b.ts - EPOCH) // ONE_US
+    total_us = b_us - a_us
     result = []
-    done_us, placed = 0, 0
-    quarter = floor_to(a.ts, ONE_QUARTER)
-    while quarter < b.ts:
-        lo, hi = max(quarter, a.ts), min(quarter + ONE_QUARTER, b.ts)
-        done_us += (hi - lo) // timedelta(microseconds=1)
-        share = delta * done_us // total_us - placed  # the last share ends at exactly delta
+    placed = 0
+    quarter = a_us - a_us % QUARTER_US
+    while quarter < b_us:
+        # cumulative floors: the last share ends at exactly delta
+        share = delta * (min(quarter + QUARTER_US, b_us) - a_us) // total_us - placed
         if share:
-            result.append(Piece(lo, share, share))
+            lo = max(quarter, a_us)
+            result.append(Piece(EPOCH + timedelta(microseconds=lo), share, share))
             placed += share
-        quarter += ONE_QUARTER
+        quarter += QUARTER_US
     return result
 
 
@@ -166,20 +169,20 @@ def store_registers(registers: Sequence[RegisterReading]) -> Changes:
             ],
         )
         inserted: dict[int, set[datetime]] = defaultdict(set)
-        for key, ts in cursor.fetchall():
-            inserted[key].add(ts)
-        intervals = {key: interval for key, interval in known.values()}
-        keys = sorted(inserted)
-        cursor.execute(
-            WINDOW_SQL,
-            [keys, [min(inserted[k]) for k in keys], [max(inserted[k]) for k in keys]],
-        )
-        windows: dict[int, list[Register]] = defaultdict(list)
+        windows: dict[int, dict[datetime, int]] = defaultdict(dict)
         for key, ts, total in cursor.fetchall():
-            windows[key].append(Register(ts, total))
-        for key in keys:
-            interval = timedelta(minutes=intervals[key])
-            _split(changes, key, windows[key], inserted[key], interval)
+            inserted[key].add(ts)
+            windows[key][ts] = total
+        if not inserted:
+            return changes
+        new_keys = [(key, ts) for key, stamps in inserted.items() for ts in stamps]
+        cursor.execute(NEIGHBOURS_SQL, [[k for k, _ in new_keys], [ts for _, ts in new_keys]])
+        for key, ts, total in cursor.fetchall():
+            windows[key][ts] = total
+        intervals = {key: interval for key, interval in known.values()}
+        for key in sorted(windows):
+            window = [Register(ts, total) for ts, total in sorted(windows[key].items())]
+            _split(changes, key, window, inserted[key], timedelta(minutes=intervals[key]))
         if changes.resets_removed:
             keys_col, ts_col = zip(*changes.resets_removed, strict=True)
             cursor.execute(DELETE_RESETS_SQL, [list(keys_col), list(ts_col)])
@@ -192,20 +195,45 @@ def store_registers(registers: Sequence[RegisterReading]) -> Changes:
 def _split(
     changes: Changes, key: int, window: list[Register], new: set[datetime], interval: timedelta
 ) -> None:
-    """Take out the segments of the window without the new readings, put in those with them."""
-    old = [r for r in window if r.ts not in new]
-    for a, b in _pairs(old):
+    """Each run of new readings in the window splits the old segment (a, b) around it (either
+    end may be missing): take that segment out, put in the chain a, run..., b. Segments of two
+    old readings are unchanged, and the window's two neighbouring old readings need not be
+    neighbours in the table, so those are never touched."""
+    before: Register | None = None
+    run: list[Register] = []
+    for reading in window:
+        if reading.ts in new:
+            run.append(reading)
+            continue
+        if run:
+            _replace(changes, key, before, run, reading, interval)
+            run = []
+        before = reading
+    if run:
+        _replace(changes, key, before, run, None, interval)
+    for ts in new:
+        changes.pieces[(key, ts)][2] += 1  # a stored reading of its hour
+
+
+def _replace(
+    changes: Changes,
+    key: int,
+    a: Register | None,
+    run: list[Register],
+    b: Register | None,
+    interval: timedelta,
+) -> None:
+    if a is not None and b is not None:
         for piece in segment_pieces(a, b, interval):
             _add(changes, key, piece, -1)
         if b.total < a.total:
             changes.resets_removed.append((key, b.ts))
-    for a, b in _pairs(window):
-        for piece in segment_pieces(a, b, interval):
+    chain = [r for r in (a, *run, b) if r is not None]
+    for x, y in _pairs(chain):
+        for piece in segment_pieces(x, y, interval):
             _add(changes, key, piece, 1)
-        if b.total < a.total:
-            changes.resets_added.append((key, b.ts, a.total, b.total))
-    for ts in new:
-        changes.pieces[(key, ts)][2] += 1  # a stored reading of its hour
+        if y.total < x.total:
+            changes.resets_added.append((key, y.ts, x.total, y.total))
 
 
 def _add(changes: Changes, key: int, piece: Piece, sign: int) -> None:
