@@ -1,15 +1,21 @@
 """Meter keys: a RabbitMQ user per device, made, rotated and removed through the management API.
 
 A device's key is the broker user ``meter-<device_id>`` with a random password. Its permissions
-on the EMS vhost: configure and read nothing, write only ``amq.topic``, and on that exchange a
-topic permission that lets it write under its own device's subtree only,
-``ems.meters.<device_id>.*`` (MQTT ``ems/meters/<device_id>/...``): its readings
-(``.../readings``, or a Tasmota's ``.../tele/SENSOR``, a Shelly's ``.../status/switch:0``), and
-the other topics a real device publishes there (LWT, online, ...), which RabbitMQ would answer
-with a closed connection if refused; they are bound nowhere and dropped. So the key publishes
-its own device's readings over AMQP or MQTT and nothing else; monitoring's consumer checks that
-the payload names the same device (docs/ARCHITECTURE.md, "Meter keys"). A key issued before
-this subtree (one routing key) gets it when issued again.
+on the EMS vhost: write ``amq.topic``, and on that exchange a topic permission that lets it
+write under its own device's subtree only, ``ems.meters.<device_id>.*`` (MQTT
+``ems/meters/<device_id>/...``): its readings (``.../readings``, or a Tasmota's
+``.../tele/SENSOR``, a Shelly's ``.../status/switch:0``), and the other topics a real device
+publishes there (LWT, online, ...), which RabbitMQ would answer with a closed connection if
+refused; they are bound nowhere and dropped. So the key publishes its own device's readings
+over AMQP or MQTT and nothing else; monitoring's consumer checks that the payload names the
+same device (docs/ARCHITECTURE.md, "Meter keys").
+
+Real devices also subscribe (a Tasmota always does, to its commands), and RabbitMQ 3.10 closes
+the connection of a refused SUBSCRIBE. So the key may subscribe, with MQTT client id
+``meter-<device_id>``, to its own subtree and Tasmota's fallback topic: it may declare, bind
+and consume only that client id's subscription queues, and read only those topics, where no
+one but itself may write. It reads nothing it did not write. A key issued before gets these
+permissions when issued again.
 
 The broker is the only place the key lives: device_service keeps no copy or hash, and the
 password is in the answer to the one request that made it. Issuing again sets a new password
@@ -36,7 +42,7 @@ from urllib.parse import quote
 import requests
 
 from ems_common.exceptions import Unavailable
-from ems_common.messaging.identities import NOTHING, OPERATOR
+from ems_common.messaging.identities import OPERATOR
 from ems_common.messaging.topology import (
     LOCAL_MQTT_PORT,
     METER_EXCHANGE,
@@ -89,13 +95,30 @@ class MeterKey:
                 "username": self.mqtt_username,
                 "topic": meter_topic(self.device_id),
                 "topic_prefix": meter_topic_prefix(self.device_id),
+                "client_id": self.username,
                 "qos": MQTT_QOS,
             },
         }
 
 
 def meter_username(device_id: uuid.UUID) -> str:
+    """The key's broker user, and the MQTT client id its subscriptions are pinned to."""
     return f"meter-{device_id}"
+
+
+def subscription_queues_pattern(device_id: uuid.UUID) -> str:
+    """The queues RabbitMQ's MQTT plugin makes for the subscriptions of client id
+    ``meter-<id>`` (``mqtt-subscription-<client id>qos0`` and ``qos1``): the only queues the
+    key may declare, bind and consume."""
+    return re.escape(f"mqtt-subscription-{meter_username(device_id)}qos") + "[01]"
+
+
+def meter_subscription_pattern(device_id: uuid.UUID) -> str:
+    """What the key may subscribe to: its own subtree (a Shelly's RPC and commands, a Tasmota's
+    ``cmnd``), where only this key may write, and Tasmota's fallback command topic
+    ``cmnd/<client id>_fb/#``. So it reads nothing but what it wrote itself."""
+    fallback = re.escape(f"cmnd.{meter_username(device_id)}_fb.")
+    return f"{meter_subtree_pattern(device_id)}|^{fallback}"
 
 
 class BrokerAdmin:
@@ -143,10 +166,15 @@ class BrokerAdmin:
         user = quote(meter_username(device_id), safe="")
         vhost = quote(self.vhost, safe="")
         self._call("PUT", f"users/{user}", json={"password": password, "tags": ""})
+        own_queues = subscription_queues_pattern(device_id)
         self._call(
             "PUT",
             f"permissions/{vhost}/{user}",
-            json={"configure": NOTHING, "write": f"^{re.escape(METER_EXCHANGE)}$", "read": NOTHING},
+            json={
+                "configure": f"^{own_queues}$",
+                "write": f"^({re.escape(METER_EXCHANGE)}|{own_queues})$",
+                "read": f"^({re.escape(METER_EXCHANGE)}|{own_queues})$",
+            },
         )
         self._call(
             "PUT",
@@ -154,7 +182,7 @@ class BrokerAdmin:
             json={
                 "exchange": METER_EXCHANGE,
                 "write": meter_subtree_pattern(device_id),
-                "read": NOTHING,
+                "read": meter_subscription_pattern(device_id),
             },
         )
 

@@ -305,23 +305,32 @@ def shelly_status(moment: str, total_wh: float) -> bytes:
 
 
 class Meter:
-    """A real device's MQTT session with its key: connected once, publishing at QoS 1 on topics
-    under its subtree, like a Tasmota or a Shelly (with a last will, as they set one). It
-    subscribes to nothing: the key may read nothing, and RabbitMQ 3.10 closes the connection of
-    a refused SUBSCRIBE (README, "Connect a real meter")."""
+    """A real device's MQTT session with its key: connected once as the key's client id,
+    subscribed to its commands and publishing at QoS 1 on topics under its subtree, like a
+    Tasmota or a Shelly (with a last will, as they set one). RabbitMQ 3.10 closes the connection
+    of a refused SUBSCRIBE: the key may make these (README, "Connect a real meter")."""
 
-    def __init__(self, key: dict[str, Any], will: tuple[str, bytes]) -> None:
+    def __init__(
+        self, key: dict[str, Any], will: tuple[str, bytes], subscriptions: tuple[str, ...] = ()
+    ) -> None:
         mqtt_settings = key["mqtt"]
         self.prefix = mqtt_settings["topic_prefix"]
         self.client = mqtt.Client(
-            mqtt.CallbackAPIVersion.VERSION2, client_id=f"meter-{time.monotonic_ns()}"
+            mqtt.CallbackAPIVersion.VERSION2, client_id=mqtt_settings["client_id"]
         )
         self.client.username_pw_set(mqtt_settings["username"], key["password"])
         self.client.will_set(f"{self.prefix}/{will[0]}", will[1], qos=1, retain=True)
         self.client.reconnect_delay_set(min_delay=60, max_delay=60)  # a close stays visible
+        granted: list[Any] = []
+        self.client.on_subscribe = lambda _c, _u, _mid, codes, _p: granted.extend(codes)
         self.client.connect(mqtt_settings["host"], mqtt_settings["port"], keepalive=30)
         self.client.loop_start()
         wait_until(self.client.is_connected, 10, what="the meter's MQTT login")
+        for topic in subscriptions:
+            self.client.subscribe(topic.format(prefix=self.prefix, **mqtt_settings), qos=1)
+        wait_until(lambda: len(granted) == len(subscriptions), 10, what="the SUBACKs")
+        assert not any(code.is_failure for code in granted), granted
+        assert self.client.is_connected(), "the broker closed the connection of a SUBSCRIBE"
 
     def publish(self, topic: str, payload: bytes, retain: bool = False) -> None:
         info = self.client.publish(f"{self.prefix}/{topic}", payload, qos=1, retain=retain)
@@ -345,8 +354,16 @@ def test_a_tasmota_and_a_shelly_publish_with_their_keys_and_the_hours_get_their_
     shelly_id, shelly_client = owned_device_known_to_monitoring(stack, admin)
     set_meter_format(stack, admin, tasmota_id, "tasmota")
     set_meter_format(stack, admin, shelly_id, "shelly")
-    tasmota = Meter(issue_key(stack, admin, tasmota_id), will=("tele/LWT", b"Offline"))
-    shelly = Meter(issue_key(stack, admin, shelly_id), will=("online", b"false"))
+    tasmota = Meter(
+        issue_key(stack, admin, tasmota_id),
+        will=("tele/LWT", b"Offline"),
+        subscriptions=("{prefix}/cmnd/#", "cmnd/{client_id}_fb/#"),  # Tasmota's, and its group's
+    )
+    shelly = Meter(
+        issue_key(stack, admin, shelly_id),
+        will=("online", b"false"),
+        subscriptions=("{prefix}/rpc", "{prefix}/command", "{prefix}/command/switch:0"),
+    )
     try:
         # What the devices send besides their energy: bound nowhere, dropped, no harm done.
         tasmota.publish("tele/LWT", b"Online", retain=True)

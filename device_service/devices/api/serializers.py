@@ -49,6 +49,10 @@ class MeterMqttSerializer(serializers.Serializer):
         "topic prefix; a Tasmota's FullTopic is ems/meters/%topic%/%prefix%/ with Topic = the "
         "device id)."
     )
+    client_id = serializers.CharField(
+        help_text="meter-<device_id>: the MQTT client id whose subscriptions (its own subtree, "
+        "Tasmota's fallback topic cmnd/<client id>_fb/#) the key may make."
+    )
     qos = serializers.IntegerField(help_text="1: a PUBACK means the broker has the reading.")
 
 

@@ -168,6 +168,7 @@ def test_a_key_publishes_its_own_readings_over_mqtt_and_amqp(
         "username": f"{vhost}:meter-{device.id}",
         "topic": f"ems/meters/{device.id}/readings",
         "topic_prefix": f"ems/meters/{device.id}",
+        "client_id": f"meter-{device.id}",
         "qos": 1,
     }
     assert len(key["password"]) >= 32
@@ -247,7 +248,8 @@ def test_a_key_reaches_no_other_exchange_and_reads_nothing(
             channel.queue_declare("a-queue-of-its-own")
         assert refused.value.reply_code == 403
 
-    # Nor over MQTT: subscribing needs a queue of its own, which the key may not declare.
+    # Nor over MQTT: subscribing needs a queue, and the key may declare only those of its own
+    # client id (meter-<id>); other ones are refused.
     client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id="test-subscriber")
     client.username_pw_set(key["mqtt"]["username"], key["password"])
     granted: list[Any] = []
@@ -263,6 +265,58 @@ def test_a_key_reaches_no_other_exchange_and_reads_nothing(
         client.disconnect()
         client.loop_stop()
     assert all(code.is_failure for code in granted)
+
+
+def subscribe(key: dict[str, Any], client_id: str, topics: list[str]) -> tuple[list[Any], bool]:
+    """Subscribe to each topic at QoS 1 as ``client_id``: the SUBACK codes, and whether the
+    connection is still open a moment later."""
+    client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id)
+    client.username_pw_set(key["mqtt"]["username"], key["password"])
+    client.reconnect_delay_set(min_delay=60, max_delay=60)  # a close stays visible
+    granted: list[Any] = []
+    client.on_subscribe = lambda _c, _u, _mid, codes, _p: granted.extend(codes)
+    client.connect(key["mqtt"]["host"], key["mqtt"]["port"])
+    client.loop_start()
+    try:
+        wait_until(client.is_connected, 5, what="an MQTT login")
+        for topic in topics:
+            client.subscribe(topic, qos=1)
+        wait_until(
+            lambda: len(granted) == len(topics) or not client.is_connected(),
+            5,
+            what="the SUBACKs or a close",
+        )
+        time.sleep(0.5)
+        return granted, client.is_connected()
+    finally:
+        client.disconnect()
+        client.loop_stop()
+
+
+def test_a_key_subscribes_to_its_own_commands_as_a_tasmota_and_a_shelly_do(
+    admin_api: APIClient, rabbitmq_node: RabbitNode, vhost: str
+) -> None:
+    """RabbitMQ closes the connection of a refused SUBSCRIBE, and real devices subscribe: as
+    client id meter-<id>, its own subtree and Tasmota's fallback topic are granted; another
+    device's subtree, or another client id, is not."""
+    mine, other = DeviceFactory.create(), DeviceFactory.create()
+    key = admin_api.post(credentials(mine.id)).json()
+    prefix, client_id = key["mqtt"]["topic_prefix"], key["mqtt"]["client_id"]
+
+    own = [f"{prefix}/cmnd/#", f"{prefix}/rpc", f"cmnd/{client_id}_fb/#"]
+    granted, connected = subscribe(key, client_id, own)
+    others = {
+        topic: subscribe(key, client_id, [topic])
+        for topic in (f"ems/meters/{other.id}/cmnd/#", "ems/#", "#", "cmnd/tasmotas/#")
+    }
+    foreign_client = subscribe(key, f"meter-{other.id}", [f"{prefix}/cmnd/#"])
+
+    assert client_id == f"meter-{mine.id}"
+    assert [code.is_failure for code in granted] == [False] * 3 and connected
+    for topic, (codes, _open) in others.items():
+        assert all(code.is_failure for code in codes), topic
+    assert all(code.is_failure for code in foreign_client[0])
+    assert queued(rabbitmq_node, vhost) == []
 
 
 def test_rotating_stops_the_old_key_at_once_and_the_new_one_works(

@@ -343,6 +343,8 @@ export interface components {
             topic: string;
             /** @description ems/meters/<device_id>: the key may publish anything under it (a Shelly's topic prefix; a Tasmota's FullTopic is ems/meters/%topic%/%prefix%/ with Topic = the device id). */
             topic_prefix: string;
+            /** @description meter-<device_id>: the MQTT client id whose subscriptions (its own subtree, Tasmota's fallback topic cmnd/<client id>_fb/#) the key may make. */
+            client_id: string;
             /** @description 1: a PUBACK means the broker has the reading. */
             qos: number;
         };

@@ -36,6 +36,7 @@ function key(password: string) {
       username: `meter-${ID}`,
       topic: `ems/meters/${ID}/readings`,
       topic_prefix: `ems/meters/${ID}`,
+      client_id: `meter-${ID}`,
       qos: 1,
     },
   };
@@ -105,15 +106,15 @@ describe("MeterKeyDialog", () => {
     expect(setting(details, "Port")).toBe("1883");
     expect(setting(details, "User")).toBe(`meter-${ID}`);
     expect(setting(details, "Password")).toBe("first-secret");
-    expect(setting(details, "Topic")).toBe(ID);
-    expect(setting(details, "Full Topic")).toBe("ems/meters/%topic%/%prefix%/");
+    expect(setting(details, "Client")).toBe(`meter-${ID}`);
+    expect(setting(details, "Full Topic")).toBe(`ems/meters/${ID}/%prefix%/`);
     expect(setting(details, "Time with offset")).toBe("SetOption52 1");
     expect(setting(details, "Send every")).toBe("TelePeriod 900");
     expect(details).toHaveTextContent(`ems/meters/${ID}/tele/SENSOR`);
     expect(within(details).queryByText("mosquitto_pub", { exact: false })).not.toBeInTheDocument();
     expect(within(details).queryByText("Routing key")).not.toBeInTheDocument();
     await user.click(within(dialog).getByRole("button", { name: "Copy full topic" }));
-    expect(writeText).toHaveBeenCalledWith("ems/meters/%topic%/%prefix%/");
+    expect(writeText).toHaveBeenCalledWith(`ems/meters/${ID}/%prefix%/`);
   });
 
   it("shows a Shelly Gen2's settings: server host:port, user, password, prefix, generic status on", async () => {
@@ -131,8 +132,7 @@ describe("MeterKeyDialog", () => {
     expect(setting(details, "Password")).toBe("first-secret");
     expect(setting(details, "MQTT prefix")).toBe(`ems/meters/${ID}`);
     expect(setting(details, "Generic status update over MQTT")).toBe("on");
-    expect(setting(details, "RPC over MQTT")).toBe("off");
-    expect(setting(details, "MQTT control")).toBe("off");
+    expect(setting(details, "Client ID")).toBe(`meter-${ID}`);
     expect(details).toHaveTextContent(`ems/meters/${ID}/status/switch:0`);
     expect(within(details).queryByText("Full Topic")).not.toBeInTheDocument();
   });

@@ -12,8 +12,10 @@ export function telePeriod(intervalMinutes: number): number {
   return Math.min(3600, Math.max(10, intervalMinutes * 60));
 }
 
-/** The FullTopic that puts a Tasmota's topics under its device's subtree (Topic = device id). */
-export const TASMOTA_FULL_TOPIC = "ems/meters/%topic%/%prefix%/";
+/** The FullTopic that puts a Tasmota's topics, its group topic's too, under its device's subtree. */
+export function tasmotaFullTopic(key: MeterKey): string {
+  return `${key.mqtt.topic_prefix}/%prefix%/`;
+}
 
 /** The command that sends one reading with the key, now (README: "Connect a real meter"). */
 export function mosquittoCommand(key: MeterKey, deviceId: string): string {
@@ -117,8 +119,8 @@ function TasmotaSettings({ meterKey: key, device }: { meterKey: MeterKey; device
         <Row label="Port" value={String(key.mqtt.port)} />
         <Row label="User" value={key.mqtt.username} copy="user" />
         <Row label="Password" value={key.password} copy="password" />
-        <Row label="Topic" value={device.id} copy="topic" />
-        <Row label="Full Topic" value={TASMOTA_FULL_TOPIC} copy="full topic" />
+        <Row label="Client" value={key.mqtt.client_id} copy="client" />
+        <Row label="Full Topic" value={tasmotaFullTopic(key)} copy="full topic" />
       </dl>
       <h3>Tasmota: Console</h3>
       <dl className="meter-key-details">
@@ -127,9 +129,9 @@ function TasmotaSettings({ meterKey: key, device }: { meterKey: MeterKey; device
       </dl>
       <p className="muted meter-key-note">
         Without <code>SetOption52 1</code> Tasmota sends local time without a UTC offset, and its readings are refused.
-        Its energy total arrives on <code>{key.mqtt.topic_prefix}/tele/SENSOR</code>. Tasmota also subscribes to its
-        commands, which the key may not read: the broker closes that connection and the device reconnects (README,
-        &ldquo;Connect a real meter&rdquo;).
+        Its energy total arrives on <code>{key.mqtt.topic_prefix}/tele/SENSOR</code>. Its command subscriptions are
+        the key&rsquo;s own as client <code>{key.mqtt.client_id}</code>. If the web form cuts a long value, enter it in
+        the Console (README, &ldquo;Connect a real meter&rdquo;).
       </p>
     </>
   );
@@ -142,17 +144,16 @@ function ShellySettings({ meterKey: key }: { meterKey: MeterKey }) {
       <dl className="meter-key-details">
         <Row label="Enable" value="on" />
         <Row label="Server" value={`${key.mqtt.host}:${key.mqtt.port}`} copy="server" />
+        <Row label="Client ID" value={key.mqtt.client_id} copy="client id" />
         <Row label="User" value={key.mqtt.username} copy="user" />
         <Row label="Password" value={key.password} copy="password" />
         <Row label="MQTT prefix" value={key.mqtt.topic_prefix} copy="prefix" />
         <Row label="Generic status update over MQTT" value="on" />
-        <Row label="RPC over MQTT" value="off" />
-        <Row label="MQTT control" value="off" />
       </dl>
       <p className="muted meter-key-note">
         Its switch status (energy in <code>aenergy.total</code>) arrives on{" "}
-        <code>{key.mqtt.topic_prefix}/status/switch:0</code>. With RPC and control off it subscribes to nothing: the key
-        may read nothing, and the broker would close the connection of a refused subscription.
+        <code>{key.mqtt.topic_prefix}/status/switch:0</code>. RPC over MQTT and MQTT control may stay on: its
+        subscriptions under that prefix are the key&rsquo;s own as this Client ID.
       </p>
     </>
   );
