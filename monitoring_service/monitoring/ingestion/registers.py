@@ -35,6 +35,7 @@ from django.db import connection
 from monitoring.consumption.buckets import DeviceNotVisible
 from monitoring.consumption.local_days import day_start, period_days
 from monitoring.consumption.rollups import ONE_QUARTER
+from monitoring.ingestion.arrays import array_literal
 from monitoring.ingestion.readings import RegisterReading
 from monitoring.models import MICRO_KWH_PER_KWH, Device, MeterReset
 
@@ -160,12 +161,13 @@ def store_registers(registers: Sequence[RegisterReading]) -> Changes:
             "SELECT count(pg_advisory_xact_lock(%s, k)) FROM unnest(%s::int[]) AS k",
             [REGISTER_LOCK, keys],
         )
+        # Arrays as text literals, as the batch's main statement (store.py): cheap to build.
         cursor.execute(
             INSERT_SQL,
             [
-                [known[str(r.device_id)][0] for r in mine],
-                [r.ts for r in mine],
-                [Decimal(r.total) for r in mine],
+                array_literal(str(known[str(r.device_id)][0]) for r in mine),
+                array_literal(r.ts.isoformat() for r in mine),
+                array_literal(str(r.total) for r in mine),
             ],
         )
         inserted: dict[int, set[datetime]] = defaultdict(set)
@@ -176,7 +178,13 @@ def store_registers(registers: Sequence[RegisterReading]) -> Changes:
         if not inserted:
             return changes
         new_keys = [(key, ts) for key, stamps in inserted.items() for ts in stamps]
-        cursor.execute(NEIGHBOURS_SQL, [[k for k, _ in new_keys], [ts for _, ts in new_keys]])
+        cursor.execute(
+            NEIGHBOURS_SQL,
+            [
+                array_literal(str(k) for k, _ in new_keys),
+                array_literal(ts.isoformat() for _, ts in new_keys),
+            ],
+        )
         for key, ts, total in cursor.fetchall():
             windows[key][ts] = total
         intervals = {key: interval for key, interval in known.values()}

@@ -31,6 +31,7 @@ from django.db import IntegrityError, connection, transaction
 
 from monitoring.alerts.events import queue_alert_events
 from monitoring.ingestion import lifecycle
+from monitoring.ingestion.arrays import array_literal
 from monitoring.ingestion.readings import Reading, RegisterReading
 from monitoring.ingestion.registers import Changes, store_registers
 
@@ -242,8 +243,3 @@ def meter_formats(device_ids: Iterable[str]) -> dict[str, str]:
             [list(device_ids)],
         )
         return dict(cursor.fetchall())
-
-
-def array_literal(items: Iterable[str]) -> str:
-    """A PostgreSQL array literal of items that need no quoting (UUIDs, ISO instants, numbers)."""
-    return "{" + ",".join(items) + "}"
