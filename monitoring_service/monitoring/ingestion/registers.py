@@ -51,21 +51,23 @@ KNOWN_SQL = """
 SELECT id::text, key, reading_interval_minutes FROM monitoring_device
 WHERE id = ANY(%s::uuid[]) ORDER BY key
 """
+# Insert the batch's registers and read each new one's older neighbours, before and after, in
+# one statement: the lateral reads run on the statement's snapshot, so they see the stored
+# readings and none of the new ones (two index probes per new reading). Every run of new
+# readings between two older ones gets those two, the ends of the one old segment it splits.
 INSERT_SQL = """
-INSERT INTO monitoring_register (device_key, ts, total)
-SELECT device_key, ts, (total * 1000000)::bigint
-FROM unnest(%s::int[], %s::timestamptz[], %s::numeric[]) AS i(device_key, ts, total)
-ORDER BY 1, 2
-ON CONFLICT (device_key, ts) DO NOTHING
-RETURNING device_key, ts, total
-"""
-# Each new reading's stored neighbours, before and after (new or not: the batch's rows are in
-# the table already). Every run of new readings between two older ones gets those two, the
-# ends of the one old segment it splits; two index probes per new reading.
-NEIGHBOURS_SQL = """
-SELECT DISTINCT n.device_key, r.ts, r.total
-FROM unnest(%s::int[], %s::timestamptz[]) AS n(device_key, ts)
-CROSS JOIN LATERAL (
+WITH new AS (
+    INSERT INTO monitoring_register (device_key, ts, total)
+    SELECT device_key, ts, (total * 1000000)::bigint
+    FROM unnest(%s::int[], %s::timestamptz[], %s::numeric[]) AS i(device_key, ts, total)
+    ORDER BY 1, 2
+    ON CONFLICT (device_key, ts) DO NOTHING
+    RETURNING device_key, ts, total
+)
+SELECT true, device_key, ts, total FROM new
+UNION ALL
+SELECT DISTINCT false, n.device_key, r.ts, r.total
+FROM new AS n CROSS JOIN LATERAL (
     (SELECT ts, total FROM monitoring_register
      WHERE device_key = n.device_key AND ts < n.ts ORDER BY ts DESC LIMIT 1)
     UNION ALL
@@ -172,21 +174,12 @@ def store_registers(registers: Sequence[RegisterReading]) -> Changes:
         )
         inserted: dict[int, set[datetime]] = defaultdict(set)
         windows: dict[int, dict[datetime, int]] = defaultdict(dict)
-        for key, ts, total in cursor.fetchall():
-            inserted[key].add(ts)
+        for is_new, key, ts, total in cursor.fetchall():
+            if is_new:
+                inserted[key].add(ts)
             windows[key][ts] = total
         if not inserted:
             return changes
-        new_keys = [(key, ts) for key, stamps in inserted.items() for ts in stamps]
-        cursor.execute(
-            NEIGHBOURS_SQL,
-            [
-                array_literal(str(k) for k, _ in new_keys),
-                array_literal(ts.isoformat() for _, ts in new_keys),
-            ],
-        )
-        for key, ts, total in cursor.fetchall():
-            windows[key][ts] = total
         intervals = {key: interval for key, interval in known.values()}
         for key in sorted(windows):
             window = [Register(ts, total) for ts, total in sorted(windows[key].items())]
