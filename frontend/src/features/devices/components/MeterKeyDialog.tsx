@@ -129,9 +129,9 @@ function TasmotaSettings({ meterKey: key, device }: { meterKey: MeterKey; device
       </dl>
       <p className="muted meter-key-note">
         Without <code>SetOption52 1</code> Tasmota sends local time without a UTC offset, and its readings are refused.
-        Its energy total arrives on <code>{key.mqtt.topic_prefix}/tele/SENSOR</code>. Its command subscriptions are
-        the key&rsquo;s own as client <code>{key.mqtt.client_id}</code>. If the web form cuts a long value, enter it in
-        the Console (README, &ldquo;Connect a real meter&rdquo;).
+        Its energy total arrives on <code>{key.mqtt.topic_prefix}/tele/SENSOR</code>. Its command subscriptions are the
+        key&rsquo;s own as client <code>{key.mqtt.client_id}</code>. If the web form cuts a long value, enter it in the
+        Console (README, &ldquo;Connect a real meter&rdquo;).
       </p>
     </>
   );
