@@ -56,6 +56,21 @@ describe("DevicePicker", () => {
     expect(calls.filter((c) => c.searchParams.get("search") === "c")).toHaveLength(0);
   });
 
+  it("offers only the typed text's matches, never the previous list's while they load", async () => {
+    const { user } = setup();
+    const box = screen.getByRole("combobox", { name: "Device" });
+    await user.click(box);
+    await waitFor(() => expect(screen.getAllByRole("option")).toHaveLength(2));
+    await user.type(box, "heat");
+    // Until "heat" answers, the unfiltered list (Kitchen first) is gone: a click there would
+    // pick by a position of a list about to change.
+    expect(screen.queryByRole("option", { name: /Kitchen/ })).not.toBeInTheDocument();
+    expect(screen.getByText("Searching…")).toBeInTheDocument();
+    await waitFor(() => expect(screen.getAllByRole("option")).toHaveLength(1));
+    await user.click(screen.getByRole("option"));
+    expect(screen.getByTestId("chosen")).toHaveTextContent("d-2");
+  });
+
   it("says how many more match than are listed", async () => {
     const { user } = setup();
     await user.click(screen.getByRole("combobox", { name: "Device" }));

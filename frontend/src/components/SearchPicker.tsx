@@ -12,6 +12,8 @@ export interface PickerOptions<T> {
   count: number;
   isFetching: boolean;
   isError: boolean;
+  /** The items are the previous search's, kept on screen while this one loads. */
+  isPlaceholderData?: boolean;
 }
 
 /** A list query's first page (TanStack Query's result) as the picker's options. */
@@ -19,12 +21,14 @@ export function pageOptions<T>(query: {
   data?: { count: number; results: T[] };
   isFetching: boolean;
   isError: boolean;
+  isPlaceholderData?: boolean;
 }): PickerOptions<T> {
   return {
     items: query.data?.results ?? [],
     count: query.data?.count ?? 0,
     isFetching: query.isFetching,
     isError: query.isError,
+    isPlaceholderData: query.isPlaceholderData,
   };
 }
 
@@ -46,8 +50,9 @@ interface Props<T> {
 }
 
 /** Under the options: why there are none, or that more match than are shown. */
-function note<T>(options: PickerOptions<T>, more: number): string {
+function note<T>(options: PickerOptions<T>, more: number, pending: boolean): string {
   if (options.isError) return "Could not search.";
+  if (pending) return "Searching…";
   if (options.items.length === 0) return options.isFetching ? "Searching…" : "No match.";
   return more > 0 ? `${more} more: type more to narrow.` : "";
 }
@@ -62,7 +67,10 @@ export function SearchPicker<T>(props: Props<T>) {
   const [typed, setTyped] = useState("");
   const [search] = useDebounce(typed, PICKER_DEBOUNCE_MS);
   const options = props.useOptions(search.trim());
-  const items = options.items;
+  // Only the current search's matches are offered: a list that changes under the pointer (the
+  // previous search's, then this one's) would make a click pick by a stale position.
+  const pending = typed !== search || options.isPlaceholderData === true;
+  const items = pending ? [] : options.items;
   const combobox = useCombobox<T>({
     items,
     inputId: props.id,
@@ -78,7 +86,7 @@ export function SearchPicker<T>(props: Props<T>) {
       props.onSelect(selectedItem ?? null);
     },
   });
-  const more = options.count - items.length;
+  const more = pending ? 0 : options.count - items.length;
   return (
     <div className="field inline picker">
       <label {...combobox.getLabelProps()}>{props.label}</label>
@@ -114,7 +122,7 @@ export function SearchPicker<T>(props: Props<T>) {
                 );
               })}
           </ul>
-          {combobox.isOpen && <p className="picker-note muted">{note(options, more)}</p>}
+          {combobox.isOpen && <p className="picker-note muted">{note(options, more, pending)}</p>}
         </div>
       </div>
     </div>
