@@ -22,7 +22,7 @@ routing key. Its topic permission pins the device's subtree (``ems.meters.<devic
 payload names the same device.
 
 Under that subtree a meter may also speak its vendor's payload (the device's ``meter_format``):
-Tasmota with FullTopic ``ems/meters/%topic%/%prefix%/`` and Topic = the device id publishes
+Tasmota with FullTopic ``ems/meters/<id>/%prefix%/`` publishes
 ``ems/meters/<id>/tele/SENSOR``, Shelly Gen2 with topic prefix ``ems/meters/<id>`` publishes
 ``ems/meters/<id>/status/switch:0``; both are bound too (``METER_TOPICS``). What else such a
 device publishes there (LWT, online, other status) is bound nowhere: the broker drops it.

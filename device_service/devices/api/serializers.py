@@ -46,8 +46,7 @@ class MeterMqttSerializer(serializers.Serializer):
     topic = serializers.CharField(help_text="ems/meters/<device_id>/readings")
     topic_prefix = serializers.CharField(
         help_text="ems/meters/<device_id>: the key may publish anything under it (a Shelly's "
-        "topic prefix; a Tasmota's FullTopic is ems/meters/%topic%/%prefix%/ with Topic = the "
-        "device id)."
+        "topic prefix; a Tasmota's FullTopic is ems/meters/<device_id>/%prefix%/)."
     )
     client_id = serializers.CharField(
         help_text="meter-<device_id>: the MQTT client id whose subscriptions (its own subtree, "

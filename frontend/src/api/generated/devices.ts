@@ -341,7 +341,7 @@ export interface components {
             username: string;
             /** @description ems/meters/<device_id>/readings */
             topic: string;
-            /** @description ems/meters/<device_id>: the key may publish anything under it (a Shelly's topic prefix; a Tasmota's FullTopic is ems/meters/%topic%/%prefix%/ with Topic = the device id). */
+            /** @description ems/meters/<device_id>: the key may publish anything under it (a Shelly's topic prefix; a Tasmota's FullTopic is ems/meters/<device_id>/%prefix%/). */
             topic_prefix: string;
             /** @description meter-<device_id>: the MQTT client id whose subscriptions (its own subtree, Tasmota's fallback topic cmnd/<client id>_fb/#) the key may make. */
             client_id: string;
