@@ -1,4 +1,4 @@
-import { render, screen } from "@testing-library/react";
+import { act, render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import { ApiError } from "../lib/api-client";
@@ -76,5 +76,31 @@ describe("useForm's required fields", () => {
     expect(screen.getByLabelText("Max (kWh)")).toHaveAttribute("aria-invalid", "false");
     await user.click(screen.getByRole("button", { name: "Save" }));
     expect(onSubmit).toHaveBeenCalledWith({ name: "Kitchen", max: "2.5" });
+  });
+});
+
+function TwoFields({ onReady }: { onReady: (change: (name: "a" | "b", value: string) => void) => void }) {
+  const form = useForm({ a: "", b: "" });
+  const fields = { a: form.field("a"), b: form.field("b") };
+  onReady((name, value) => fields[name].onChange({ target: { value } }));
+  return (
+    <output>
+      {form.values.a}|{form.values.b}
+    </output>
+  );
+}
+
+describe("useForm's changes between renders", () => {
+  it("keeps two fields' changes made with one render's handlers", () => {
+    // A picker's choice is applied in an effect; a keystroke in another field can come before
+    // the render that follows it, through the handler of the render before.
+    let change: (name: "a" | "b", value: string) => void = () => {};
+    render(<TwoFields onReady={(handler) => (change = handler)} />);
+    const stale = change;
+    act(() => {
+      stale("a", "device-1");
+      stale("b", "2026-01-01");
+    });
+    expect(screen.getByRole("status")).toHaveTextContent("device-1|2026-01-01");
   });
 });

@@ -32,9 +32,12 @@ export function useForm<V extends Values>(initial: V, error?: unknown) {
     return {
       name,
       value: values[name],
+      // Updates from the current values, not this render's: two changes before the next render
+      // (a picker's choice, applied in an effect, then a keystroke in another field) both stay.
       onChange: (event: { target: { value: string } }) => {
-        setValues({ ...values, [name]: event.target.value });
-        if (blank.includes(name)) setBlank(blank.filter((other) => other !== name));
+        const value = event.target.value;
+        setValues((current) => ({ ...current, [name]: value }));
+        setBlank((current) => current.filter((other) => other !== name));
       },
       error: blank.includes(name) ? REQUIRED : (fieldErrors[name] as string | undefined),
     };
