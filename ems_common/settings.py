@@ -204,7 +204,14 @@ def database_config(database_env: str, default_name: str) -> dict[str, Any]:
         "PASSWORD": env("POSTGRES_PASSWORD", "postgres"),
         "CONN_MAX_AGE": env_int("POSTGRES_CONN_MAX_AGE", 60),
         "CONN_HEALTH_CHECKS": True,
-        "OPTIONS": {"connect_timeout": env_int("POSTGRES_CONNECT_TIMEOUT", 5)},
+        "OPTIONS": {
+            "connect_timeout": env_int("POSTGRES_CONNECT_TIMEOUT", 5),
+            # No JIT: the services' statements are short, and the planner's estimates over the
+            # partitioned readings (a branch per partition, even one that runs no row) crossed
+            # jit_above_cost, so the fleet overview spent 0.9 s of its 1 s compiling
+            # (docs/ARCHITECTURE.md, "Scaling").
+            "options": "-c jit=off",
+        },
     }
     run_id = os.environ.get("EMS_TEST_RUN_ID")
     if run_id:

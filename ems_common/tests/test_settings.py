@@ -51,3 +51,13 @@ def test_an_env_option_defaults_to_its_variable_and_its_help_names_both(
     assert vars(parser.parse_args(["--wait", "2", "--queue", "other"]))["wait"] == 2.0
     help_text = " ".join(parser.format_help().split())  # as argparse wraps it at any width
     assert "most per batch (env EMS_TEST_BATCH, default 1000)" in help_text
+
+
+@pytest.mark.django_db
+def test_the_services_connections_run_without_jit() -> None:
+    # Compiling the fleet overview's statement took 0.9 s of its 1 s (docs/ARCHITECTURE.md).
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
