@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import glob
 import json
 import os
@@ -26,6 +27,7 @@ from ems_common.messaging.topology import LOCAL_MQTT_PORT
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 POLICY_RC_D = Path("/usr/sbin/policy-rc.d")
+APT_LOCK = Path("/tmp/ems-apt-get.lock")
 
 
 class SetupError(SystemExit):
@@ -109,7 +111,10 @@ def apt_install(packages: list[str]) -> None:
     if not is_root() or shutil.which("apt-get") is None:
         names = " ".join(packages)
         raise SetupError(f"missing: {names}; install them (`sudo apt-get install -y {names}`)")
-    with services_not_started_by_apt():
+    # One apt-get at a time among this project's processes (make test runs the deployment test
+    # beside the unit tests, and both may install something); dpkg's own lock would refuse.
+    with APT_LOCK.open("w") as lock, services_not_started_by_apt():
+        fcntl.flock(lock, fcntl.LOCK_EX)
         run(["apt-get", "update", "-q"], quiet=True)
         resolved = [nginx_package() if name == "nginx" else name for name in packages]
         run(["apt-get", "install", "-y", "-q", "--no-install-recommends", *resolved])

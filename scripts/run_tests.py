@@ -1,5 +1,8 @@
 """`make test`: the stack's setup, static checks, every pytest component, the deployment, a summary.
 
+The deployment test runs in the background beside the unit tests' pytest (ems_common, the
+services, the simulator), and is waited for before tests/deploy and e2e (BESIDE_DEPLOYMENT).
+
 Each run has its own id (EMS_TEST_RUN_ID), test databases named after it (ems_common.settings),
 and its own RabbitMQ vhost ``ems-test-<id>``, deleted at the end: a run never touches the data
 of a running `make up`, nor another run's. Every component runs even when one fails; the exit
@@ -15,7 +18,8 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -130,10 +134,22 @@ def pytest_components() -> list[tuple[str, str, Path]]:
     return components
 
 
-def run_pytest(env: Mapping[str, str], results_dir: Path, only: list[str]) -> dict[str, int]:
+# The pytest components that may run beside the deployment test: they install nothing with
+# apt-get that it does not wait for (infra.apt_install's lock), touch no Docker and no var/deploy,
+# and time nothing to the browser's pace (tests/deploy and e2e come after it).
+BESIDE_DEPLOYMENT = ("ems_common", "device_simulator")
+
+
+def beside_deployment(name: str) -> bool:
+    return name in BESIDE_DEPLOYMENT or name in {s.folder for s in present_services(quiet=True)}
+
+
+def run_pytest(
+    env: Mapping[str, str], results_dir: Path, only: list[str], which: Callable[[str], bool]
+) -> dict[str, int]:
     codes: dict[str, int] = {}
     for name, args, cwd in pytest_components():
-        if only and name not in only:
+        if (only and name not in only) or not which(name):
             continue
         banner(f"pytest {name}")
         junit = results_dir / f"{name}.xml"
@@ -141,6 +157,15 @@ def run_pytest(env: Mapping[str, str], results_dir: Path, only: list[str]) -> di
         codes[name] = result.code
         print(f"--- {name}: exit code {result.code} in {result.seconds:.0f} s", flush=True)
     return codes
+
+
+def deployment_outcome(deployment: Future[Outcome]) -> int:
+    """Wait for the deployment test; print its output; its exit code."""
+    banner("deployment test's output (tests/deploy/compose_run.py)")
+    result = deployment.result()
+    print(result.output, end="", flush=True)
+    print(f"--- deployment: exit code {result.code} in {result.seconds:.0f} s", flush=True)
+    return result.code
 
 
 def drop_leftover_databases(env: Mapping[str, str], run_id: str) -> None:
@@ -191,20 +216,37 @@ def main() -> int:
         banner("frontend (scripts/frontend_build.py test)")
         result = run(f"{PYTHON} scripts/frontend_build.py test {results_dir}", env)
         codes["frontend-checks"] = result.code
-    if not args.checks_only:
-        env["RABBITMQ_VHOST"] = f"ems-test-{run_id}"
-        try:
-            infra.ensure_vhost(env)
-            codes.update(run_pytest(env, results_dir, args.components))
-        except infra.SetupError as exc:
-            print(exc.code, flush=True)
-            codes["rabbitmq-vhost"] = 1
-        finally:
-            infra.delete_vhost(env)
-            drop_leftover_databases(env, run_id)
-    if not args.checks_only and (not args.components or "deployment" in args.components):
-        junit = results_dir / "deployment.xml"
-        codes["deployment"] = run(f"{PYTHON} tests/deploy/compose_run.py --junit {junit}", env).code
+    with ThreadPoolExecutor(1, thread_name_prefix="deployment") as background:
+        deployment: Future[Outcome] | None = None
+        if not args.checks_only and (not args.components or "deployment" in args.components):
+            # Mostly waiting (images, containers starting, a cluster forming): it runs beside
+            # the unit tests, its output printed once they are done, and before tests/deploy and
+            # e2e, which run alone as before.
+            junit = results_dir / "deployment.xml"
+            command = f"{PYTHON} tests/deploy/compose_run.py --junit {junit}"
+            banner("deployment (tests/deploy/compose_run.py), beside the unit tests")
+            deployment = background.submit(run, command, dict(env), capture=True)
+        if not args.checks_only:
+            env["RABBITMQ_VHOST"] = f"ems-test-{run_id}"
+            try:
+                infra.ensure_vhost(env)
+                codes.update(run_pytest(env, results_dir, args.components, beside_deployment))
+                if deployment is not None:
+                    codes["deployment"] = deployment_outcome(deployment)
+                    deployment = None
+                codes.update(
+                    run_pytest(
+                        env, results_dir, args.components, lambda n: not beside_deployment(n)
+                    )
+                )
+            except infra.SetupError as exc:
+                print(exc.code, flush=True)
+                codes["rabbitmq-vhost"] = 1
+            finally:
+                infra.delete_vhost(env)
+                drop_leftover_databases(env, run_id)
+        if deployment is not None:
+            codes["deployment"] = deployment_outcome(deployment)
     (results_dir / test_summary.EXIT_CODES_FILE).write_text(json.dumps(codes))
 
     ok = ok and all(code == 0 for code in codes.values())
