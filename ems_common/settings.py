@@ -209,7 +209,7 @@ def database_config(database_env: str, default_name: str) -> dict[str, Any]:
             # No JIT: the services' statements are short, and the planner's estimates over the
             # partitioned readings (a branch per partition, even one that runs no row) crossed
             # jit_above_cost, so the fleet overview spent 0.9 s of its 1 s compiling
-            # (docs/ARCHITECTURE.md, "Scaling").
+            # (docs/ARCHITECTURE.md, "Settings").
             "options": "-c jit=off",
         },
     }
